@@ -1,0 +1,5 @@
+import sys
+
+from otmlops.cli import main
+
+sys.exit(main())

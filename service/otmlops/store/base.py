@@ -1,0 +1,129 @@
+"""The store interface every backend implements; the CLI and the HTTP app only see this.
+
+Results are pyoxigraph objects for every backend (a remote backend parses the endpoint's answer
+with ``pyoxigraph.parse_query_results``), so serialisation and tests do not care where a query ran.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+QueryOutcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+#: progress(bytes_done, bytes_total) — called while a file is parsed.
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    iri: str
+    triples: int
+    system: bool = False
+
+
+@dataclass
+class LoadReport:
+    graph: str
+    triples: int
+    source: str
+    replaced: bool = False
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+class Store(ABC):
+    """A dataset of named graphs with SPARQL query/update and graph-level load/drop.
+
+    Contract shared by all backends:
+    - the default graph of a query is the union of all named graphs (including the inferred
+      graph), unless the query or the call names a dataset (FROM/FROM NAMED, default_graphs,
+      named_graphs);
+    - ``load`` replaces a whole named graph atomically: on any error the store is unchanged;
+    - after every load/drop the inferred graph is brought up to date (docs/entailment.md);
+    - the bundled ontology and reference mapping are present after ``bootstrap()``.
+    """
+
+    location: str
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryOutcome:
+        """Run a SPARQL query. ``bindings`` pre-bind variables (by name, without ``?``) to RDF
+        terms; values are never spliced into the query text as strings."""
+
+    @abstractmethod
+    def update(
+        self,
+        sparql: str,
+        *,
+        using_graphs: Sequence[str] | None = None,
+        using_named_graphs: Sequence[str] | None = None,
+    ) -> None:
+        """Run a SPARQL update atomically, then refresh entailments."""
+
+    @abstractmethod
+    def load(
+        self,
+        source: Path | bytes,
+        *,
+        graph: str | None = None,
+        format: ox.RdfFormat | None = None,
+        base_iri: str | None = None,
+        source_name: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> LoadReport:
+        """Parse ``source`` and make it the whole content of ``graph`` (default: the file's
+        ``file://`` URI). Syntax errors raise InputError with file:line:column; the store is
+        unchanged. Quad formats (N-Quads, TriG) keep their own graph names unless ``graph``
+        is given."""
+
+    @abstractmethod
+    def add_to_graph(self, source: Path | bytes, *, graph: str | None,
+                     format: ox.RdfFormat | None = None, base_iri: str | None = None) -> int:
+        """Append triples to ``graph`` (None: the default graph) atomically (GSP POST)."""
+
+    @abstractmethod
+    def drop(self, graph: str) -> None:
+        """Remove a named graph; NotFound if it does not exist."""
+
+    @abstractmethod
+    def graphs(self) -> list[GraphInfo]:
+        """Named graphs with their triple counts (staging graphs excluded)."""
+
+    @abstractmethod
+    def has_graph(self, graph: str) -> bool: ...
+
+    @abstractmethod
+    def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
+        """Serialise one graph (None: the default graph, not the union) (GSP GET)."""
+
+    @abstractmethod
+    def triple_count(self) -> int: ...
+
+    @abstractmethod
+    def bootstrap(self, *, force: bool = False) -> None:
+        """Load the bundled ontology and reference mapping if missing or outdated."""
+
+    @abstractmethod
+    def refresh_entailments(self) -> None:
+        """Recompute the inferred graph from all other graphs."""
+
+    def close(self) -> None:  # pragma: no cover - backends override when they hold resources
+        return None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,10 @@
+"""Reserved graph names (docs/vocabulary-contract.md, "Named graphs in the store")."""
+
+ONTOLOGY_GRAPH = "https://w3id.org/otmlops/graph/ontology"
+REFERENCE_MAPPING_GRAPH = "https://w3id.org/otmlops/graph/reference-mapping"
+INFERRED_GRAPH = "https://w3id.org/otmlops/graph/inferred"
+META_GRAPH = "https://w3id.org/otmlops/graph/meta"
+STAGING_PREFIX = "urn:otmlops:staging:"
+
+#: Graphs the store manages itself; users may read them but not load into them.
+SYSTEM_GRAPHS = frozenset({ONTOLOGY_GRAPH, REFERENCE_MAPPING_GRAPH, INFERRED_GRAPH, META_GRAPH})

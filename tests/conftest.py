@@ -1,0 +1,43 @@
+"""Shared test helpers: where things are, and how to run the real CLI as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+#: Third-party data (../shared/fixtures beside the clone, as in CI).
+FIXTURES = REPO.parent / "shared" / "fixtures"
+EXAMPLES = REPO / "examples"
+
+
+def run_cli(*args: str, store: str | os.PathLike[str] | None = None, input: bytes | None = None,
+            env: dict[str, str] | None = None, timeout: float = 300,
+            cwd: str | os.PathLike[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``otmlops ARGS`` in a real subprocess (``python -m otmlops``)."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("OTMLOPS_STORE", None) if env is None or "OTMLOPS_STORE" not in env else None
+    cmd = [sys.executable, "-m", "otmlops"]
+    if store is not None:
+        cmd += ["--store", str(store)]
+    cmd += list(args)
+    return subprocess.run(cmd, input=input.decode() if input else None, capture_output=True,
+                          text=True, env=full_env, timeout=timeout, cwd=cwd)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    if not FIXTURES.is_dir():
+        pytest.fail(f"shared fixtures not found at {FIXTURES} (CI places ../shared beside the clone)")
+    return FIXTURES

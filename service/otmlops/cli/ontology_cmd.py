@@ -1,0 +1,91 @@
+"""``otmlops ontology check|reference-doc|html``: reason over, and document, the ontology."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from otmlops.errors import UsageError
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "ontology", parents=[common], help="check the ontology with HermiT; generate its docs",
+        description="Work with the bundled OWL ontology (ontology/*.ttl).")
+    sub = parser.add_subparsers(dest="ontology_command", metavar="SUBCOMMAND")
+
+    check = sub.add_parser(
+        "check", parents=[common], help="OWL 2 DL consistency check with HermiT (needs Java)",
+        description="Load the ontology through owlready2 and run HermiT. Exit 0 when it is "
+        "consistent and no named class is unsatisfiable, 1 otherwise (the offending classes or "
+        "individuals are named).")
+    check.add_argument("--with", dest="extra", action="append", default=[], type=Path,
+                       metavar="FILE", help="add the axioms of FILE (Turtle, N-Triples, RDF/XML, "
+                       "JSON-LD) before reasoning; repeatable")
+    check.set_defaults(func=_cmd_check)
+
+    doc = sub.add_parser(
+        "reference-doc", parents=[common], help="generate docs/reference-mapping.md",
+        description="Render the reference mapping (ontology/reference-mapping.ttl) as Markdown.")
+    doc.add_argument("--out", type=Path, metavar="FILE",
+                     help="write to FILE (e.g. docs/reference-mapping.md); default: stdout")
+    doc.add_argument("--check", type=Path, metavar="FILE",
+                     help="exit 1 if FILE differs from what would be generated")
+    doc.set_defaults(func=_cmd_reference_doc)
+
+    html = sub.add_parser(
+        "html", parents=[common], help="generate HTML documentation with pyLODE (offline)",
+        description="Write one HTML page per module, one for the whole ontology and an index.")
+    html.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    html.set_defaults(func=_cmd_html)
+
+    parser.set_defaults(func=lambda args: _missing(parser))
+
+
+def _missing(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from otmlops.ontology.check import format_result, run_check
+
+    for path in args.extra:
+        if not path.is_file():
+            raise UsageError(f"--with {path}: no such file")
+    result = run_check(args.extra)
+    print(format_result(result), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _cmd_reference_doc(args: argparse.Namespace) -> int:
+    from otmlops.ontology.refmap_doc import render
+
+    text = render()
+    if args.check:
+        try:
+            current = args.check.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--check {args.check}: {exc.strerror}") from None
+        if current != text:
+            print(f"{args.check} is out of date; run `otmlops ontology reference-doc --out "
+                  f"{args.check}`", file=sys.stderr)
+            return 1
+        print(f"{args.check} is up to date")
+        return 0
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _cmd_html(args: argparse.Namespace) -> int:
+    from otmlops.ontology.html import write_html
+
+    for path in write_html(args.out):
+        print(f"wrote {path}")
+    return 0

@@ -1,0 +1,87 @@
+"""``otmlops import aas|opcua``: bring plant semantic models into the store as RDF.
+
+OWL plant models (for example the ESMF I4.0 Core model) need no importer: ``otmlops load FILE``
+stores them as they are, and the bundled alignment modules (ontology/alignments/) make their
+classes and properties count as ours (docs/importers.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from otmlops.importers.aas import DEFAULT_BASE, import_aas
+from otmlops.importers.opcua import import_opcua
+from otmlops.importers.report import ImportResult, store_result
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "import", parents=[common], help="import an AAS or OPC UA plant model as RDF",
+        description="Convert a plant semantic model to RDF and store it in a named graph. "
+        "Nothing is stored when the input is bad.")
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND")
+
+    aas = kinds.add_parser(
+        "aas", parents=[common], help="Asset Administration Shell: .json, .xml or .aasx",
+        description="Read an AAS V3 environment (JSON, XML or AASX package) with aas-core3.1 and "
+        "store it in the official AAS V3.1 RDF form, plus the bridging triples that link assets "
+        "to ISA-95 equipment and IDTA AI submodels to MLOps terms.")
+    aas.add_argument("file", type=Path, metavar="FILE", help="FILE.json, FILE.xml or FILE.aasx")
+    aas.add_argument("--base", default=DEFAULT_BASE, metavar="IRI",
+                     help=f"IRI prefix for ids that are not absolute IRIs (default {DEFAULT_BASE})")
+    _common(aas)
+    aas.set_defaults(func=_cmd_aas)
+
+    opcua = kinds.add_parser(
+        "opcua", parents=[common], help="OPC UA NodeSet2 XML files with their dependencies",
+        description="Convert OPC UA NodeSet2 files to RDF. Give the model and every model it "
+        "requires (core, DI, ...). All of them go into one graph, by default the file:// URI of "
+        "the model being imported (the first file no other given file requires).")
+    opcua.add_argument("files", type=Path, nargs="+", metavar="NODESET.xml")
+    _common(opcua)
+    opcua.add_argument("--graph-per-file", action="store_true",
+                       help="store each file in its own graph (its file:// URI); slower, since "
+                       "the store refreshes its entailments after each graph")
+    opcua.set_defaults(func=_cmd_opcua)
+    parser.set_defaults(func=lambda args: _no_kind(parser))
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--graph", metavar="IRI", help="target named graph (default: the "
+                        "file's file:// URI); its previous content is replaced")
+    parser.add_argument("--no-bridge", action="store_true", help="write the model only, without "
+                        "the bridging triples to ISA-95 and MLOps terms")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="convert and report, but store nothing")
+
+
+def _no_kind(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _cmd_aas(args: argparse.Namespace) -> int:
+    result = import_aas(args.file, graph=args.graph, base=args.base, bridge=not args.no_bridge)
+    return _finish(args, result)
+
+
+def _cmd_opcua(args: argparse.Namespace) -> int:
+    result = import_opcua(list(args.files), graph=args.graph, per_file=args.graph_per_file,
+                          bridge=not args.no_bridge)
+    return _finish(args, result)
+
+
+def _finish(args: argparse.Namespace, result: ImportResult) -> int:
+    if not args.dry_run:
+        from otmlops.cli import store_location
+        from otmlops.store import open_store
+
+        with open_store(store_location(args)) as store:
+            store_result(store, result)
+    for line in result.summary_lines():
+        print(line)
+    if args.dry_run:
+        print("  (dry run: nothing stored)")
+    return 0

@@ -1,0 +1,141 @@
+"""Bridging triples from AAS content to otmlops terms (rules beyond RDFS, see docs/importers.md).
+
+The official AAS RDF keeps submodel elements as blank nodes and puts the meaning of a submodel in
+its ``semanticId``, so subclass axioms cannot say "an AI Deployment submodel is a serving stage".
+These rules do, and the importer writes their output into the same graph as the AAS itself:
+
+- an AAS whose asset is an *Instance* and that carries no IDTA AI Dataset / AI Model Nameplate
+  submodel describes equipment: the asset (``globalAssetId``) is typed ``isa95:Equipment`` (or the
+  ``isa95:`` class named by ``assetType``), labelled, and linked to the shell;
+- IDTA 02059 AI Deployment submodel -> ``mlops:Deployment`` (an artefact) and a
+  ``mlops:ModelServing`` stage ``<submodel>#ModelServing`` (stages and artefacts are disjoint, so
+  the stage gets its own IRI, ``align:describedBy`` the submodel); the shell becomes an
+  ``mlops:UseCase`` that has the stage; when the shell's asset is equipment the stage is
+  ``map:deployedOn`` it; each ``LiveMonitoring`` collection -> ``mlops:Monitoring`` stage
+  ``<submodel>#Monitoring`` of the same use case;
+- IDTA 02060 AI Model Nameplate submodel -> ``mlops:Model``; IDTA 02058 AI Dataset -> ``mlops:Dataset``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import aas_core3_1.types as aas
+import pyoxigraph as ox
+
+from otmlops.importers.aas_rdf import RDF_TYPE, identifiable_iri
+from otmlops.namespaces import ISA95, MAP, MLOPS
+
+ALIGN = "https://w3id.org/otmlops/alignment#"
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+HAS_SHELL = ox.NamedNode(ALIGN + "hasAssetAdministrationShell")
+DESCRIBED_BY = ox.NamedNode(ALIGN + "describedBy")
+IDTA = "https://admin-shell.io/idta/"
+AI_DEPLOYMENT = IDTA + "SubmodelTemplate/AIDeployment/"
+AI_NAMEPLATE = IDTA + "SubmodelTemplate/AIModelNameplate/"
+AI_DATASET = IDTA + "SubmodelTemplate/AIDataset/"
+#: the LiveMonitoring collection itself, not its members (".../LiveMonitoring/Confidence/1/0")
+_LIVE_MONITORING = re.compile(re.escape(IDTA) + r"AIDeployment/LiveMonitoring/\d+/\d+$")
+
+
+def _n(iri: object) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def semantic_id(obj: aas.HasSemantics) -> str:
+    """The value of the first key of ``semanticId`` ('' if none)."""
+    ref = obj.semantic_id
+    return ref.keys[0].value if ref is not None and ref.keys else ""
+
+
+def _elements(elements: list[aas.SubmodelElement] | None) -> Iterator[aas.SubmodelElement]:
+    for element in elements or ():
+        yield element
+        if isinstance(element, aas.SubmodelElementCollection | aas.SubmodelElementList):
+            yield from _elements(element.value)
+        elif isinstance(element, aas.Entity):
+            yield from _elements(element.statements)
+
+
+def _is_absolute_iri(value: str | None) -> bool:
+    return bool(value) and identifiable_iri(value, "urn:x:").value == value
+
+
+def bridge_triples(env: aas.Environment, base: str,
+                   nodes: dict[int, ox.NamedNode | ox.BlankNode],
+                   counts: dict[str, int]) -> list[ox.Triple]:
+    """Triples that make the AAS content visible to the competency questions; ``nodes`` maps
+    ``id(sdk_object)`` to the RDF node the writer made for it."""
+    out: list[ox.Triple] = []
+    add = out.append
+    submodels = {sm.id: sm for sm in env.submodels or ()}
+    seen: set[str] = set()
+    for shell in env.asset_administration_shells or ():
+        shell_node = identifiable_iri(shell.id, base)
+        own = [submodels[k.value] for ref in shell.submodels or () for k in ref.keys[:1]
+               if k.value in submodels]
+        seen.update(sm.id for sm in own)
+        kinds = {semantic_id(sm) for sm in own}
+        info = shell.asset_information
+        describes_ai = any(s.startswith((AI_NAMEPLATE, AI_DATASET)) for s in kinds)
+        equipment = None
+        if (info.asset_kind == aas.AssetKind.INSTANCE and not describes_ai
+                and _is_absolute_iri(info.global_asset_id)):
+            equipment = ox.NamedNode(info.global_asset_id)
+            cls = (info.asset_type if info.asset_type and info.asset_type.startswith(str(ISA95))
+                   else str(ISA95.Equipment))
+            add(ox.Triple(equipment, RDF_TYPE, _n(cls)))
+            add(ox.Triple(equipment, RDFS_LABEL, ox.Literal(shell.id_short or shell.id)))
+            add(ox.Triple(equipment, HAS_SHELL, shell_node))
+            counts["equipment (AAS assets)"] += 1
+        for sm in own:
+            out.extend(_submodel_rules(sm, base, nodes, counts, shell, shell_node, equipment))
+    for sm in env.submodels or ():
+        if sm.id not in seen:
+            out.extend(_submodel_rules(sm, base, nodes, counts, None, None, None))
+    return out
+
+
+def _submodel_rules(sm: aas.Submodel, base: str, nodes: dict[int, ox.NamedNode | ox.BlankNode],
+                    counts: dict[str, int], shell: aas.AssetAdministrationShell | None,
+                    shell_node: ox.NamedNode | None,
+                    equipment: ox.NamedNode | None) -> Iterator[ox.Triple]:
+    node = identifiable_iri(sm.id, base)
+    sid = semantic_id(sm)
+    if sid.startswith(AI_NAMEPLATE):
+        counts["AI models (mlops:Model)"] += 1
+        yield ox.Triple(node, RDF_TYPE, _n(MLOPS.Model))
+    elif sid.startswith(AI_DATASET):
+        counts["AI datasets (mlops:Dataset)"] += 1
+        yield ox.Triple(node, RDF_TYPE, _n(MLOPS.Dataset))
+    elif sid.startswith(AI_DEPLOYMENT):
+        counts["AI deployments (mlops:Deployment + mlops:ModelServing stage)"] += 1
+        yield ox.Triple(node, RDF_TYPE, _n(MLOPS.Deployment))
+        serving = stage_iri(node, "ModelServing")
+        yield ox.Triple(serving, RDF_TYPE, _n(MLOPS.ModelServing))
+        yield ox.Triple(serving, RDFS_LABEL, ox.Literal(f"model serving ({sm.id_short or sm.id})"))
+        yield ox.Triple(serving, DESCRIBED_BY, node)
+        if equipment is not None:
+            yield ox.Triple(serving, _n(MAP.deployedOn), equipment)
+        if shell_node is not None and shell is not None:
+            yield ox.Triple(shell_node, RDF_TYPE, _n(MLOPS.UseCase))
+            yield ox.Triple(shell_node, RDFS_LABEL, ox.Literal(shell.id_short or shell.id))
+            yield ox.Triple(shell_node, _n(MLOPS.hasStage), serving)
+        monitors = [e for e in _elements(sm.submodel_elements)
+                    if _LIVE_MONITORING.match(semantic_id(e))]
+        for n, element in enumerate(monitors, start=1):
+            counts["live-monitoring elements (mlops:Monitoring stage)"] += 1
+            monitor = stage_iri(node, "Monitoring" if len(monitors) == 1 else f"Monitoring{n}")
+            yield ox.Triple(monitor, RDF_TYPE, _n(MLOPS.Monitoring))
+            yield ox.Triple(monitor, RDFS_LABEL,
+                            ox.Literal(f"live monitoring ({sm.id_short or sm.id})"))
+            yield ox.Triple(monitor, DESCRIBED_BY, nodes[id(element)])
+            if shell_node is not None:
+                yield ox.Triple(shell_node, _n(MLOPS.hasStage), monitor)
+
+
+def stage_iri(submodel: ox.NamedNode, stage: str) -> ox.NamedNode:
+    """A stable IRI for a stage derived from a submodel: ``<submodel IRI>#ModelServing`` (or
+    ``-ModelServing`` when the submodel IRI already has a fragment)."""
+    return ox.NamedNode(submodel.value + ("-" if "#" in submodel.value else "#") + stage)

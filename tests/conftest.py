@@ -41,3 +41,29 @@ def fixtures_dir() -> Path:
     if not FIXTURES.is_dir():
         pytest.fail(f"shared fixtures not found at {FIXTURES} (CI places ../shared beside the clone)")
     return FIXTURES
+
+
+# --- store fixtures (store layer; tests/oxigraph_server.py) ---------------------------------
+
+from oxigraph_server import oxigraph_server  # noqa: E402,F401  (re-exported fixture)
+
+STORE_KINDS = ("disk", "memory", "remote")
+
+
+@pytest.fixture(params=STORE_KINDS)
+def any_store(request: pytest.FixtureRequest, tmp_path: Path):
+    """An open, bootstrapped store of each backend: embedded on disk, in memory, and remote
+    (a real ``oxigraph serve`` process). ``request.param`` tells which."""
+    from otmlops.store import open_store
+
+    if request.param == "disk":
+        location = str(tmp_path / "store")
+    elif request.param == "memory":
+        location = "memory"
+    else:
+        location = request.getfixturevalue("oxigraph_server")
+    store = open_store(location)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -34,6 +34,9 @@ class LoadReport:
     replaced: bool = False
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    #: Every graph the load replaced, with its triple count (quad formats can fill several;
+    #: ``graph``/``triples`` are the main one and the sum).
+    graphs: dict[str, int] = field(default_factory=dict)
 
 
 class Store(ABC):

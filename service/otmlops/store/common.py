@@ -1,0 +1,347 @@
+"""Behaviour shared by all backends, written against a few SPARQL-level primitives.
+
+A backend supplies raw query/update, graph counts and the physical write of a load; this class
+supplies the contract: validation before writing, graph naming, entailment refresh, the dirty
+flag, bootstrap of the bundled ontology and clean-up of stale staging graphs.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from abc import abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from otmlops.errors import InputError, NotFound, UsageError
+from otmlops.store import entailment, meta
+from otmlops.store.base import GraphInfo, LoadReport, ProgressCallback, QueryOutcome, Store, Term
+from otmlops.store.bundle import bundled_files
+from otmlops.store.graphs import (
+    INFERRED_GRAPH,
+    META_GRAPH,
+    STAGING_PREFIX,
+    SYSTEM_GRAPHS,
+)
+from otmlops.store.rdf_input import guess_format, open_source, scan, source_size
+from otmlops.store.sparql_text import bind_values, has_dataset_clause
+
+#: Loads up to this many triples are written as one SPARQL update (atomic everywhere).
+SMALL_LOAD_TRIPLES = 50_000
+
+
+@dataclass
+class LoadItem:
+    """One source to write. Triples in the source's default graph go to ``target`` (None: the
+    store's default graph); named graphs keep their names unless ``flatten``."""
+
+    source: Path | bytes
+    fmt: ox.RdfFormat
+    base_iri: str | None
+    name: str
+    target: str | None
+    flatten: bool = False
+    size: int = 0
+
+    def quads(self, stream: io.BufferedReader | None = None) -> Iterator[ox.Quad]:
+        """Parsed quads with graph names mapped as described above (fresh blank nodes)."""
+        ctx = open_source(self.source) if stream is None else None
+        src = stream if stream is not None else ctx.__enter__()  # type: ignore[union-attr]
+        try:
+            target = ox.DefaultGraph() if self.target is None else ox.NamedNode(self.target)
+            for q in ox.parse(src, self.fmt, base_iri=self.base_iri, rename_blank_nodes=True):
+                if self.flatten or isinstance(q.graph_name, ox.DefaultGraph):
+                    yield ox.Quad(q.subject, q.predicate, q.object, target)
+                else:
+                    yield q
+        finally:
+            if ctx is not None:
+                ctx.__exit__(None, None, None)
+
+
+@dataclass
+class LoadPlan:
+    """Graphs to replace (emptied first) and what to write into them."""
+
+    items: list[LoadItem]
+    replace: set[str] = field(default_factory=set)
+    triples: int = 0
+
+
+def insert_data_update(plan: LoadPlan) -> str:
+    """The whole plan as one SPARQL update: DROP the replaced graphs, INSERT DATA the quads."""
+    parts = [f"DROP SILENT GRAPH <{g}>" for g in sorted(plan.replace)]
+    lines: list[str] = []
+    for item in plan.items:
+        for q in item.quads():
+            triple = f"{q.subject} {q.predicate} {q.object} ."
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                lines.append(f"{triple}\n")
+            else:
+                lines.append(f"GRAPH {q.graph_name} {{ {triple} }}\n")
+    if lines:
+        parts.append("INSERT DATA {\n" + "".join(lines) + "}")
+    return " ;\n".join(parts)
+
+
+def check_graph_iri(graph: str, *, allow_system: bool = False) -> str:
+    """An absolute IRI a user may write to; UsageError otherwise."""
+    try:
+        ox.NamedNode(graph)
+    except ValueError as exc:
+        raise UsageError(f"invalid graph IRI {graph!r}: {exc}") from None
+    if ":" not in graph:
+        raise UsageError(f"graph IRI {graph!r} is not absolute")
+    if not allow_system and (graph in SYSTEM_GRAPHS or graph.startswith(STAGING_PREFIX)):
+        raise UsageError(f"{graph} is managed by otmlops and cannot be written directly")
+    return graph
+
+
+class SparqlBackedStore(Store):
+    """The Store contract on top of backend primitives."""
+
+    location: str
+    #: False for servers that refuse USING in updates (see entailment.refresh_update).
+    incremental_entailment: bool = True
+
+    # -- primitives -------------------------------------------------------------------------
+
+    @abstractmethod
+    def _raw_query(self, sparql: str, *, union: bool, default_graphs: Sequence[str] | None,
+                   named_graphs: Sequence[str] | None) -> QueryOutcome: ...
+
+    @abstractmethod
+    def _raw_update(self, sparql: str) -> None: ...
+
+    @abstractmethod
+    def _graph_counts(self) -> dict[str, int]:
+        """Every named graph (staging included) with its triple count."""
+
+    def _graph_names(self) -> set[str]:
+        """Every named graph (staging included); cheaper than counting where possible."""
+        return set(self._graph_counts())
+
+    @abstractmethod
+    def _write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
+        """Make the plan's graphs hold exactly the plan's data, atomically, and set the dirty
+        flag in the same step or before it."""
+
+    @abstractmethod
+    def _append(self, item: LoadItem) -> None:
+        """Add the item's triples atomically (nothing replaced)."""
+
+    @abstractmethod
+    def _drop_graph(self, graph: str) -> None: ...
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def _after_open(self, bootstrap: bool) -> None:
+        """Clean up after a crash, repair entailments, load the bundled data."""
+        self._drop_stale_staging()
+        if bootstrap:
+            self.bootstrap()
+        if self._is_dirty():
+            self.refresh_entailments()
+
+    def _drop_stale_staging(self) -> None:
+        stale = {g for g in self._graph_names() if g.startswith(STAGING_PREFIX)}
+        pending = {str(row["g"].value) for row in self._select(meta.pending_query())}
+        ops = [f"DROP SILENT GRAPH <{g}>" for g in sorted(stale | pending)]
+        ops += [meta.remove_pending_update(g) for g in sorted(pending)]
+        if ops:
+            self._raw_update(" ;\n".join(ops))
+
+    def _is_dirty(self) -> bool:
+        return bool(self._raw_query(meta.dirty_query(), union=False, default_graphs=None,
+                                    named_graphs=None))
+
+    def _select(self, sparql: str, default_graphs: Sequence[str] | None = None
+                ) -> list[ox.QuerySolution]:
+        result = self._raw_query(sparql, union=default_graphs is None,
+                                 default_graphs=default_graphs, named_graphs=None)
+        assert isinstance(result, ox.QuerySolutions)
+        return list(result)
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+              default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None) -> QueryOutcome:
+        """SPARQL query over the union of all graphs unless a dataset is named (FROM, or the
+        ``default_graphs``/``named_graphs`` arguments, as in the SPARQL protocol)."""
+        text = bind_values(sparql, bindings) if bindings else sparql
+        own_dataset = default_graphs is not None or named_graphs is not None
+        union = not own_dataset and not has_dataset_clause(sparql)
+        return self._raw_query(text, union=union, default_graphs=default_graphs,
+                               named_graphs=named_graphs)
+
+    def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
+               using_named_graphs: Sequence[str] | None = None) -> None:
+        from otmlops.store.sparql_text import add_using
+
+        text = add_using(sparql, using_graphs or (), using_named_graphs or ())
+        self._raw_update(meta.set_dirty_update())
+        self._raw_update(text)
+        self.refresh_entailments()
+
+    # -- graphs -----------------------------------------------------------------------------
+
+    def graphs(self) -> list[GraphInfo]:
+        return [GraphInfo(g, n, g in SYSTEM_GRAPHS)
+                for g, n in sorted(self._graph_counts().items())
+                if not g.startswith(STAGING_PREFIX)]
+
+    def _count_graph(self, graph: str) -> int:
+        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(rows[0]["n"].value) if rows else 0
+
+    def has_graph(self, graph: str) -> bool:
+        return graph in self._graph_names()
+
+    def triple_count(self) -> int:
+        return sum(g.triples for g in self.graphs())
+
+    def drop(self, graph: str) -> None:
+        check_graph_iri(graph)
+        if not self.has_graph(graph):
+            raise NotFound(f"no graph {graph} in the store")
+        self._raw_update(meta.set_dirty_update())
+        self._drop_graph(graph)
+        self.refresh_entailments()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def load(self, source: Path | bytes, *, graph: str | None = None,
+             format: ox.RdfFormat | None = None, base_iri: str | None = None,
+             source_name: str | None = None,
+             progress: ProgressCallback | None = None) -> LoadReport:
+        started = time.perf_counter()
+        item, targets, warnings = self._prepare(source, graph, format, base_iri, source_name,
+                                                progress)
+        existed = self._graph_names()
+        plan = LoadPlan([item], set(targets), sum(targets.values()))
+        self._write(plan, progress)
+        self.refresh_entailments()
+        stored = {g: self._count_graph(g) for g in targets}
+        main = item.target if item.target in stored else next(iter(sorted(stored)), "")
+        return LoadReport(graph=main or "", triples=sum(stored.values()), source=item.name,
+                          replaced=bool(existed & set(targets)),
+                          seconds=time.perf_counter() - started, warnings=warnings,
+                          graphs=stored)
+
+    def _prepare(self, source: Path | bytes, graph: str | None, fmt: ox.RdfFormat | None,
+                 base_iri: str | None, source_name: str | None,
+                 progress: ProgressCallback | None) -> tuple[LoadItem, dict[str, int], list[str]]:
+        """Validate arguments and scan the whole source; nothing is written yet."""
+        if isinstance(source, bytes | bytearray):
+            name = source_name or "<input>"
+            if fmt is None:
+                raise UsageError(f"{name}: the RDF format must be given for data without a "
+                                 "file name")
+            file_iri = None
+        else:
+            source = Path(source)
+            name = source_name or str(source)
+            if not source.is_file():
+                raise InputError("no such file", source=name)
+            fmt = fmt or guess_format(source)
+            file_iri = source.resolve().as_uri()
+        if graph is not None:
+            check_graph_iri(graph)
+        target = graph or file_iri
+        base = base_iri or file_iri or graph
+        size = source_size(source)
+        found = scan(source, fmt, base_iri=base, source_name=name, progress=progress,
+                     grand_total=2 * size)
+        targets: dict[str, int] = {}
+        if graph is not None:
+            targets[graph] = found.total
+        else:
+            for key, n in found.counts.items():
+                if key is None and target is None:
+                    raise UsageError(f"{name}: give a graph IRI for the triples outside any "
+                                     "named graph")
+                g = target if key is None else key
+                assert g is not None
+                check_graph_iri(g)
+                targets[g] = targets.get(g, 0) + n
+            if not targets and target is not None:
+                targets[target] = 0
+        warnings = [] if found.total else [f"{name}: no triples found"]
+        item = LoadItem(source, fmt, base, name, target,
+                        flatten=graph is not None and fmt.supports_datasets, size=size)
+        return item, targets, warnings
+
+    def add_to_graph(self, source: Path | bytes, *, graph: str | None,
+                     format: ox.RdfFormat | None = None, base_iri: str | None = None) -> int:
+        if graph is not None:
+            check_graph_iri(graph)
+        if format is None:
+            if isinstance(source, bytes | bytearray):
+                raise UsageError("the RDF format must be given for data without a file name")
+            format = guess_format(Path(source))
+        name = "<input>" if isinstance(source, bytes | bytearray) else str(source)
+        base = base_iri or graph
+        found = scan(source, format, base_iri=base, source_name=name)
+        item = LoadItem(source, format, base, name, graph, flatten=True,
+                        size=source_size(source))
+        self._raw_update(meta.set_dirty_update())
+        self._append(item)
+        self.refresh_entailments()
+        return found.total
+
+    def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
+        if graph is not None and not self.has_graph(graph):
+            raise NotFound(f"no graph {graph} in the store")
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+        result = self._raw_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", union=False,
+                                 default_graphs=None, named_graphs=None)
+        assert isinstance(result, ox.QueryTriples)
+        if format.supports_datasets:
+            g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+            quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in result)
+            return ox.serialize(quads, format=format) or b""
+        return ox.serialize(result, format=format) or b""
+
+    # -- entailment and bootstrap -------------------------------------------------------------
+
+    def asserted_graphs(self) -> list[str]:
+        """Graphs that entailment reads: all but the inferred, meta and staging graphs."""
+        return sorted(g for g in self._graph_names()
+                      if g not in (INFERRED_GRAPH, META_GRAPH) and not g.startswith(STAGING_PREFIX))
+
+    def refresh_entailments(self) -> None:
+        asserted = self.asserted_graphs()
+        transitive: dict[str, list[str]] = {p: [] for p in entailment.ALWAYS_TRANSITIVE}
+        if asserted:
+            for row in self._select(entailment.TRANSITIVE_QUERY, asserted):
+                transitive.setdefault(str(row["p"].value), [])
+            for row in self._select(entailment.subproperties_query(transitive), asserted):
+                transitive[str(row["t"].value)].append(str(row["s"].value))
+        self._apply_entailments(asserted, transitive)
+
+    def _apply_entailments(self, asserted: list[str], transitive: dict[str, list[str]]) -> None:
+        """Write the inferred graph (one update request; backends may do better)."""
+        self._raw_update(entailment.refresh_update(asserted, transitive, meta.DIRTY_PATTERN,
+                                                   incremental=self.incremental_entailment))
+
+    def bootstrap(self, *, force: bool = False) -> None:
+        bundle = bundled_files()
+        if not force:
+            rows = self._select(meta.bundle_query(), default_graphs=None)
+            if any(r["version"].value == bundle.version and r["hash"].value == bundle.digest
+                   for r in rows):
+                return
+        items = []
+        for graph, paths in bundle.files.items():
+            for path in paths:
+                items.append(LoadItem(path, guess_format(path), path.resolve().as_uri(),
+                                      str(path), graph, flatten=True, size=source_size(path)))
+                scan(path, items[-1].fmt, base_iri=items[-1].base_iri, source_name=str(path))
+        plan = LoadPlan(items, set(bundle.files), 0)
+        self._write(plan, None)
+        self._raw_update(meta.record_bundle_update(bundle.version, bundle.digest))
+        self.refresh_entailments()

@@ -1,0 +1,303 @@
+"""Embedded Oxigraph backend: a folder on disk, or memory (``pyoxigraph.Store()``).
+
+Writes are serialised by a readers-writer lock, so a query running in the same process (the
+HTTP service) never sees a load half-done: small loads are one transaction anyway, and big bulk
+loads, which are not transactional, hold the write lock until they are complete.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from otmlops.errors import StoreError, UsageError
+from otmlops.store import checkpoint, entailment, meta
+from otmlops.store.base import ProgressCallback, QueryOutcome
+from otmlops.store.common import (
+    SMALL_LOAD_TRIPLES,
+    LoadItem,
+    LoadPlan,
+    SparqlBackedStore,
+    insert_data_update,
+)
+from otmlops.store.graphs import INFERRED_GRAPH, META_GRAPH, STAGING_PREFIX
+from otmlops.store.rdf_input import open_source
+from otmlops.store.sparql_text import names_dataset
+
+
+class _RWLock:
+    """Many readers or one writer; writers wait for readers to finish."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer: int | None = None
+        self._depth = 0
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:  # a writer may read its own state
+                self._depth += 1
+            else:
+                while self._writer is not None:
+                    self._cond.wait()
+                self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                if self._writer == me:
+                    self._depth -= 1
+                else:
+                    self._readers -= 1
+                    self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:
+                self._depth += 1
+            else:
+                while self._writer is not None or self._readers:
+                    self._cond.wait()
+                self._writer = me
+                self._depth = 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._writer = None
+                    self._cond.notify_all()
+
+
+class EmbeddedStore(SparqlBackedStore):
+    """pyoxigraph in this process; ``path`` None means in memory."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.location = str(path) if path is not None else "memory"
+        self._lock = _RWLock()
+        self._read_only = False
+        self._store = self._open()
+
+    def _open(self) -> ox.Store:
+        if self.path is None:
+            return ox.Store()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            checkpoint.recover(self.path)
+            return ox.Store(str(self.path))
+        except OSError as exc:
+            hint = " (is another otmlops process using it?)" if "lock" in str(exc).lower() else ""
+            raise StoreError(f"cannot open the store at {self.path}: {exc}{hint}") from None
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> EmbeddedStore:
+        """A read-only view of a store folder nobody writes to (e.g. a ``snapshot``), with the
+        same query semantics. No recovery, bootstrap or entailment refresh; writes fail."""
+        store = cls.__new__(cls)
+        store.path = path
+        store.location = str(path)
+        store._lock = _RWLock()
+        store._read_only = True
+        try:
+            store._store = ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the snapshot at {path}: {exc}") from None
+        return store
+
+    def snapshot(self, target: Path) -> None:
+        """A consistent hard-link copy of the store in ``target`` (which must not exist), taken
+        between writes (never in the middle of a bulk load)."""
+        if self.path is None:
+            raise StoreError("a memory store has no files to snapshot")
+        with self._lock.read():
+            self._store.flush()
+            self._store.backup(str(target))
+
+    @property
+    def pyoxigraph_store(self) -> ox.Store:
+        """The underlying pyoxigraph Store, for callers that need Oxigraph-specific features
+        (e.g. ``backup``). Writing through it bypasses entailment refresh."""
+        return self._store
+
+    def close(self) -> None:
+        with self._lock.write():
+            if self._store is not None and self.path is not None \
+                    and not getattr(self, "_read_only", False):
+                self._store.flush()
+            self._store = None  # type: ignore[assignment]
+            gc.collect()
+
+    def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
+               using_named_graphs: Sequence[str] | None = None) -> None:
+        """As in the base class; without a dataset in the request, the WHERE clauses see the
+        union of all graphs (as on a server run with a union default graph), which pyoxigraph
+        only offers for queries, so it is spelled out as USING / USING NAMED clauses."""
+        if using_graphs is None and using_named_graphs is None and not names_dataset(sparql):
+            graphs = sorted(g for g in self._graph_names() if not g.startswith(STAGING_PREFIX))
+            if graphs:
+                using_graphs = using_named_graphs = graphs
+        super().update(sparql, using_graphs=using_graphs, using_named_graphs=using_named_graphs)
+
+    def _apply_entailments(self, asserted: list[str], transitive: dict[str, list[str]]) -> None:
+        """Compute the difference with read-only queries over a snapshot, then write only it:
+        removals and small additions in one transaction, big additions with the bulk writer.
+        A crash half-way leaves the dirty flag set, and the next refresh (on open) completes
+        the difference, because it is always computed against what the inferred graph holds."""
+        if not asserted:
+            super()._apply_entailments(asserted, transitive)
+            return
+        inferred = ox.NamedNode(INFERRED_GRAPH)
+        with self._lock.write():
+            # 1. Remove what is stale, judged against the asserted graphs only (an inferred
+            #    triple must not support itself).
+            stale = self._derived(entailment.stale_queries(transitive), asserted)
+            for s, p, o in stale:
+                if any(isinstance(x, ox.BlankNode) for x in (s, o)):
+                    self._store.remove(ox.Quad(s, p, o, inferred))
+            plain = [t for t in stale if not any(isinstance(x, ox.BlankNode) for x in t)]
+            if plain:
+                body = " ".join(f"{s} {p} {o} ." for s, p, o in plain)
+                self._store.update(f"DELETE DATA {{ GRAPH <{INFERRED_GRAPH}> {{ {body} }} }}")
+            # 2. Add what is missing. What remains inferred now follows from the asserted
+            #    graphs, so the rules may read the union (one index lookup per pattern, however
+            #    many graphs the store has, instead of one per asserted graph).
+            missing = self._derived(entailment.missing_queries(transitive), None)
+            quads = [ox.Quad(s, p, o, inferred) for s, p, o in missing]
+            if len(quads) <= SMALL_LOAD_TRIPLES:
+                self._store.extend(quads)  # one transaction; keeps blank-node identity
+            else:
+                self._store.bulk_extend(quads)
+            self._store.update(
+                f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {meta.DIRTY_PATTERN} }} }}")
+
+    def _derived(self, queries: list[str], asserted: list[str] | None
+                 ) -> list[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.Term]]:
+        """Run rule queries over the asserted graphs (None: the union of all graphs)."""
+        kwargs: dict[str, object] = {"use_default_graph_as_union": True}
+        if asserted is not None:
+            kwargs = {"default_graph": [ox.NamedNode(g) for g in asserted],
+                      "named_graphs": [ox.NamedNode(INFERRED_GRAPH)]}
+        found: set[tuple] = set()
+        for sparql in queries:
+            for row in self._store.query(sparql, **kwargs):  # type: ignore[arg-type]
+                s, p, o = row["s"], row["q"], row["o"]
+                if isinstance(p, ox.NamedNode) and not isinstance(s, ox.Literal):
+                    found.add((s, p, o))
+        return list(found)
+
+    # -- primitives -------------------------------------------------------------------------
+
+    def _raw_query(self, sparql: str, *, union: bool, default_graphs: Sequence[str] | None,
+                   named_graphs: Sequence[str] | None) -> QueryOutcome:
+        kwargs: dict[str, object] = {}
+        if default_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        elif union:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        with self._lock.read():
+            try:
+                return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+            except SyntaxError as exc:
+                raise UsageError(f"invalid SPARQL query: {exc.args[0]}") from None
+            except (OSError, RuntimeError) as exc:
+                raise StoreError(f"query failed: {exc}") from None
+
+    def _raw_update(self, sparql: str) -> None:
+        with self._lock.write():
+            try:
+                self._store.update(sparql)
+            except SyntaxError as exc:
+                raise UsageError(f"invalid SPARQL update: {exc.args[0]}") from None
+            except (OSError, RuntimeError) as exc:
+                raise StoreError(f"update failed: {exc}") from None
+
+    def _graph_counts(self) -> dict[str, int]:
+        with self._lock.read():
+            counts = {str(g.value): 0 for g in self._store.named_graphs()
+                      if isinstance(g, ox.NamedNode)}
+            for row in self._store.query(
+                    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+                g = row["g"]
+                if isinstance(g, ox.NamedNode):
+                    counts[g.value] = int(row["n"].value)
+        return counts
+
+    def _graph_names(self) -> set[str]:
+        with self._lock.read():
+            return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def _drop_graph(self, graph: str) -> None:
+        with self._lock.write():
+            self._store.remove_graph(ox.NamedNode(graph))
+
+    def _append(self, item: LoadItem) -> None:
+        with self._lock.write():
+            self._store.extend(list(item.quads()))
+
+    def _write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
+        with self._lock.write():
+            if plan.triples <= SMALL_LOAD_TRIPLES and all(
+                    i.size <= 64 << 20 for i in plan.items):
+                self._store.update(meta.set_dirty_update() + " ;\n" + insert_data_update(plan))
+                if progress is not None:
+                    total = sum(i.size for i in plan.items)
+                    progress(2 * total, 2 * total)
+                return
+            self._store.update(meta.set_dirty_update())
+            if self.path is not None:
+                checkpoint.begin(self._store, self.path)
+            try:
+                self._bulk_write(plan, progress)
+                if self.path is not None:
+                    self._store.flush()
+                    checkpoint.commit(self.path)
+            except BaseException:
+                self._roll_back()
+                raise
+
+    def _bulk_write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
+        for graph in sorted(plan.replace):
+            node = ox.NamedNode(graph)
+            if self._store.contains_named_graph(node):
+                self._store.remove_graph(node)
+        offset = 0
+        total = sum(i.size for i in plan.items)
+        for item in plan.items:
+            with open_source(item.source, progress, offset=total + offset,
+                             grand_total=2 * total) as stream:
+                if item.flatten and item.fmt.supports_datasets:
+                    self._store.bulk_extend(item.quads(stream))
+                else:
+                    target = (ox.DefaultGraph() if item.target is None
+                              else ox.NamedNode(item.target))
+                    self._store.bulk_load(stream, item.fmt, base_iri=item.base_iri,
+                                          to_graph=target)
+            offset += item.size
+
+    def _roll_back(self) -> None:
+        """Put the checkpoint back after a failed bulk load (on disk); memory cannot."""
+        if self.path is None:
+            return
+        self._store = None  # type: ignore[assignment]
+        gc.collect()
+        try:
+            checkpoint.recover(self.path)
+            self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"the load failed and the store could not be reopened ({exc}); "
+                             "it will be restored to its previous contents when next opened"
+                             ) from None

@@ -1,0 +1,196 @@
+"""Remote backend: any SPARQL 1.1 Query/Update + Graph Store Protocol server.
+
+Location: ``http://host:port[/prefix][?query=...&update=...&store=...]``. Without overrides the
+endpoints are Oxigraph server's: ``/query``, ``/update`` and ``/store`` under the prefix. Each
+override is a path relative to the prefix or an absolute URL (Fuseki:
+``http://localhost:3030/ds?query=sparql&update=update&store=data``). The environment variables
+OTMLOPS_QUERY_URL, OTMLOPS_UPDATE_URL and OTMLOPS_STORE_URL override both.
+
+The server must serve the union of its named graphs as the default graph (Oxigraph:
+``oxigraph serve --union-default-graph``; Fuseki/TDB2: ``tdb2:unionDefaultGraph true``); this is
+checked when the store is opened. Answers are parsed into pyoxigraph objects, so callers see the
+same types as with the embedded store.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from collections.abc import Sequence
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+
+from otmlops.errors import InputError, StoreError, UsageError
+from otmlops.store import meta
+from otmlops.store.base import ProgressCallback, QueryOutcome
+from otmlops.store.common import LoadItem, LoadPlan, SparqlBackedStore, insert_data_update
+from otmlops.store.graphs import STAGING_PREFIX
+from otmlops.store.sparql_text import dataset_clauses, has_dataset_clause
+
+#: Plans whose update text stays below this size go in one request (atomic, no staging).
+INLINE_UPDATE_BYTES = 512 * 1024
+_FORM = "application/x-www-form-urlencoded"
+_RESULTS_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
+                   "text/turtle;q=0.5")
+
+
+class RemoteStore(SparqlBackedStore):
+    """A store reached over HTTP; keeps no state of its own beyond the connection."""
+
+    incremental_entailment = False
+
+    def __init__(self, query_url: str, update_url: str, store_url: str, *,
+                 location: str | None = None, timeout: float = 300.0) -> None:
+        self.query_url = query_url
+        self.update_url = update_url
+        self.store_url = store_url
+        self.location = location or query_url
+        self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+
+    @classmethod
+    def from_location(cls, location: str) -> RemoteStore:
+        parts = urlsplit(location)
+        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        unknown = set(options) - {"query", "update", "store"}
+        if unknown:
+            raise UsageError(f"unknown store URL option(s): {', '.join(sorted(unknown))} "
+                             "(known: query, update, store)")
+        base = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
+
+        def endpoint(key: str, default: str) -> str:
+            env = os.environ.get(f"OTMLOPS_{key.upper()}_URL")
+            return env or urljoin(base, options.get(key, default))
+
+        clean = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+        return cls(endpoint("query", "query"), endpoint("update", "update"),
+                   endpoint("store", "store"), location=clean)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _after_open(self, bootstrap: bool) -> None:
+        try:
+            super()._after_open(bootstrap)
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {exc}") from None
+        bootstrapped = bool(self._raw_query(meta.bundle_ask_query(), union=False,
+                                            default_graphs=None, named_graphs=None))
+        if bootstrapped and not bool(self._raw_query(meta.union_probe_query(), union=True,
+                                                     default_graphs=None, named_graphs=None)):
+            raise StoreError(
+                f"the SPARQL server at {self.location} does not serve the union of its named "
+                "graphs as the default graph; start Oxigraph with `oxigraph serve "
+                "--union-default-graph` (Fuseki/TDB2: tdb2:unionDefaultGraph true)")
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+        try:
+            response = self._client.request(method, url, **kwargs)  # type: ignore[arg-type]
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach {url}: {exc}") from None
+        if response.status_code >= 400:
+            detail = response.text.strip()[:500]
+            if response.status_code == 400:
+                raise UsageError(f"the SPARQL server rejected the request: {detail}")
+            raise StoreError(f"{method} {url} failed with HTTP {response.status_code}: {detail}")
+        return response
+
+    # -- primitives -------------------------------------------------------------------------
+
+    def _raw_query(self, sparql: str, *, union: bool, default_graphs: Sequence[str] | None,
+                   named_graphs: Sequence[str] | None) -> QueryOutcome:
+        if default_graphs is None and named_graphs is None and has_dataset_clause(sparql):
+            # A union-default-graph server may ignore FROM; the protocol parameters win.
+            default_graphs, named_graphs = dataset_clauses(sparql)
+        data: list[tuple[str, str]] = [("query", sparql)]
+        data += [("default-graph-uri", g) for g in default_graphs or ()]
+        data += [("named-graph-uri", g) for g in named_graphs or ()]
+        response = self._send("POST", self.query_url, content=urlencode(data),
+                              headers={"Accept": _RESULTS_ACCEPT, "Content-Type": _FORM})
+        ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = response.content
+        if ctype in ("application/sparql-results+json", "application/json"):
+            return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        if ctype == "application/sparql-results+xml":
+            return ox.parse_query_results(body, ox.QueryResultsFormat.XML)
+        fmt = ox.RdfFormat.from_media_type(ctype)
+        if fmt is None:
+            raise StoreError(f"the SPARQL server answered with unsupported type {ctype!r}")
+        # Re-run the graph through a local store so callers get a real QueryTriples object.
+        scratch = ox.Store()
+        scratch.load(body, fmt)
+        return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+    def _raw_update(self, sparql: str) -> None:
+        self._send("POST", self.update_url, content=urlencode({"update": sparql}),
+                   headers={"Content-Type": _FORM})
+
+    def _graph_counts(self) -> dict[str, int]:
+        result = self._raw_query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            union=False, default_graphs=None, named_graphs=None)
+        assert isinstance(result, ox.QuerySolutions)
+        return {row["g"].value: int(row["n"].value) for row in result
+                if isinstance(row["g"], ox.NamedNode)}
+
+    def _drop_graph(self, graph: str) -> None:
+        self._raw_update(f"DROP GRAPH <{graph}>")
+
+    def _append(self, item: LoadItem) -> None:
+        data = _ntriples(item)
+        params = {"graph": item.target} if item.target is not None else {"default": ""}
+        self._send("POST", self.store_url, params=params, content=data,
+                   headers={"Content-Type": "application/n-triples"})
+
+    def _write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
+        """Small plans: one update (DROP + INSERT DATA). Big plans: upload each graph to a
+        staging graph with the Graph Store Protocol, then one update MOVEs them all."""
+        total = sum(i.size for i in plan.items)
+        if total <= INLINE_UPDATE_BYTES:
+            text = meta.set_dirty_update() + " ;\n" + insert_data_update(plan)
+            if len(text.encode()) <= INLINE_UPDATE_BYTES * 2:
+                self._raw_update(text)
+                if progress is not None:
+                    progress(2 * total, 2 * total)
+                return
+        by_graph = _split_by_graph(plan)
+        staging = {g: f"{STAGING_PREFIX}{uuid.uuid4()}" for g in by_graph}
+        self._raw_update(" ;\n".join(meta.add_pending_update(s) for s in staging.values()))
+        done = 0
+        for graph, data in by_graph.items():
+            self._send("PUT", self.store_url, params={"graph": staging[graph]}, content=data,
+                       headers={"Content-Type": "application/n-triples"})
+            done += len(data)
+            if progress is not None:
+                progress(total + min(total, done), 2 * total)
+        ops = [meta.set_dirty_update()]
+        for graph in sorted(plan.replace):
+            ops.append(f"DROP SILENT GRAPH <{graph}>")
+        for graph, stage in staging.items():
+            ops.append(f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{graph}>")
+            ops.append(meta.remove_pending_update(stage))
+        self._raw_update(" ;\n".join(ops))
+
+
+def _ntriples(item: LoadItem) -> bytes:
+    out = io.BytesIO()
+    ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in item.quads()), out,
+                 ox.RdfFormat.N_TRIPLES)
+    return out.getvalue()
+
+
+def _split_by_graph(plan: LoadPlan) -> dict[str, bytes]:
+    """N-Triples per target graph (every replaced graph present, possibly empty)."""
+    buffers: dict[str, list[str]] = {g: [] for g in plan.replace}
+    for item in plan.items:
+        for q in item.quads():
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                raise InputError("triples outside any named graph need a target graph",
+                                 source=item.name)
+            buffers.setdefault(q.graph_name.value, []).append(
+                f"{q.subject} {q.predicate} {q.object} .\n")
+    return {g: "".join(lines).encode() for g, lines in buffers.items()}

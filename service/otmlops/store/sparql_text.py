@@ -1,0 +1,267 @@
+"""Just enough SPARQL lexing to bind parameters safely and to spot dataset clauses.
+
+Parameters are bound by inserting a ``VALUES`` block at the start of the outermost WHERE group.
+The values are pyoxigraph terms serialised in N-Triples syntax (``str(term)``), which escapes
+everything a value could use to break out of its term, so user input never becomes query syntax.
+Finding the outermost group needs a lexer that knows where strings, IRIs and comments are, so a
+brace or keyword inside them is not mistaken for syntax.
+
+pyoxigraph's own ``substitutions`` only accept variables that the SELECT clause projects, which
+rules out the usual ``?equipment`` parameter; this module is used by every backend instead, so
+bound queries answer the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from otmlops.errors import UsageError
+
+_VAR_NAME = re.compile(r"^[A-Za-z_0-9\u00B7\u00C0-\uFFFF]+$")
+_WORD = re.compile(r"[A-Za-z0-9_\-.:%\\\u00B7\u00C0-\uFFFF]+")
+_VAR = re.compile(r"[?$][A-Za-z_0-9\u00B7\u00C0-\uFFFF]*")
+# IRIREF from the SPARQL grammar: no spaces, no <>"{}|^`\ inside.
+_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # word | var | iri | string | punct
+    text: str
+    start: int
+    end: int
+
+    @property
+    def keyword(self) -> str | None:
+        """Upper-cased text if this is a bare word that can be a keyword (not a prefixed name)."""
+        if self.kind == "word" and ":" not in self.text:
+            return self.text.upper()
+        return None
+
+
+def tokens(sparql: str) -> Iterator[Token]:
+    """Yield tokens, skipping whitespace and comments. Strings and IRIs are single tokens."""
+    i, n = 0, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            end = sparql.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "\"'":
+            end = _string_end(sparql, i)
+            yield Token("string", sparql[i:end], i, end)
+            i = end
+        elif c == "<" and (m := _IRI.match(sparql, i)):
+            yield Token("iri", m.group(), i, m.end())
+            i = m.end()
+        elif c in "?$" and (m := _VAR.match(sparql, i)) and m.end() > i + 1:
+            yield Token("var", m.group(), i, m.end())
+            i = m.end()
+        elif m := _WORD.match(sparql, i):
+            yield Token("word", m.group(), i, m.end())
+            i = m.end()
+        else:
+            yield Token("punct", c, i, i + 1)
+            i += 1
+
+
+def _string_end(text: str, start: int) -> int:
+    """Index just past the string literal starting at ``start`` (short or long quotes)."""
+    quote = text[start]
+    long_quote = text.startswith(quote * 3, start)
+    delim = quote * 3 if long_quote else quote
+    i = start + len(delim)
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if text.startswith(delim, i):
+            return i + len(delim)
+        if not long_quote and c in "\r\n":
+            break
+        i += 1
+    raise UsageError(f"unterminated string literal at offset {start} in the SPARQL text")
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK — the first query-form keyword outside the prologue."""
+    for tok in tokens(sparql):
+        if tok.keyword in _QUERY_FORMS:
+            return tok.keyword
+    return None
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """True if the query names its own dataset with FROM / FROM NAMED (outside any group)."""
+    depth = 0
+    for tok in tokens(sparql):
+        if tok.kind == "punct" and tok.text == "{":
+            depth += 1
+        elif tok.kind == "punct" and tok.text == "}":
+            depth -= 1
+        elif depth == 0 and tok.keyword == "FROM":
+            return True
+    return False
+
+
+def dataset_clauses(sparql: str) -> tuple[list[str], list[str]]:
+    """The IRIs of the query's FROM and FROM NAMED clauses (prefixed names resolved)."""
+    prefixes: dict[str, str] = {}
+    default: list[str] = []
+    named: list[str] = []
+    toks = list(tokens(sparql))
+    depth = 0
+    for i, tok in enumerate(toks):
+        if tok.kind == "punct" and tok.text in "{}":
+            depth += 1 if tok.text == "{" else -1
+        elif depth == 0 and tok.keyword == "PREFIX" and i + 2 < len(toks):
+            prefixes[toks[i + 1].text] = toks[i + 2].text[1:-1]
+        elif depth == 0 and tok.keyword == "FROM" and i + 1 < len(toks):
+            is_named = toks[i + 1].keyword == "NAMED"
+            ref = toks[i + 2] if is_named and i + 2 < len(toks) else toks[i + 1]
+            if ref.kind == "iri":
+                iri = ref.text[1:-1]
+            else:
+                pname, _, local = ref.text.partition(":")
+                if pname + ":" not in prefixes:
+                    raise UsageError(f"undeclared prefix in FROM clause: {ref.text}")
+                iri = prefixes[pname + ":"] + local
+            (named if is_named else default).append(iri)
+    return default, named
+
+
+def check_bindings(bindings: Mapping[str, object]) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Validate binding names and values: IRIs and literals only (VALUES cannot hold blank
+    nodes), names that are legal SPARQL variable names."""
+    checked: dict[str, ox.NamedNode | ox.Literal] = {}
+    for name, value in bindings.items():
+        bare = name[1:] if name[:1] in "?$" else name
+        if not bare or not _VAR_NAME.match(bare):
+            raise UsageError(f"invalid parameter name {name!r}")
+        if not isinstance(value, ox.NamedNode | ox.Literal):
+            raise UsageError(
+                f"parameter {bare!r} must be an IRI or a literal, not {type(value).__name__}")
+        checked[bare] = value
+    return checked
+
+
+def bind_values(sparql: str, bindings: Mapping[str, object]) -> str:
+    """Return ``sparql`` with a one-row VALUES block for ``bindings`` at the start of the
+    outermost WHERE group. Every variable must occur in the query text."""
+    checked = check_bindings(bindings)
+    if not checked:
+        return sparql
+    toks = list(tokens(sparql))
+    present = {t.text[1:] for t in toks if t.kind == "var"}
+    missing = sorted(set(checked) - present)
+    if missing:
+        raise UsageError("the query has no variable " + ", ".join(f"?{m}" for m in missing))
+    names = sorted(checked)
+    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+             + " ".join(str(checked[n]) for n in names) + ") } ")
+    open_idx, close_idx, short_construct = _outer_group(toks)
+    open_tok, close_tok = toks[open_idx], toks[close_idx]
+    body = sparql[open_tok.end:close_tok.start]
+    if short_construct:
+        # CONSTRUCT WHERE { T } only allows triples; spell it out as CONSTRUCT { T } WHERE { ... }.
+        where_tok = toks[open_idx - 1]
+        return (sparql[:where_tok.start] + "{" + body + "} WHERE { " + block + body + "}"
+                + sparql[close_tok.end:])
+    first = toks[open_idx + 1] if open_idx + 1 < len(toks) else None
+    if first is not None and first.keyword == "SELECT":
+        # The group is a bare sub-select, which admits nothing beside it: nest it.
+        return (sparql[:open_tok.end] + " " + block + "{" + body + "} "
+                + sparql[close_tok.start:])
+    return sparql[:open_tok.end] + " " + block + sparql[open_tok.end:]
+
+
+def _outer_group(toks: list[Token]) -> tuple[int, int, bool]:
+    """Indexes of the braces of the outermost WHERE group, and whether it is the
+    ``CONSTRUCT WHERE {}`` short form."""
+    form_idx = next((i for i, t in enumerate(toks) if t.keyword in _QUERY_FORMS), None)
+    if form_idx is None:
+        raise UsageError("parameters can only be bound in a SELECT, CONSTRUCT, DESCRIBE or ASK query")
+    form = toks[form_idx].keyword
+    braces = parens = 0
+    groups_seen = 0
+    for i in range(form_idx + 1, len(toks)):
+        tok = toks[i]
+        if tok.kind == "punct" and tok.text == "(":
+            parens += 1
+        elif tok.kind == "punct" and tok.text == ")":
+            parens -= 1
+        elif tok.kind == "punct" and tok.text == "{":
+            if braces == 0 and parens == 0:
+                groups_seen += 1
+                after_where = i > 0 and toks[i - 1].keyword == "WHERE"
+                is_template = form == "CONSTRUCT" and groups_seen == 1 and not after_where
+                if not is_template:
+                    short = form == "CONSTRUCT" and after_where and groups_seen == 1
+                    return i, _matching_brace(toks, i), short
+            braces += 1
+        elif tok.kind == "punct" and tok.text == "}":
+            braces -= 1
+    raise UsageError("cannot find the WHERE clause of the query to bind parameters in")
+
+
+def _matching_brace(toks: list[Token], open_idx: int) -> int:
+    depth = 0
+    for i in range(open_idx, len(toks)):
+        if toks[i].kind == "punct" and toks[i].text == "{":
+            depth += 1
+        elif toks[i].kind == "punct" and toks[i].text == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise UsageError("unbalanced braces in the SPARQL text")
+
+
+def names_dataset(update: str) -> bool:
+    """True if an update names its dataset itself (USING, USING NAMED or WITH)."""
+    depth = 0
+    for tok in tokens(update):
+        if tok.kind == "punct" and tok.text in "{}":
+            depth += 1 if tok.text == "{" else -1
+        elif depth == 0 and tok.keyword in ("USING", "WITH"):
+            return True
+    return False
+
+
+def add_using(update: str, using: Sequence[str], using_named: Sequence[str]) -> str:
+    """Apply the protocol's using-graph-uri / using-named-graph-uri to every operation with a
+    WHERE clause, as USING / USING NAMED clauses (SPARQL 1.1 Protocol, section 2.2.3)."""
+    if not using and not using_named:
+        return update
+    for g in (*using, *using_named):
+        try:
+            ox.NamedNode(g)
+        except ValueError as exc:
+            raise UsageError(f"invalid graph IRI {g!r}: {exc}") from None
+    clause = "".join(f"USING <{g}> " for g in using)
+    clause += "".join(f"USING NAMED <{g}> " for g in using_named)
+    toks = list(tokens(update))
+    depth = 0
+    inserts: list[int] = []
+    for i, tok in enumerate(toks):
+        if tok.kind == "punct" and tok.text == "{":
+            depth += 1
+        elif tok.kind == "punct" and tok.text == "}":
+            depth -= 1
+        elif depth == 0 and tok.keyword in ("USING", "WITH"):
+            raise UsageError("the update names its own dataset (USING/WITH); do not also pass "
+                             "using-graph-uri / using-named-graph-uri")
+        elif depth == 0 and tok.keyword == "WHERE":
+            if i > 0 and toks[i - 1].keyword == "DELETE":
+                continue  # DELETE WHERE short form takes no USING
+            inserts.append(tok.start)
+    for at in reversed(inserts):
+        update = update[:at] + clause + update[at:]
+    return update

@@ -1,0 +1,118 @@
+"""Nothing lost: a load killed with SIGKILL half-way, or failing half-way, leaves the store with
+its old contents (embedded store on disk)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from otmlops.store import INFERRED_GRAPH, open_store
+
+GRAPH = "http://example.org/g/plant"
+OLD = ("@prefix isa95: <https://w3id.org/otmlops/isa95#> .\n"
+       "<http://example.org/old/cell> isa95:partOf <http://example.org/old/line> .\n"
+       "<http://example.org/old/line> isa95:partOf <http://example.org/old/area> .\n")
+
+
+def big_file(path: Path, triples: int) -> Path:
+    """N-Triples big enough that loading takes seconds (few partOf edges, so the inferred
+    graph stays small and the test measures loading, not entailment)."""
+    part_of = "<https://w3id.org/otmlops/isa95#partOf>"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    value = "<http://example.org/value>"
+    with path.open("w") as out:
+        for i in range(triples // 2):
+            node = f"<http://example.org/big/e{i}>"
+            if i % 1000 == 1:
+                out.write(f"{node} {part_of} <http://example.org/big/e{i - 1}> .\n")
+            else:
+                out.write(f'{node} {value} "{i}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+            out.write(f'{node} {label} "equipment number {i} of a rather large plant" .\n')
+    return path
+
+
+def contents(location: Path) -> tuple[dict[str, int], set[str]]:
+    with open_store(str(location), bootstrap=False) as store:
+        counts = {g.iri: g.triples for g in store.graphs()}
+        result = store.query(f"SELECT ?s ?o WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")
+        assert isinstance(result, ox.QuerySolutions)
+        return counts, {f"{r['s']} {r['o']}" for r in result}
+
+
+LOADER = """
+import sys
+from pathlib import Path
+from otmlops.store import open_store
+
+def progress(done, total):
+    print(done, total, flush=True)
+
+with open_store(sys.argv[1]) as store:
+    store.load(Path(sys.argv[2]), graph=sys.argv[3], progress=progress)
+print("finished", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    old = tmp_path / "old.ttl"
+    old.write_text(OLD)
+    with open_store(str(location)) as store:
+        store.load(old, graph=GRAPH)
+    before = contents(location)
+    assert len(before[1]) == 2
+    big = big_file(tmp_path / "big.nt", 800_000)
+    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(location), str(big), GRAPH],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    killed_at = None
+    for line in proc.stdout:
+        if line.startswith("finished"):
+            break
+        done, total = (int(x) for x in line.split())
+        if done >= 0.7 * total:  # past the checking pass, well into writing
+            os.kill(proc.pid, signal.SIGKILL)
+            killed_at = done / total
+            break
+    proc.wait(timeout=60)
+    assert killed_at is not None, f"the load finished before it could be killed: {proc.stderr.read() if proc.stderr else ''}"
+    assert proc.returncode == -signal.SIGKILL
+    after = contents(location)
+    assert after == before
+    # and the store still works: the same load now completes
+    with open_store(str(location)) as store:
+        report = store.load(big, graph=GRAPH)
+        assert report.triples == 800_000
+        assert store.query("ASK { <http://example.org/big/e1001> "
+                           "<https://w3id.org/otmlops/isa95#partOf> <http://example.org/big/e1000> }")
+        assert not store.has_graph(INFERRED_GRAPH) or store.query(
+            f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}") is not None
+
+
+@pytest.mark.slow
+def test_failure_during_bulk_write_rolls_back(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    old = tmp_path / "old.ttl"
+    old.write_text(OLD)
+    with open_store(str(location)) as store:
+        store.load(old, graph=GRAPH)
+    before = contents(location)
+    big = big_file(tmp_path / "big.nt", 120_000)
+
+    def interrupt(done: int, total: int) -> None:
+        if done > 0.75 * total:
+            raise KeyboardInterrupt
+
+    with open_store(str(location)) as store:
+        with pytest.raises(KeyboardInterrupt):
+            store.load(big, graph=GRAPH, progress=interrupt)
+        # the same Store object keeps working, with the old contents
+        assert {g.iri: g.triples for g in store.graphs()}[GRAPH] == 2
+    assert contents(location) == before

@@ -1,0 +1,31 @@
+"""Who may write: nobody in read-only mode (403); with a token configured, holders of
+``Authorization: Bearer <token>`` (else 401); without a token, nobody (403)."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Request
+
+from otmlops.http.errors import HttpError
+from otmlops.http.settings import ServerSettings
+
+
+def require_write(request: Request, settings: ServerSettings) -> None:
+    if settings.read_only:
+        raise HttpError(403, "the server runs in read-only mode; writes are refused")
+    if settings.token is None:
+        raise HttpError(403, "writes are disabled: start the server with OTMLOPS_TOKEN or "
+                             "--token-file to enable them")
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise HttpError(401, "writes need an 'Authorization: Bearer <token>' header",
+                        {"WWW-Authenticate": 'Bearer realm="otmlops"'})
+    if not hmac.compare_digest(credentials.strip().encode(), settings.token.encode()):
+        raise HttpError(401, "the bearer token is not valid",
+                        {"WWW-Authenticate": 'Bearer realm="otmlops", error="invalid_token"'})
+
+
+def writes_enabled(settings: ServerSettings) -> bool:
+    return not settings.read_only and settings.token is not None

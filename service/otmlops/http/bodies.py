@@ -1,0 +1,59 @@
+"""Reading request bodies safely: size limit (413), UTF-8 only (400), media types (415)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from otmlops.http.errors import HttpError
+from otmlops.runner.formats import split_media_type
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole body, refusing more than ``limit`` bytes (413) before reading it all."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise HttpError(413, f"request body of {declared} bytes exceeds the limit of "
+                                     f"{limit} bytes")
+        except ValueError:
+            raise HttpError(400, "Content-Length is not a number") from None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HttpError(413, f"request body exceeds the limit of {limit} bytes")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # lets request.form() reuse it
+    return body
+
+
+def media_type_of(request: Request) -> tuple[str, dict[str, str]]:
+    """(media type, parameters) of the request's Content-Type; ('', {}) if absent."""
+    header = request.headers.get("content-type")
+    if not header:
+        return "", {}
+    return split_media_type(header)
+
+
+def check_charset(params: dict[str, str]) -> None:
+    charset = params.get("charset")
+    if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii"):
+        raise HttpError(400, f"only UTF-8 text is accepted, not charset={charset}")
+
+
+def decode_utf8(body: bytes, what: str) -> str:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HttpError(400, f"{what} is not valid UTF-8 (byte {exc.start}: "
+                             f"{body[exc.start:exc.start + 1]!r})") from None
+    return text.removeprefix("\ufeff")
+
+
+def endpoint_url(request: Request) -> str:
+    """The request URL without its query string (the endpoint, or a direct graph IRI)."""
+    url = request.url
+    return f"{url.scheme}://{url.netloc}{url.path}"

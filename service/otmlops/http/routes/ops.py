@@ -1,0 +1,30 @@
+"""/healthz and /metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from otmlops import __version__
+from otmlops.http.state import state_of
+
+router = APIRouter(tags=["Operations"])
+
+
+@router.get("/healthz", summary="Liveness and readiness")
+async def healthz(request: Request) -> JSONResponse:
+    app = state_of(request)
+    body = {"status": "ok" if app.ready else "starting", "version": __version__,
+            "store": app.settings.store, "read_only": app.settings.read_only,
+            "generation": app.runner.stats.generation}
+    return JSONResponse(body, status_code=200 if app.ready else 503)
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
+async def metrics(request: Request) -> PlainTextResponse:
+    app = state_of(request)
+    stats = app.runner.stats
+    text = app.metrics.render(timeouts=stats.timeouts, restarts=stats.worker_restarts,
+                              generation=stats.generation, triples=await app.triple_count())
+    return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")

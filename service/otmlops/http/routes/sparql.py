@@ -1,0 +1,119 @@
+"""/sparql: the SPARQL 1.1 Protocol (query, update, service description)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from otmlops.http import protocol
+from otmlops.http.auth import require_write, writes_enabled
+from otmlops.http.bodies import endpoint_url, media_type_of, read_body
+from otmlops.http.errors import HttpError
+from otmlops.http.schemas import content
+from otmlops.http.service_description import description
+from otmlops.http.state import state_of
+from otmlops.runner import formats
+from otmlops.runner.formats import NotAcceptable
+
+router = APIRouter(tags=["SPARQL 1.1 Protocol"])
+
+_TEXT = {"type": "string"}
+_RESPONSES = {
+    200: {"description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
+                         "CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads)"
+                         ", or the service description when no query is given.",
+          "content": content([*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS])},
+    204: {"description": "The update was applied."},
+    400: {"description": "Syntax error or protocol misuse.", "content": {"text/plain": {"schema": _TEXT}}},
+    401: {"description": "Update without a valid bearer token.", "content": {"text/plain": {"schema": _TEXT}}},
+    403: {"description": "Updates are disabled (read-only mode or no token configured).", "content": {"text/plain": {"schema": _TEXT}}},
+    406: {"description": "No acceptable result format.", "content": {"text/plain": {"schema": _TEXT}}},
+    413: {"description": "Request body too large.", "content": {"text/plain": {"schema": _TEXT}}},
+    415: {"description": "Unsupported Content-Type.", "content": {"text/plain": {"schema": _TEXT}}},
+    500: {"description": "The query failed while running.", "content": {"text/plain": {"schema": _TEXT}}},
+    503: {"description": "The query ran past its time limit and was stopped.", "content": {"text/plain": {"schema": _TEXT}}},
+}
+_POST_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                "query": _TEXT, "update": _TEXT, "timeout": {"type": "number"},
+                "default-graph-uri": {"type": "array", "items": _TEXT},
+                "named-graph-uri": {"type": "array", "items": _TEXT},
+                "using-graph-uri": {"type": "array", "items": _TEXT},
+                "using-named-graph-uri": {"type": "array", "items": _TEXT}}}},
+            "application/sparql-query": {"schema": _TEXT},
+            "application/sparql-update": {"schema": _TEXT},
+        },
+    }
+}
+
+
+async def _handle(request: Request) -> Response:
+    app = state_of(request)
+    settings = app.settings
+    media, media_params = media_type_of(request)
+    body = b""
+    if request.method == "POST":
+        body = await read_body(request, settings.body_limit)
+    req = protocol.parse_request(request.method, list(request.query_params.multi_items()),
+                                 media, media_params, body)
+    accept = request.headers.get("accept")
+    endpoint = endpoint_url(request)
+    if req.kind == "describe":
+        try:
+            mtype, text = description(endpoint, accept, updates=writes_enabled(settings))
+        except NotAcceptable as exc:
+            raise HttpError(406, str(exc)) from None
+        return Response(text, media_type=formats.content_type(mtype))
+    if req.kind == "update":
+        require_write(request, settings)
+        # writes refresh entailments, which takes a while on a big store: their default
+        # limit is the maximum, and a request may ask for less
+        timeout = _timeout(settings, req.timeout) if req.timeout else settings.max_timeout
+        await app.write("update", timeout, sparql=req.text, using_graphs=req.using_graphs,
+                        using_named_graphs=req.using_named_graphs, base_iri=endpoint)
+        return Response(status_code=204)
+    timeout = _timeout(settings, req.timeout)
+    reply = await app.read("query", timeout, sparql=req.text, accept=accept,
+                           default_graphs=req.default_graphs, named_graphs=req.named_graphs,
+                           base_iri=endpoint)
+    return Response(reply.body, media_type=formats.content_type(reply.media_type))  # type: ignore[attr-defined]
+
+
+def _timeout(settings, requested: str | None) -> float:  # type: ignore[no-untyped-def]
+    from otmlops.errors import UsageError
+
+    try:
+        return settings.request_timeout(requested)
+    except UsageError as exc:
+        raise HttpError(400, str(exc)) from None
+
+
+@router.get("/sparql", responses=_RESPONSES, summary="SPARQL query by GET, or the service "
+            "description when no query is given")
+async def sparql_get(
+    request: Request,
+    query: Annotated[str | None, Query(description="SPARQL query")] = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    timeout: Annotated[float | None, Query(ge=1, description="time limit in seconds, at least 1 (capped by "
+                                  "the server's maximum)")] = None,
+) -> Response:
+    return await _handle(request)
+
+
+@router.post("/sparql", responses=_RESPONSES, openapi_extra=_POST_BODY,
+             summary="SPARQL query or update by POST (form or direct)")
+async def sparql_post(
+    request: Request,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    using_graph_uri: Annotated[list[str] | None, Query(alias="using-graph-uri")] = None,
+    using_named_graph_uri: Annotated[list[str] | None, Query(alias="using-named-graph-uri")] = None,
+    timeout: Annotated[float | None, Query(ge=1, description="time limit in seconds, at least 1")] = None,
+) -> Response:
+    return await _handle(request)

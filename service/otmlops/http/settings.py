@@ -1,0 +1,67 @@
+"""Server settings: one object the app factory and the ``serve`` command share."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from otmlops.errors import UsageError
+
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MAX_TIMEOUT_S = 120.0
+DEFAULT_BODY_LIMIT = 50 * 1024 * 1024
+#: The smallest time limit a request may ask for: each overrun costs a worker restart, so a
+#: client must not be able to ask for thousands of them per second.
+MIN_TIMEOUT_S = 1.0
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    store: str
+    read_only: bool = False
+    #: Bearer token that enables writes; None disables writes.
+    token: str | None = None
+    timeout: float = DEFAULT_TIMEOUT_S
+    max_timeout: float = DEFAULT_MAX_TIMEOUT_S
+    workers: int = 2
+    body_limit: int = DEFAULT_BODY_LIMIT
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0 or self.max_timeout <= 0:
+            raise UsageError("timeouts must be positive numbers of seconds")
+        if self.max_timeout < self.timeout:
+            object.__setattr__(self, "max_timeout", self.timeout)
+        if self.workers < 1:
+            raise UsageError("--workers must be at least 1")
+        if self.token is not None and not self.token.strip():
+            raise UsageError("the write token is empty")
+
+    def request_timeout(self, requested: str | None) -> float:
+        """The time limit for one request: the ``timeout`` parameter if given (seconds,
+        capped at the configured maximum), else the default."""
+        if requested is None or requested == "":
+            return self.timeout
+        try:
+            value = float(requested)
+        except ValueError:
+            raise UsageError(f"timeout must be a number of seconds, not {requested!r}") from None
+        if value != value or value < MIN_TIMEOUT_S:
+            raise UsageError(f"timeout must be at least {MIN_TIMEOUT_S:g} second(s), "
+                             f"not {requested}")
+        return min(value, self.max_timeout)
+
+
+def read_token(token_file: str | None) -> str | None:
+    """The write token from ``--token-file`` (first line) or $OTMLOPS_TOKEN, else None."""
+    if token_file:
+        try:
+            text = Path(token_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read token file {token_file}: {exc}") from None
+        token = text.strip().splitlines()[0].strip() if text.strip() else ""
+        if not token:
+            raise UsageError(f"token file {token_file} is empty")
+        return token
+    env = os.environ.get("OTMLOPS_TOKEN", "").strip()
+    return env or None

@@ -149,3 +149,35 @@ def test_dirty_flag_is_repaired_on_open(tmp_path: Path) -> None:
         assert f"<{EX}site1>" in values(store, "SELECT ?p WHERE { ex:sensor1 isa95:partOf ?p }")
         assert not store.query(f"ASK {{ GRAPH <{META_GRAPH}> {{ ?s "
                                "<https://w3id.org/otmlops/meta#entailmentDirty> ?o } }")
+
+
+def _inferred(store: Store) -> set[str]:
+    result = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")
+    assert isinstance(result, ox.QuerySolutions)
+    return {f"{r['s']} {r['p']} {r['o']}" for r in result}
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["edgewise", "whole-closure"])
+def test_incremental_additions_equal_full_recompute(tmp_path: Path, big: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new instance graph takes the additions-only path; its result must be exactly what a
+    full recompute derives (both for small loads and for the whole-closure path of big ones)."""
+    from otmlops.store import entailment
+
+    if big:
+        monkeypatch.setattr(entailment, "EDGEWISE_CLOSURE_LIMIT", 0)
+    store = open_store(str(tmp_path / "db"))
+    try:
+        load(store, tmp_path, PLANT)
+        extra = PLANT.split("\n\n")[0] + "\nex:cell2 a isa95:WorkCell ; isa95:partOf ex:line1 .\n" \
+            "ex:probe a isa95:Sensor ; isa95:partOf ex:cell2 .\n"
+        load(store, tmp_path, extra, graph="http://example.org/g/extra")
+        incremental = _inferred(store)
+        assert f"<{EX}probe> <{ISA}partOf> <{EX}site1>" in incremental
+        store.refresh_entailments()
+        assert _inferred(store) == incremental
+        # a drop takes the full path and removes what only the dropped graph supported
+        store.drop("http://example.org/g/extra")
+        assert not any(t.startswith(f"<{EX}probe>") for t in _inferred(store))
+    finally:
+        store.close()

@@ -182,6 +182,20 @@ class EmbeddedStore(SparqlBackedStore):
             self._store.update(
                 f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {meta.DIRTY_PATTERN} }} }}")
 
+    def _apply_difference(self, stale, missing) -> None:  # type: ignore[no-untyped-def]
+        """As in the base class, writing quads directly (keeps blank-node identity)."""
+        inferred = ox.NamedNode(INFERRED_GRAPH)
+        with self._lock.write():
+            for s, p, o in stale:
+                self._store.remove(ox.Quad(s, p, o, inferred))
+            quads = [ox.Quad(s, p, o, inferred) for s, p, o in missing]
+            if len(quads) <= SMALL_LOAD_TRIPLES:
+                self._store.extend(quads)
+            else:
+                self._store.bulk_extend(quads)
+            self._store.update(
+                f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {meta.DIRTY_PATTERN} }} }}")
+
     def _derived(self, queries: list[str], asserted: list[str] | None
                  ) -> list[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.Term]]:
         """Run rule queries over the asserted graphs (None: the union of all graphs)."""

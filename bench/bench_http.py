@@ -55,7 +55,8 @@ SELECT ?useCase ?label (COUNT(?stage) AS ?stages) WHERE {
 } GROUP BY ?useCase ?label ORDER BY ?useCase LIMIT 50"""
 TOKEN = "bench-token"
 SECTION = "## HTTP service"
-WORKLOADS = ("named query", "SPARQL SELECT (lookup)", "SPARQL SELECT (aggregate)")
+WORKLOADS = ("named query", "SPARQL SELECT (competency question)", "SPARQL SELECT (lookup)",
+             "SPARQL SELECT (aggregate)")
 
 
 @dataclass
@@ -210,10 +211,13 @@ def run(args: argparse.Namespace) -> list[Cell]:
         plan = [
             ("otmlops", WORKLOADS[0], ours + f"/queries/{NAMED_ID}", {}),
             ("rdflib-endpoint", WORKLOADS[0], theirs + "/", {"query": named_text}),
-            ("otmlops", WORKLOADS[1], ours + "/sparql", {"query": lookup}),
-            ("rdflib-endpoint", WORKLOADS[1], theirs + "/", {"query": lookup}),
-            ("otmlops", WORKLOADS[2], ours + "/sparql", {"query": AGGREGATE}),
-            ("rdflib-endpoint", WORKLOADS[2], theirs + "/", {"query": AGGREGATE}),
+            # the stages-without-owner text as ad-hoc SPARQL, the query the issue names
+            ("otmlops", WORKLOADS[1], ours + "/sparql", {"query": named_text}),
+            ("rdflib-endpoint", WORKLOADS[1], theirs + "/", {"query": named_text}),
+            ("otmlops", WORKLOADS[2], ours + "/sparql", {"query": lookup}),
+            ("rdflib-endpoint", WORKLOADS[2], theirs + "/", {"query": lookup}),
+            ("otmlops", WORKLOADS[3], ours + "/sparql", {"query": AGGREGATE}),
+            ("rdflib-endpoint", WORKLOADS[3], theirs + "/", {"query": AGGREGATE}),
         ]
         for i in range(0, len(plan), 2):
             mine, other = answers(*plan[i][2:]), answers(*plan[i + 1][2:])
@@ -242,7 +246,7 @@ def run(args: argparse.Namespace) -> list[Cell]:
 
 
 GOAL_NOTE = (
-    "The gap is the work per request: rdflib-endpoint answers a lookup that starts from one "
+    "Where the goal is missed, the gap is the work per request: rdflib-endpoint answers a lookup that starts from one "
     "bound subject in 1-2 ms at one client, close to the per-request floor of a Python HTTP "
     "service (parsing, routing, serialising; ours adds the hop to a worker process that makes "
     "queries killable), so 30x is out of reach on these 2 cores; for the aggregate, "
@@ -293,7 +297,8 @@ def table(cells: list[Cell], args: argparse.Namespace) -> str:
         "the load generator (closed loop, one thread and keep-alive connection per client) shares the machine. otmlops answers from "
         f"{args.workers} query worker processes; rdflib-endpoint 0.6 serves rdflib's "
         "in-memory graph. Named query: `/queries/stages-without-owner` (rdflib-endpoint "
-        "gets the same SPARQL text); SPARQL SELECT by GET /sparql: a lookup (the stages of one "
+        "gets the same SPARQL text); SPARQL SELECT by GET /sparql: the same stages-without-owner "
+        "text sent as ad-hoc SPARQL, a lookup (the stages of one "
         "use case with layer and owner) and an aggregate (stages per use case, GROUP BY). "
         "Results in SPARQL JSON. Query texts: bench/bench_http.py.", "",
         "Both servers gave the same answers for: "

@@ -341,7 +341,7 @@ class SparqlBackedStore(Store):
             if new_triples > entailment.EDGEWISE_CLOSURE_LIMIT:
                 for prop, subs in transitive.items():
                     missing.update(self._closure_additions(prop, subs))
-            self._apply_difference(sorted(stale, key=str), sorted(missing, key=str))
+            self._apply_difference(stale, list(missing))
             return
         if not asserted or not self.incremental_entailment:
             self._apply_entailments(asserted, transitive)
@@ -355,8 +355,8 @@ class SparqlBackedStore(Store):
             derivable.update(self._closure_additions(prop, subs, asserted))
         current = set(self._rows(
             f"SELECT ?s ?q ?o WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?q ?o }} }}"))
-        self._apply_difference(sorted(current - derivable, key=str),
-                               sorted(derivable - current, key=str))
+        self._apply_difference(list(current - derivable),
+                               list(derivable - current))
 
     def _closure_additions(self, prop: str, subs: Sequence[str],
                            graphs: Sequence[str] | None = None) -> set[tuple]:

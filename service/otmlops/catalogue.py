@@ -277,7 +277,7 @@ def bind_params(query: NamedQuery, assignments: Mapping[str, str] | list[str]
             bindings[p.name] = convert(p.name, p.default, p.type, query.prefixes)
         else:
             raise UsageError(f"query {query.id!r} needs parameter {p.name!r} ({p.type}: "
-                             f"{p.description}); pass --param {p.name}=VALUE")
+                             f"{p.description}); give it as {p.name}=VALUE")
     return bindings
 
 

@@ -181,3 +181,26 @@ def test_incremental_additions_equal_full_recompute(tmp_path: Path, big: bool,
         assert not any(t.startswith(f"<{EX}probe>") for t in _inferred(store))
     finally:
         store.close()
+
+
+def test_has_part_read_backwards_gives_part_of(store: Store, tmp_path: Path) -> None:
+    """Plant models that nest top-down (isa95:hasPart, or a property aligned under it such as
+    ESMF's consistsOfStation) still answer partOf questions."""
+    text = PREFIXES.replace("PREFIX ", "@prefix ").replace(">\n", "> .\n") + """
+ex:plantA a isa95:Site ; isa95:hasPart ex:areaA .
+ex:areaA a isa95:Area ; ex:nests ex:lineA .
+ex:nests rdfs:subPropertyOf isa95:hasPart .
+ex:lineA a isa95:ProductionLine .
+ex:cellA a isa95:WorkCell ; isa95:partOf ex:lineA .
+"""
+    load(store, tmp_path, text, graph="http://example.org/g/topdown")
+    assert values(store, "SELECT ?p WHERE { ex:cellA isa95:partOf ?p }") == [
+        f"<{EX}areaA>", f"<{EX}lineA>", f"<{EX}plantA>"]
+    # a new graph without schema triples takes the additions-only path, with the same rule
+    more = PREFIXES.replace("PREFIX ", "@prefix ").replace(">\n", "> .\n") + """
+ex:areaA isa95:hasPart ex:line2 .
+ex:cell2 isa95:partOf ex:line2 .
+"""
+    load(store, tmp_path, more, graph="http://example.org/g/topdown-more")
+    assert values(store, "SELECT ?p WHERE { ex:cell2 isa95:partOf ?p }") == [
+        f"<{EX}areaA>", f"<{EX}line2>", f"<{EX}plantA>"]

@@ -331,6 +331,11 @@ class SparqlBackedStore(Store):
                 transitive.setdefault(str(row["p"].value), [])
             for row in self._select(entailment.subproperties_query(transitive), asserted):
                 transitive[str(row["t"].value)].append(str(row["s"].value))
+            # inverses only for isa95:partOf: closing isa95:hasPart as well would double the
+            # materialised containment for no query that needs it
+            for row in self._select(entailment.inverses_query(entailment.ALWAYS_TRANSITIVE),
+                                    asserted):
+                transitive[str(row["t"].value)].append("^" + str(row["s"].value))
         if added and not bool(self._raw_query(
                 entailment.schema_change_query(added), union=False, default_graphs=None,
                 named_graphs=None)):

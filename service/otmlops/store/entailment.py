@@ -40,6 +40,25 @@ PROP_PATH = _PROP_STEP + "+"
 TRANSITIVE_QUERY = f"SELECT DISTINCT ?p WHERE {{ ?p a <{OWL_TRANSITIVE}> FILTER(isIRI(?p)) }}"
 
 
+OWL_INVERSE = "http://www.w3.org/2002/07/owl#inverseOf"
+
+
+def path_term(prop: str) -> str:
+    """A property as a path step; a leading ``^`` (an inverse, see inverses_query) is kept."""
+    return f"^<{prop[1:]}>" if prop.startswith("^") else f"<{prop}>"
+
+
+def inverses_query(properties: Iterable[str]) -> str:
+    """Pairs (?t, ?s): ?s is an inverse of the transitive property ?t (owl:inverseOf either
+    way) or a subproperty of such an inverse; its triples read backwards are ?t edges
+    (isa95:hasPart, and ESMF's consistsOf* aligned under it, give isa95:partOf)."""
+    values = " ".join(f"<{p}>" for p in properties)
+    return (f"SELECT DISTINCT ?t ?s WHERE {{ VALUES ?t {{ {values} }} "
+            f"{{ ?t <{OWL_INVERSE}> ?i }} UNION {{ ?i <{OWL_INVERSE}> ?t }} "
+            f"?s (<{RDFS_SUBPROPERTY}>|<{OWL_EQ_PROPERTY}>|^<{OWL_EQ_PROPERTY}>)* ?i "
+            f"FILTER(isIRI(?s)) }}")
+
+
 def subproperties_query(properties: Iterable[str]) -> str:
     """Pairs (?t, ?s): ?s is a (possibly indirect) subproperty of the transitive property ?t."""
     values = " ".join(f"<{p}>" for p in properties)
@@ -85,7 +104,7 @@ def refresh_update(asserted: Sequence[str], transitive: Mapping[str, Sequence[st
             f"VALUES ?q {{ <{RDFS_SUBPROPERTY}> }} ?s {PROP_PATH} ?o",
         ]
         for prop, subs in transitive.items():
-            path = "(" + "|".join(f"<{p}>" for p in (prop, *subs)) + ")+"
+            path = "(" + "|".join(path_term(p) for p in (prop, *subs)) + ")+"
             derivations.append(f"VALUES ?q {{ <{prop}> }} ?s {path} ?o")
         ops.append(f"DELETE {{ GRAPH {inf} {{ ?s ?q ?o }} }} {using}"
                    f"WHERE {{ GRAPH {inf} {{ ?s ?q ?o }} MINUS {{ "
@@ -113,7 +132,7 @@ def refresh_update(asserted: Sequence[str], transitive: Mapping[str, Sequence[st
            f"{{ SELECT DISTINCT ?c ?o WHERE {{ ?c {CLASS_PATH} ?o "
            f"FILTER(isIRI(?o) && ?c != ?o) }} }} ?s <{RDF_TYPE}> ?c .")
     for prop, subs in transitive.items():
-        path = "(" + "|".join(f"<{p}>" for p in (prop, *subs)) + ")+"
+        path = "(" + "|".join(path_term(p) for p in (prop, *subs)) + ")+"
         insert(f"<{prop}>", f"?s {path} ?o .")
     ops.append(clear_flag)
     return " ;\n".join(ops)
@@ -141,7 +160,7 @@ def _derivations(transitive: Mapping[str, Sequence[str]]) -> list[str]:
         f"FILTER(isIRI(?s) && isIRI(?o) && ?s != ?o)",
     ]
     for prop, subs in transitive.items():
-        path = "(" + "|".join(f"<{p}>" for p in (prop, *subs)) + ")+"
+        path = "(" + "|".join(path_term(p) for p in (prop, *subs)) + ")+"
         found.append(f"VALUES ?q {{ <{prop}> }} ?s {path} ?o")
     return found
 
@@ -208,7 +227,7 @@ def addition_queries(graphs: Sequence[str], transitive: Mapping[str, Sequence[st
         f"FILTER(isIRI(?o) && ?c != ?o) }} }} {vals} GRAPH ?g {{ ?s <{RDF_TYPE}> ?c }}",
     ]
     for prop, subs in transitive.items():
-        step = "(" + "|".join(f"<{p}>" for p in (prop, *subs)) + ")"
+        step = "(" + "|".join(path_term(p) for p in (prop, *subs)) + ")"
         if new_triples <= EDGEWISE_CLOSURE_LIMIT:  # else: closure_edges_query + transitive_pairs
             found.append(f"VALUES ?q {{ <{prop}> }} {vals} GRAPH ?g {{ ?a {step} ?b }} "
                          f"?s {step}* ?a . ?b {step}* ?o")
@@ -219,7 +238,7 @@ def addition_queries(graphs: Sequence[str], transitive: Mapping[str, Sequence[st
 
 def closure_edges_query(prop: str, subs: Sequence[str]) -> str:
     """Every (?s, ?o) linked by the property or a subproperty, in the union."""
-    step = "(" + "|".join(f"<{p}>" for p in (prop, *subs)) + ")"
+    step = "(" + "|".join(path_term(p) for p in (prop, *subs)) + ")"
     return f"SELECT DISTINCT ?s ?o WHERE {{ ?s {step} ?o }}"
 
 

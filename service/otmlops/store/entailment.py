@@ -190,7 +190,8 @@ def missing_queries(transitive: Mapping[str, Sequence[str]]) -> list[str]:
 # start from the new graphs' triples and look up the schema and the existing closure in the
 # union. Anything else (replace, drop, update, schema change) takes the full refresh above.
 
-SCHEMA_PREDICATES = (RDFS_SUBCLASS, RDFS_SUBPROPERTY, OWL_EQ_CLASS, OWL_EQ_PROPERTY)
+SCHEMA_PREDICATES = (RDFS_SUBCLASS, RDFS_SUBPROPERTY, OWL_EQ_CLASS, OWL_EQ_PROPERTY,
+                     OWL_INVERSE)
 
 
 def _graph_values(graphs: Sequence[str]) -> str:

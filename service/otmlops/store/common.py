@@ -104,7 +104,10 @@ class SparqlBackedStore(Store):
     """The Store contract on top of backend primitives."""
 
     location: str
-    #: False for servers that refuse USING in updates (see entailment.refresh_update).
+    #: True: refresh by read-only rule queries and a Python-side difference written with
+    #: ``_apply_difference`` (needs blank nodes that keep their identity between requests:
+    #: the embedded store). False: one update request rebuilds the inferred graph
+    #: (entailment.refresh_update), as a remote server needs.
     incremental_entailment: bool = True
 
     # -- primitives -------------------------------------------------------------------------
@@ -336,6 +339,9 @@ class SparqlBackedStore(Store):
             for row in self._select(entailment.inverses_query(entailment.ALWAYS_TRANSITIVE),
                                     asserted):
                 transitive[str(row["t"].value)].append("^" + str(row["s"].value))
+        if not asserted or not self.incremental_entailment:
+            self._apply_entailments(asserted, transitive)
+            return
         if added and not bool(self._raw_query(
                 entailment.schema_change_query(added), union=False, default_graphs=None,
                 named_graphs=None)):
@@ -347,9 +353,6 @@ class SparqlBackedStore(Store):
                 for prop, subs in transitive.items():
                     missing.update(self._closure_additions(prop, subs))
             self._apply_difference(stale, list(missing))
-            return
-        if not asserted or not self.incremental_entailment:
-            self._apply_entailments(asserted, transitive)
             return
         # Full recompute: derive everything from the asserted graphs, compare with what the
         # inferred graph holds, write only the difference.
@@ -386,25 +389,12 @@ class SparqlBackedStore(Store):
         return found
 
     def _apply_difference(self, stale: Sequence[tuple], missing: Sequence[tuple]) -> None:
-        """Remove ``stale`` and add ``missing`` inferred triples, then clear the dirty flag
-        (generic form: SPARQL updates; the embedded backend writes quads directly)."""
-        ops = []
-        plain = [t for t in stale if not any(isinstance(x, ox.BlankNode) for x in t)]
-        if plain:
-            body = " ".join(f"{s} {p} {o} ." for s, p, o in plain)
-            ops.append(f"DELETE DATA {{ GRAPH <{INFERRED_GRAPH}> {{ {body} }} }}")
-        for start in range(0, len(missing), 20000):
-            chunk = missing[start:start + 20000]
-            body = " ".join(f"{s} {p} {o} ." for s, p, o in chunk)
-            ops.append(f"INSERT DATA {{ GRAPH <{INFERRED_GRAPH}> {{ {body} }} }}")
-        ops.append(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {meta.DIRTY_PATTERN} }} }}")
-        for op in ops:
-            self._raw_update(op)
+        """Write a refresh's difference; backends with ``incremental_entailment`` provide it."""
+        raise NotImplementedError
 
     def _apply_entailments(self, asserted: list[str], transitive: dict[str, list[str]]) -> None:
-        """Write the inferred graph (one update request; backends may do better)."""
-        self._raw_update(entailment.refresh_update(asserted, transitive, meta.DIRTY_PATTERN,
-                                                   incremental=self.incremental_entailment))
+        """Rebuild the inferred graph in one update request."""
+        self._raw_update(entailment.refresh_update(asserted, transitive, meta.DIRTY_PATTERN))
 
     def bootstrap(self, *, force: bool = False) -> None:
         bundle = bundled_files()

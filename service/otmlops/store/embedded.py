@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from otmlops.errors import StoreError, UsageError
-from otmlops.store import checkpoint, entailment, meta
+from otmlops.store import checkpoint, meta
 from otmlops.store.base import ProgressCallback, QueryOutcome
 from otmlops.store.common import (
     SMALL_LOAD_TRIPLES,
@@ -150,40 +150,12 @@ class EmbeddedStore(SparqlBackedStore):
                 using_graphs = using_named_graphs = graphs
         super().update(sparql, using_graphs=using_graphs, using_named_graphs=using_named_graphs)
 
-    def _apply_entailments(self, asserted: list[str], transitive: dict[str, list[str]]) -> None:
-        """Compute the difference with read-only queries over a snapshot, then write only it:
-        removals and small additions in one transaction, big additions with the bulk writer.
-        A crash half-way leaves the dirty flag set, and the next refresh (on open) completes
-        the difference, because it is always computed against what the inferred graph holds."""
-        if not asserted:
-            super()._apply_entailments(asserted, transitive)
-            return
-        inferred = ox.NamedNode(INFERRED_GRAPH)
-        with self._lock.write():
-            # 1. Remove what is stale, judged against the asserted graphs only (an inferred
-            #    triple must not support itself).
-            stale = self._derived(entailment.stale_queries(transitive), asserted)
-            for s, p, o in stale:
-                if any(isinstance(x, ox.BlankNode) for x in (s, o)):
-                    self._store.remove(ox.Quad(s, p, o, inferred))
-            plain = [t for t in stale if not any(isinstance(x, ox.BlankNode) for x in t)]
-            if plain:
-                body = " ".join(f"{s} {p} {o} ." for s, p, o in plain)
-                self._store.update(f"DELETE DATA {{ GRAPH <{INFERRED_GRAPH}> {{ {body} }} }}")
-            # 2. Add what is missing. What remains inferred now follows from the asserted
-            #    graphs, so the rules may read the union (one index lookup per pattern, however
-            #    many graphs the store has, instead of one per asserted graph).
-            missing = self._derived(entailment.missing_queries(transitive), None)
-            quads = [ox.Quad(s, p, o, inferred) for s, p, o in missing]
-            if len(quads) <= SMALL_LOAD_TRIPLES:
-                self._store.extend(quads)  # one transaction; keeps blank-node identity
-            else:
-                self._store.bulk_extend(quads)
-            self._store.update(
-                f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {meta.DIRTY_PATTERN} }} }}")
-
-    def _apply_difference(self, stale, missing) -> None:  # type: ignore[no-untyped-def]
-        """As in the base class, writing quads directly (keeps blank-node identity)."""
+    def _apply_difference(self, stale: Sequence[tuple], missing: Sequence[tuple]) -> None:
+        """Remove ``stale`` and add ``missing`` inferred triples and clear the dirty flag,
+        writing quads directly (keeps blank-node identity): small additions in one
+        transaction, big ones with the bulk writer. A crash half-way leaves the dirty flag
+        set, and the next refresh completes the difference, because it is always computed
+        against what the inferred graph holds."""
         inferred = ox.NamedNode(INFERRED_GRAPH)
         with self._lock.write():
             for s, p, o in stale:
@@ -195,21 +167,6 @@ class EmbeddedStore(SparqlBackedStore):
                 self._store.bulk_extend(quads)
             self._store.update(
                 f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {meta.DIRTY_PATTERN} }} }}")
-
-    def _derived(self, queries: list[str], asserted: list[str] | None
-                 ) -> list[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.Term]]:
-        """Run rule queries over the asserted graphs (None: the union of all graphs)."""
-        kwargs: dict[str, object] = {"use_default_graph_as_union": True}
-        if asserted is not None:
-            kwargs = {"default_graph": [ox.NamedNode(g) for g in asserted],
-                      "named_graphs": [ox.NamedNode(INFERRED_GRAPH)]}
-        found: set[tuple] = set()
-        for sparql in queries:
-            for row in self._store.query(sparql, **kwargs):  # type: ignore[arg-type]
-                s, p, o = row["s"], row["q"], row["o"]
-                if isinstance(p, ox.NamedNode) and not isinstance(s, ox.Literal):
-                    found.add((s, p, o))
-        return list(found)
 
     # -- primitives -------------------------------------------------------------------------
 

@@ -6,12 +6,12 @@ rdfs:subClassOf and rdfs:subPropertyOf; the transitive closure of isa95:partOf a
 property declared owl:TransitiveProperty. No rdfs:domain / rdfs:range entailment.
 
 Every rule reads the *asserted* graphs only (all named graphs except the inferred, meta and
-staging graphs), named with USING, and the inferred graph holds only triples that no asserted
-graph states, so the union default graph shows each fact once. The refresh is incremental: it
-deletes inferred triples that are no longer derivable (or have become asserted) and inserts
-missing ones, so a small load into a big store writes little. Disk-backed Oxigraph pays about
-30 µs per written quad in a transaction, so a full drop-and-recompute would cost seconds on a
-plant-sized store after every load.
+staging graphs), and the inferred graph holds only triples that no asserted graph states, so the
+union default graph shows each fact once. The embedded store writes only the difference between
+what is derivable and what the inferred graph holds (disk-backed Oxigraph pays about 30 µs per
+written quad in a transaction, so a drop-and-recompute would cost seconds on a plant-sized
+store after every load); a new graph without schema triples only adds what its own triples
+entail.
 """
 
 from __future__ import annotations
@@ -66,85 +66,34 @@ def subproperties_query(properties: Iterable[str]) -> str:
             f"FILTER(isIRI(?s) && ?s != ?t) }}")
 
 
-def _dataset(asserted: Sequence[str]) -> str:
-    return "".join(f"USING <{g}> " for g in asserted) + f"USING NAMED <{INFERRED_GRAPH}> "
-
-
 def refresh_update(asserted: Sequence[str], transitive: Mapping[str, Sequence[str]],
-                   dirty_triple: str, *, incremental: bool = True) -> str:
-    """One update request that brings the inferred graph up to date and clears the dirty flag.
+                   dirty_triple: str) -> str:
+    """One update request that rebuilds the inferred graph and clears the dirty flag: for
+    backends that refresh without the Python-side diff (a remote server). It drops the inferred
+    graph, then derives it again from the union, which at that point holds only asserted
+    triples (and meta data, which no rule matches); a server that serves the union as default
+    graph may refuse USING in updates (Oxigraph server does), so the rules cannot name the
+    asserted graphs.
 
     ``transitive`` maps each transitive property to its subproperties; ``dirty_triple`` is the
     meta-graph triple pattern that marks the entailments as out of date.
-
-    ``incremental`` names the asserted graphs with USING and only writes the difference. A
-    server that serves the union as default graph may refuse USING in updates (Oxigraph
-    server does); then ``incremental=False`` drops the inferred graph first and derives it
-    again from the union, which at that point holds only asserted triples (and meta data,
-    which no rule matches).
     """
     inf = f"<{INFERRED_GRAPH}>"
-    clear_flag = f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {dirty_triple} }} }}"
-    if not asserted:
-        return f"DROP SILENT GRAPH {inf} ;\n{clear_flag}"
-    using = _dataset(asserted) if incremental else ""
-    ops: list[str] = []
-    if incremental:
-        # Stale inferred triples: (a) now asserted, (b) no longer derivable by any rule.
-        # MINUS evaluates the derivations once and subtracts them, which is much cheaper than
-        # an EXISTS check per inferred triple.
-        ops.append(f"DELETE {{ GRAPH {inf} {{ ?s ?q ?o }} }} {using}"
-                   f"WHERE {{ GRAPH {inf} {{ ?s ?q ?o }} ?s ?q ?o }}")
-        derivations = [
-            f"{{ SELECT DISTINCT ?p ?q WHERE {{ ?p {PROP_PATH} ?q FILTER(?p != ?q) }} }} "
-            "?s ?p ?o",
-            f"VALUES ?q {{ <{RDF_TYPE}> }} {{ SELECT DISTINCT ?c ?o WHERE {{ ?c {CLASS_PATH} ?o "
-            f"FILTER(?c != ?o) }} }} ?s <{RDF_TYPE}> ?c",
-            f"VALUES ?q {{ <{RDFS_SUBCLASS}> }} ?s {CLASS_PATH} ?o",
-            f"VALUES ?q {{ <{RDFS_SUBPROPERTY}> }} ?s {PROP_PATH} ?o",
-        ]
-        for prop, subs in transitive.items():
-            path = "(" + "|".join(path_term(p) for p in (prop, *subs)) + ")+"
-            derivations.append(f"VALUES ?q {{ <{prop}> }} ?s {path} ?o")
-        ops.append(f"DELETE {{ GRAPH {inf} {{ ?s ?q ?o }} }} {using}"
-                   f"WHERE {{ GRAPH {inf} {{ ?s ?q ?o }} MINUS {{ "
-                   + " UNION ".join(f"{{ {d} }}" for d in derivations) + " } }")
-    else:
-        ops.append(f"DROP SILENT GRAPH {inf}")
-
-    def insert(pred: str, where: str) -> None:
-        ops.append(
-            f"INSERT {{ GRAPH {inf} {{ ?s {pred} ?o }} }} {using}"
-            f"WHERE {{ {where} FILTER NOT EXISTS {{ ?s {pred} ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH {inf} {{ ?s {pred} ?o }} }} }}")
-
-    # Missing inferred triples.
-    ops.append(
-        f"INSERT {{ GRAPH {inf} {{ ?s ?q ?o }} }} {using}"
-        f"WHERE {{ {{ SELECT DISTINCT ?p ?q WHERE {{ ?p {PROP_PATH} ?q "
-        f"FILTER(isIRI(?p) && isIRI(?q) && ?p != ?q) }} }} ?s ?p ?o . "
-        f"FILTER NOT EXISTS {{ ?s ?q ?o }} FILTER NOT EXISTS {{ GRAPH {inf} {{ ?s ?q ?o }} }} }}")
-    insert(f"<{RDFS_SUBCLASS}>",
-           f"?s {CLASS_PATH} ?o FILTER(isIRI(?s) && isIRI(?o) && ?s != ?o)")
-    insert(f"<{RDFS_SUBPROPERTY}>",
-           f"?s {PROP_PATH} ?o FILTER(isIRI(?s) && isIRI(?o) && ?s != ?o)")
-    insert(f"<{RDF_TYPE}>",
-           f"{{ SELECT DISTINCT ?c ?o WHERE {{ ?c {CLASS_PATH} ?o "
-           f"FILTER(isIRI(?o) && ?c != ?o) }} }} ?s <{RDF_TYPE}> ?c .")
-    for prop, subs in transitive.items():
-        path = "(" + "|".join(path_term(p) for p in (prop, *subs)) + ")+"
-        insert(f"<{prop}>", f"?s {path} ?o .")
-    ops.append(clear_flag)
+    ops = [f"DROP SILENT GRAPH {inf}"]
+    if asserted:
+        ops += [f"INSERT {{ GRAPH {inf} {{ ?s ?q ?o }} }} WHERE {{ {d} "
+                f"FILTER NOT EXISTS {{ ?s ?q ?o }} }}" for d in _derivations(transitive)]
+    ops.append(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {dirty_triple} }} }}")
     return " ;\n".join(ops)
 
 
-# -- the same rules as read-only queries (embedded backend) -----------------------------------
+# -- the rules as group patterns ---------------------------------------------------------------
 #
 # Oxigraph evaluates the WHERE clause of an update inside a write transaction, which on disk is
 # an order of magnitude slower than a read-only query over a snapshot (measured: 71 s for a
 # no-op refresh of a 128k-triple plant inside an update, ~3 s as queries). The embedded backend
-# therefore computes the difference with these queries and writes only the difference. Run
-# them with the asserted graphs as default graph and the inferred graph as the only named graph.
+# therefore derives with read-only queries (derivable_queries, addition_queries) and writes only
+# the difference; the remote backend puts the same patterns into one update (refresh_update).
 
 
 def _derivations(transitive: Mapping[str, Sequence[str]]) -> list[str]:
@@ -163,24 +112,6 @@ def _derivations(transitive: Mapping[str, Sequence[str]]) -> list[str]:
         path = "(" + "|".join(path_term(p) for p in (prop, *subs)) + ")+"
         found.append(f"VALUES ?q {{ <{prop}> }} ?s {path} ?o")
     return found
-
-
-def stale_queries(transitive: Mapping[str, Sequence[str]]) -> list[str]:
-    """Inferred triples to delete: asserted now, or no longer derivable."""
-    inf = f"<{INFERRED_GRAPH}>"
-    return [
-        f"SELECT ?s ?q ?o WHERE {{ GRAPH {inf} {{ ?s ?q ?o }} ?s ?q ?o }}",
-        f"SELECT ?s ?q ?o WHERE {{ GRAPH {inf} {{ ?s ?q ?o }} MINUS {{ "
-        + " UNION ".join(f"{{ {d} }}" for d in _derivations(transitive)) + " } }",
-    ]
-
-
-def missing_queries(transitive: Mapping[str, Sequence[str]]) -> list[str]:
-    """Derivable triples neither asserted nor yet inferred, one query per rule."""
-    inf = f"<{INFERRED_GRAPH}>"
-    return [f"SELECT DISTINCT ?s ?q ?o WHERE {{ {d} FILTER NOT EXISTS {{ ?s ?q ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH {inf} {{ ?s ?q ?o }} }} }}"
-            for d in _derivations(transitive)]
 
 
 # -- additions only (a new graph with no schema triples) ----------------------------------------

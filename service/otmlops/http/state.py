@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -24,24 +25,10 @@ class AppState:
     _triples: tuple[float, int | None] = (0.0, None)
 
     async def read(self, op: str, timeout: float, **kwargs: object) -> object:
-        try:
-            return await self.runner.read(op, timeout, **kwargs)
-        except ServiceError as exc:
-            raise HttpError(exc.status, exc.message) from None
-        except QueryTimeout as exc:
-            raise HttpError(503, str(exc)) from None
-        except OtmlopsError as exc:
-            raise HttpError(exc.http_status, str(exc)) from None
+        return await _as_http(self.runner.read(op, timeout, **kwargs))
 
     async def write(self, op: str, timeout: float, **kwargs: object) -> object:
-        try:
-            return await self.runner.write(op, timeout, **kwargs)
-        except ServiceError as exc:
-            raise HttpError(exc.status, exc.message) from None
-        except QueryTimeout as exc:
-            raise HttpError(503, str(exc)) from None
-        except OtmlopsError as exc:
-            raise HttpError(exc.http_status, str(exc)) from None
+        return await _as_http(self.runner.write(op, timeout, **kwargs))
 
     async def triple_count(self) -> int | None:
         """Store size for /metrics, cached for a few seconds (it is a store scan)."""
@@ -58,3 +45,15 @@ class AppState:
 
 def state_of(request: Request) -> AppState:
     return request.app.state.otmlops
+
+
+async def _as_http(call: Awaitable[object]) -> object:
+    """Await a runner call, turning its errors into the HTTP status they stand for."""
+    try:
+        return await call
+    except ServiceError as exc:
+        raise HttpError(exc.status, exc.message) from None
+    except QueryTimeout as exc:
+        raise HttpError(503, str(exc)) from None
+    except OtmlopsError as exc:
+        raise HttpError(exc.http_status, str(exc)) from None

@@ -1,28 +1,53 @@
-"""What materialised entailment costs: load + inference time on a generated plant.
+"""What query-time entailment costs: load, update and entailed questions on a generated plant.
 
 Generates an ISA-95 equipment hierarchy (sites > areas > lines > work cells > sensors, each
 with a type, a label and a partOf edge to its parent), loads it into a fresh store and reports:
-load time (including the first inference), the size of the inferred graph, the time of an
-incremental refresh after a one-triple change, and of a full recompute. Deterministic.
+load time, the time of a one-triple update, the time to re-read the entailment rules after a
+write, and for a handful of questions that need entailment the median time with entailment
+against ``entailment=False`` (asserted triples only), with the time ``store.entailed()`` takes to
+rewrite the text when it is not cached. Prints a markdown table. Deterministic.
 
     .venv/bin/python bench/bench_entailment.py [--triples 100000] [--store disk|memory|URL]
+                                               [--repeat 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from otmlops.store import INFERRED_GRAPH, open_store
+import pyoxigraph as ox
+
+from otmlops.store import open_store
+from otmlops.store.base import Store
 
 ISA = "https://w3id.org/otmlops/isa95#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 LEVELS = (("Site", 4), ("Area", 5), ("ProductionLine", 6), ("WorkCell", 8), ("Sensor", 10))
+PLANT_GRAPH = "http://example.org/g/plant"
+SITE = "http://example.org/ent0-0"
+SENSOR = "http://example.org/ent0-0-0-0-0-0"
+PREFIX = f"PREFIX isa95: <{ISA}>\n"
+
+#: (question, SPARQL); the generator asserts direct partOf edges and most specific classes only.
+QUESTIONS = (
+    ("ancestors of one sensor (`<s> isa95:partOf ?a`)",
+     f"SELECT ?a WHERE {{ <{SENSOR}> isa95:partOf ?a }}"),
+    ("everything inside one site (`?x isa95:partOf <site>`)",
+     f"SELECT ?x WHERE {{ ?x isa95:partOf <{SITE}> }}"),
+    ("`?x a isa95:WorkCenter`, count",
+     "SELECT (COUNT(?x) AS ?n) WHERE { ?x a isa95:WorkCenter }"),
+    ("`?x a isa95:Equipment`, count",
+     "SELECT (COUNT(?x) AS ?n) WHERE { ?x a isa95:Equipment }"),
+    ("types of one sensor (`<s> a ?c`)",
+     f"SELECT ?c WHERE {{ <{SENSOR}> a ?c }}"),
+)
 
 
 def generate(path: Path, triples: int) -> int:
@@ -58,31 +83,69 @@ def timed(into: dict[str, tuple[float, float]], name: str) -> Iterator[None]:
     into[name] = (time.perf_counter() - wall, time.process_time() - cpu)
 
 
+def answer(store: Store, sparql: str, entailment: bool) -> int:
+    """Run the query to the end; the COUNT it asks for, else the number of rows."""
+    result = store.query(sparql, entailment=entailment)
+    assert isinstance(result, ox.QuerySolutions)
+    rows = list(result)
+    if "n" in [v.value for v in result.variables]:
+        return int(rows[0]["n"].value)
+    return len(rows)
+
+
+def median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - started)
+    return 1000 * statistics.median(runs)
+
+
+def measure(store: Store, sparql: str, repeat: int) -> tuple[int, int, float, float, float]:
+    """Answers with and without entailment, median ms of each, median ms of an uncached
+    rewrite (the rules are cached; a distinct trailing comment makes each text new)."""
+    entailed = answer(store, sparql, True)  # warms the rule and rewrite caches
+    asserted = answer(store, sparql, False)
+    with_ms = median_ms(lambda: answer(store, sparql, True), repeat)
+    without_ms = median_ms(lambda: answer(store, sparql, False), repeat)
+    count = iter(range(10**9))
+    rewrite_ms = median_ms(lambda: store.entailed(f"{sparql}\n# {next(count)}"), repeat)
+    return entailed, asserted, with_ms, without_ms, rewrite_ms
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--triples", type=int, default=100_000)
     ap.add_argument("--store", default="disk", help="disk (a temporary folder), memory or a URL")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per median")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "plant.nt"
         n = generate(data, args.triples)
         location = str(Path(tmp) / "store") if args.store == "disk" else args.store
         with open_store(location) as store:
-            timings = {}
-            with timed(timings, "load+inference"):
-                store.load(data, graph="http://example.org/g/plant")
-            inferred = {g.iri: g.triples for g in store.graphs()}.get(INFERRED_GRAPH, 0)
-            with timed(timings, "one-triple update+refresh"):
+            timings: dict[str, tuple[float, float]] = {}
+            with timed(timings, "load"):
+                store.load(data, graph=PLANT_GRAPH)
+            with timed(timings, "one-triple update (reads the rules the load made stale)"):
                 store.update("INSERT DATA { GRAPH <http://example.org/g/extra> { "
-                             f"<http://example.org/new> <{ISA}partOf> <http://example.org/ent0-0> "
-                             "} }")
-            with timed(timings, "refresh, nothing changed"):
-                store.refresh_entailments()
-            with timed(timings, "drop inferred graph + rebuild"):
-                store.update(f"DROP GRAPH <{INFERRED_GRAPH}>")  # update() refreshes afterwards
-        print(f"store={args.store} asserted={n} inferred={inferred}")
-        for name, (wall, cpu) in timings.items():
-            print(f"  {name:32s} wall {wall:6.2f} s   cpu(this process) {cpu:6.2f} s")
+                             f"<http://example.org/new> <{ISA}partOf> <{SITE}> }} }}")
+            with timed(timings, "re-read entailment rules (first query after a write)"):
+                store.entailment_rules()
+            rows = [(q, *measure(store, PREFIX + text, args.repeat)) for q, text in QUESTIONS]
+    print(f"store={args.store}, {n} asserted triples in the plant graph, "
+          f"median of {args.repeat} runs\n")
+    print("| step | wall (ms) | CPU, this process (ms) |")
+    print("|---|---:|---:|")
+    for name, (wall, cpu) in timings.items():
+        print(f"| {name} | {1000 * wall:.1f} | {1000 * cpu:.1f} |")
+    print("\n| question | answers (entailed / asserted) | entailed (ms) | asserted only (ms) "
+          "| rewrite, uncached (ms) |")
+    print("|---|---:|---:|---:|---:|")
+    for q, entailed, asserted, with_ms, without_ms, rewrite_ms in rows:
+        print(f"| {q} | {entailed} / {asserted} | {with_ms:.2f} | {without_ms:.2f} "
+              f"| {rewrite_ms:.2f} |")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 Measures (1) NodeSet2 -> RDF conversion of the OPC UA core nodeset (3.6 MB) and of the Machinery
 example with its dependencies, (2) the same plus loading into a fresh embedded store as one
-graph (the default), and (3) the same with one graph per file (``--graph-per-file``), which pays one
-entailment refresh per graph. Prints a table; docs/importers.md quotes it.
+graph (the default), and (3) the same with one graph per file (``--graph-per-file``), four loads
+instead of one. Prints a table; docs/importers.md quotes it.
 
     python bench/bench_import.py [--fixtures ../shared/fixtures] [--repeat 3]
 """

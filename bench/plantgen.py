@@ -2,7 +2,7 @@
 
 Deterministic by seed, so benchmarks and tests can be repeated and compared. The output uses only
 the public vocabulary (rami:, isa95:, mlops:, map:) and asserts direct facts only (direct
-isa95:partOf edges, most specific classes); the store adds the entailments.
+isa95:partOf edges, most specific classes); queries on the store see the entailments.
 
 What is in it (by default 95 % of the triples describe equipment and 5 % use cases; a plant
 has far more sensors than ML use cases, and query cost grows with the number of stages):

@@ -34,7 +34,6 @@ def test_load_graphs_drop(tmp_path: Path, plant: Path) -> None:
     rows = {r.split()[0]: r.split()[1:] for r in res.stdout.splitlines()[1:]}
     assert rows[graph] == ["3", "data"]
     assert rows["https://w3id.org/otmlops/graph/ontology"][1] == "system"
-    assert rows["https://w3id.org/otmlops/graph/inferred"][1] == "system"
     res = run_cli("drop", graph, store=store)
     assert res.returncode == 0 and "dropped" in res.stdout
     res = run_cli("graphs", store=store)

@@ -128,8 +128,8 @@ def test_bad_input_stores_nothing(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    # the mapping first: every load refreshes the store's entailments, which costs more the
-    # bigger the store is (docs/importers.md), so the big import comes last
+    # the mapping first, then the plant model it points at (the order does not matter: nothing
+    # is recomputed after a load)
     done = run_cli("load", str(DATA / "machine-mapping.ttl"), store=store)
     assert done.returncode == 0, done.stderr
     done = run_cli("import", "opcua", *map(str, MACHINERY_SET), "--graph", "urn:test:machinery",

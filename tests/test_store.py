@@ -10,7 +10,6 @@ import pytest
 
 from otmlops.errors import InputError, NotFound, UsageError
 from otmlops.store import (
-    INFERRED_GRAPH,
     META_GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_MAPPING_GRAPH,
@@ -70,7 +69,8 @@ def test_load_names_graph_after_file_and_counts(store: Store, tmp_path: Path) ->
     assert not report.replaced
     infos = {g.iri: g for g in store.graphs()}
     assert infos[report.graph].triples == 11 and not infos[report.graph].system
-    assert infos[INFERRED_GRAPH].system and infos[ONTOLOGY_GRAPH].system
+    assert infos[ONTOLOGY_GRAPH].system
+    assert "https://w3id.org/otmlops/graph/inferred" not in infos  # nothing materialised
     assert store.has_graph(report.graph)
 
 

@@ -42,8 +42,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     opcua.add_argument("files", type=Path, nargs="+", metavar="NODESET.xml")
     _common(opcua)
     opcua.add_argument("--graph-per-file", action="store_true",
-                       help="store each file in its own graph (its file:// URI); slower, since "
-                       "the store refreshes its entailments after each graph")
+                       help="store each file in its own graph (its file:// URI), each graph "
+                       "loaded atomically on its own")
     opcua.set_defaults(func=_cmd_opcua)
     parser.set_defaults(func=lambda args: _no_kind(parser))
 

@@ -41,12 +41,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     graphs = subparsers.add_parser(
         "graphs", parents=[common], help="list the named graphs and their sizes",
         description="List the named graphs with their triple counts; system graphs (ontology, "
-        "reference mapping, inferred, meta) are marked.")
+        "reference mapping, meta) are marked.")
     graphs.set_defaults(func=cmd_graphs)
 
     drop = subparsers.add_parser("drop", parents=[common], help="remove a named graph",
-                                 description="Remove a named graph (atomically) and update "
-                                 "the inferred graph.")
+                                 description="Remove a named graph (atomically); what "
+                                 "followed from it is no longer entailed.")
     drop.add_argument("graph", metavar="GRAPH", help="IRI of the graph to remove")
     drop.set_defaults(func=cmd_drop)
 

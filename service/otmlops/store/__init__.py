@@ -2,7 +2,6 @@
 
 from otmlops.store.base import GraphInfo, LoadReport, QueryOutcome, Store
 from otmlops.store.graphs import (
-    INFERRED_GRAPH,
     META_GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_MAPPING_GRAPH,
@@ -14,7 +13,6 @@ __all__ = [
     "LoadReport",
     "QueryOutcome",
     "Store",
-    "INFERRED_GRAPH",
     "META_GRAPH",
     "ONTOLOGY_GRAPH",
     "REFERENCE_MAPPING_GRAPH",

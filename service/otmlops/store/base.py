@@ -43,11 +43,11 @@ class Store(ABC):
     """A dataset of named graphs with SPARQL query/update and graph-level load/drop.
 
     Contract shared by all backends:
-    - the default graph of a query is the union of all named graphs (including the inferred
-      graph), unless the query or the call names a dataset (FROM/FROM NAMED, default_graphs,
-      named_graphs);
+    - the default graph of a query is the union of all named graphs, unless the query or the
+      call names a dataset (FROM/FROM NAMED, default_graphs, named_graphs);
     - ``load`` replaces a whole named graph atomically: on any error the store is unchanged;
-    - after every load/drop the inferred graph is brought up to date (docs/entailment.md);
+    - queries see entailed answers: their patterns are widened at query time
+      (docs/entailment.md), nothing is materialised;
     - the bundled ontology and reference mapping are present after ``bootstrap()``.
     """
 
@@ -61,9 +61,11 @@ class Store(ABC):
         bindings: Mapping[str, Term] | None = None,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        entailment: bool = True,
     ) -> QueryOutcome:
         """Run a SPARQL query. ``bindings`` pre-bind variables (by name, without ``?``) to RDF
-        terms; values are never spliced into the query text as strings."""
+        terms; values are never spliced into the query text as strings. ``entailment=False``
+        answers from the asserted triples only."""
 
     @abstractmethod
     def update(
@@ -73,7 +75,7 @@ class Store(ABC):
         using_graphs: Sequence[str] | None = None,
         using_named_graphs: Sequence[str] | None = None,
     ) -> None:
-        """Run a SPARQL update atomically, then refresh entailments."""
+        """Run a SPARQL update atomically; its WHERE clauses see entailed answers too."""
 
     @abstractmethod
     def load(
@@ -117,10 +119,6 @@ class Store(ABC):
     @abstractmethod
     def bootstrap(self, *, force: bool = False) -> None:
         """Load the bundled ontology and reference mapping if missing or outdated."""
-
-    @abstractmethod
-    def refresh_entailments(self) -> None:
-        """Recompute the inferred graph from all other graphs."""
 
     def close(self) -> None:  # pragma: no cover - backends override when they hold resources
         return None

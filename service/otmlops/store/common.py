@@ -1,8 +1,8 @@
 """Behaviour shared by all backends, written against a few SPARQL-level primitives.
 
 A backend supplies raw query/update, graph counts and the physical write of a load; this class
-supplies the contract: validation before writing, graph naming, entailment refresh, the dirty
-flag, bootstrap of the bundled ontology and clean-up of stale staging graphs.
+supplies the contract: validation before writing, graph naming, query-time entailment, bootstrap
+of the bundled ontology and clean-up of stale staging graphs.
 """
 
 from __future__ import annotations
@@ -20,12 +20,7 @@ from otmlops.errors import InputError, NotFound, UsageError
 from otmlops.store import entailment, meta
 from otmlops.store.base import GraphInfo, LoadReport, ProgressCallback, QueryOutcome, Store, Term
 from otmlops.store.bundle import bundled_files
-from otmlops.store.graphs import (
-    INFERRED_GRAPH,
-    META_GRAPH,
-    STAGING_PREFIX,
-    SYSTEM_GRAPHS,
-)
+from otmlops.store.graphs import LEGACY_INFERRED_GRAPH, STAGING_PREFIX, SYSTEM_GRAPHS
 from otmlops.store.rdf_input import guess_format, open_source, scan, source_size
 from otmlops.store.sparql_text import bind_values, has_dataset_clause
 
@@ -104,11 +99,13 @@ class SparqlBackedStore(Store):
     """The Store contract on top of backend primitives."""
 
     location: str
-    #: True: refresh by read-only rule queries and a Python-side difference written with
-    #: ``_apply_difference`` (needs blank nodes that keep their identity between requests:
-    #: the embedded store). False: one update request rebuilds the inferred graph
-    #: (entailment.refresh_update), as a remote server needs.
-    incremental_entailment: bool = True
+    #: Seconds the entailment rules read from the store stay valid when this object did not
+    #: change the store itself (None: until the next change through this object). A remote
+    #: server can be written to by others.
+    rules_ttl: float | None = None
+    _rules: entailment.Rules | None = None
+    _rules_read_at: float = 0.0
+    _rewritten: dict[str, str] | None = None
 
     # -- primitives -------------------------------------------------------------------------
 
@@ -129,8 +126,7 @@ class SparqlBackedStore(Store):
 
     @abstractmethod
     def _write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
-        """Make the plan's graphs hold exactly the plan's data, atomically, and set the dirty
-        flag in the same step or before it."""
+        """Make the plan's graphs hold exactly the plan's data, atomically."""
 
     @abstractmethod
     def _append(self, item: LoadItem) -> None:
@@ -142,12 +138,19 @@ class SparqlBackedStore(Store):
     # -- opening ----------------------------------------------------------------------------
 
     def _after_open(self, bootstrap: bool) -> None:
-        """Clean up after a crash, repair entailments, load the bundled data."""
+        """Clean up after a crash, drop what older versions materialised, load the bundled
+        data."""
         self._drop_stale_staging()
+        self._drop_legacy_entailments()
         if bootstrap:
             self.bootstrap()
-        if self._is_dirty():
-            self.refresh_entailments()
+
+    def _drop_legacy_entailments(self) -> None:
+        """Stores written before entailment moved to query time hold a materialised inferred
+        graph and a dirty flag; both would now only duplicate answers."""
+        if LEGACY_INFERRED_GRAPH in self._graph_names():
+            self._raw_update(f"DROP SILENT GRAPH <{LEGACY_INFERRED_GRAPH}> ;\n"
+                             + meta.clear_legacy_dirty_update())
 
     def _drop_stale_staging(self) -> None:
         stale = {g for g in self._graph_names() if g.startswith(STAGING_PREFIX)}
@@ -156,10 +159,6 @@ class SparqlBackedStore(Store):
         ops += [meta.remove_pending_update(g) for g in sorted(pending)]
         if ops:
             self._raw_update(" ;\n".join(ops))
-
-    def _is_dirty(self) -> bool:
-        return bool(self._raw_query(meta.dirty_query(), union=False, default_graphs=None,
-                                    named_graphs=None))
 
     def _select(self, sparql: str, default_graphs: Sequence[str] | None = None
                 ) -> list[ox.QuerySolution]:
@@ -172,10 +171,14 @@ class SparqlBackedStore(Store):
 
     def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
               default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None) -> QueryOutcome:
+              named_graphs: Sequence[str] | None = None,
+              entailment: bool = True) -> QueryOutcome:
         """SPARQL query over the union of all graphs unless a dataset is named (FROM, or the
-        ``default_graphs``/``named_graphs`` arguments, as in the SPARQL protocol)."""
+        ``default_graphs``/``named_graphs`` arguments, as in the SPARQL protocol). With
+        ``entailment`` its patterns are widened as docs/entailment.md describes."""
         text = bind_values(sparql, bindings) if bindings else sparql
+        if entailment:
+            text = self.entailed(text)
         own_dataset = default_graphs is not None or named_graphs is not None
         union = not own_dataset and not has_dataset_clause(sparql)
         return self._raw_query(text, union=union, default_graphs=default_graphs,
@@ -186,9 +189,40 @@ class SparqlBackedStore(Store):
         from otmlops.store.sparql_text import add_using
 
         text = add_using(sparql, using_graphs or (), using_named_graphs or ())
-        self._raw_update(meta.set_dirty_update())
-        self._raw_update(text)
-        self.refresh_entailments()
+        try:
+            self._raw_update(self.entailed(text))
+        finally:
+            self._changed()
+
+    # -- entailment -------------------------------------------------------------------------
+
+    def entailment_rules(self) -> entailment.Rules:
+        """The schema facts query rewriting uses, read once per change of the store."""
+        now = time.monotonic()
+        stale = self.rules_ttl is not None and now - self._rules_read_at > self.rules_ttl
+        if self._rules is None or stale:
+            self._rules = entailment.read_rules(self._select)
+            self._rules_read_at = now
+            self._rewritten = {}
+        return self._rules
+
+    def entailed(self, sparql: str) -> str:
+        """``sparql`` with its patterns widened to see entailed triples (cached per text)."""
+        rules = self.entailment_rules()
+        cache = self._rewritten if self._rewritten is not None else {}
+        found = cache.get(sparql)
+        if found is None:
+            found = entailment.rewrite(sparql, rules)
+            if len(cache) >= 512:
+                cache.clear()
+            cache[sparql] = found
+            self._rewritten = cache
+        return found
+
+    def _changed(self) -> None:
+        """Forget the rules after a write: it may have changed the schema."""
+        self._rules = None
+        self._rewritten = None
 
     # -- graphs -----------------------------------------------------------------------------
 
@@ -211,9 +245,10 @@ class SparqlBackedStore(Store):
         check_graph_iri(graph)
         if not self.has_graph(graph):
             raise NotFound(f"no graph {graph} in the store")
-        self._raw_update(meta.set_dirty_update())
-        self._drop_graph(graph)
-        self.refresh_entailments()
+        try:
+            self._drop_graph(graph)
+        finally:
+            self._changed()
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -225,14 +260,11 @@ class SparqlBackedStore(Store):
         item, targets, warnings = self._prepare(source, graph, format, base_iri, source_name,
                                                 progress)
         existed = self._graph_names()
-        was_dirty = self._is_dirty()
         plan = LoadPlan([item], set(targets), sum(targets.values()))
-        self._write(plan, progress)
-        new_graphs = sorted(set(targets) - existed)
-        if new_graphs and len(new_graphs) == len(targets) and not was_dirty:
-            self.refresh_entailments(added=new_graphs, new_triples=sum(targets.values()))
-        else:
-            self.refresh_entailments()
+        try:
+            self._write(plan, progress)
+        finally:
+            self._changed()
         stored = {g: self._count_graph(g) for g in targets}
         main = item.target if item.target in stored else next(iter(sorted(stored)), "")
         return LoadReport(graph=main or "", triples=sum(stored.values()), source=item.name,
@@ -296,9 +328,10 @@ class SparqlBackedStore(Store):
         found = scan(source, format, base_iri=base, source_name=name)
         item = LoadItem(source, format, base, name, graph, flatten=True,
                         size=source_size(source))
-        self._raw_update(meta.set_dirty_update())
-        self._append(item)
-        self.refresh_entailments()
+        try:
+            self._append(item)
+        finally:
+            self._changed()
         return found.total
 
     def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
@@ -314,87 +347,7 @@ class SparqlBackedStore(Store):
             return ox.serialize(quads, format=format) or b""
         return ox.serialize(result, format=format) or b""
 
-    # -- entailment and bootstrap -------------------------------------------------------------
-
-    def asserted_graphs(self) -> list[str]:
-        """Graphs that entailment reads: all but the inferred, meta and staging graphs."""
-        return sorted(g for g in self._graph_names()
-                      if g not in (INFERRED_GRAPH, META_GRAPH) and not g.startswith(STAGING_PREFIX))
-
-    def refresh_entailments(self, *, added: Sequence[str] | None = None,
-                            new_triples: int = 0) -> None:
-        """Bring the inferred graph up to date. ``added`` names graphs that were just created
-        (nothing else changed since the last refresh): if they hold no schema triples, only
-        the entailments that use their triples are derived, which costs in proportion to them
-        rather than to the whole store."""
-        asserted = self.asserted_graphs()
-        transitive: dict[str, list[str]] = {p: [] for p in entailment.ALWAYS_TRANSITIVE}
-        if asserted:
-            for row in self._select(entailment.TRANSITIVE_QUERY, asserted):
-                transitive.setdefault(str(row["p"].value), [])
-            for row in self._select(entailment.subproperties_query(transitive), asserted):
-                transitive[str(row["t"].value)].append(str(row["s"].value))
-            # inverses only for isa95:partOf: closing isa95:hasPart as well would double the
-            # materialised containment for no query that needs it
-            for row in self._select(entailment.inverses_query(entailment.ALWAYS_TRANSITIVE),
-                                    asserted):
-                transitive[str(row["t"].value)].append("^" + str(row["s"].value))
-        if not asserted or not self.incremental_entailment:
-            self._apply_entailments(asserted, transitive)
-            return
-        if added and not bool(self._raw_query(
-                entailment.schema_change_query(added), union=False, default_graphs=None,
-                named_graphs=None)):
-            stale = self._rows(entailment.now_asserted_query(added))
-            missing: set[tuple] = set()
-            for sparql in entailment.addition_queries(added, transitive, new_triples):
-                missing.update(self._rows(sparql))
-            if new_triples > entailment.EDGEWISE_CLOSURE_LIMIT:
-                for prop, subs in transitive.items():
-                    missing.update(self._closure_additions(prop, subs))
-            self._apply_difference(stale, list(missing))
-            return
-        # Full recompute: derive everything from the asserted graphs, compare with what the
-        # inferred graph holds, write only the difference.
-        derivable: set[tuple] = set()
-        for sparql in entailment.derivable_queries(transitive):
-            derivable.update(self._rows(sparql, asserted))
-        for prop, subs in transitive.items():
-            derivable.update(self._closure_additions(prop, subs, asserted))
-        current = set(self._rows(
-            f"SELECT ?s ?q ?o WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?q ?o }} }}"))
-        self._apply_difference(list(current - derivable),
-                               list(derivable - current))
-
-    def _closure_additions(self, prop: str, subs: Sequence[str],
-                           graphs: Sequence[str] | None = None) -> set[tuple]:
-        """Missing closure triples of one transitive property, computed in Python from its
-        edges: several times faster than a property-path query for tens of thousands of
-        edges."""
-        edges = [(r["s"], r["o"])
-                 for r in self._select(entailment.closure_edges_query(prop, subs), graphs)]
-        pairs = entailment.transitive_pairs(edges)
-        predicate = ox.NamedNode(prop)
-        existing = {(r["s"], r["o"]) for r in self._select(
-            f"SELECT ?s ?o WHERE {{ ?s <{prop}> ?o }}", graphs)}
-        return {(a, predicate, c) for a, c in pairs - existing
-                if a != c and not isinstance(a, ox.Literal)}
-
-    def _rows(self, sparql: str, graphs: Sequence[str] | None = None) -> list[tuple]:
-        found = []
-        for row in self._select(sparql, graphs):
-            s, p, o = row["s"], row["q"], row["o"]
-            if isinstance(p, ox.NamedNode) and not isinstance(s, ox.Literal):
-                found.append((s, p, o))
-        return found
-
-    def _apply_difference(self, stale: Sequence[tuple], missing: Sequence[tuple]) -> None:
-        """Write a refresh's difference; backends with ``incremental_entailment`` provide it."""
-        raise NotImplementedError
-
-    def _apply_entailments(self, asserted: list[str], transitive: dict[str, list[str]]) -> None:
-        """Rebuild the inferred graph in one update request."""
-        self._raw_update(entailment.refresh_update(asserted, transitive, meta.DIRTY_PATTERN))
+    # -- bootstrap --------------------------------------------------------------------------
 
     def bootstrap(self, *, force: bool = False) -> None:
         bundle = bundled_files()
@@ -410,6 +363,8 @@ class SparqlBackedStore(Store):
                                       str(path), graph, flatten=True, size=source_size(path)))
                 scan(path, items[-1].fmt, base_iri=items[-1].base_iri, source_name=str(path))
         plan = LoadPlan(items, set(bundle.files), 0)
-        self._write(plan, None)
-        self._raw_update(meta.record_bundle_update(bundle.version, bundle.digest))
-        self.refresh_entailments()
+        try:
+            self._write(plan, None)
+            self._raw_update(meta.record_bundle_update(bundle.version, bundle.digest))
+        finally:
+            self._changed()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from otmlops.errors import StoreError, UsageError
-from otmlops.store import checkpoint, meta
+from otmlops.store import checkpoint
 from otmlops.store.base import ProgressCallback, QueryOutcome
 from otmlops.store.common import (
     SMALL_LOAD_TRIPLES,
@@ -25,7 +25,7 @@ from otmlops.store.common import (
     SparqlBackedStore,
     insert_data_update,
 )
-from otmlops.store.graphs import INFERRED_GRAPH, META_GRAPH, STAGING_PREFIX
+from otmlops.store.graphs import STAGING_PREFIX
 from otmlops.store.rdf_input import open_source
 from otmlops.store.sparql_text import names_dataset
 
@@ -104,7 +104,7 @@ class EmbeddedStore(SparqlBackedStore):
     @classmethod
     def open_read_only(cls, path: Path) -> EmbeddedStore:
         """A read-only view of a store folder nobody writes to (e.g. a ``snapshot``), with the
-        same query semantics. No recovery, bootstrap or entailment refresh; writes fail."""
+        same query semantics. No recovery or bootstrap; writes fail."""
         store = cls.__new__(cls)
         store.path = path
         store.location = str(path)
@@ -128,7 +128,7 @@ class EmbeddedStore(SparqlBackedStore):
     @property
     def pyoxigraph_store(self) -> ox.Store:
         """The underlying pyoxigraph Store, for callers that need Oxigraph-specific features
-        (e.g. ``backup``). Writing through it bypasses entailment refresh."""
+        (e.g. ``backup``). Writing through it bypasses the load checks and the entailment rule cache."""
         return self._store
 
     def close(self) -> None:
@@ -149,24 +149,6 @@ class EmbeddedStore(SparqlBackedStore):
             if graphs:
                 using_graphs = using_named_graphs = graphs
         super().update(sparql, using_graphs=using_graphs, using_named_graphs=using_named_graphs)
-
-    def _apply_difference(self, stale: Sequence[tuple], missing: Sequence[tuple]) -> None:
-        """Remove ``stale`` and add ``missing`` inferred triples and clear the dirty flag,
-        writing quads directly (keeps blank-node identity): small additions in one
-        transaction, big ones with the bulk writer. A crash half-way leaves the dirty flag
-        set, and the next refresh completes the difference, because it is always computed
-        against what the inferred graph holds."""
-        inferred = ox.NamedNode(INFERRED_GRAPH)
-        with self._lock.write():
-            for s, p, o in stale:
-                self._store.remove(ox.Quad(s, p, o, inferred))
-            quads = [ox.Quad(s, p, o, inferred) for s, p, o in missing]
-            if len(quads) <= SMALL_LOAD_TRIPLES:
-                self._store.extend(quads)
-            else:
-                self._store.bulk_extend(quads)
-            self._store.update(
-                f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {meta.DIRTY_PATTERN} }} }}")
 
     # -- primitives -------------------------------------------------------------------------
 
@@ -223,12 +205,11 @@ class EmbeddedStore(SparqlBackedStore):
         with self._lock.write():
             if plan.triples <= SMALL_LOAD_TRIPLES and all(
                     i.size <= 64 << 20 for i in plan.items):
-                self._store.update(meta.set_dirty_update() + " ;\n" + insert_data_update(plan))
+                self._store.update(insert_data_update(plan))
                 if progress is not None:
                     total = sum(i.size for i in plan.items)
                     progress(2 * total, 2 * total)
                 return
-            self._store.update(meta.set_dirty_update())
             if self.path is not None:
                 checkpoint.begin(self._store, self.path)
             try:

@@ -1,5 +1,5 @@
-"""Bookkeeping triples in the meta graph: the entailment dirty flag, the bundled-data version,
-and staging graphs of loads in progress (so a crash can be cleaned up on the next open)."""
+"""Bookkeeping triples in the meta graph: the bundled-data version, and staging graphs of loads
+in progress (so a crash can be cleaned up on the next open)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,11 @@ BUNDLE_VERSION = f"<{META_NS}bundleVersion>"
 BUNDLE_HASH = f"<{META_NS}bundleHash>"
 PENDING_STAGING = f"<{META_NS}pendingStaging>"
 
-#: Triple pattern (inside GRAPH <meta>) that is present while entailments are out of date.
-DIRTY_PATTERN = f"{SUBJECT} {DIRTY} ?dirty"
 
 
-def set_dirty_update() -> str:
-    return (f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {DIRTY} true }} }}")
-
-
-def dirty_query() -> str:
-    return f"ASK {{ GRAPH <{META_GRAPH}> {{ {DIRTY_PATTERN} }} }}"
+def clear_legacy_dirty_update() -> str:
+    """Removes the flag older versions set while materialised entailments were out of date."""
+    return f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {DIRTY} ?dirty }} }}"
 
 
 def bundle_query() -> str:

@@ -40,7 +40,8 @@ _RESULTS_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9
 class RemoteStore(SparqlBackedStore):
     """A store reached over HTTP; keeps no state of its own beyond the connection."""
 
-    incremental_entailment = False
+    #: Others may change the schema on the server; re-read the entailment rules this often.
+    rules_ttl = 10.0
 
     def __init__(self, query_url: str, update_url: str, store_url: str, *,
                  location: str | None = None, timeout: float = 300.0) -> None:
@@ -151,7 +152,7 @@ class RemoteStore(SparqlBackedStore):
         staging graph with the Graph Store Protocol, then one update MOVEs them all."""
         total = sum(i.size for i in plan.items)
         if total <= INLINE_UPDATE_BYTES:
-            text = meta.set_dirty_update() + " ;\n" + insert_data_update(plan)
+            text = insert_data_update(plan)
             if len(text.encode()) <= INLINE_UPDATE_BYTES * 2:
                 self._raw_update(text)
                 if progress is not None:
@@ -167,7 +168,7 @@ class RemoteStore(SparqlBackedStore):
             done += len(data)
             if progress is not None:
                 progress(total + min(total, done), 2 * total)
-        ops = [meta.set_dirty_update()]
+        ops: list[str] = []
         for graph in sorted(plan.replace):
             ops.append(f"DROP SILENT GRAPH <{graph}>")
         for graph, stage in staging.items():

@@ -71,8 +71,8 @@ async def _handle(request: Request) -> Response:
         return Response(text, media_type=formats.content_type(mtype))
     if req.kind == "update":
         require_write(request, settings)
-        # writes refresh entailments, which takes a while on a big store: their default
-        # limit is the maximum, and a request may ask for less
+        # a write may be a big load: its default limit is the maximum, and a request may
+        # ask for less
         timeout = _timeout(settings, req.timeout) if req.timeout else settings.max_timeout
         await app.write("update", timeout, sparql=req.text, using_graphs=req.using_graphs,
                         using_named_graphs=req.using_named_graphs, base_iri=endpoint)

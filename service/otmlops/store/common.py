@@ -24,8 +24,11 @@ from otmlops.store.graphs import LEGACY_INFERRED_GRAPH, STAGING_PREFIX, SYSTEM_G
 from otmlops.store.rdf_input import guess_format, open_source, scan, source_size
 from otmlops.store.sparql_text import bind_values, has_dataset_clause
 
-#: Loads up to this many triples are written as one SPARQL update (atomic everywhere).
-SMALL_LOAD_TRIPLES = 50_000
+#: Loads up to this many triples are written as one SPARQL update (atomic everywhere); bigger
+#: ones take the bulk loader behind a checkpoint. A transactional write on disk costs ~30 µs per
+#: quad, so the bulk path wins from about a thousand triples (45k triples: 0.47 s against 3.0 s
+#: new, 1.5 s against 5.5 s replacing).
+SMALL_LOAD_TRIPLES = 1_000
 
 
 @dataclass

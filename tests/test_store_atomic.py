@@ -21,8 +21,8 @@ OLD = ("@prefix isa95: <https://w3id.org/otmlops/isa95#> .\n"
 
 
 def big_file(path: Path, triples: int) -> Path:
-    """N-Triples big enough that loading takes seconds (few partOf edges, so the inferred
-    graph stays small and the test measures loading, not entailment)."""
+    """N-Triples big enough that loading takes seconds, with a few partOf edges that the
+    reopened store is asked about."""
     part_of = "<https://w3id.org/otmlops/isa95#partOf>"
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     value = "<http://example.org/value>"

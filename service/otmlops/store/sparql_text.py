@@ -13,6 +13,7 @@ bound queries answer the same everywhere.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -99,6 +100,7 @@ def query_form(sparql: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def has_dataset_clause(sparql: str) -> bool:
     """True if the query names its own dataset with FROM / FROM NAMED (outside any group)."""
     depth = 0
@@ -159,28 +161,50 @@ def bind_values(sparql: str, bindings: Mapping[str, object]) -> str:
     checked = check_bindings(bindings)
     if not checked:
         return sparql
-    toks = list(tokens(sparql))
-    present = {t.text[1:] for t in toks if t.kind == "var"}
-    missing = sorted(set(checked) - present)
+    plan = _binding_plan(sparql)
+    missing = sorted(set(checked) - plan.variables)
     if missing:
         raise UsageError("the query has no variable " + ", ".join(f"?{m}" for m in missing))
     names = sorted(checked)
     block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
              + " ".join(str(checked[n]) for n in names) + ") } ")
-    open_idx, close_idx, short_construct = _outer_group(toks)
-    open_tok, close_tok = toks[open_idx], toks[close_idx]
-    body = sparql[open_tok.end:close_tok.start]
-    if short_construct:
+    body = sparql[plan.open_end:plan.close_start]
+    if plan.where_start is not None:
         # CONSTRUCT WHERE { T } only allows triples; spell it out as CONSTRUCT { T } WHERE { ... }.
-        where_tok = toks[open_idx - 1]
-        return (sparql[:where_tok.start] + "{" + body + "} WHERE { " + block + body + "}"
-                + sparql[close_tok.end:])
-    first = toks[open_idx + 1] if open_idx + 1 < len(toks) else None
-    if first is not None and first.keyword == "SELECT":
+        return (sparql[:plan.where_start] + "{" + body + "} WHERE { " + block + body + "}"
+                + sparql[plan.close_end:])
+    if plan.bare_select:
         # The group is a bare sub-select, which admits nothing beside it: nest it.
-        return (sparql[:open_tok.end] + " " + block + "{" + body + "} "
-                + sparql[close_tok.start:])
-    return sparql[:open_tok.end] + " " + block + sparql[open_tok.end:]
+        return (sparql[:plan.open_end] + " " + block + "{" + body + "} "
+                + sparql[plan.close_start:])
+    return sparql[:plan.open_end] + " " + block + sparql[plan.open_end:]
+
+
+@dataclass(frozen=True)
+class _BindingPlan:
+    """Where a query's outermost WHERE group is, as character offsets (cached per text: a
+    named query is bound with new values on every call)."""
+
+    variables: frozenset[str]
+    open_end: int
+    close_start: int
+    close_end: int
+    #: start of the WHERE keyword of a ``CONSTRUCT WHERE {}`` short form, else None
+    where_start: int | None
+    bare_select: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _binding_plan(sparql: str) -> _BindingPlan:
+    toks = list(tokens(sparql))
+    open_idx, close_idx, short_construct = _outer_group(toks)
+    first = toks[open_idx + 1] if open_idx + 1 < len(toks) else None
+    return _BindingPlan(
+        variables=frozenset(t.text[1:] for t in toks if t.kind == "var"),
+        open_end=toks[open_idx].end, close_start=toks[close_idx].start,
+        close_end=toks[close_idx].end,
+        where_start=toks[open_idx - 1].start if short_construct else None,
+        bare_select=first is not None and first.keyword == "SELECT")
 
 
 def _outer_group(toks: list[Token]) -> tuple[int, int, bool]:

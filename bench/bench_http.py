@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import plantgen  # noqa: E402
+from docsection import replace_section  # noqa: E402
 
 NAMED_ID = "stages-without-owner"
 #: An ad-hoc lookup, as a dashboard sends it: the stages of one use case with their RAMI layer
@@ -340,14 +341,7 @@ def table(cells: list[Cell], args: argparse.Namespace) -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace our section of docs/benchmarks.md (or append it); other sections stay."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = text.find(SECTION + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + ("\n" + text[end + 1:] if end != -1 else "")
-    path.write_text(text, encoding="utf-8")
+    replace_section(path, SECTION, section)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,6 +54,7 @@ SECTION = "## Validation"
 sys.path.insert(0, str(BENCH))
 
 import plantgen  # noqa: E402
+from docsection import replace_section  # noqa: E402
 
 #: Goals (issue 4, item 6), checked at the largest size measured.
 GOAL_SPEEDUP = 200.0
@@ -531,16 +532,7 @@ def load_rows(folder: Path = RESULTS) -> list[dict]:
 
 def write_section(section: str) -> None:
     """Replace our section of docs/benchmarks.md (or append it); other sections stay."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    start = text.find(SECTION + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + ("\n" + text[end + 1:] if end != -1 else "")
-    tmp = DOC.with_suffix(".md.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(DOC)
+    replace_section(DOC, SECTION, section)
     log(f"wrote the {SECTION!r} section of {DOC}")
 
 

@@ -82,10 +82,24 @@ class Rules:
     def closure(self, prop: str) -> str:
         return self.step(prop) + "+"
 
-    def type_path(self) -> str:
-        step = (f"(<{RDFS_SUBCLASS}>|<{OWL_EQ_CLASS}>|^<{OWL_EQ_CLASS}>)"
+    def class_step(self) -> str:
+        """One step up the class hierarchy (equivalent classes both ways, if any are stated)."""
+        return (f"(<{RDFS_SUBCLASS}>|<{OWL_EQ_CLASS}>|^<{OWL_EQ_CLASS}>)"
                 if self.equivalent_classes else f"<{RDFS_SUBCLASS}>")
-        return f"(<{RDF_TYPE}>/{step}*)"
+
+    def closure_step(self, iri: str) -> str | None:
+        """The step whose transitive closure ``iri`` is read as, or None if it is not read as
+        a closure: the class and property hierarchies and the transitive properties."""
+        if iri == RDFS_SUBCLASS:
+            return self.class_step()
+        if iri == RDFS_SUBPROPERTY:
+            return _PROP_STEP
+        if iri in self.transitive:
+            return self.step(iri)
+        return None
+
+    def type_path(self) -> str:
+        return f"(<{RDF_TYPE}>/{self.class_step()}*)"
 
     def path_for(self, iri: str, objects: Sequence[str | None] | None) -> str | None:
         """The path that replaces ``iri`` in a pattern, or None to leave it as it is.
@@ -94,14 +108,9 @@ class Rules:
             if objects and all(o is not None and o not in self.subclassed for o in objects):
                 return None
             return self.type_path()
-        if iri == RDFS_SUBCLASS:
-            if self.equivalent_classes:
-                return f"((<{RDFS_SUBCLASS}>|<{OWL_EQ_CLASS}>|^<{OWL_EQ_CLASS}>)+)"
-            return f"(<{RDFS_SUBCLASS}>+)"
-        if iri == RDFS_SUBPROPERTY:
-            return f"({_PROP_STEP}+)"
-        if iri in self.transitive:
-            return "(" + self.closure(iri) + ")"
+        step = self.closure_step(iri)
+        if step is not None:
+            return f"({step}+)"
         if iri in self.inverse_of_transitive:
             return "(^" + self.closure(self.inverse_of_transitive[iri]) + ")"
         subs = self._in_use(self.subproperties.get(iri, ()))
@@ -159,10 +168,11 @@ def rewrite(sparql: str, rules: Rules) -> str:
     edits: list[tuple[int, int, str]] = []
     for site in sites:
         mod = site.modifier
-        if mod is not None and site.iri in rules.transitive:
+        step = rules.closure_step(site.iri) if mod is not None else None
+        if mod is not None and step is not None:
             # ``T+``/``T*`` already ask for the closure: widen the step, keep the modifier
             # (a closure of a closure would make Oxigraph repeat the walk from every node)
-            edits.append((site.token.start, site.token.end, rules.step(site.iri)))
+            edits.append((site.token.start, site.token.end, step))
             if mod.text == "?":  # zero or one step of a transitive relation is zero or more
                 edits.append((mod.start, mod.end, "*"))
             continue

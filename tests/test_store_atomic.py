@@ -59,14 +59,19 @@ print("finished", flush=True)
 """
 
 
-@pytest.mark.slow
-def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
+def store_with_old_graph(tmp_path: Path) -> tuple[Path, tuple[dict[str, int], set[str]]]:
+    """A disk store holding the small OLD graph, and its contents before anything fails."""
     location = tmp_path / "store"
     old = tmp_path / "old.ttl"
     old.write_text(OLD)
     with open_store(str(location)) as store:
         store.load(old, graph=GRAPH)
-    before = contents(location)
+    return location, contents(location)
+
+
+@pytest.mark.slow
+def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
+    location, before = store_with_old_graph(tmp_path)
     assert len(before[1]) == 2
     big = big_file(tmp_path / "big.nt", 800_000)
     proc = subprocess.Popen([sys.executable, "-c", LOADER, str(location), str(big), GRAPH],
@@ -96,12 +101,7 @@ def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_failure_during_bulk_write_rolls_back(tmp_path: Path) -> None:
-    location = tmp_path / "store"
-    old = tmp_path / "old.ttl"
-    old.write_text(OLD)
-    with open_store(str(location)) as store:
-        store.load(old, graph=GRAPH)
-    before = contents(location)
+    location, before = store_with_old_graph(tmp_path)
     big = big_file(tmp_path / "big.nt", 120_000)
 
     def interrupt(done: int, total: int) -> None:

@@ -307,6 +307,59 @@ def test_injection_in_string_parameter_is_just_text(gaps) -> None:
     assert gaps.triple_count() == before
 
 
+# --- classes reached through a user's own class hierarchy ------------------------------------
+
+USER_CLASSES = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix isa95: <https://w3id.org/otmlops/isa95#> .
+@prefix rami: <https://w3id.org/otmlops/rami#> .
+@prefix mlops: <https://w3id.org/otmlops/mlops#> .
+@prefix map: <https://w3id.org/otmlops/map#> .
+@prefix gx: <https://example.org/gaps#> .
+
+# two steps and an equivalence away from the ISA-95 classes the correspondences name
+gx:PickRobot rdfs:subClassOf gx:Robot .
+gx:Robot owl:equivalentClass gx:Machine .
+gx:Machine rdfs:subClassOf isa95:WorkUnit .
+gx:ThermoProbe rdfs:subClassOf gx:Probe .
+gx:Probe rdfs:subClassOf isa95:ControlModule .
+
+gx:Robot7 a gx:PickRobot ; isa95:partOf gx:LineA1 .
+gx:Probe7 a gx:ThermoProbe ; isa95:partOf gx:Robot7 .
+
+gx:UC9 a mlops:UseCase ; mlops:hasStage gx:UC9_Forecast .
+gx:UC9_Forecast a mlops:ModelServing ;
+    map:hierarchyLevel rami:EnterpriseLevel ;
+    map:deployedOn gx:Robot7 ;
+    map:usesDataFrom gx:Probe7 .
+"""
+
+
+@pytest.fixture(scope="module")
+def user_classes(backend: str, tmp_path_factory: pytest.TempPathFactory):
+    extra = tmp_path_factory.mktemp("user-classes") / "user-classes.ttl"
+    extra.write_text(USER_CLASSES, encoding="utf-8")
+    store, proc = _open(backend, tmp_path_factory, [GAPS, extra])
+    yield store
+    store.close()
+    if proc:
+        stop_server(proc)
+
+
+def test_class_questions_follow_user_subclasses_and_equivalences(user_classes) -> None:
+    # the queries read asserted types once and close them over the class table themselves
+    # (docs/queries.md); the answers must be those of "?x a ?class" with full entailment
+    mismatches = rows(user_classes, "level-mismatches",
+                      columns=("stage", "level", "equipment", "equipmentClass"))
+    assert ("gx:UC9_Forecast", "rami:EnterpriseLevel", "gx:Robot7", "isa95:WorkUnit") \
+        in mismatches
+    crossings = rows(user_classes, "it-ot-boundary-crossings", columns=("stage", "source"))
+    assert ("gx:UC9_Forecast", "gx:Probe7") in crossings
+    areas = dict(rows(user_classes, "use-cases-by-area"))
+    assert areas["gx:AreaA"] == "3"  # UC1, UC3 and, through Robot7 inside LineA1, UC9
+
+
 # --- the case studies ----------------------------------------------------------------------------
 
 

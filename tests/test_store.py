@@ -293,3 +293,32 @@ def test_bootstrap_reloads_when_bundle_changes(tmp_path: Path) -> None:
         store.update(f"DROP GRAPH <{REFERENCE_MAPPING_GRAPH}>")
     with open_store(location) as store:  # same hash recorded: left alone
         assert not store.has_graph(REFERENCE_MAPPING_GRAPH)
+
+
+def test_big_load_is_compacted_and_keeps_its_data(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # loads from COMPACT_AFTER_TRIPLES on are compacted after they commit (docs/store.md);
+    # the threshold is lowered so that a small file takes that path
+    from otmlops.store import embedded
+
+    calls: list[int] = []
+    real = embedded.EmbeddedStore._compact
+
+    def counting(self: embedded.EmbeddedStore) -> None:
+        calls.append(1)
+        real(self)
+
+    monkeypatch.setattr(embedded, "COMPACT_AFTER_TRIPLES", 2_000)
+    monkeypatch.setattr(embedded.EmbeddedStore, "_compact", counting)
+    lines = [f"<{EX}m{i}> <{EX}p> \"{i}\" .\n" for i in range(3_000)]
+    path = write(tmp_path, "many.nt", "".join(lines))
+    location = tmp_path / "store"
+    store = open_store(str(location))
+    store.load(path)
+    store.load(write(tmp_path, "few.nt", "".join(lines[:1_500])))
+    assert calls == [1]  # the 3,000-triple load only
+    store.close()
+    reopened = open_store(str(location))
+    counts = {g.iri: g.triples for g in reopened.graphs()}
+    assert counts[path.resolve().as_uri()] == 3_000
+    reopened.close()

@@ -29,6 +29,14 @@ from otmlops.store.graphs import STAGING_PREFIX
 from otmlops.store.rdf_input import open_source
 from otmlops.store.sparql_text import names_dataset
 
+#: After a bulk load of at least this many triples the store is compacted (``Store.optimize``).
+#: The bulk loader leaves its output in many overlapping files, and every index lookup then
+#: searches each of them: on the 1M-triple plant, catalogue queries ran 1.3-1.9x slower until
+#: compaction (0.7 s) merged them. Below this size a compaction of a large store would cost
+#: more than the load (1.1 s after a 3k-triple load into the 1M store), and RocksDB merges
+#: small files itself in the background.
+COMPACT_AFTER_TRIPLES = 100_000
+
 
 class _RWLock:
     """Many readers or one writer; writers wait for readers to finish."""
@@ -220,6 +228,8 @@ class EmbeddedStore(SparqlBackedStore):
             except BaseException:
                 self._roll_back()
                 raise
+            if self.path is not None and plan.triples >= COMPACT_AFTER_TRIPLES:
+                self._compact()
 
     def _bulk_write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
         for graph in sorted(plan.replace):
@@ -239,6 +249,14 @@ class EmbeddedStore(SparqlBackedStore):
                     self._store.bulk_load(stream, item.fmt, base_iri=item.base_iri,
                                           to_graph=target)
             offset += item.size
+
+    def _compact(self) -> None:
+        """Merge the bulk loader's files; the load is committed, so a failure here loses
+        nothing and only leaves the store slower to query."""
+        try:
+            self._store.optimize()
+        except OSError:
+            pass
 
     def _roll_back(self) -> None:
         """Put the checkpoint back after a failed bulk load (on disk); memory cannot."""

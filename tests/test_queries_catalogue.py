@@ -328,11 +328,16 @@ gx:Probe rdfs:subClassOf isa95:ControlModule .
 gx:Robot7 a gx:PickRobot ; isa95:partOf gx:LineA1 .
 gx:Probe7 a gx:ThermoProbe ; isa95:partOf gx:Robot7 .
 
-gx:UC9 a mlops:UseCase ; mlops:hasStage gx:UC9_Forecast .
+gx:UC9 a mlops:UseCase ; mlops:hasStage gx:UC9_Forecast , gx:UC9_Watch , gx:UC9_Edge .
 gx:UC9_Forecast a mlops:ModelServing ;
     map:hierarchyLevel rami:EnterpriseLevel ;
     map:deployedOn gx:Robot7 ;
     map:usesDataFrom gx:Probe7 .
+# monitoring reads a probe inside the robot: the robot's serving counts as monitored
+gx:UC9_Watch a mlops:Monitoring ; map:usesDataFrom gx:Probe7 .
+# serving on a leaf with nothing monitored around it
+gx:Probe8 a gx:ThermoProbe ; isa95:partOf gx:UnitB1 .
+gx:UC9_Edge a mlops:ModelServing ; map:deployedOn gx:Probe8 .
 """
 
 
@@ -347,7 +352,7 @@ def user_classes(backend: str, tmp_path_factory: pytest.TempPathFactory):
         stop_server(proc)
 
 
-def test_class_questions_follow_user_subclasses_and_equivalences(user_classes) -> None:
+def test_questions_over_a_users_own_classes_and_containment(user_classes) -> None:
     # the queries read asserted types once and close them over the class table themselves
     # (docs/queries.md); the answers must be those of "?x a ?class" with full entailment
     mismatches = rows(user_classes, "level-mismatches",
@@ -356,6 +361,9 @@ def test_class_questions_follow_user_subclasses_and_equivalences(user_classes) -
         in mismatches
     crossings = rows(user_classes, "it-ot-boundary-crossings", columns=("stage", "source"))
     assert ("gx:UC9_Forecast", "gx:Probe7") in crossings
+    unmonitored = rows(user_classes, "unmonitored-equipment")
+    assert unmonitored == [("gx:Probe8", "gx:UC9", "gx:UC9_Edge"),
+                           ("gx:UnitB1", "gx:UC2", "gx:UC2_Serve")]
     areas = dict(rows(user_classes, "use-cases-by-area"))
     assert areas["gx:AreaA"] == "3"  # UC1, UC3 and, through Robot7 inside LineA1, UC9
 

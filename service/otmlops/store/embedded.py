@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -255,8 +256,10 @@ class EmbeddedStore(SparqlBackedStore):
         nothing and only leaves the store slower to query."""
         try:
             self._store.optimize()
-        except OSError:
-            pass
+        except OSError as exc:
+            warnings.warn(f"the load is stored, but compacting the store failed ({exc}); "
+                          "queries may be slower until RocksDB merges its files",
+                          RuntimeWarning, stacklevel=2)
 
     def _roll_back(self) -> None:
         """Put the checkpoint back after a failed bulk load (on disk); memory cannot."""

@@ -307,7 +307,7 @@ def test_injection_in_string_parameter_is_just_text(gaps) -> None:
     assert gaps.triple_count() == before
 
 
-# --- classes reached through a user's own class hierarchy ------------------------------------
+# --- a user's own class hierarchy and containment -------------------------------------------
 
 USER_CLASSES = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -168,8 +168,7 @@ def rewrite(sparql: str, rules: Rules) -> str:
     edits: list[tuple[int, int, str]] = []
     for site in sites:
         mod = site.modifier
-        step = rules.closure_step(site.iri) if mod is not None else None
-        if mod is not None and step is not None:
+        if mod is not None and (step := rules.closure_step(site.iri)) is not None:
             # ``T+``/``T*`` already ask for the closure: widen the step, keep the modifier
             # (a closure of a closure would make Oxigraph repeat the walk from every node)
             edits.append((site.token.start, site.token.end, step))

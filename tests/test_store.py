@@ -322,3 +322,24 @@ def test_big_load_is_compacted_and_keeps_its_data(tmp_path: Path,
     counts = {g.iri: g.triples for g in reopened.graphs()}
     assert counts[path.resolve().as_uri()] == 3_000
     reopened.close()
+
+
+def test_reopening_keeps_only_the_newest_rocksdb_info_logs(tmp_path: Path) -> None:
+    # RocksDB rotates its LOG on every open and would keep 1,000 of them (docs/store.md)
+    from otmlops.store.embedded import KEEP_OLD_INFO_LOGS
+
+    location = tmp_path / "store"
+    store = open_store(str(location))
+    path = write(tmp_path, "one.nt", f"<{EX}a> <{EX}p> <{EX}b> .\n")
+    store.load(path)
+    store.close()
+    seen: list[set[str]] = []
+    for _ in range(KEEP_OLD_INFO_LOGS + 3):
+        reopened = open_store(str(location))
+        seen.append({p.name for p in location.glob("LOG.old.*")})
+        assert reopened.has_graph(path.resolve().as_uri())
+        reopened.close()
+    assert len(seen[-1]) == KEEP_OLD_INFO_LOGS
+    # the ones kept are the newest: each open drops the oldest and adds the one it rotated
+    newest_before = sorted(seen[-2], key=lambda n: int(n.rsplit(".", 1)[-1]))[1:]
+    assert set(newest_before) <= seen[-1]

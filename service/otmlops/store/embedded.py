@@ -38,6 +38,26 @@ from otmlops.store.sparql_text import names_dataset
 #: small files itself in the background.
 COMPACT_AFTER_TRIPLES = 100_000
 
+#: RocksDB renames its diagnostic log to ``LOG.old.<time>`` each time the store is opened and
+#: keeps up to 1,000 of them (about 140 KB each, mostly its option dump). Every CLI command opens
+#: the store, so a store used from scripts would collect 140 MB of them; the newest few are kept.
+KEEP_OLD_INFO_LOGS = 5
+
+
+def prune_old_info_logs(folder: Path, keep: int = KEEP_OLD_INFO_LOGS) -> None:
+    """Delete all but the newest ``keep`` rotated RocksDB info logs; they hold diagnostics only,
+    never data, so a file that cannot be removed is left for the next open."""
+    def rotated_at(log: Path) -> tuple[int, str]:  # the suffix is the rotation time in µs
+        suffix = log.name.rsplit(".", 1)[-1]
+        return (int(suffix) if suffix.isdigit() else 0, log.name)
+
+    old = sorted(folder.glob("LOG.old.*"), key=rotated_at)
+    for log in old[:max(len(old) - keep, 0)]:
+        try:
+            log.unlink()
+        except OSError:
+            pass
+
 
 class _RWLock:
     """Many readers or one writer; writers wait for readers to finish."""
@@ -105,10 +125,12 @@ class EmbeddedStore(SparqlBackedStore):
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             checkpoint.recover(self.path)
-            return ox.Store(str(self.path))
+            store = ox.Store(str(self.path))
         except OSError as exc:
             hint = " (is another otmlops process using it?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {self.path}: {exc}{hint}") from None
+        prune_old_info_logs(self.path)
+        return store
 
     @classmethod
     def open_read_only(cls, path: Path) -> EmbeddedStore:

@@ -441,12 +441,13 @@ WHERE_TIME_GOES = [
     "row of an index scan 0.2 µs, and each IRI or literal of an answer about 2 µs to turn back",
     "into text. Of the queries that stay near or above 50 ms, `equipment-load` and",
     "`use-cases-by-area` walk `isa95:partOf` up from 1,721 deployment targets, one lookup per",
-    "step (8,627 steps, 35 ms before anything else), and",
+    "step (8,627 steps, 30-35 ms before anything else), and",
     "`it-ot-boundary-crossings` returns 2,712 rows of four terms (20 ms of decoding alone) after",
-    "reading the types of 3,289 data sources. Small selective lookups (`use-cases-by-label`:",
-    "592 labels looked up, about 3 ms; rdflib needs about 40 ms for the same) are where",
-    "rdflib's in-memory dictionaries come closest: about 4 µs per lookup here against tens of",
-    "µs in rdflib, so about 10x, not 20x.",
+    "reading the types of 3,289 data sources (one lookup each, 16 ms). These three land",
+    "between about 45 and 60 ms from run to run. Small selective lookups (`use-cases-by-label`:",
+    "592 use cases, each label looked up and decoded, 2.6-5 ms; rdflib needs about 40 ms for",
+    "the same) are where rdflib's in-memory dictionaries come closest: 20x would need 2.1 ms,",
+    "less than the 592 lookups and decodes cost here (about 2.4 ms), so 8-16x.",
 ]
 
 

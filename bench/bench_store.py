@@ -44,6 +44,7 @@ SVG = REPO / "docs" / "benchmarks-queries.svg"
 sys.path.insert(0, str(BENCH))
 
 import plantgen  # noqa: E402
+from docsection import replace_page_keeping_others  # noqa: E402
 
 #: Goals at 1M triples (issue 3).
 GOAL_QUERY_MS = 50.0
@@ -509,28 +510,11 @@ def render_svg(results: list[dict[str, object]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _sections(text: str) -> dict[str, str]:
-    """``## heading`` -> that section's text (heading line included)."""
-    parts = text.split("\n## ")
-    return {p.split("\n", 1)[0]: "## " + p for p in parts[1:]}
-
-
-def keep_other_sections(report: str) -> str:
-    """Other benchmarks (HTTP, validation) write their own sections of the same file: keep
-    every section of the current file that this report does not produce."""
-    if not DOC.exists():
-        return report
-    ours = _sections(report)
-    kept = [body.rstrip("\n") for head, body in _sections(DOC.read_text(encoding="utf-8")).items()
-            if head not in ours]
-    return report.rstrip("\n") + "".join("\n\n" + k for k in kept) + "\n"
-
-
 def write_report() -> None:
     results = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))]
     if not results:
         raise SystemExit("no results in bench/results/; run a size first")
-    DOC.write_text(keep_other_sections(render_report(results)), encoding="utf-8")
+    replace_page_keeping_others(DOC, render_report(results))
     SVG.write_text(render_svg(results), encoding="utf-8")
     print(f"wrote {DOC} and {SVG}", file=sys.stderr)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-#: Third-party data (../shared/fixtures beside the clone, as in CI).
-FIXTURES = REPO.parent / "shared" / "fixtures"
+#: Third-party data copied into the repository (origins and licences in its SOURCES.md).
+FIXTURES = REPO / "tests" / "fixtures"
 EXAMPLES = REPO / "examples"
 
 
@@ -39,7 +39,7 @@ def free_port() -> int:
 @pytest.fixture
 def fixtures_dir() -> Path:
     if not FIXTURES.is_dir():
-        pytest.fail(f"shared fixtures not found at {FIXTURES} (CI places ../shared beside the clone)")
+        pytest.fail(f"test fixtures not found at {FIXTURES}")
     return FIXTURES
 
 

@@ -1,17 +1,23 @@
-"""``otmlops ontology check|reference-doc|html``: reason over, and document, the ontology."""
+"""``otmlops ontology check|terms|reference-doc|html``: reason over, look up and document the
+ontology."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import sys
+import textwrap
 from pathlib import Path
 
 from otmlops.errors import UsageError
+from otmlops.ontology.vocabulary import KINDS
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "ontology", parents=[common], help="check the ontology with HermiT; generate its docs",
+        "ontology", parents=[common],
+        help="check the ontology with HermiT; list its terms; generate its docs",
         description="Work with the bundled OWL ontology (ontology/*.ttl).")
     sub = parser.add_subparsers(dest="ontology_command", metavar="SUBCOMMAND")
 
@@ -24,6 +30,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                        metavar="FILE", help="add the axioms of FILE (Turtle, N-Triples, RDF/XML, "
                        "JSON-LD) before reasoning; repeatable")
     check.set_defaults(func=_cmd_check)
+
+    terms = sub.add_parser(
+        "terms", parents=[common], help="list and search the vocabulary (labels, definitions)",
+        description="List the classes, properties and individuals of the rami, isa95, mlops "
+        "and map namespaces with their labels and definitions, read from the bundled ontology "
+        "(no store needed). TEXT keeps the terms whose name, IRI, label or definition contains "
+        "every word of it, ignoring case. Exit 1 when nothing matches (close names are "
+        "suggested).")
+    terms.add_argument("text", nargs="?", default="", metavar="TEXT",
+                       help="words to look for, e.g. 'training' or 'mlops:hasStage'")
+    terms.add_argument("--kind", choices=KINDS, help="only classes, properties or individuals")
+    terms.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                       help="output format (default: text)")
+    terms.set_defaults(func=_cmd_terms)
 
     doc = sub.add_parser(
         "reference-doc", parents=[common], help="generate docs/reference-mapping.md",
@@ -57,6 +77,37 @@ def _cmd_check(args: argparse.Namespace) -> int:
     result = run_check(args.extra)
     print(format_result(result), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
+
+
+def _cmd_terms(args: argparse.Namespace) -> int:
+    from otmlops.ontology.vocabulary import search, suggestions, vocabulary
+
+    everything = vocabulary()
+    found = search(everything, args.text, args.kind)
+    if args.format == "json":
+        json.dump([t.to_dict() for t in found], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["name", "kind", "label", "definition", "iri"])
+        writer.writerows([t.name, t.kind, t.label, t.definition, t.iri] for t in found)
+    else:
+        for term in found:
+            print(f"{term.name}  ({term.kind})  {term.label}")
+            if term.definition:
+                print(textwrap.fill(term.definition, width=96, initial_indent="    ",
+                                    subsequent_indent="    "))
+        if found:
+            print(f"{len(found)} terms" if len(found) == len(everything)
+                  else f"{len(found)} of {len(everything)} terms")
+    if not found:
+        what = f"no {args.kind or 'term'} matches {args.text!r}"
+        close = suggestions(everything, args.text) if args.text.strip() else []
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        print(f"otmlops: {what}{hint} (`otmlops ontology terms` lists them all)",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 def _cmd_reference_doc(args: argparse.Namespace) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import socket
 
 from otmlops.cli import store_location
-from otmlops.errors import UsageError
+from otmlops.errors import OtmlopsError
 from otmlops.http.settings import (
     DEFAULT_BODY_LIMIT,
     DEFAULT_MAX_TIMEOUT_S,
@@ -24,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                     "/docs. Writes need a bearer token (OTMLOPS_TOKEN or --token-file).")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
                    "127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=int, default=8000,
+                   help="port (default: 8000; 0: any free port, printed on start)")
     p.add_argument("--read-only", action="store_true", help="refuse every write with 403")
     p.add_argument("--workers", type=int, default=2, metavar="N",
                    help="query worker processes (default: 2); a query past its time limit "
@@ -45,17 +47,54 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
+    from otmlops.http.listen import open_listener
 
-    from otmlops.http.app import create_app
-
-    if not 0 < args.port < 65536:
-        raise UsageError(f"--port {args.port} is not a valid port")
     settings = ServerSettings(
         store=store_location(args), read_only=args.read_only, token=read_token(args.token_file),
         timeout=args.timeout, max_timeout=args.max_timeout, workers=args.workers,
         body_limit=args.body_limit)
+    sock = open_listener(args.host, args.port)  # a taken port fails here, before any worker
+    try:
+        return _serve(args, settings, sock)
+    finally:
+        sock.close()
+
+
+def _serve(args: argparse.Namespace, settings: ServerSettings, sock: socket.socket) -> int:
+    import uvicorn
+
+    from otmlops import __version__
+    from otmlops.http.app import create_app
+    from otmlops.http.listen import base_url, greeting
+
     app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                access_log=args.log_level in ("info", "debug"), lifespan="on")
-    return 0
+    state = app.state.otmlops
+    config = uvicorn.Config(app, host=args.host, port=sock.getsockname()[1],
+                            log_level=args.log_level, lifespan="on",
+                            access_log=args.log_level in ("info", "debug"))
+    text = greeting(base_url(sock, args.host), host=args.host, store=settings.store,
+                    read_only=settings.read_only, has_token=settings.token is not None,
+                    version=__version__)
+
+    class Server(uvicorn.Server):
+        """Starts the store workers first (their errors are one line, not a uvicorn log) and
+        greets once the socket accepts connections."""
+
+        failure: OtmlopsError | None = None
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            try:
+                await state.start_runner()
+            except OtmlopsError as exc:
+                self.failure, self.should_exit = exc, True
+                await state.runner.close()
+                return
+            await super().startup(sockets=sockets)
+            if self.started:
+                print(text, flush=True)
+
+    server = Server(config)
+    server.run(sockets=[sock])
+    if server.failure is not None:
+        raise server.failure
+    return 0 if server.started else 1

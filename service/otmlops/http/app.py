@@ -15,8 +15,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from otmlops import __version__
 from otmlops.errors import OtmlopsError
+from otmlops.http.docs_pages import add_docs
 from otmlops.http.errors import HttpError, error_response
-from otmlops.http.routes import gsp, ops, queries, sparql, validate
+from otmlops.http.routes import gsp, home, ops, queries, sparql, validate
 from otmlops.http.settings import ServerSettings
 from otmlops.http.state import AppState
 from otmlops.runner import Runner, make_runner
@@ -69,7 +70,7 @@ def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await runner.start()
+        await state.start_runner()
         state.ready = True
         try:
             yield
@@ -84,11 +85,14 @@ def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAP
                     "questions and mapping validation over the otmlops knowledge graph "
                     "(MLOps lifecycle on RAMI 4.0 and ISA-95).",
         lifespan=lifespan,
+        docs_url=None,  # add_docs serves /docs and /redoc from the package, not a CDN
+        redoc_url=None,
     )
     app.state.otmlops = state
     app.add_middleware(_MetricsMiddleware)
-    for module in (sparql, gsp, queries, validate, ops):
+    for module in (home, sparql, gsp, queries, validate, ops):
         app.include_router(module.router)
+    add_docs(app)
 
     @app.exception_handler(HttpError)
     async def _http_error(request: Request, exc: HttpError) -> Any:

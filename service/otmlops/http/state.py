@@ -23,6 +23,14 @@ class AppState:
     started: float = field(default_factory=time.time)
     ready: bool = False
     _triples: tuple[float, int | None] = (0.0, None)
+    _runner_started: bool = False
+
+    async def start_runner(self) -> None:
+        """Start the workers once: ``serve`` starts them before uvicorn (so a store that
+        cannot open is one clear error), the app's lifespan otherwise."""
+        if not self._runner_started:
+            await self.runner.start()
+            self._runner_started = True
 
     async def read(self, op: str, timeout: float, **kwargs: object) -> object:
         return await _as_http(self.runner.read(op, timeout, **kwargs))

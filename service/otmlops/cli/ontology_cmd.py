@@ -36,10 +36,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="List the classes, properties and individuals of the rami, isa95, mlops "
         "and map namespaces with their labels and definitions, read from the bundled ontology "
         "(no store needed). TEXT keeps the terms whose name, IRI, label or definition contains "
-        "every word of it, ignoring case. Exit 1 when nothing matches (close names are "
-        "suggested).")
-    terms.add_argument("text", nargs="?", default="", metavar="TEXT",
-                       help="words to look for, e.g. 'training' or 'mlops:hasStage'")
+        "all of its words, ignoring case; those with the words in their name or label come "
+        "first. Exit 1 when nothing matches (close names are suggested).")
+    terms.add_argument("text", nargs="*", metavar="TEXT",
+                       help="words to look for, e.g. training, model registry, mlops:hasStage")
     terms.add_argument("--kind", choices=KINDS, help="only classes, properties or individuals")
     terms.add_argument("--format", choices=("text", "json", "csv"), default="text",
                        help="output format (default: text)")
@@ -82,8 +82,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_terms(args: argparse.Namespace) -> int:
     from otmlops.ontology.vocabulary import search, suggestions, vocabulary
 
+    text = " ".join(args.text)
     everything = vocabulary()
-    found = search(everything, args.text, args.kind)
+    found = search(everything, text, args.kind)
     if args.format == "json":
         json.dump([t.to_dict() for t in found], sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -101,8 +102,8 @@ def _cmd_terms(args: argparse.Namespace) -> int:
             print(f"{len(found)} terms" if len(found) == len(everything)
                   else f"{len(found)} of {len(everything)} terms")
     if not found:
-        what = f"no {args.kind or 'term'} matches {args.text!r}"
-        close = suggestions(everything, args.text) if args.text.strip() else []
+        what = f"no {args.kind or 'term'} matches {text!r}"
+        close = suggestions(everything, text) if text.strip() else []
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         print(f"otmlops: {what}{hint} (`otmlops ontology terms` lists them all)",
               file=sys.stderr)

@@ -20,9 +20,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = subparsers.add_parser(
         "serve", parents=[common],
         help="run the HTTP service (SPARQL endpoint, graph store, queries, validation)",
-        description="Serve the store over HTTP: /sparql (SPARQL 1.1 Protocol), /store (Graph "
-                    "Store Protocol), /queries, /validate, /healthz, /metrics; OpenAPI docs at "
-                    "/docs. Writes need a bearer token (OTMLOPS_TOKEN or --token-file).")
+        description="Serve the store over HTTP: a start page at /, /sparql (SPARQL 1.1 "
+                    "Protocol), /store (Graph Store Protocol), /queries, /validate, /healthz, "
+                    "/metrics; API docs at /docs and /redoc (they work offline). Prints its URLs "
+                    "once it listens. Writes need a bearer token (OTMLOPS_TOKEN or "
+                    "--token-file).")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
                    "127.0.0.1)")
     p.add_argument("--port", type=int, default=8000,

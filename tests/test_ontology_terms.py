@@ -80,6 +80,13 @@ def test_no_match_exits_1_and_suggests_close_names() -> None:
         in done.stderr
 
 
+def test_the_cli_offers_the_kinds_the_library_knows() -> None:
+    from otmlops.cli import ontology_cmd
+    from otmlops.ontology import vocabulary
+
+    assert ontology_cmd.KINDS == vocabulary.KINDS
+
+
 def test_bad_option_is_exit_2() -> None:
     done = run_cli("ontology", "terms", "--format", "xml")
     assert done.returncode == 2

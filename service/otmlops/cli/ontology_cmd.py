@@ -11,7 +11,9 @@ import textwrap
 from pathlib import Path
 
 from otmlops.errors import UsageError
-from otmlops.ontology.vocabulary import KINDS
+
+#: otmlops.ontology.vocabulary.KINDS, spelt out so that building the parser imports no rdflib.
+KINDS = ("class", "property", "individual")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

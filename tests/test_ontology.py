@@ -1,6 +1,6 @@
-"""The ontology modules: they parse, resolve their imports offline, carry the public contract
-terms of the public vocabulary (docs/vocabulary-contract.md) with labels and definitions, and hold the domain data as specified
-in docs/vocabulary-contract.md."""
+"""The ontology modules: they parse, resolve their imports offline, carry the terms of the public
+vocabulary with labels and definitions, and hold the domain data as specified in
+docs/vocabulary-contract.md."""
 
 from __future__ import annotations
 

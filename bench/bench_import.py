@@ -5,7 +5,7 @@ example with its dependencies, (2) the same plus loading into a fresh embedded s
 graph (the default), and (3) the same with one graph per file (``--graph-per-file``), four loads
 instead of one. Prints a table; docs/importers.md quotes it.
 
-    python bench/bench_import.py [--fixtures ../shared/fixtures] [--repeat 3]
+    python bench/bench_import.py [--fixtures tests/fixtures] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def timed(fn, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fixtures", type=Path, default=REPO.parent / "shared" / "fixtures")
+    parser.add_argument("--fixtures", type=Path, default=REPO / "tests" / "fixtures")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     ua = args.fixtures / "opcua"

@@ -77,6 +77,12 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _shown(path: Path) -> str:
+    """A path as the results file records it: relative to the clone, so no machine path is kept."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(REPO)) if resolved.is_relative_to(REPO) else str(path)
+
+
 def _digest(*paths: Path) -> str:
     h = hashlib.sha256()
     for p in paths:
@@ -182,7 +188,7 @@ def child_fast(a: argparse.Namespace) -> None:
 
     ph = Phases(a.out, "fast")
     shapes, files = _shapes(a.shapes)
-    ph.set(shapes=[str(p) for p in files], shapes_digest=_digest(*files))
+    ph.set(shapes=[_shown(p) for p in files], shapes_digest=_digest(*files))
     onto, plant, mapping = _parse_inputs(ph, a.plant, a.mapping)
     _budget(a.budget)
     ph.run("compile", compile_shapes, shapes)  # also done inside load; shown on its own
@@ -217,7 +223,7 @@ def child_pyshacl(a: argparse.Namespace) -> None:
 
     ph = Phases(a.out, "pyshacl")
     shapes, files = _shapes(a.shapes)
-    ph.set(shapes=[str(p) for p in files], shapes_digest=_digest(*files), options=PYSHACL_OPTIONS)
+    ph.set(shapes=[_shown(p) for p in files], shapes_digest=_digest(*files), options=PYSHACL_OPTIONS)
     onto, plant, mapping = _parse_inputs(ph, a.plant, a.mapping)
     graph = ph.run("load", rdflib_graph, onto, plant, mapping)
     ph.set(graph_triples=len(graph))
@@ -241,7 +247,7 @@ def child_per_shape(a: argparse.Namespace) -> None:
 
     ph = Phases(a.out, "pyshacl-per-shape")
     shapes, files = _shapes(a.shapes)
-    ph.set(shapes=[str(p) for p in files], shapes_digest=_digest(*files))
+    ph.set(shapes=[_shown(p) for p in files], shapes_digest=_digest(*files))
     onto, plant, mapping = _parse_inputs(ph, a.plant, a.mapping)
     graph = ph.run("load", rdflib_graph, onto, plant, mapping)
     props = {s for s in shapes.subjects(SH.path, None) if not isinstance(s, BNode)}

@@ -1,10 +1,10 @@
 """A runaway query is really stopped at its time limit, and others are served meanwhile.
 
 pyoxigraph cannot cancel a query, so the server runs queries in worker processes and kills the
-one that overruns (DESIGN.md section 4). This test loads a generated 100k-triple plant, sends a
-cartesian COUNT(*) with a 2 s limit, and checks that (1) cheap requests sent while it runs are
-answered, (2) the runaway gets a 503 saying it was stopped, (3) the worker that ran it is gone
-and replaced. Latency is measured by bench/bench_http.py, not asserted here.
+one that overruns (docs/http.md, "Time limits that really stop the work"). This test loads a
+generated 100k-triple plant, sends a cartesian COUNT(*) with a 2 s limit, and checks that
+(1) cheap requests sent while it runs are answered, (2) the runaway gets a 503 saying it was
+stopped, (3) the worker that ran it is gone and replaced. Latency is measured by bench/bench_http.py, not asserted here.
 """
 
 from __future__ import annotations

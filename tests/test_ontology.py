@@ -1,6 +1,6 @@
-"""The ontology modules: they parse, resolve their imports offline, carry the public contract
-terms of DESIGN.md section 3 with labels and definitions, and hold the domain data as specified
-in docs/vocabulary-contract.md."""
+"""The ontology modules: they parse, resolve their imports offline, carry the terms of the public
+vocabulary with labels and definitions, and hold the domain data as specified in
+docs/vocabulary-contract.md."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ PRINCIPLES = ["CICDAutomation", "WorkflowOrchestrationPrinciple", "Reproducibili
               "Collaboration", "ContinuousTrainingAndEvaluation", "MetadataTrackingAndLogging",
               "ContinuousMonitoring", "FeedbackLoops"]
 
-#: DESIGN.md section 3, term by term: (IRI, rdf:type it must have).
+#: The public vocabulary of docs/vocabulary-contract.md, term by term: (IRI, rdf:type it must have).
 CONTRACT_TERMS: list[tuple[URIRef, URIRef]] = (
     [(RAMI.Layer, OWL.Class), (RAMI.HierarchyLevel, OWL.Class), (RAMI.LifeCyclePhase, OWL.Class)]
     + [(RAMI[n], RAMI.Layer) for n in LAYERS]

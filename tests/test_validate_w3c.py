@@ -149,8 +149,8 @@ def test_fast_engine_passes_what_pyshacl_passes(case: Case, pyshacl_outcomes: di
 
 
 def test_pyshacl_baseline(pyshacl_outcomes: dict[str, bool]) -> None:
-    """pySHACL's score with this harness (118 of 121; docs/validation.md explains the
-    difference to the 119 quoted in the issue): a drop means the harness or pySHACL changed."""
+    """pySHACL's score with this harness (118 of 121, docs/validation.md): a drop means the
+    harness or pySHACL changed."""
     assert sum(pyshacl_outcomes.values()) >= 118
 
 

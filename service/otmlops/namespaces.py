@@ -1,4 +1,4 @@
-"""The public namespaces (DESIGN.md section 3); users' files depend on these IRIs."""
+"""The public namespaces (docs/vocabulary-contract.md); users' files depend on these IRIs."""
 
 from rdflib import Namespace
 

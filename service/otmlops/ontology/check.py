@@ -48,7 +48,7 @@ def merged_graph(extra: Iterable[Path] = ()) -> Graph:
 def run_check(extra: Iterable[Path] = ()) -> CheckResult:
     """Load into owlready2, run HermiT, and report inconsistency or unsatisfiable classes."""
     if shutil.which("java") is None:
-        raise OtmlopsError("HermiT needs a Java runtime (java on PATH); install Java 11 or newer")
+        raise OtmlopsError("HermiT needs a Java runtime (java on PATH); install Java 8 or newer")
     graph = merged_graph(extra)
     n_classes = len({s for s in graph.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)})
     import owlready2

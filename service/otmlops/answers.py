@@ -43,9 +43,12 @@ def readable_text(store: Store, outcome: QueryOutcome, *, lang: str = DEFAULT_LA
         return "true\n" if bool(outcome) else "false\n"
     header, rows = solution_rows(outcome)
     prefixes = store.prefixes()
-    names = fetch_labels(store, iris_in(rows), lang) if labels else {}
     if grid:
-        from otmlops.rami_grid import grid_text
+        from otmlops.rami_grid import grid_text, read_axes
 
-        return grid_text(header, rows, prefixes, names, width)
+        axes = read_axes(store)
+        iris = {*axes.layers, *axes.levels, *axes.phases}
+        names = fetch_labels(store, iris, lang) if labels else {}
+        return grid_text(header, rows, axes, prefixes, names, width)
+    names = fetch_labels(store, iris_in(rows), lang) if labels else {}
     return table_text(header, rows, prefixes, names, width)

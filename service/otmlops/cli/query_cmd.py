@@ -49,8 +49,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                       help="do not fit the table to the terminal ($COLUMNS or its width); "
                       "show every cell in full")
     view.add_argument("--grid", action="store_true",
-                      help="show stages-by-rami-cell as one layer x hierarchy-level grid per "
-                      "life cycle phase")
+                      help="show the answer of stages-by-rami-cell (numbers of stages) or "
+                      "stages-in-rami-cell (the stages) as one layer x hierarchy-level grid "
+                      "per life cycle phase")
     query.set_defaults(func=_cmd_query)
 
 

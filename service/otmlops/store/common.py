@@ -288,8 +288,9 @@ class SparqlBackedStore(Store):
             self._write(plan, progress)
         finally:
             self._changed()
-        self._raw_update(" ;\n".join(meta.record_prefixes_update(g, item.prefixes)
-                                      for g in sorted(targets)))
+        if targets:  # the file's prefixes, for short names in answers (docs/queries.md)
+            self._raw_update(" ;\n".join(meta.record_prefixes_update(g, item.prefixes)
+                                          for g in sorted(targets)))
         stored = {g: self._count_graph(g) for g in targets}
         main = item.target if item.target in stored else next(iter(sorted(stored)), "")
         return LoadReport(graph=main or "", triples=sum(stored.values()), source=item.name,

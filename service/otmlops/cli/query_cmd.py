@@ -89,10 +89,9 @@ def _cmd_query(args: argparse.Namespace) -> int:
     if args.grid and args.format != "table":
         raise UsageError("--grid is a table view; leave out --format or use --format table")
     query = _resolve(args)
-    try:  # fail fast, before opening, unless a value uses a prefix of the user's files
-        catalogue.bind_params(query, list(args.param))
-    except UsageError:
-        pass
+    # fail fast, before opening: a value that is bad here stays bad with more prefixes (an
+    # unknown prefix still reads as an IRI scheme here)
+    catalogue.bind_params(query, list(args.param))
     with open_store(store_location(args)) as store:
         # prefixed names may use the prefixes of the loaded files (`pdm:Line1`)
         bindings = catalogue.bind_params(query, list(args.param), prefixes=store.prefixes())

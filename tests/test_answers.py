@@ -203,6 +203,32 @@ def test_grid_of_the_predictive_maintenance_case(both_cases) -> None:
     }
 
 
+def test_grid_of_the_quality_case_with_the_stages(both_cases) -> None:
+    outcome = run_named_query(both_cases, "stages-in-rami-cell", [f"useCase={QP_UC}"])
+    header, rows = solution_rows(outcome)
+    axes = read_axes(both_cases)
+    labels = fetch_labels(both_cases, {*axes.layers, *axes.levels, *axes.phases})
+    grids = _grids(grid_text(header, rows, axes, both_cases.prefixes(), labels, None))
+    occupied = {(phase.split(" (")[0], layer, level): names
+                for phase, grid in grids.items() for layer, cells in grid.items()
+                for level, names in cells.items() if names != ["."]}
+    # from examples/quality-esmf.ttl (one namespace: names without their prefix)
+    assert occupied == {
+        ("Type development", "Functional layer", "Enterprise"): ["ModelTraining", "Retraining"],
+        ("Type development", "Functional layer", "Work Centers"): ["ModelEvaluation"],
+        ("Type development", "Information layer", "Enterprise"): ["FeatureEngineering"],
+        ("Type development", "Information layer", "Work Centers"): ["DataPreparation"],
+        ("Type maintenance/usage", "Information layer", "Enterprise"): ["ModelRegistration"],
+        ("Instance production", "Functional layer", "Station"): ["ModelDeployment"],
+        ("Instance production", "Communication layer", "Station"): ["ModelDeployment"],
+        ("Instance maintenance/usage", "Functional layer", "Station"): ["ModelServing"],
+        ("Instance maintenance/usage", "Functional layer", "Work Centers"): ["Monitoring"],
+        ("Instance maintenance/usage", "Information layer", "Work Centers"): ["Monitoring"],
+        ("Instance maintenance/usage", "Communication layer", "Station"): ["DataCollection"],
+        ("Instance maintenance/usage", "Integration layer", "Station"): ["DataCollection"],
+    }
+
+
 # --- the use-case parameter of the coverage questions ----------------------------------------------
 
 

@@ -77,7 +77,7 @@ GOOD = """# id: demo
 # result: x The x
 # example: thing=rami:AssetLayer n=3
 PREFIX rami: <https://w3id.org/otmlops/rami#>
-SELECT ?thing ?n ?x WHERE { ?x ?p ?thing } LIMIT 1
+SELECT ?x WHERE { ?x ?p ?thing FILTER (?n > 0) } LIMIT 1
 """
 
 
@@ -94,6 +94,10 @@ def test_metadata_is_parsed() -> None:
     (("# param: thing iri", "# param: thing colour"), "unknown type 'colour'"),
     (("# param: thing iri The thing", "# param: other iri The other"), "not a variable"),
     (("# result: x The x", "# result: y The y"), "'y' is not projected"),
+    (("SELECT ?x", "SELECT ?x ?p"), r"results documented \(x\) are not the variables the "
+     r"query returns \(x, p\)"),
+    (("# param: thing iri The thing", "# param: thing iri?=rami:AssetLayer The thing"),
+     "is optional .* and has a default"),
     (("# example: thing=rami:AssetLayer n=3", "# example: thing=rami:AssetLayer n=three"),
      "must be integer"),
     (("# example: thing=rami:AssetLayer n=3", "# example: n=3"), "needs parameter 'thing'"),
@@ -104,6 +108,30 @@ def test_metadata_is_parsed() -> None:
 def test_bad_metadata_is_rejected(change: tuple[str, str], message: str) -> None:
     with pytest.raises(CatalogueError, match=message):
         parse_query_text(GOOD.replace(*change))
+
+
+def test_optional_parameter_is_left_unbound() -> None:
+    q = parse_query_text(GOOD.replace("# param: thing iri The thing",
+                                      "# param: thing iri? The thing, if any"))
+    thing = q.param("thing")
+    assert thing is not None and thing.optional and not thing.required
+    assert q.to_dict()["params"][0]["required"] is False
+    assert set(catalogue.bind_params(q, [])) == {"n"}  # nothing bound for the optional one
+    assert catalogue.bind_params(q, ["thing=rami:AssetLayer"])["thing"] == ox.NamedNode(
+        "https://w3id.org/otmlops/rami#AssetLayer")
+
+
+def test_prefixes_given_to_bind_params() -> None:
+    q = parse_query_text(GOOD)
+    found = catalogue.bind_params(q, ["thing=plant:Line1"],
+                                  prefixes={"plant": "https://example.org/plant#"})
+    assert found["thing"] == ox.NamedNode("https://example.org/plant#Line1")
+
+
+def test_documented_results_match_what_every_query_returns() -> None:
+    """The catalogue refuses to load otherwise; this says it for the shipped files."""
+    for q in catalogue.load_catalogue().values():
+        assert [r.name for r in q.results] == catalogue.projected_variables(q.sparql), q.id
 
 
 def test_id_must_match_file_name(tmp_path: Path) -> None:

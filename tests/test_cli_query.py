@@ -44,7 +44,9 @@ def test_query_by_id_table(store: Path) -> None:
     done = run_cli("query", "stages-without-owner", store=store)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].split() == ["useCase", "stage"]
-    assert f"<{GX}UC1_Serve>" in done.stdout and f"<{GX}UC2_Evaluate>" in done.stdout
+    # short names with the gx: prefix the loaded file declares, labels beside them
+    assert "gx:UC1 (Spindle anomaly detection)  gx:UC1_Serve" in done.stdout
+    assert "gx:UC2_Evaluate" in done.stdout
     assert done.stdout.rstrip().endswith("(2 rows)")
 
 
@@ -94,7 +96,7 @@ def test_injection_attempts_change_nothing(store: Path) -> None:
                            'text=") } ; DROP ALL ; SELECT * { ?s ?p ?o FILTER("', "--format",
                            "csv", store=store)
     assert hostile_text.returncode == 0, hostile_text.stderr
-    assert hostile_text.stdout.splitlines() == ["text,useCase,label"]
+    assert hostile_text.stdout.splitlines() == ["useCase,label"]
     # the data is all still there
     after = run_cli("query", "use-case-overview", "--format", "csv", store=store)
     assert len(after.stdout.splitlines()) == 4

@@ -8,12 +8,14 @@ Each ``.rq`` file starts with a comment block of ``# key: value`` lines (docs/qu
     #   Continuation lines are indented by two or more spaces after the '#'.
     # param: equipment iri The equipment; its parts are included
     # param: minStages integer=2 A parameter with a default value
+    # param: useCase iri? An optional parameter: left unbound when not given
     # result: useCase The use case
     # example: equipment=https://example.org/plant#Line1
 
 The block is checked when the catalogue loads: the id matches the file name, every parameter has
-a known type and is projected by the query (pyoxigraph binds only projected variables), every
-declared result variable is projected, and the query parses. The CLI and the HTTP app both call
+a known type and is a variable of the query (bound with a VALUES row, so it need not be
+projected), the declared results are exactly the projected variables in their order, and the
+query parses. The CLI and the HTTP app both call
 :func:`run_named_query`, so a query behaves the same everywhere.
 """
 
@@ -52,10 +54,12 @@ class Param:
     type: str
     description: str
     default: str | None = None
+    #: declared as ``TYPE?``: without a value the variable stays unbound (no filter)
+    optional: bool = False
 
     @property
     def required(self) -> bool:
-        return self.default is None
+        return self.default is None and not self.optional
 
 
 @dataclass(frozen=True)
@@ -139,9 +143,14 @@ def _parse_param(spec: str, source: str) -> Param:
         raise CatalogueError(f"{source}: param {spec!r} must be 'NAME TYPE[=DEFAULT] DESCRIPTION'")
     name, type_spec, description = parts
     type_name, _, default = type_spec.partition("=")
+    optional = type_name.endswith("?")
+    type_name = type_name.removesuffix("?")
     if type_name not in PARAM_TYPES:
         raise CatalogueError(f"{source}: param {name!r} has unknown type {type_name!r}")
-    return Param(name, type_name, description, default or None)
+    if optional and default:
+        raise CatalogueError(f"{source}: param {name!r} is optional (TYPE?) and has a default; "
+                             "give one or the other")
+    return Param(name, type_name, description, default or None, optional)
 
 
 def parse_query_text(text: str, *, query_id: str | None = None, path: Path | None = None,
@@ -171,7 +180,7 @@ def parse_query_text(text: str, *, query_id: str | None = None, path: Path | Non
         tags=tuple(t for tag in meta.get("tag", []) for t in tag.replace(",", " ").split()),
         prefixes=prefixes,
     )
-    _check(query, source)
+    _check(query, source, strict=strict)
     return query
 
 
@@ -194,7 +203,7 @@ def mentions_variable(sparql: str, name: str) -> bool:
     return re.search(rf"[?$]{re.escape(name)}(?![\w])", body) is not None
 
 
-def _check(query: NamedQuery, source: str) -> None:
+def _check(query: NamedQuery, source: str, *, strict: bool = True) -> None:
     try:
         projected = projected_variables(query.sparql)
     except UsageError as exc:
@@ -210,6 +219,11 @@ def _check(query: NamedQuery, source: str) -> None:
     for r in query.results:
         if projected is None or r.name not in projected:
             raise CatalogueError(f"{source}: result variable {r.name!r} is not projected")
+    declared = [r.name for r in query.results]
+    if strict and projected is not None and declared != projected:
+        raise CatalogueError(f"{source}: the results documented ({', '.join(declared)}) are not "
+                             f"the variables the query returns ({', '.join(projected)}); keep "
+                             "the '# result:' lines equal to the SELECT clause, in its order")
     for i, _ in enumerate(query.examples):
         try:
             bind_params(query, query.example_assignments(i))
@@ -247,14 +261,18 @@ def get_query(query_id: str, directory: Path | None = None) -> NamedQuery:
         raise NotFound(f"no query with id {query_id!r}; `otmlops queries` lists them") from None
 
 
-def bind_params(query: NamedQuery, assignments: Mapping[str, str] | list[str]
+def bind_params(query: NamedQuery, assignments: Mapping[str, str] | list[str], *,
+                prefixes: Mapping[str, str] | None = None
                 ) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check ``assignments`` against the query's declared parameters and convert them to terms.
 
     Queries without declared parameters (ad-hoc files, ``--sparql``) take values in SPARQL term
     syntax (``<iri>``, ``prefix:name``, ``"text"``, ``42``) for any variable they project.
+    Prefixed names may use our prefixes, the query's, and ``prefixes`` (e.g. the store's).
     """
     from otmlops.params import parse_assignments
+
+    known = {**(prefixes or {}), **query.prefixes}
 
     values = parse_assignments(assignments) if isinstance(assignments, list) else dict(assignments)
     bindings: dict[str, ox.NamedNode | ox.Literal] = {}
@@ -263,7 +281,7 @@ def bind_params(query: NamedQuery, assignments: Mapping[str, str] | list[str]
             for name, value in values.items():
                 if not mentions_variable(query.sparql, name):
                     raise UsageError(f"parameter {name!r}: the query has no variable ?{name}")
-                bindings[name] = parse_term(value, query.prefixes)
+                bindings[name] = parse_term(value, known)
         return bindings
     declared = {p.name for p in query.params}
     unknown = sorted(set(values) - declared)
@@ -272,10 +290,10 @@ def bind_params(query: NamedQuery, assignments: Mapping[str, str] | list[str]
                          f"its parameters: {', '.join(sorted(declared))}")
     for p in query.params:
         if p.name in values:
-            bindings[p.name] = convert(p.name, values[p.name], p.type, query.prefixes)
+            bindings[p.name] = convert(p.name, values[p.name], p.type, known)
         elif p.default is not None:
-            bindings[p.name] = convert(p.name, p.default, p.type, query.prefixes)
-        else:
+            bindings[p.name] = convert(p.name, p.default, p.type, known)
+        elif not p.optional:
             raise UsageError(f"query {query.id!r} needs parameter {p.name!r} ({p.type}: "
                              f"{p.description}); give it as {p.name}=VALUE")
     return bindings

@@ -38,6 +38,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                        help="bind a query parameter (repeatable)")
     query.add_argument("--format", "-f", choices=FORMATS, default="table",
                        help="result format: table (default), csv, tsv, json (SPARQL 1.1 results)")
+    view = query.add_argument_group(
+        "table view", "how the table shows answers (csv, tsv and json are never changed)")
+    view.add_argument("--lang", default="en", metavar="TAG",
+                      help="language of the labels shown beside IRIs (default: en; then labels "
+                      "without a language, then English)")
+    view.add_argument("--no-labels", dest="labels", action="store_false",
+                      help="show IRIs only, without their rdfs:label")
+    view.add_argument("--wide", action="store_true",
+                      help="do not fit the table to the terminal ($COLUMNS or its width); "
+                      "show every cell in full")
+    view.add_argument("--grid", action="store_true",
+                      help="show the answer of stages-by-rami-cell (numbers of stages) or "
+                      "stages-in-rami-cell (the stages) as one layer x hierarchy-level grid "
+                      "per life cycle phase")
     query.set_defaults(func=_cmd_query)
 
 
@@ -72,19 +86,32 @@ def _cmd_query(args: argparse.Namespace) -> int:
     from otmlops.cli import store_location
     from otmlops.store import open_store
 
+    if args.grid and args.format != "table":
+        raise UsageError("--grid is a table view; leave out --format or use --format table")
     query = _resolve(args)
-    bindings = catalogue.bind_params(query, list(args.param))  # fail fast, before opening
+    # fail fast, before opening: a value that is bad here stays bad with more prefixes (an
+    # unknown prefix still reads as an IRI scheme here)
+    catalogue.bind_params(query, list(args.param))
     with open_store(store_location(args)) as store:
+        # prefixed names may use the prefixes of the loaded files (`pdm:Line1`)
+        bindings = catalogue.bind_params(query, list(args.param), prefixes=store.prefixes())
         outcome = store.query(query.sparql, bindings=bindings or None)
-        data = render(outcome, args.format, None)
+        if args.format == "table":
+            from otmlops.answers import readable_text, terminal_width
+
+            data = readable_text(store, outcome, lang=args.lang, labels=args.labels,
+                                 width=None if args.wide else terminal_width(),
+                                 grid=args.grid).encode()
+        else:
+            data = render(outcome, args.format, None)
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
     return 0
 
 
 def _params_text(q: NamedQuery) -> str:
-    return ", ".join(f"{p.name} ({p.type}{'=' + p.default if p.default else ''})"
-                     for p in q.params)
+    return ", ".join(f"{p.name} ({p.type}{'=' + p.default if p.default else ''}"
+                     f"{', optional' if p.optional else ''})" for p in q.params)
 
 
 def catalogue_markdown(queries: dict[str, NamedQuery]) -> str:
@@ -100,6 +127,7 @@ def catalogue_markdown(queries: dict[str, NamedQuery]) -> str:
             out.append("")
             for p in q.params:
                 default = f", default `{p.default}`" if p.default else ""
+                default += ", optional" if p.optional else ""
                 out.append(f"- `{p.name}` ({p.type}{default}): {p.description}")
             out.append("")
         out.append("Results:")
@@ -144,7 +172,8 @@ def _cmd_queries(args: argparse.Namespace) -> int:
             print(f"{q.id}: {q.title}\n\n{q.description}\n")
             for p in q.params:
                 print(f"  --param {p.name}=<{p.type}>  {p.description}"
-                      + (f" (default {p.default})" if p.default else ""))
+                      + (f" (default {p.default})" if p.default else "")
+                      + (" (optional)" if p.optional else ""))
             print("\n" + q.sparql.rstrip())
         return 0
     if args.format == "json":

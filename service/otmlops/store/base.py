@@ -116,6 +116,13 @@ class Store(ABC):
     @abstractmethod
     def triple_count(self) -> int: ...
 
+    def prefixes(self) -> dict[str, str]:
+        """Prefix names for showing IRIs (``name -> namespace``): ours and those declared by the
+        files loaded into the store."""
+        from otmlops.namespaces import PREFIXES
+
+        return dict(PREFIXES)
+
     @abstractmethod
     def bootstrap(self, *, force: bool = False) -> None:
         """Load the bundled ontology and reference mapping if missing or outdated."""

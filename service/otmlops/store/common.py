@@ -29,6 +29,9 @@ from otmlops.store.sparql_text import bind_values, has_dataset_clause
 #: quad, so the bulk path wins from about a thousand triples (45k triples: 0.47 s against 3.0 s
 #: new, 1.5 s against 5.5 s replacing).
 SMALL_LOAD_TRIPLES = 1_000
+#: Prefix names a file may declare but that are not used for short names: ``http:x`` must stay
+#: the IRI it is when given as a parameter.
+URI_SCHEMES = frozenset({"http", "https", "urn", "file", "mailto", "tag", "ftp", "data"})
 
 
 @dataclass
@@ -43,6 +46,8 @@ class LoadItem:
     target: str | None
     flatten: bool = False
     size: int = 0
+    #: @prefix declarations of the source (recorded for the graphs it fills)
+    prefixes: dict[str, str] = field(default_factory=dict)
 
     def quads(self, stream: io.BufferedReader | None = None) -> Iterator[ox.Quad]:
         """Parsed quads with graph names mapped as described above (fresh blank nodes)."""
@@ -252,6 +257,21 @@ class SparqlBackedStore(Store):
             self._drop_graph(graph)
         finally:
             self._changed()
+        self._raw_update(meta.forget_prefixes_update(graph))
+
+    def prefixes(self) -> dict[str, str]:
+        """The bundled prefixes, then those declared by loaded files (``name -> namespace``).
+
+        A name already taken keeps its first namespace; graphs are read in IRI order, so the
+        answer does not depend on the order of loading."""
+        from otmlops.namespaces import PREFIXES
+
+        merged = dict(PREFIXES)
+        for row in self._select(meta.prefixes_query(), default_graphs=None):
+            name, ns = row["name"].value, row["ns"].value
+            if name not in merged and ns and name.lower() not in URI_SCHEMES:
+                merged[name] = ns
+        return merged
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -268,6 +288,9 @@ class SparqlBackedStore(Store):
             self._write(plan, progress)
         finally:
             self._changed()
+        if targets:  # the file's prefixes, for short names in answers (docs/queries.md)
+            self._raw_update(" ;\n".join(meta.record_prefixes_update(g, item.prefixes)
+                                          for g in sorted(targets)))
         stored = {g: self._count_graph(g) for g in targets}
         main = item.target if item.target in stored else next(iter(sorted(stored)), "")
         return LoadReport(graph=main or "", triples=sum(stored.values()), source=item.name,
@@ -315,7 +338,8 @@ class SparqlBackedStore(Store):
                 targets[target] = 0
         warnings = [] if found.total else [f"{name}: no triples found"]
         item = LoadItem(source, fmt, base, name, target,
-                        flatten=graph is not None and fmt.supports_datasets, size=size)
+                        flatten=graph is not None and fmt.supports_datasets, size=size,
+                        prefixes=found.prefixes)
         return item, targets, warnings
 
     def add_to_graph(self, source: Path | bytes, *, graph: str | None,
@@ -335,6 +359,8 @@ class SparqlBackedStore(Store):
             self._append(item)
         finally:
             self._changed()
+        if graph is not None and found.prefixes:
+            self._raw_update(meta.record_prefixes_update(graph, found.prefixes, replace=False))
         return found.total
 
     def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:

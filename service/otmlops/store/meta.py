@@ -52,3 +52,45 @@ def remove_pending_update(staging: str) -> str:
 
 def pending_query() -> str:
     return f"SELECT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {PENDING_STAGING} ?g }} }}"
+
+
+# -- prefixes declared by loaded files -------------------------------------------------------
+# Each loaded graph's @prefix declarations are kept so that answers can be shown with the
+# user's own short names. One blank node per declaration, hanging off the meta graph's node
+# (so the user's graph IRIs do not turn up as subjects in union queries).
+
+PREFIX_DECLARATION = f"<{META_NS}prefixDeclaration>"
+DECLARED_IN = f"<{META_NS}declaredIn>"
+PREFIX_NAME = f"<{META_NS}prefixName>"
+NAMESPACE = f"<{META_NS}namespace>"
+
+
+def forget_prefixes_update(graph: str) -> str:
+    """Removes the prefix declarations recorded for ``graph``."""
+    from pyoxigraph import NamedNode
+
+    return (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {PREFIX_DECLARATION} ?d . "
+            f"?d {DECLARED_IN} {NamedNode(graph)} ; {PREFIX_NAME} ?name ; {NAMESPACE} ?ns }} }}")
+
+
+def record_prefixes_update(graph: str, prefixes: dict[str, str], *, replace: bool = True) -> str:
+    """Records ``prefixes`` (name -> namespace) for ``graph``; ``replace`` forgets the graph's
+    earlier declarations first (a load replaces the whole graph)."""
+    from pyoxigraph import Literal, NamedNode
+
+    ops = [forget_prefixes_update(graph)] if replace else []
+    if prefixes:
+        node = NamedNode(graph)
+        lines = "".join(
+            f"{SUBJECT} {PREFIX_DECLARATION} [ {DECLARED_IN} {node} ; "
+            f"{PREFIX_NAME} {Literal(name)} ; {NAMESPACE} {Literal(ns)} ] .\n"
+            for name, ns in sorted(prefixes.items()))
+        ops.append(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{lines}}} }}")
+    return " ;\n".join(ops)
+
+
+def prefixes_query() -> str:
+    """Every recorded declaration: ?graph ?name ?ns, in a stable order."""
+    return (f"SELECT ?graph ?name ?ns WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} "
+            f"{PREFIX_DECLARATION} ?d . ?d {DECLARED_IN} ?graph ; {PREFIX_NAME} ?name ; "
+            f"{NAMESPACE} ?ns }} }} ORDER BY ?graph ?name")

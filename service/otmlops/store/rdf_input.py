@@ -125,9 +125,11 @@ def source_size(source: Path | bytes) -> int:
 
 @dataclass
 class ScanResult:
-    """What a file holds: triples per graph (None: the file's default graph)."""
+    """What a file holds: triples per graph (None: the file's default graph), and the prefixes
+    it declares (Turtle, TriG, N3), remembered so that answers can use the user's short names."""
 
     counts: dict[str | None, int] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -153,6 +155,7 @@ def scan(source: Path | bytes, fmt: ox.RdfFormat, *, base_iri: str | None, sourc
                     n += 1
                 if n:
                     counts[None] = n
+            result.prefixes = dict(getattr(parser, "prefixes", None) or {})
     except SyntaxError as exc:
         raise syntax_error(exc, source, fmt, source_name) from None
     except UnicodeDecodeError as exc:

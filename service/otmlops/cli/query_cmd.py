@@ -69,12 +69,11 @@ def _adhoc(text: str, source: str) -> NamedQuery:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from otmlops.cli import store_location
-    from otmlops.store import open_store
+    from otmlops.cli import open_cli_store
 
     query = _resolve(args)
     bindings = catalogue.bind_params(query, list(args.param))  # fail fast, before opening
-    with open_store(store_location(args)) as store:
+    with open_cli_store(args) as store:
         outcome = store.query(query.sparql, bindings=bindings or None)
         data = render(outcome, args.format, None)
     sys.stdout.buffer.write(data)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
 
 from otmlops.cli import store_location
 from otmlops.errors import UsageError
@@ -51,11 +53,46 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port {args.port} is not a valid port")
+    token = getattr(args, "token", None) or read_token(args.token_file)
     settings = ServerSettings(
-        store=store_location(args), read_only=args.read_only, token=read_token(args.token_file),
+        store=store_location(args), read_only=args.read_only, token=token,
         timeout=args.timeout, max_timeout=args.max_timeout, workers=args.workers,
         body_limit=args.body_limit)
     app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                access_log=args.log_level in ("info", "debug"), lifespan="on")
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
+                            access_log=args.log_level in ("info", "debug"), lifespan="on")
+    server = _announcing_server(config, settings.store)
+    try:
+        server.run()
+    finally:
+        server.withdraw()  # after a failed start (a stop by signal withdraws in shutdown)
     return 0
+
+
+def _announcing_server(config: Any, store: str) -> Any:
+    """uvicorn's server, plus the record beside a store folder that tells other otmlops
+    commands where the service listens (written once it accepts connections, removed on
+    exit; see otmlops.store.holder)."""
+    import uvicorn
+
+    from otmlops.runner.backend import is_embedded
+    from otmlops.store import holder
+
+    folder = Path(store) if is_embedded(store) else None
+
+    class Server(uvicorn.Server):
+        def withdraw(self) -> None:
+            if folder is not None:
+                holder.withdraw(folder)
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and folder is not None:
+                port = self.servers[0].sockets[0].getsockname()[1]
+                holder.announce(folder, holder.client_url(config.host, port))
+
+        async def shutdown(self, sockets: Any = None) -> None:
+            self.withdraw()  # first: uvicorn ends the process by re-raising a stop signal
+            await super().shutdown(sockets=sockets)
+
+    return Server(config)

@@ -78,11 +78,10 @@ def _plant_sources(args: argparse.Namespace, max_size: int
             graph_iris.append(item)
     if not graph_iris:
         return files, {}
-    from otmlops.cli import store_location
+    from otmlops.cli import open_cli_store
     from otmlops.runner.validation_adapter import plant_graphs
-    from otmlops.store import open_store
 
-    with open_store(store_location(args)) as store:
+    with open_cli_store(args) as store:
         return files, plant_graphs(store, graph_iris)
 
 

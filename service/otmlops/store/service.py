@@ -122,6 +122,11 @@ class ServiceStore(RemoteStore):
 
     # -- reads ------------------------------------------------------------------------------
 
+    def _graph_names(self) -> set[str]:
+        """The graph names alone (a load asks for them; counting would read every triple)."""
+        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return {row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)}
+
     def has_graph(self, graph: str) -> bool:
         result = self._raw_query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", union=False,
                                  default_graphs=None, named_graphs=None)

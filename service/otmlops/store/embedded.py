@@ -64,6 +64,10 @@ _OPEN_HERE: set[str] = set()
 
 
 def _in_use(folder: Path) -> str:
+    service = holder.running_service(folder)
+    if service is not None:
+        return (f"the store at {folder} is held by `otmlops serve` at {service.url} (pid "
+                f"{service.pid}); stop that service first, or use it (--store {service.url})")
     return (f"the store at {folder} is in use by another process (an `otmlops load` or import "
             "still running, or a server that does not announce itself); wait for it to finish "
             "or stop it, then run the command again")

@@ -218,3 +218,18 @@ def test_folder_held_by_another_process(tmp_path: Path) -> None:
         holder.stdin.close()
         holder.wait(timeout=30)
     assert run_cli("graphs", store=store).returncode == 0
+
+
+def test_service_without_writes_says_so(tmp_path: Path) -> None:
+    """A service started without a token takes no writes; the command says that (a token would
+    not help) and what to do instead."""
+    store = tmp_path / "store"
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<urn:x:a> <urn:x:p> <urn:x:b> .\n", encoding="utf-8")
+    with live_server(store, token=None) as server:
+        before = graphs(store)
+        line = one_line_error(run_cli("load", str(extra), store=store, env=WITH_TOKEN))
+        assert "takes no writes" in line and server.base in line and "stop the service" in line
+        line = one_line_error(run_cli("load", str(extra), store=server.base, env=WITH_TOKEN))
+        assert "takes no writes" in line
+        assert graphs(store) == before

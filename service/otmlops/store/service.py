@@ -54,6 +54,8 @@ class ServiceStore(RemoteStore):
                          location=str(folder) if folder is not None else base, timeout=timeout)
         self.url = base
         self.folder = folder
+        #: Whether the service takes writes at all (its /healthz says; None: unknown).
+        self._writes: bool | None = None
         token = token if token is not None else os.environ.get("OTMLOPS_TOKEN", "")
         self.token = token.strip() or None
         if self.token:
@@ -71,6 +73,10 @@ class ServiceStore(RemoteStore):
         if response.status_code != 200:
             raise StoreError(f"{self._who()} is not ready (HTTP {response.status_code}); "
                              "try again in a moment")
+        try:
+            self._writes = response.json().get("writes")
+        except (ValueError, AttributeError):
+            self._writes = None
 
     def bootstrap(self, *, force: bool = False) -> None:
         """Nothing to do: the service keeps its own store bootstrapped."""
@@ -116,6 +122,9 @@ class ServiceStore(RemoteStore):
             progress(total, total)
 
     def _require_token(self) -> None:
+        if self._writes is False:
+            raise UsageError(f"{self._who()} takes no writes (it runs --read-only, or was "
+                             "started without a token)" + self._or_stop())
         if self.token is None:
             raise UsageError(f"{self._who()} takes writes only with its token: pass --token "
                              "TOKEN or set OTMLOPS_TOKEN" + self._or_stop())

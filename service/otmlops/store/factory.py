@@ -45,7 +45,7 @@ def _open_url(location: str, token: str | None) -> Store:
     if not urlsplit(location).query and not overridden:
         from otmlops.store.service import ServiceStore, probe
 
-        if probe(location) is not None:
+        if probe(location, quiet=False) is not None:
             return ServiceStore(location, token=token)
     return RemoteStore.from_location(location)
 

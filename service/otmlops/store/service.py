@@ -30,12 +30,18 @@ from otmlops.store.remote import RemoteStore, _ntriples
 _STATUS_PREFIX = re.compile(r"^\d{3} [^:]*: ")
 
 
-def probe(url: str, *, timeout: float = 5.0) -> dict[str, object] | None:
+def probe(url: str, *, timeout: float = 5.0, quiet: bool = True) -> dict[str, object] | None:
     """The /healthz answer of the otmlops service at ``url``, or None if it is not one (any
-    other SPARQL server, or nothing listening)."""
+    other SPARQL server). Nothing listening there is None too, or with ``quiet=False`` a
+    StoreError that says what to do."""
     try:
         response = httpx.get(url.rstrip("/") + "/healthz", timeout=timeout)
         body = response.json()
+    except httpx.ConnectError as exc:
+        if quiet:
+            return None
+        raise StoreError(f"cannot reach {url} ({exc}); start `otmlops serve` (or the "
+                         "SPARQL server) there first, or check the --store URL") from None
     except (httpx.HTTPError, ValueError):
         return None
     if isinstance(body, dict) and "version" in body and "status" in body:

@@ -28,6 +28,8 @@ from otmlops.store.common import LoadPlan, insert_data_update
 from otmlops.store.remote import RemoteStore, _ntriples
 
 _STATUS_PREFIX = re.compile(r"^\d{3} [^:]*: ")
+#: The time limit asked of the service for each request, seconds (it applies its own maximum).
+LONG_TIMEOUT_S = 86400
 
 
 def probe(url: str, *, timeout: float = 5.0, quiet: bool = True) -> dict[str, object] | None:
@@ -66,6 +68,9 @@ class ServiceStore(RemoteStore):
         self.token = token.strip() or None
         if self.token:
             self._client.headers["Authorization"] = f"Bearer {self.token}"
+        # ask for a long time limit: the service caps it at its largest (serve --max-timeout);
+        # a command on the folder itself would have none
+        self._client.params = httpx.QueryParams({"timeout": str(LONG_TIMEOUT_S)})
 
     # -- opening ----------------------------------------------------------------------------
 

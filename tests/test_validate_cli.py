@@ -152,3 +152,88 @@ def test_plant_from_store_graph(tmp_path: Path) -> None:
     # without the plant the deployment links dangle
     alone = run_cli("validate", BASE, "--format", "json")
     assert alone.returncode == 1
+
+
+# -- plant graphs by every name `otmlops graphs` lists; findings point at the plant ------------
+
+PLANT_CELL2_LINE = 16  # the line "ex:Cell2 a isa95:WorkCell ;" gets in plant.ttl below
+
+
+def _plant_and_mapping(folder: Path) -> tuple[Path, Path, int]:
+    """A plant whose ex:Cell2 sits under an unknown parent (one violation about ex:Cell2),
+    described at PLANT_CELL2_LINE, and a mapping that mentions ex:Cell2 on a line of its own."""
+    plant = folder / "plant.ttl"
+    plant.write_text(Path(PLANT).read_text(encoding="utf-8")
+                     + "ex:Cell2 a isa95:WorkCell ;\n    isa95:partOf ex:Line9 .\n",
+                     encoding="utf-8")
+    assert plant.read_text().splitlines()[PLANT_CELL2_LINE - 1].startswith("ex:Cell2 a ")
+    mapping = folder / "mapping.ttl"
+    text = Path(BASE).read_text(encoding="utf-8") + "\nex:Serve map:deployedOn ex:Cell2 .\n"
+    mapping.write_text(text, encoding="utf-8")
+    return plant, mapping, len(text.splitlines())
+
+
+def _cell2_group(stdout: str) -> dict:
+    report = json.loads(stdout)
+    [group] = report["focusNodes"]
+    assert group["focusNode"] == EX + "Cell2"
+    return group
+
+
+def test_finding_about_plant_node_names_plant_file_and_line(tmp_path: Path) -> None:
+    plant, mapping, mention = _plant_and_mapping(tmp_path)
+    text = run_cli("validate", str(mapping), "--plant", str(plant))
+    assert text.returncode == 1, text.stderr
+    assert f"({plant}:{PLANT_CELL2_LINE})" in text.stdout, text.stdout
+    assert f"{mapping}:{mention}" not in text.stdout
+    js = run_cli("validate", str(mapping), "--plant", str(plant), "--format", "json")
+    group = _cell2_group(js.stdout)
+    assert (group["file"], group["line"]) == (str(plant), PLANT_CELL2_LINE)
+
+
+def test_plant_without_lines_is_named_without_line(tmp_path: Path) -> None:
+    plant, mapping, _ = _plant_and_mapping(tmp_path)
+    jsonld = tmp_path / "plant.jsonld"
+    g = Graph().parse(plant, format="turtle")
+    jsonld.write_text(g.serialize(format="json-ld"), encoding="utf-8")
+    r = run_cli("validate", str(mapping), "--plant", str(jsonld), "--format", "json")
+    group = _cell2_group(r.stdout)
+    assert (group["file"], group["line"]) == (str(jsonld), None)
+    text = run_cli("validate", str(mapping), "--plant", str(jsonld))
+    assert f"({jsonld})" in text.stdout
+
+
+def test_plant_accepts_every_graph_name_graphs_lists(tmp_path: Path) -> None:
+    """`validate --plant` takes each IRI `otmlops graphs` prints, file: IRIs included; a
+    finding about a plant node names the file the file: graph came from, or the graph."""
+    plant, mapping, _ = _plant_and_mapping(tmp_path)
+    store = tmp_path / "store"
+    assert run_cli("load", str(plant), store=store).returncode == 0
+    assert run_cli("load", str(plant), "--graph", "urn:example:plant.ttl",
+                   store=store).returncode == 0
+    listed = run_cli("graphs", store=store)
+    data = [line.split()[0] for line in listed.stdout.splitlines() if line.endswith(" data")]
+    assert sorted(data) == sorted([plant.resolve().as_uri(), "urn:example:plant.ttl"])
+    for iri in data:
+        r = run_cli("validate", str(mapping), "--plant", iri, "--format", "json", store=store)
+        assert r.returncode == 1, r.stdout + r.stderr
+        group = _cell2_group(r.stdout)
+        if iri.startswith("file:"):
+            assert (group["file"], group["line"]) == (str(plant.resolve()), PLANT_CELL2_LINE)
+        else:
+            assert group["graph"] == iri and "file" not in group
+        text = run_cli("validate", str(mapping), "--plant", iri, store=store)
+        assert text.returncode == 1 and "Cell2" in text.stdout
+
+
+def test_plant_that_is_neither_file_nor_graph(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    for item, wanted in [("missing.ttl", "missing.ttl: no such file; a graph in the store is "
+                                         "named by its IRI"),
+                         ("file:///nowhere/plant.ttl", "no graph <file:///nowhere/plant.ttl> "
+                                                       "in the store"),
+                         ("https://example.org/a b", "not a valid IRI")]:
+        r = run_cli("validate", BASE, "--plant", item, store=store)
+        assert r.returncode == 2, (item, r.stdout, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and wanted in lines[0] and r.stdout == "", (item, r.stderr)

@@ -35,8 +35,15 @@ def _common_options() -> argparse.ArgumentParser:
         "--store",
         default=argparse.SUPPRESS,
         metavar="PATH|URL|memory",
-        help="store to use: a folder (embedded Oxigraph), an http(s) SPARQL endpoint, or "
-        "'memory'; default: $OTMLOPS_STORE, else ./otmlops-store",
+        help="store to use: a folder (embedded Oxigraph; while `otmlops serve` holds it, "
+        "commands go through the service), the URL of an otmlops service or another SPARQL "
+        "endpoint, or 'memory'; default: $OTMLOPS_STORE, else ./otmlops-store",
+    )
+    common.add_argument(
+        "--token",
+        default=argparse.SUPPRESS,
+        metavar="TOKEN",
+        help="bearer token for writes through an otmlops service; default: $OTMLOPS_TOKEN",
     )
     return common
 
@@ -64,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
 def store_location(args: argparse.Namespace) -> str:
     """The store named on the command line, else by OTMLOPS_STORE, else the default folder."""
     return getattr(args, "store", None) or os.environ.get("OTMLOPS_STORE") or "otmlops-store"
+
+
+def open_cli_store(args: argparse.Namespace):  # noqa: ANN201 - Store, imported lazily
+    """The store the command line names, with the write token it gives (if any)."""
+    from otmlops.store import open_store
+
+    return open_store(store_location(args), token=getattr(args, "token", None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -75,10 +75,9 @@ def _cmd_opcua(args: argparse.Namespace) -> int:
 
 def _finish(args: argparse.Namespace, result: ImportResult) -> int:
     if not args.dry_run:
-        from otmlops.cli import store_location
-        from otmlops.store import open_store
+        from otmlops.cli import open_cli_store
 
-        with open_store(store_location(args)) as store:
+        with open_cli_store(args) as store:
             store_result(store, result)
     for line in result.summary_lines():
         print(line)

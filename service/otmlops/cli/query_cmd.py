@@ -83,8 +83,7 @@ def _adhoc(text: str, source: str) -> NamedQuery:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from otmlops.cli import store_location
-    from otmlops.store import open_store
+    from otmlops.cli import open_cli_store
 
     if args.grid and args.format != "table":
         raise UsageError("--grid is a table view; leave out --format or use --format table")
@@ -92,7 +91,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     # fail fast, before opening: a value that is bad here stays bad with more prefixes (an
     # unknown prefix still reads as an IRI scheme here)
     catalogue.bind_params(query, list(args.param))
-    with open_store(store_location(args)) as store:
+    with open_cli_store(args) as store:
         # prefixed names may use the prefixes of the loaded files (`pdm:Line1`)
         bindings = catalogue.bind_params(query, list(args.param), prefixes=store.prefixes())
         outcome = store.query(query.sparql, bindings=bindings or None)

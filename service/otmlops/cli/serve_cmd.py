@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+from pathlib import Path
 
 from otmlops.cli import store_location
 from otmlops.errors import OtmlopsError
@@ -51,8 +52,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     from otmlops.http.listen import open_listener
 
+    token = getattr(args, "token", None) or read_token(args.token_file)
     settings = ServerSettings(
-        store=store_location(args), read_only=args.read_only, token=read_token(args.token_file),
+        store=store_location(args), read_only=args.read_only, token=token,
         timeout=args.timeout, max_timeout=args.max_timeout, workers=args.workers,
         body_limit=args.body_limit)
     sock = open_listener(args.host, args.port)  # a taken port fails here, before any worker
@@ -68,6 +70,7 @@ def _serve(args: argparse.Namespace, settings: ServerSettings, sock: socket.sock
     from otmlops import __version__
     from otmlops.http.app import create_app
     from otmlops.http.listen import base_url, greeting
+    from otmlops.store import holder
 
     app = create_app(settings)
     state = app.state.otmlops
@@ -77,12 +80,18 @@ def _serve(args: argparse.Namespace, settings: ServerSettings, sock: socket.sock
     text = greeting(base_url(sock, args.host), host=args.host, store=settings.store,
                     read_only=settings.read_only, has_token=settings.token is not None,
                     version=__version__)
+    folder = _served_folder(settings.store)
 
     class Server(uvicorn.Server):
-        """Starts the store workers first (their errors are one line, not a uvicorn log) and
-        greets once the socket accepts connections."""
+        """Starts the store workers first (their errors are one line, not a uvicorn log),
+        greets once the socket accepts connections, and leaves a record beside a store folder
+        that tells other otmlops commands where the service listens (otmlops.store.holder)."""
 
         failure: OtmlopsError | None = None
+
+        def withdraw(self) -> None:
+            if folder is not None:
+                holder.withdraw(folder)
 
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             try:
@@ -93,10 +102,26 @@ def _serve(args: argparse.Namespace, settings: ServerSettings, sock: socket.sock
                 return
             await super().startup(sockets=sockets)
             if self.started:
+                if folder is not None:
+                    holder.announce(folder, holder.client_url(args.host, sock.getsockname()[1]))
                 print(text, flush=True)
 
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            self.withdraw()  # first: uvicorn ends the process by re-raising a stop signal
+            await super().shutdown(sockets=sockets)
+
     server = Server(config)
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        server.withdraw()  # after a failed start (a stop by signal withdraws in shutdown)
     if server.failure is not None:
         raise server.failure
     return 0 if server.started else 1
+
+
+def _served_folder(store: str) -> Path | None:
+    """The store folder this service holds, or None for memory and remote stores."""
+    from otmlops.runner.backend import is_embedded
+
+    return Path(store) if is_embedded(store) else None

@@ -8,9 +8,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from otmlops.cli import store_location
+from otmlops.cli import open_cli_store
 from otmlops.errors import UsageError
-from otmlops.store.factory import open_store
 from otmlops.store.rdf_input import parse_format
 
 #: Files at least this big get a progress bar (when stderr is a terminal or --progress).
@@ -83,7 +82,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         raise UsageError("--graph names one graph; load one file with it at a time")
     fmt = parse_format(args.format) if args.format else None
     show = args.progress if args.progress is not None else sys.stderr.isatty()
-    with open_store(store_location(args)) as store:
+    with open_cli_store(args) as store:
         for path in args.files:
             bar = None
             if show and (args.progress or _size(path) >= PROGRESS_MIN_BYTES):
@@ -109,7 +108,7 @@ def _size(path: Path) -> int:
 
 
 def cmd_graphs(args: argparse.Namespace) -> int:
-    with open_store(store_location(args)) as store:
+    with open_cli_store(args) as store:
         infos = store.graphs()
     rows = [("GRAPH", "TRIPLES", "KIND")]
     rows += [(g.iri, str(g.triples), "system" if g.system else "data") for g in infos]
@@ -121,7 +120,7 @@ def cmd_graphs(args: argparse.Namespace) -> int:
 
 
 def cmd_drop(args: argparse.Namespace) -> int:
-    with open_store(store_location(args)) as store:
+    with open_cli_store(args) as store:
         store.drop(args.graph)
     print(f"dropped {args.graph}")
     return 0

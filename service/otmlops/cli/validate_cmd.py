@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from otmlops.errors import InputError, NotFound, UsageError
+from otmlops.errors import InputError, UsageError
 from otmlops.validation.api import validate
 from otmlops.validation.sources import DEFAULT_MAX_SIZE, Source, from_bytes, read_file
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -51,31 +51,38 @@ def parse_size(text: str) -> int:
     return int(number * factor)
 
 
-def _plant_sources(args: argparse.Namespace, max_size: int) -> tuple[list[Source], list[ox.Triple]]:
-    files: list[Source] = []
-    triples: list[ox.Triple] = []
-    graph_iris = []
-    for item in args.plant:
-        if Path(item).exists():
-            files.append(read_file(item, max_size=max_size))
-        elif _IRI.match(item) and Path(item).suffix.lower() not in (".ttl", ".nt", ".rdf", ".jsonld"):
-            graph_iris.append(item)
-        else:
-            raise InputError("no such file (and not a graph IRI)", source=item)
-    if graph_iris:
-        from otmlops.cli import store_location
-        from otmlops.store import open_store
+def plant_kind(item: str) -> str:
+    """``file`` or ``graph``: an existing path is a file; anything else that starts with a
+    scheme (``https:``, ``urn:``, ``file:`` ...) is the IRI of a graph in the store."""
+    if Path(item).exists():
+        return "file"
+    scheme = _SCHEME.match(item)
+    if scheme and len(scheme.group(1)) > 1:  # "C:" is a Windows drive, not a scheme
+        return "graph"
+    raise InputError("no such file; a graph in the store is named by its IRI, as "
+                     "`otmlops graphs` lists it", source=item)
 
-        store = open_store(store_location(args))
-        try:
-            for iri in graph_iris:
-                if not store.has_graph(iri):
-                    raise NotFound(f"no graph <{iri}> in the store {store.location}")
-                data = store.export_graph(iri, ox.RdfFormat.N_TRIPLES)
-                triples.extend(q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-        finally:
-            store.close()
-    return files, triples
+
+def _plant_sources(args: argparse.Namespace, max_size: int
+                   ) -> tuple[list[Source], dict[str, list[ox.Triple]]]:
+    files: list[Source] = []
+    graph_iris: list[str] = []
+    for item in args.plant:
+        if plant_kind(item) == "file":
+            files.append(read_file(item, max_size=max_size))
+        else:
+            try:
+                ox.NamedNode(item)
+            except ValueError as exc:
+                raise UsageError(f"--plant {item}: not a valid IRI ({exc})") from None
+            graph_iris.append(item)
+    if not graph_iris:
+        return files, {}
+    from otmlops.cli import open_cli_store
+    from otmlops.runner.validation_adapter import plant_graphs
+
+    with open_cli_store(args) as store:
+        return files, plant_graphs(store, graph_iris)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             mappings.append(from_bytes(sys.stdin.buffer.read(), name="<stdin>", max_size=max_size))
         else:
             mappings.append(read_file(item, max_size=max_size))
-    plant_files, plant_triples = _plant_sources(args, max_size)
+    plant_files, plant_graphs = _plant_sources(args, max_size)
     shapes = None
     if args.shapes:
         from otmlops.validation.api import load_shapes
@@ -98,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             shapes = load_shapes(args.shapes)
         except Exception as exc:  # rdflib raises several parser-specific types
             raise InputError(f"cannot read shapes: {exc}", source=",".join(args.shapes)) from None
-    report = validate(mappings, plant_files, plant_triples=plant_triples, shapes=shapes,
+    report = validate(mappings, plant_files, plant_graphs=plant_graphs, shapes=shapes,
                       engine=args.engine, max_size=max_size)
     if args.format == "json":
         out = report.to_json() + "\n"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from otmlops.errors import StoreError
+from otmlops.errors import OtmlopsError, StoreError
 from otmlops.store.base import Store
 
 
@@ -92,7 +92,7 @@ def store_result(store: Store, result: ImportResult) -> ImportResult:
                     store.drop(graph)
                 else:
                     store.load(old, graph=graph, format=ox.RdfFormat.N_TRIPLES)
-        if isinstance(exc, StoreError):
+        if isinstance(exc, OtmlopsError):  # it already says what to do
             raise
         raise StoreError(f"import into the store failed: {exc}") from exc
     return result

@@ -10,15 +10,16 @@ from otmlops.errors import NotFound
 from otmlops.runner.tasks import Reply
 
 
-def plant_triples(store: Any, graphs: list[str]) -> list[ox.Triple]:
-    """The triples of the named plant graphs (NotFound for a graph the store lacks)."""
-    triples: list[ox.Triple] = []
+def plant_graphs(store: Any, graphs: list[str]) -> dict[str, list[ox.Triple]]:
+    """The triples of each named plant graph (NotFound for a graph the store lacks)."""
+    found: dict[str, list[ox.Triple]] = {}
     for graph in graphs:
         if not store.has_graph(graph):
-            raise NotFound(f"plant graph <{graph}> does not exist in the store")
+            raise NotFound(f"no graph <{graph}> in the store; "
+                           "`otmlops graphs` lists the graphs it has")
         data = store.export_graph(graph, ox.RdfFormat.N_TRIPLES)
-        triples.extend(q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    return triples
+        found[graph] = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    return found
 
 
 def validate(store: Any, *, body: bytes, media_type: str, graphs: list[str],
@@ -27,7 +28,7 @@ def validate(store: Any, *, body: bytes, media_type: str, graphs: list[str],
     grouped JSON or the W3C SHACL report in Turtle."""
     from otmlops.validation import validate as run_validation
 
-    report = run_validation([(body, media_type)], plant_triples=plant_triples(store, graphs),
+    report = run_validation([(body, media_type)], plant_graphs=plant_graphs(store, graphs),
                             max_size=None)
     if report_type == "text/turtle":
         return Reply("text/turtle", report.to_turtle().encode("utf-8"), "report")

@@ -103,7 +103,7 @@ def serve_writer(conn: Connection, location: str, snapshots: SnapshotDir,
     from otmlops.store import open_store
 
     try:
-        store = open_store(location)
+        store = open_store(location, through_service=False)  # we are the service
         snapshots.publish(lambda target: backend.backup(store, target))
         snapshots.prune(keep=2, min_age_s=0)
     except BaseException as exc:  # noqa: BLE001

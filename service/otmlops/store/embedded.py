@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from otmlops.errors import StoreError, UsageError
-from otmlops.store import checkpoint
+from otmlops.store import checkpoint, holder
 from otmlops.store.base import ProgressCallback, QueryOutcome
 from otmlops.store.common import (
     SMALL_LOAD_TRIPLES,
@@ -57,6 +57,20 @@ def prune_old_info_logs(folder: Path, keep: int = KEEP_OLD_INFO_LOGS) -> None:
             log.unlink()
         except OSError:
             pass
+
+
+#: Store folders this process has open read-write (their lock is ours: never probe them).
+_OPEN_HERE: set[str] = set()
+
+
+def _in_use(folder: Path) -> str:
+    service = holder.running_service(folder)
+    if service is not None:
+        return (f"the store at {folder} is held by `otmlops serve` at {service.url} (pid "
+                f"{service.pid}); stop that service first, or use it (--store {service.url})")
+    return (f"the store at {folder} is in use by another process (an `otmlops load` or import "
+            "still running, or a server that does not announce itself); wait for it to finish "
+            "or stop it, then run the command again")
 
 
 class _RWLock:
@@ -122,13 +136,18 @@ class EmbeddedStore(SparqlBackedStore):
     def _open(self) -> ox.Store:
         if self.path is None:
             return ox.Store()
+        key = str(self.path.resolve())
+        if key not in _OPEN_HERE and holder.folder_locked(self.path):
+            raise StoreError(_in_use(self.path))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             checkpoint.recover(self.path)
             store = ox.Store(str(self.path))
         except OSError as exc:
-            hint = " (is another otmlops process using it?)" if "lock" in str(exc).lower() else ""
-            raise StoreError(f"cannot open the store at {self.path}: {exc}{hint}") from None
+            if "lock" in str(exc).lower():
+                raise StoreError(_in_use(self.path)) from None
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
+        _OPEN_HERE.add(key)
         prune_old_info_logs(self.path)
         return store
 
@@ -169,6 +188,8 @@ class EmbeddedStore(SparqlBackedStore):
                 self._store.flush()
             self._store = None  # type: ignore[assignment]
             gc.collect()
+            if self.path is not None and not getattr(self, "_read_only", False):
+                _OPEN_HERE.discard(str(self.path.resolve()))
 
     def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
                using_named_graphs: Sequence[str] | None = None) -> None:

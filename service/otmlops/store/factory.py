@@ -2,30 +2,64 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from otmlops.store.base import Store
 
 
-def open_store(location: str, bootstrap: bool = True) -> Store:
+def open_store(location: str, bootstrap: bool = True, *, token: str | None = None,
+               through_service: bool = True) -> Store:
     """Open (creating if needed) the store at ``location``.
 
     On open, staging graphs left by a crashed load are dropped, out-of-date entailments are
     recomputed and, with ``bootstrap``, the bundled ontology and reference mapping are loaded
     if missing or outdated.
+
+    An ``http(s)://`` location that is an otmlops service (``otmlops serve``) is used through
+    its routes, any other through the SPARQL protocol. A folder held by a running
+    ``otmlops serve`` is reached through that service (``through_service``: the service's own
+    workers pass False). ``token`` (default: $OTMLOPS_TOKEN) authorises writes to a service.
     """
     if location.startswith(("http://", "https://")):
-        from otmlops.store.remote import RemoteStore
-
-        store: Store = RemoteStore.from_location(location)
-    else:
+        store = _open_url(location, token)
+    elif location == "memory":
         from otmlops.store.embedded import EmbeddedStore
 
-        path = None if location == "memory" else Path(location).expanduser()
-        store = EmbeddedStore(path)
+        store = EmbeddedStore(None)
+    else:
+        store = _open_folder(Path(location).expanduser(), token, through_service)
     try:
         store._after_open(bootstrap)  # type: ignore[attr-defined]
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _open_url(location: str, token: str | None) -> Store:
+    from otmlops.store.remote import RemoteStore
+
+    overridden = any(os.environ.get(f"OTMLOPS_{k}_URL") for k in ("QUERY", "UPDATE", "STORE"))
+    if not urlsplit(location).query and not overridden:
+        from otmlops.store.service import ServiceStore, probe
+
+        if probe(location, quiet=False) is not None:
+            return ServiceStore(location, token=token)
+    return RemoteStore.from_location(location)
+
+
+def _open_folder(path: Path, token: str | None, through_service: bool) -> Store:
+    from otmlops.store import holder
+    from otmlops.store.embedded import EmbeddedStore
+
+    record = holder.running_service(path) if through_service else None
+    if record is not None:
+        from otmlops.store.service import ServiceStore, probe
+
+        # a record left by a server that is stopping (or a recycled pid) is stale once the
+        # folder is free again
+        if probe(record.url) is not None or holder.folder_locked(path):
+            return ServiceStore(record.url, token=token, folder=path)
+    return EmbeddedStore(path)

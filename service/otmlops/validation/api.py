@@ -7,7 +7,7 @@ the mapping (incremental validation, used when it is sound; see docs/validation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -18,13 +18,13 @@ from rdflib import XSD, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
-from otmlops.errors import UsageError
+from otmlops.errors import InputError, UsageError
 from otmlops.resources import ontology_dir, shapes_dir
 from otmlops.validation.compiler import Plan, compile_shapes
 from otmlops.validation.fast import BASE, DELTA, add_triples, new_store, run_plan
-from otmlops.validation.locator import locate
+from otmlops.validation.locator import find
 from otmlops.validation.reference import rdflib_graph, run_pyshacl
-from otmlops.validation.report import Report, ValidationResult, _node_key
+from otmlops.validation.report import Location, Report, ValidationResult, _node_key
 from otmlops.validation.sources import DEFAULT_MAX_SIZE, Source, from_bytes, parse, read_file
 from otmlops.validation.terms import to_ox, to_rdflib
 
@@ -216,40 +216,99 @@ def _touched(data: Sequence[ox.Triple]) -> set[str]:
 
 
 def validate(data_sources: Sequence[SourceLike], plant_sources: Sequence[SourceLike] = (), *,
-             plant_triples: Iterable[ox.Triple] = (), shapes: Graph | None = None,
-             include_ontology: bool = True, engine: Engine = "fast",
+             plant_triples: Iterable[ox.Triple] = (),
+             plant_graphs: Mapping[str, Sequence[ox.Triple]] | None = None,
+             shapes: Graph | None = None, include_ontology: bool = True, engine: Engine = "fast",
              max_size: int | None = DEFAULT_MAX_SIZE, locate_lines: bool = True) -> Report:
-    """Validate mapping documents (plus plant documents or triples) against the shapes.
+    """Validate mapping documents (plus plant documents, graphs or triples) against the shapes.
 
-    Sources are paths, :class:`Source` objects or ``(bytes, media_type)`` pairs; bad input
-    raises :class:`~otmlops.errors.InputError` with file:line:column.
+    Sources are paths, :class:`Source` objects or ``(bytes, media_type)`` pairs;
+    ``plant_graphs`` maps the IRI of a plant graph taken from a store to its triples (findings
+    about its nodes name the graph). Bad input raises :class:`~otmlops.errors.InputError` with
+    file:line:column.
     """
     if not data_sources:
         raise UsageError("nothing to validate: give at least one mapping file")
     data_src = [to_source(s, max_size=max_size) for s in data_sources]
     plant_src = [to_source(s, max_size=max_size, name="<plant>") for s in plant_sources]
+    graphs = dict(plant_graphs or {})
     data = [t for s in data_src for t in parse(s)]
     plant = [t for s in plant_src for t in parse(s)]
     plant.extend(plant_triples)
+    for triples in graphs.values():
+        plant.extend(triples)
     validator = Validator(shapes, plant=plant, ontology=None if include_ontology else ())
     report = validator.validate(data, engine=engine, incremental=False)
     if locate_lines:
-        report.locations = locations(report.results, [*data_src, *plant_src])
+        report.locations = locations(report.results, data_src, plant_src, graphs,
+                                     max_size=max_size)
     return report
 
 
-def locations(results: Sequence[ValidationResult], sources: Sequence[Source]) -> dict[str, tuple[str, int]]:
-    """focus node -> (source name, line) of its first description, for line-oriented sources."""
+def locations(results: Sequence[ValidationResult], mappings: Sequence[Source],
+              plant: Sequence[Source] = (), graphs: Mapping[str, Sequence[ox.Triple]] | None = None,
+              *, max_size: int | None = DEFAULT_MAX_SIZE) -> dict[str, Location]:
+    """focus node -> where it is described.
+
+    A node is placed where it is a subject (described), the plant before the mappings, so a
+    finding about a plant node names the plant file and the node's line there rather than a
+    mapping that only refers to it. A node that is nowhere a subject is placed at its first
+    mention. Files in syntaxes without meaningful lines (JSON-LD, RDF/XML) are named without a
+    line; a plant graph from the store is named by its IRI, or by its file and line when the
+    IRI is the ``file:`` URI of a readable Turtle/N-Triples file that describes the node.
+    """
     wanted = {str(r.focus) for r in results if isinstance(r.focus, URIRef)}
-    found: dict[str, tuple[str, int]] = {}
-    for src in sources:
-        if not wanted or not src.line_oriented:
+    described: dict[str, Location] = {}
+    mentioned: dict[str, Location] = {}
+
+    def scan(src: Source, graph: str | None = None) -> None:
+        todo = wanted - set(described)
+        if not todo:
+            return
+        if src.line_oriented:
+            text = src.data.decode("utf-8", errors="replace")
+            for iri, (line, subject) in find(text, src.base_iri, todo).items():
+                place = Location(src.name, line)
+                if subject:
+                    described[iri] = place
+                elif graph is None:
+                    mentioned.setdefault(iri, place)
+            return
+        subjects = {t.subject.value for t in parse(src) if isinstance(t.subject, ox.NamedNode)}
+        described.update((iri, Location(src.name)) for iri in todo & subjects)
+
+    for src in plant:
+        scan(src)
+    for iri, triples in (graphs or {}).items():
+        subjects = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+        todo = (wanted - set(described)) & subjects
+        if not todo:
             continue
-        lines = locate(src.data.decode("utf-8", errors="replace"), src.base_iri, wanted)
-        for iri, line in lines.items():
-            found[URIRef(iri).n3()] = (src.name, line)
-        wanted -= set(lines)
-    return found
+        file = _graph_file(iri, max_size)
+        if file is not None:
+            scan(file, graph=iri)
+        described.update((node, Location(iri, graph=True)) for node in todo - set(described))
+    for src in mappings:
+        scan(src)
+    return {URIRef(iri).n3(): described.get(iri) or mentioned[iri]
+            for iri in wanted if iri in described or iri in mentioned}
+
+
+def _graph_file(iri: str, max_size: int | None) -> Source | None:
+    """The file a ``file:`` graph IRI names, if it exists and has lines; None otherwise (the
+    graph was loaded from somewhere else, or the file is gone)."""
+    if not iri.startswith("file:"):
+        return None
+    from urllib.parse import unquote, urlsplit
+
+    path = Path(unquote(urlsplit(iri).path))
+    try:
+        if not path.is_file():
+            return None
+        src = read_file(path, max_size=max_size)
+    except (OSError, InputError):
+        return None
+    return src if src.line_oriented else None
 
 
 def result_keys(results: Iterable[ValidationResult]) -> set[tuple[str, str | None, str, str]]:
@@ -257,4 +316,4 @@ def result_keys(results: Iterable[ValidationResult]) -> set[tuple[str, str | Non
 
 
 __all__ = ["Validator", "validate", "load_shapes", "ontology_triples", "Report",
-           "ValidationResult", "Node", "result_keys", "locations", "to_source"]
+           "ValidationResult", "Node", "result_keys", "locations", "to_source", "Location"]

@@ -28,6 +28,12 @@ _TOKEN = re.compile(r'''
 
 def locate(text: str, base_iri: str | None, wanted: Iterable[str]) -> dict[str, int]:
     """Line (1-based) of the first description of each wanted IRI that occurs in ``text``."""
+    return {iri: line for iri, (line, _) in find(text, base_iri, wanted).items()}
+
+
+def find(text: str, base_iri: str | None, wanted: Iterable[str]) -> dict[str, tuple[int, bool]]:
+    """Each wanted IRI that occurs in ``text``: (line, True) where it first appears as a
+    subject, else (line, False) where it is first mentioned at all (as an object only)."""
     todo = set(wanted)
     subject_line: dict[str, int] = {}
     any_line: dict[str, int] = {}
@@ -84,8 +90,9 @@ def locate(text: str, base_iri: str | None, wanted: Iterable[str]) -> dict[str, 
                     break
         if depth == 0:
             expect_subject = False
-    return {iri: subject_line.get(iri, any_line.get(iri)) for iri in todo
-            if iri in subject_line or iri in any_line}  # type: ignore[misc]
+    found = {iri: (line, False) for iri, line in any_line.items()}
+    found.update((iri, (line, True)) for iri, line in subject_line.items())
+    return found
 
 
 def _apply_directive(tokens: list[str], prefixes: dict[str, str], base: list[str]) -> None:

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
@@ -41,14 +42,33 @@ class ValidationResult:
         return str(self.severity).rsplit("#", 1)[-1]
 
 
+class Location(NamedTuple):
+    """Where a focus node is described: a file (with its line when the syntax has lines) or,
+    for a plant taken from the store, the graph's IRI."""
+
+    source: str
+    line: int | None = None
+    graph: bool = False
+
+    def text(self) -> str:
+        if self.graph:
+            return f"graph <{self.source}>"
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+    def fields(self) -> dict[str, object]:
+        if self.graph:
+            return {"graph": self.source}
+        return {"file": self.source, "line": self.line}
+
+
 @dataclass
 class Report:
     """The outcome of one validation run."""
 
     results: list[ValidationResult]
     engine: str = "fast"
-    #: focus node (N-Triples form) -> (source name, line) where it is first described
-    locations: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: focus node (N-Triples form) -> where it is described (see ``api.locations``)
+    locations: dict[str, Location] = field(default_factory=dict)
     shapes_graph: Graph | None = None
 
     def __post_init__(self) -> None:
@@ -111,7 +131,7 @@ class Report:
                 group = groups[key] = {"focusNode": _plain(r.focus)}
                 where = self.locations.get(key)
                 if where:
-                    group["file"], group["line"] = where
+                    group.update(Location(*where).fields())
                 group["results"] = []
             group["results"].append({  # type: ignore[union-attr]
                 "severity": r.severity_name,
@@ -143,7 +163,7 @@ class Report:
             if key != current:
                 current = key
                 where = self.locations.get(key)
-                loc = f"  ({where[0]}:{where[1]})" if where else ""
+                loc = f"  ({Location(*where).text()})" if where else ""
                 lines.append(f"{_short(r.focus)}{loc}")
             path = f" {_short_path(r.path)}" if r.path else ""
             value = f" = {_short(r.value)}" if r.value is not None else ""

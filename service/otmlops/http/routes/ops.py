@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from otmlops import __version__
+from otmlops.http.auth import writes_enabled
 from otmlops.http.state import state_of
 
 router = APIRouter(tags=["Operations"])
@@ -16,6 +17,7 @@ async def healthz(request: Request) -> JSONResponse:
     app = state_of(request)
     body = {"status": "ok" if app.ready else "starting", "version": __version__,
             "store": app.settings.store, "read_only": app.settings.read_only,
+            "writes": writes_enabled(app.settings),
             "generation": app.runner.stats.generation}
     return JSONResponse(body, status_code=200 if app.ready else 503)
 

@@ -208,7 +208,7 @@ def test_summary_command_loads_everything(tmp_path) -> None:
     result = run_cli("summary", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Reference mapping: 10/10 stages and 9/9 components placed" in out
+    assert "Reference mapping: 11/11 stages and 9/9 components placed" in out
     assert "Predictive maintenance of ExampleMachine01 (10 stages)" in out
     assert "Hole diameter out-of-tolerance prediction at Housing_10 (10 stages)" in out
     assert "ExampleMachine01 [work cell]" in out

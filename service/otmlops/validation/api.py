@@ -243,9 +243,12 @@ def locations(results: Sequence[ValidationResult], sources: Sequence[Source]) ->
     wanted = {str(r.focus) for r in results if isinstance(r.focus, URIRef)}
     found: dict[str, tuple[str, int]] = {}
     for src in sources:
-        if not wanted or not src.line_oriented:
+        if wanted and src.positions is not None:
+            lines = {iri: src.positions[iri] for iri in wanted if iri in src.positions}
+        elif not wanted or not src.line_oriented:
             continue
-        lines = locate(src.data.decode("utf-8", errors="replace"), src.base_iri, wanted)
+        else:
+            lines = locate(src.data.decode("utf-8", errors="replace"), src.base_iri, wanted)
         for iri, line in lines.items():
             found[URIRef(iri).n3()] = (src.name, line)
         wanted -= set(lines)

@@ -53,7 +53,10 @@ def test_one_use_case_with_all_ten_stages(case) -> None:
     assert len(set(data.subjects(RDF.type, MLOPS.UseCase))) == 1
     stages = _stages(data, graph)
     classes = [_stage_class(graph, s) for s in stages]
-    assert sorted(classes) == sorted(graph.subjects(RDFS.subClassOf, MLOPS.LifecycleStage))
+    # the ten stages of the design notes; labelling is done within data preparation here
+    # (measurement against tolerance), so neither case study has a separate mlops:DataLabelling
+    assert sorted(classes) == sorted(set(graph.subjects(RDFS.subClassOf, MLOPS.LifecycleStage))
+                                     - {MLOPS.DataLabelling})
     assert {MLOPS.ModelServing, MLOPS.Monitoring, MLOPS.Retraining} <= set(classes)
 
 

@@ -505,13 +505,21 @@ def hosts(backend: str, tmp_path_factory: pytest.TempPathFactory):
 
 def test_a_host_is_judged_by_the_equipment_it_stands_at(hosts) -> None:
     # serving at Station on an edge PC at a work cell fits; monitoring at Work Centers on the same
-    # PC does not, and is reported with the work cell; the cloud tenant stands nowhere
+    # PC does not (reported with the PC and the class of its work cell); the cloud stands nowhere
     mismatches = rows(hosts, "level-mismatches",
                       columns=("useCase", "stage", "level", "equipment", "equipmentClass"))
     assert [m for m in mismatches if m[0] == "gx:UC8"] == [
-        ("gx:UC8", "gx:UC8_Monitor", "rami:WorkCentersLevel", "gx:CellA1", "isa95:WorkUnit")]
+        ("gx:UC8", "gx:UC8_Monitor", "rami:WorkCentersLevel", "gx:EdgeA1", "isa95:WorkUnit")]
     # data from the edge PC at a work cell is OT data: training in the cloud crosses the boundary,
     # preparation at Station does not
     crossings = rows(hosts, "it-ot-boundary-crossings", columns=("stage", "source"))
     assert [c for c in crossings if c[0].startswith("gx:UC8")] == [("gx:UC8_Train", "gx:EdgeA1")]
     assert [r for r in rows(hosts, "dangling-links") if "UC8" in r[0]] == []
+    # where the models run: the edge PC stands at CellA1 in LineA1 in AreaA
+    on_line = rows(hosts, "models-on-equipment", "equipment=https://example.org/gaps#LineA1",
+                   columns=("useCase", "stage", "deployedOn"))
+    assert ("gx:UC8", "gx:UC8_Serve", "gx:EdgeA1") in on_line
+    assert not [r for r in on_line if r[1] == "gx:UC8_Train"]  # the cloud stands nowhere
+    # AreaA: UC1 and UC3 as on the gaps plant (test_use_cases_by_area), and UC8 through its
+    # edge PC
+    assert dict(rows(hosts, "use-cases-by-area"))["gx:AreaA"] == "3"

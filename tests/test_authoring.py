@@ -314,3 +314,18 @@ def test_schema_accepts_the_example_and_lists_terms_with_labels() -> None:
     assert "DataLabelling" in kinds
     hosts = {c["const"] for c in schema["$defs"]["host_kind"]["anyOf"] if "const" in c}
     assert {"EdgeDevice", "CloudTenant"} <= hosts
+
+
+def test_export_round_trip_of_plain_labels_and_a_list_of_levels() -> None:
+    g = Graph().parse(data=f"""
+        @prefix ex: <{EX}> . @prefix mlops: <https://w3id.org/otmlops/mlops#> .
+        @prefix map: <https://w3id.org/otmlops/map#> . @prefix rami: <https://w3id.org/otmlops/rami#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ex:U a mlops:UseCase ; rdfs:label "plain" ; mlops:hasStage ex:S .
+        ex:S a mlops:ModelServing ; rdfs:label "serve; then watch" ;
+            map:hierarchyLevel rami:StationLevel , rami:WorkCentersLevel .
+        """, format="turtle")
+    for form, write in (("yaml", to_yaml), ("csv", to_csv)):
+        text, rest = write(g)
+        assert len(rest) == 0, form
+        _same(compile_bytes(text.encode(), form, f"x.{form}").graph, g)

@@ -28,6 +28,7 @@ PROBE = textwrap.dedent("""
         "shapes": sorted(p.name for p in resources.shapes_dir().glob("*.ttl")),
         "queries": sorted(p.name for p in resources.queries_dir().glob("*.rq")),
         "examples": sorted(p.name for p in resources.examples_dir().glob("*.ttl")),
+        "schema": str(__import__("otmlops.authoring.schema", fromlist=["x"]).SCHEMA_FILE),
     }))
 """)
 
@@ -59,3 +60,6 @@ def test_wheel_installs_and_loads_its_data_from_another_directory(tmp_path: Path
     assert info["shapes"] == sorted(p.name for p in (REPO / "shapes").glob("*.ttl"))
     assert info["queries"] == sorted(p.name for p in (REPO / "queries").glob("*.rq"))
     assert info["queries"], "no queries shipped"
+    schema = Path(info["schema"])  # the JSON Schema of the YAML form ships in the package
+    assert schema.is_file() and schema.read_bytes() == (
+        REPO / "service" / "otmlops" / "authoring" / "mapping.schema.json").read_bytes()

@@ -12,7 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from otmlops.authoring.model import HOST_FIELDS, STAGE_FIELDS, USE_CASE_FIELDS
 from otmlops.authoring.table_form import HEADER
@@ -40,8 +40,11 @@ class _Writer:
                if p and p not in STANDARD_PREFIXES and str(ns) not in STANDARD_PREFIXES.values()}
         self.prefixes = own
         self.used: set[str] = set()
-        langs = {o.language for o in graph.objects() if isinstance(o, Literal) and o.language}
-        self.language = "en" if "en" in langs or not langs else sorted(langs)[0]
+        langs = {o.language for p in (RDFS.label, RDFS.comment) for o in graph.objects(None, p)
+                 if isinstance(o, Literal) and o.datatype is None}
+        # labels are written without their tag, so the file says the one most of them have
+        self.language = "en" if "en" in langs or not langs else \
+            None if None in langs else sorted(langs)[0]
 
     def ref(self, iri: URIRef) -> str:
         """A CURIE with the longest matching declared prefix, else the full IRI."""

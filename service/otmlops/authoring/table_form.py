@@ -97,11 +97,16 @@ def read_csv(data: bytes, name: str) -> Document:
         else:
             doc.language = rest or None
     check_prefixes(doc, prefixes)
+    reader = csv.reader(io.StringIO("".join(lines[skip:])), strict=True)
+    numbered: list[tuple[int, list[str]]] = []
+    start = 1
     try:
-        rows = list(csv.reader(io.StringIO("".join(lines[skip:])), strict=True))
+        for row in reader:  # the line a row starts on, also when a quoted cell spans lines
+            numbered.append((skip + start, row))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise FormError(f"malformed CSV: {exc}", Loc(None, None), source=name) from None
-    numbered = [(skip + i + 1, row) for i, row in enumerate(rows)]
+        raise FormError(f"malformed CSV: {exc}", Loc(skip + reader.line_num, None),
+                        source=name) from None
     _rows_to_doc(doc, numbered, _Place(None))
     return doc
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
 
 from otmlops.namespaces import ISA95, MAP, MLOPS, RAMI
@@ -70,51 +70,77 @@ def _key(text: str) -> str:
     return re.sub(r"[^0-9a-z:]+", "", text.strip().lower())
 
 
-def _term(graph: Graph, iri: URIRef) -> Term:
-    name = str(iri).rsplit("#", 1)[-1]
-    label = graph.value(iri, RDFS.label)
-    definition = graph.value(iri, SKOS.definition)
-    return Term(iri, name, str(label) if label is not None else name,
-                str(definition) if definition is not None else "")
+class _Onto:
+    """The few facts of the ontology modules the forms need, read with Oxigraph's parser (fast,
+    and no rdflib import on the load path)."""
 
+    def __init__(self) -> None:
+        import pyoxigraph as ox
 
-def _order(graph: Graph, iri: URIRef) -> tuple[int, str]:
-    for p in (MLOPS.stageOrder, RAMI.order):
-        value = graph.value(iri, p)
-        if value is not None:
-            return int(value), str(iri)
-    return 0, str(iri)
+        from otmlops.resources import ontology_dir
 
+        self.types: dict[str, set[str]] = {}
+        self.supers: dict[str, set[str]] = {}
+        self.values: dict[tuple[str, str], str] = {}
+        want = {str(RDFS.label), str(SKOS.definition), str(MLOPS.stageOrder), str(RAMI.order)}
+        for path in sorted(ontology_dir().glob("*.ttl")):
+            if path.name == "reference-mapping.ttl":
+                continue
+            for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+                s, p, o = quad.subject, quad.predicate.value, quad.object
+                if not isinstance(s, ox.NamedNode):
+                    continue
+                if p == str(RDF.type) and isinstance(o, ox.NamedNode):
+                    self.types.setdefault(o.value, set()).add(s.value)
+                elif p == str(RDFS.subClassOf) and isinstance(o, ox.NamedNode):
+                    self.supers.setdefault(o.value, set()).add(s.value)
+                elif p in want and isinstance(o, ox.Literal):
+                    if p != str(RDFS.label) or o.language in (None, "en"):
+                        self.values.setdefault((s.value, p), o.value)
 
-def _individuals(graph: Graph, *classes: URIRef) -> list[URIRef]:
-    found = {s for c in classes for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
-    return sorted(found, key=lambda i: _order(graph, i))
+    def term(self, iri: str) -> Term:
+        name = iri.rsplit("#", 1)[-1]
+        return Term(URIRef(iri), name, self.values.get((iri, str(RDFS.label)), name),
+                    self.values.get((iri, str(SKOS.definition)), ""))
 
+    def order(self, iri: str) -> tuple[int, str]:
+        for p in (MLOPS.stageOrder, RAMI.order):
+            value = self.values.get((iri, str(p)))
+            if value is not None:
+                return int(value), iri
+        return 0, iri
 
-def _subclasses(graph: Graph, parent: URIRef) -> list[URIRef]:
-    found = {s for s in graph.transitive_subjects(RDFS.subClassOf, parent)
-             if isinstance(s, URIRef) and s != parent}
-    return sorted(found, key=lambda i: _order(graph, i))
+    def individuals(self, *classes: URIRef) -> list[str]:
+        found = {i for c in classes for i in self.types.get(str(c), ())}
+        return sorted(found, key=self.order)
+
+    def subclasses(self, parent: URIRef) -> list[str]:
+        found: set[str] = set()
+        todo = [str(parent)]
+        while todo:
+            for sub in self.supers.get(todo.pop(), ()):
+                if sub not in found:
+                    found.add(sub)
+                    todo.append(sub)
+        return sorted(found, key=self.order)
 
 
 @lru_cache(maxsize=1)
 def vocabularies() -> dict[str, Vocabulary]:
     """Field name -> its vocabulary, from the bundled ontology."""
-    from otmlops.ontology.loader import load_ontology
+    g = _Onto()
 
-    g = load_ontology()
-
-    def vocab(field: str, what: str, iris: list[URIRef]) -> Vocabulary:
-        return Vocabulary(field, what, tuple(_term(g, i) for i in iris))
+    def vocab(field: str, what: str, iris: list[str]) -> Vocabulary:
+        return Vocabulary(field, what, tuple(g.term(i) for i in iris))
 
     return {
-        "kind": vocab("kind", "stage kind", _subclasses(g, MLOPS.LifecycleStage)),
-        "layers": vocab("layers", "RAMI 4.0 layer", _individuals(g, RAMI.Layer)),
-        "level": vocab("level", "RAMI 4.0 hierarchy level", _individuals(g, RAMI.HierarchyLevel)),
-        "phase": vocab("phase", "RAMI 4.0 life cycle phase", _individuals(g, RAMI.LifeCyclePhase)),
+        "kind": vocab("kind", "stage kind", g.subclasses(MLOPS.LifecycleStage)),
+        "layers": vocab("layers", "RAMI 4.0 layer", g.individuals(RAMI.Layer)),
+        "level": vocab("level", "RAMI 4.0 hierarchy level", g.individuals(RAMI.HierarchyLevel)),
+        "phase": vocab("phase", "RAMI 4.0 life cycle phase", g.individuals(RAMI.LifeCyclePhase)),
         "owner": vocab("owner", "ISA-95 function or activity",
-                       _individuals(g, ISA95.Function, ISA95.Activity)),
-        "roles": vocab("roles", "role", _individuals(g, MLOPS.Role)),
+                       g.individuals(ISA95.Function, ISA95.Activity)),
+        "roles": vocab("roles", "role", g.individuals(MLOPS.Role)),
         "host_kind": vocab("host_kind", "compute resource kind",
-                           _subclasses(g, MAP.ComputeResource)),
+                           g.subclasses(MAP.ComputeResource)),
     }

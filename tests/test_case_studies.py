@@ -53,7 +53,10 @@ def test_one_use_case_with_all_ten_stages(case) -> None:
     assert len(set(data.subjects(RDF.type, MLOPS.UseCase))) == 1
     stages = _stages(data, graph)
     classes = [_stage_class(graph, s) for s in stages]
-    assert sorted(classes) == sorted(graph.subjects(RDFS.subClassOf, MLOPS.LifecycleStage))
+    # the ten stages of the design notes; labelling is done within data preparation here
+    # (measurement against tolerance), so neither case study has a separate mlops:DataLabelling
+    assert sorted(classes) == sorted(set(graph.subjects(RDFS.subClassOf, MLOPS.LifecycleStage))
+                                     - {MLOPS.DataLabelling})
     assert {MLOPS.ModelServing, MLOPS.Monitoring, MLOPS.Retraining} <= set(classes)
 
 
@@ -208,7 +211,7 @@ def test_summary_command_loads_everything(tmp_path) -> None:
     result = run_cli("summary", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Reference mapping: 10/10 stages and 9/9 components placed" in out
+    assert "Reference mapping: 11/11 stages and 9/9 components placed" in out
     assert "Predictive maintenance of ExampleMachine01 (10 stages)" in out
     assert "Hole diameter out-of-tolerance prediction at Housing_10 (10 stages)" in out
     assert "ExampleMachine01 [work cell]" in out

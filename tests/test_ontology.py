@@ -44,14 +44,15 @@ FUNCTIONS = ["OrderProcessing", "ProductionScheduling", "ProductionControl",
              "MaterialAndEnergyControl", "Procurement", "QualityAssurance",
              "ProductInventoryControl", "ProductCostAccounting", "ProductShippingAdministration",
              "MaintenanceManagement", "ResearchDevelopmentAndEngineering", "MarketingAndSales"]
-STAGES = ["DataCollection", "DataPreparation", "FeatureEngineering", "ModelTraining",
+STAGES = ["DataCollection", "DataPreparation", "DataLabelling", "FeatureEngineering", "ModelTraining",
           "ModelEvaluation", "ModelRegistration", "ModelDeployment", "ModelServing", "Monitoring",
           "Retraining"]
 COMPONENTS = ["CICDComponent", "SourceCodeRepository", "WorkflowOrchestrationComponent",
               "FeatureStore", "ModelTrainingInfrastructure", "ModelRegistry", "MLMetadataStore",
               "ModelServingComponent", "MonitoringComponent"]
 ROLES = ["BusinessStakeholder", "SolutionArchitect", "DataScientist", "DataEngineer",
-         "SoftwareEngineer", "DevOpsEngineer", "MLEngineer"]
+         "SoftwareEngineer", "DevOpsEngineer", "MLEngineer", "DomainExpert", "QualityEngineer",
+         "ProcessEngineer", "OTEngineer", "Operator"]
 PRINCIPLES = ["CICDAutomation", "WorkflowOrchestrationPrinciple", "Reproducibility", "Versioning",
               "Collaboration", "ContinuousTrainingAndEvaluation", "MetadataTrackingAndLogging",
               "ContinuousMonitoring", "FeedbackLoops"]
@@ -91,7 +92,10 @@ CONTRACT_EXTRA: list[tuple[URIRef, URIRef]] = (
      (MAP.ramiLevel, OWL.ObjectProperty), (MAP.isa95Level, OWL.ObjectProperty),
      (MAP.equipmentClass, OWL.AnnotationProperty), (MAP.outsideIsa95, OWL.DatatypeProperty),
      (MAP.expectedPhaseKind, OWL.AnnotationProperty), (MAP.ReferencePlacement, OWL.Class),
-     (MAP.placesClass, OWL.AnnotationProperty), (MAP.DataSource, OWL.Class)]
+     (MAP.placesClass, OWL.AnnotationProperty), (MAP.DataSource, OWL.Class),
+     (MAP.ComputeResource, OWL.Class), (MAP.EdgeDevice, OWL.Class), (MAP.IndustrialPC, OWL.Class),
+     (MAP.LineServer, OWL.Class), (MAP.PlantServer, OWL.Class), (MAP.DataCentre, OWL.Class),
+     (MAP.CloudTenant, OWL.Class), (MAP.locatedAt, OWL.ObjectProperty)]
     + [(ISA95[n], ISA95.Function) for n in FUNCTIONS]
     + [(ISA95[c + "Operations"], ISA95.OperationsCategory) for c in CATEGORIES]
     + [(ISA95[g], ISA95.GenericActivity) for g in GENERIC]
@@ -285,7 +289,9 @@ def test_equipment_hierarchy_classes(onto: Graph) -> None:
 def test_may_be_part_of_is_the_contract_table(onto: Graph) -> None:
     pairs = {(s.split("#")[1], o.split("#")[1])
              for s, o in onto.subject_objects(ISA95.mayBePartOf)}
-    assert pairs == {("Site", "Enterprise"), ("Area", "Site"), ("WorkCenter", "Area"),
+    assert pairs == {("Site", "Enterprise"), ("Area", "Site"), ("Area", "Enterprise"),
+                     ("ProductionLine", "Site"), ("ProcessCell", "Site"),
+                     ("ProductionUnit", "Site"), ("WorkCenter", "Area"),
                      ("WorkUnit", "WorkCenter"), ("EquipmentModule", "WorkUnit"),
                      ("EquipmentModule", "EquipmentModule"), ("ControlModule", "WorkUnit"),
                      ("ControlModule", "EquipmentModule"), ("ControlModule", "ControlModule")}
@@ -321,7 +327,7 @@ def test_mlops_counts(onto: Graph) -> None:
     assert _values(onto, MLOPS.Role) == {MLOPS[n] for n in ROLES}
     assert _values(onto, MLOPS.Principle) == {MLOPS[n] for n in PRINCIPLES}
     orders = sorted(int(onto.value(MLOPS[n], MLOPS.stageOrder)) for n in STAGES)
-    assert orders == list(range(1, 11))
+    assert orders == list(range(1, len(STAGES) + 1))
 
 
 def test_artefacts_are_aligned_by_iri(onto: Graph) -> None:

@@ -32,6 +32,7 @@ PROBE = textwrap.dedent("""
         "site": str(SITE_DIR),
         "site_files": sorted(p.name for p in SITE_DIR.iterdir()),
         "docs_assets": sorted(p.name for p in assets_dir().iterdir()),
+        "schema": str(__import__("otmlops.authoring.schema", fromlist=["x"]).SCHEMA_FILE),
     }))
 """)
 
@@ -68,3 +69,6 @@ def test_wheel_installs_and_loads_its_data_from_another_directory(tmp_path: Path
     assert info["site_files"] == ["home.css"]
     assert {"swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"} \
         <= set(info["docs_assets"])
+    schema = Path(info["schema"])  # the JSON Schema of the YAML form ships in the package
+    assert schema.is_file() and schema.read_bytes() == (
+        REPO / "service" / "otmlops" / "authoring" / "mapping.schema.json").read_bytes()

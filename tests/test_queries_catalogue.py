@@ -469,3 +469,57 @@ def test_catalogue_examples_name_case_study_terms(pdm) -> None:
         if query.params:
             outcome = run_named_query(pdm, query.id, query.example_assignments(0))
             assert list(outcome), f"{query.id}: example {query.examples[0]!r} finds nothing"
+
+
+# --- compute resources that host stages ------------------------------------------------------
+
+HOSTS = """
+@prefix gx: <https://example.org/gaps#> .
+@prefix rami: <https://w3id.org/otmlops/rami#> .
+@prefix mlops: <https://w3id.org/otmlops/mlops#> .
+@prefix map: <https://w3id.org/otmlops/map#> .
+gx:EdgeA1 a map:EdgeDevice ; map:locatedAt gx:CellA1 ; map:hierarchyLevel rami:StationLevel .
+gx:Cloud a map:CloudTenant ; map:hierarchyLevel rami:ConnectedWorldLevel .
+gx:UC8 a mlops:UseCase ; mlops:hasStage gx:UC8_Serve , gx:UC8_Monitor , gx:UC8_Train , gx:UC8_Prep .
+gx:UC8_Serve a mlops:ModelServing ; map:hierarchyLevel rami:StationLevel ;
+    map:deployedOn gx:EdgeA1 .
+gx:UC8_Monitor a mlops:Monitoring ; map:hierarchyLevel rami:WorkCentersLevel ;
+    map:deployedOn gx:EdgeA1 .
+gx:UC8_Train a mlops:ModelTraining ; map:hierarchyLevel rami:ConnectedWorldLevel ;
+    map:deployedOn gx:Cloud ; map:usesDataFrom gx:EdgeA1 .
+gx:UC8_Prep a mlops:DataPreparation ; map:hierarchyLevel rami:StationLevel ;
+    map:usesDataFrom gx:EdgeA1 .
+"""
+
+
+@pytest.fixture(scope="module")
+def hosts(backend: str, tmp_path_factory: pytest.TempPathFactory):
+    extra = tmp_path_factory.mktemp("hosts") / "hosts.ttl"
+    extra.write_text(HOSTS, encoding="utf-8")
+    store, proc = _open(backend, tmp_path_factory, [GAPS, extra])
+    yield store
+    store.close()
+    if proc:
+        stop_server(proc)
+
+
+def test_a_host_is_judged_by_the_equipment_it_stands_at(hosts) -> None:
+    # serving at Station on an edge PC at a work cell fits; monitoring at Work Centers on the same
+    # PC does not (reported with the PC and the class of its work cell); the cloud stands nowhere
+    mismatches = rows(hosts, "level-mismatches",
+                      columns=("useCase", "stage", "level", "equipment", "equipmentClass"))
+    assert [m for m in mismatches if m[0] == "gx:UC8"] == [
+        ("gx:UC8", "gx:UC8_Monitor", "rami:WorkCentersLevel", "gx:EdgeA1", "isa95:WorkUnit")]
+    # data from the edge PC at a work cell is OT data: training in the cloud crosses the boundary,
+    # preparation at Station does not
+    crossings = rows(hosts, "it-ot-boundary-crossings", columns=("stage", "source"))
+    assert [c for c in crossings if c[0].startswith("gx:UC8")] == [("gx:UC8_Train", "gx:EdgeA1")]
+    assert [r for r in rows(hosts, "dangling-links") if "UC8" in r[0]] == []
+    # where the models run: the edge PC stands at CellA1 in LineA1 in AreaA
+    on_line = rows(hosts, "models-on-equipment", "equipment=https://example.org/gaps#LineA1",
+                   columns=("useCase", "stage", "deployedOn"))
+    assert ("gx:UC8", "gx:UC8_Serve", "gx:EdgeA1") in on_line
+    assert not [r for r in on_line if r[1] == "gx:UC8_Train"]  # the cloud stands nowhere
+    # AreaA: UC1 and UC3 as on the gaps plant (test_use_cases_by_area), and UC8 through its
+    # edge PC
+    assert dict(rows(hosts, "use-cases-by-area"))["gx:AreaA"] == "3"

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "otmlops.cli.store_cmd",
     "otmlops.cli.query_cmd",
     "otmlops.cli.validate_cmd",
+    "otmlops.cli.export_cmd",
     "otmlops.cli.import_cmd",
     "otmlops.cli.serve_cmd",
 )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from otmlops.authoring import compile_file, form_of_path
 from otmlops.errors import InputError, NotFound, UsageError
 from otmlops.store import entailment, meta
 from otmlops.store.base import GraphInfo, LoadReport, ProgressCallback, QueryOutcome, Store, Term
@@ -313,8 +314,10 @@ class SparqlBackedStore(Store):
             name = source_name or str(source)
             if not source.is_file():
                 raise InputError("no such file", source=name)
-            fmt = fmt or guess_format(source)
             file_iri = source.resolve().as_uri()
+            if fmt is None and form_of_path(source):  # YAML/CSV/XLSX mapping: compile it
+                source, fmt = compile_file(source).ntriples(), ox.RdfFormat.N_TRIPLES
+            fmt = fmt or guess_format(source)
         if graph is not None:
             check_graph_iri(graph)
         target = graph or file_iri

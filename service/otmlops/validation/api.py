@@ -265,6 +265,10 @@ def locations(results: Sequence[ValidationResult], mappings: Sequence[Source],
         todo = wanted - set(described)
         if not todo:
             return
+        if src.positions is not None:  # a compiled YAML/CSV/XLSX mapping: its stage's line or row
+            described.update((iri, Location(src.name, src.positions[iri]))
+                             for iri in todo & set(src.positions))
+            return
         if src.line_oriented:
             text = src.data.decode("utf-8", errors="replace")
             for iri, (line, subject) in find(text, src.base_iri, todo).items():

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from otmlops.authoring import compile_bytes, form_of_media_type, form_of_path
 from otmlops.errors import InputError
 
 #: Default size limit for one input (bytes); the CLI's --max-size overrides it.
@@ -57,11 +58,13 @@ class Source:
     data: bytes
     format: ox.RdfFormat
     base_iri: str | None = None
+    #: for a compiled YAML/CSV/XLSX mapping: IRI -> line (row) where the file describes it
+    positions: dict[str, int] | None = None
 
     @property
     def line_oriented(self) -> bool:
         """True for syntaxes where a node's first description has a meaningful line."""
-        return self.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG,
+        return self.positions is None and self.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG,
                                ox.RdfFormat.N_QUADS)
 
 
@@ -105,6 +108,8 @@ def from_bytes(data: bytes, *, name: str = "<request>", media_type: str | None =
                          "raise the limit (--max-size) or split the file", source=name)
     if not data.strip():
         raise InputError("input is empty: there is nothing to validate", source=name)
+    if format is None and form_of_media_type(media_type):
+        return _compiled(data, form_of_media_type(media_type) or "", name)
     _check_utf8(name, data)
     fmt = format or (format_for_media_type(media_type) if media_type else sniff_format(data))
     return Source(name=name, data=data, format=fmt, base_iri=base_iri)
@@ -125,9 +130,18 @@ def read_file(path: str | Path, *, max_size: int | None = DEFAULT_MAX_SIZE) -> S
     data = p.read_bytes()
     if not data.strip():
         raise InputError("file is empty: there is nothing to validate", source=name)
+    if form_of_path(p):
+        return _compiled(data, form_of_path(p) or "", name)
     fmt = _EXTENSIONS.get(p.suffix.lower()) or sniff_format(data)
     return from_bytes(data, name=name, format=fmt, base_iri=p.resolve().as_uri(),
                       max_size=None)
+
+
+def _compiled(data: bytes, form: str, name: str) -> Source:
+    """A YAML, CSV or XLSX mapping compiled to N-Triples (docs/authoring.md)."""
+    compiled = compile_bytes(data, form, name)
+    return Source(name=name, data=compiled.ntriples(), format=ox.RdfFormat.N_TRIPLES,
+                  positions=compiled.positions)
 
 
 def parse(source: Source) -> list[ox.Triple]:

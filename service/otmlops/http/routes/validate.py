@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from otmlops.authoring import MEDIA_TYPES as MAPPING_FORMS
+from otmlops.authoring import form_of_media_type
 from otmlops.http.bodies import media_type_of, read_body
 from otmlops.http.errors import HttpError
 from otmlops.http.protocol import check_iri
@@ -23,15 +25,17 @@ _ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schema
 
 @router.post(
     "/validate",
-    summary="Validate a mapping file (body, any supported RDF syntax) against the shapes",
+    summary="Validate a mapping file (body: any supported RDF syntax, or the YAML, CSV or XLSX "
+            "mapping form) against the shapes",
     openapi_extra={"requestBody": {"required": True, "content": {
-        m: {"schema": {"type": "string"}} for m in formats.INPUT_FORMATS}}},
+        m: {"schema": {"type": "string"}} for m in [*formats.INPUT_FORMATS, *MAPPING_FORMS]}}},
     responses={
         200: {"description": "The validation report: grouped JSON, or the standard SHACL "
                              "report in Turtle (by Accept)",
               "content": {"application/json": {"schema": {"type": "object"}},
                           "text/turtle": {"schema": {"type": "string"}}}},
-        400: {"description": "The body is not valid RDF or not UTF-8", **_ERR},
+        400: {"description": "The body is not valid RDF (or not a valid mapping form) or not "
+                             "UTF-8", **_ERR},
         404: {"description": "A named plant graph does not exist", **_ERR},
         406: {"description": "No acceptable report format", **_ERR},
         413: {"description": "Body too large", **_ERR},
@@ -47,10 +51,10 @@ async def validate(
     media, params = media_type_of(request)
     if not media:
         raise HttpError(415, "the body needs a Content-Type naming its RDF syntax; supported: "
-                             + ", ".join(formats.INPUT_FORMATS))
-    if formats.input_format(media) is None:
+                             + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]))
+    if formats.input_format(media) is None and form_of_media_type(media) is None:
         raise HttpError(415, f"unsupported media type {media!r}; supported: "
-                             + ", ".join(formats.INPUT_FORMATS))
+                             + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]))
     charset = params.get("charset")
     if charset and charset.lower() not in ("utf-8", "utf8", "us-ascii"):
         raise HttpError(400, f"only UTF-8 text is accepted, not charset={charset}")

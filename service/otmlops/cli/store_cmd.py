@@ -10,8 +10,6 @@ from typing import TextIO
 
 from otmlops.cli import store_location
 from otmlops.errors import UsageError
-from otmlops.store.factory import open_store
-from otmlops.store.rdf_input import parse_format
 
 #: Files at least this big get a progress bar (when stderr is a terminal or --progress).
 PROGRESS_MIN_BYTES = 1 << 20
@@ -79,6 +77,9 @@ class ProgressBar:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from otmlops.store.factory import open_store
+    from otmlops.store.rdf_input import parse_format
+
     if args.graph and len(args.files) > 1:
         raise UsageError("--graph names one graph; load one file with it at a time")
     fmt = parse_format(args.format) if args.format else None
@@ -109,6 +110,8 @@ def _size(path: Path) -> int:
 
 
 def cmd_graphs(args: argparse.Namespace) -> int:
+    from otmlops.store.factory import open_store
+
     with open_store(store_location(args)) as store:
         infos = store.graphs()
     rows = [("GRAPH", "TRIPLES", "KIND")]
@@ -121,6 +124,8 @@ def cmd_graphs(args: argparse.Namespace) -> int:
 
 
 def cmd_drop(args: argparse.Namespace) -> int:
+    from otmlops.store.factory import open_store
+
     with open_store(store_location(args)) as store:
         store.drop(args.graph)
     print(f"dropped {args.graph}")

@@ -1,16 +1,21 @@
 """How long the ``otmlops`` command takes to start, and to answer a small query.
 
 A newcomer's first commands are ``otmlops --version``, ``--help`` and a named query on the
-case studies; on a small store their time is almost all Python start-up and imports, so this
-measures whole processes, not library calls. Each command is run ``--repeat`` times in a fresh
-subprocess (after one untimed warm-up run that fills the OS page cache); min and median are
-reported. The reference is ``python -c "import pyoxigraph"``, the least any store-backed command
-can cost.
+case studies; on a small store their time is almost all Python start-up, imports and opening the
+store, so this measures whole processes, not library calls. The reference is
+``python -c "import pyoxigraph"``, the least any store-backed command can cost.
 
-    python bench/bench_startup.py --label after [--repeat 20] [--doc docs/benchmarks.md]
+Each command runs in a fresh subprocess (the ``otmlops`` console script beside this
+interpreter), ``--repeat`` times after one untimed warm-up; min and median wall time are
+reported. With ``--compare LABEL=DIR`` the same commands also run on another source tree (for
+example ``git archive <commit>`` unpacked in DIR, imported through PYTHONPATH), interleaved run by
+run with this one, so that both see the same load on a shared machine.
 
-Each run is saved as bench/results/startup/LABEL.json; ``--doc`` rewrites the "Start-up"
-section of the page from every saved label (for a before/after table).
+    python bench/bench_startup.py [--label after] [--compare before=/tmp/old] [--repeat 20]
+                                  [--doc docs/benchmarks.md]
+
+Each label's figures are saved as bench/results/startup/LABEL.json; ``--doc`` rewrites the
+"Start-up" section of the page from the labels of this run.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsection import replace_section
@@ -32,6 +38,17 @@ from docsection import replace_section
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results" / "startup"
 HEADING = "## Start-up"
+QUERY = "stages-without-owner"
+
+
+@dataclass
+class Tree:
+    """A source tree to time: this checkout, or another one imported through PYTHONPATH."""
+
+    label: str
+    root: Path
+    env: dict[str, str]
+    runs: dict[str, list[float]] = field(default_factory=dict)
 
 
 def _otmlops() -> list[str]:
@@ -47,49 +64,65 @@ def commands(store: Path) -> list[tuple[str, list[str]]]:
         ("otmlops --version", [*cli, "--version"]),
         ("otmlops --help", [*cli, "--help"]),
         ("otmlops queries", [*cli, "queries"]),
-        ("otmlops query stages-without-owner", [*cli, "--store", str(store), "query",
-                                                 "stages-without-owner"]),
+        (f"otmlops query {QUERY}", [*cli, "--store", str(store), "query", QUERY]),
+        ("otmlops summary", [*cli, "summary"]),
     ]
 
 
-def run_once(argv: list[str]) -> float:
+def run_once(argv: list[str], tree: Tree) -> float:
     started = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          cwd=tree.root, env=tree.env)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): "
+        raise SystemExit(f"[{tree.label}] {' '.join(argv)} failed ({done.returncode}): "
                          f"{done.stderr.decode(errors='replace')}")
     return elapsed
 
 
-def measure(repeat: int) -> dict:
+def measure(trees: list[Tree], repeat: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="otmlops-startup-"))
     try:
-        store = tmp / "store"
-        examples = sorted(str(p) for p in (REPO / "examples").glob("*.ttl"))
-        subprocess.run([*_otmlops(), "--store", str(store), "load", *examples], check=True,
-                       stdout=subprocess.DEVNULL, cwd=REPO)
-        rows = []
-        for name, argv in commands(store):
-            run_once(argv)  # warm-up: page cache, .pyc files, the store's first open
-            runs = [run_once(argv) for _ in range(repeat)]
-            rows.append({"command": name, "min_ms": 1000 * min(runs),
-                         "median_ms": 1000 * statistics.median(runs)})
-            print(f"{name:42} min {rows[-1]['min_ms']:7.1f} ms   "
-                  f"median {rows[-1]['median_ms']:7.1f} ms", flush=True)
+        stores = {}
+        for tree in trees:
+            stores[tree.label] = tmp / tree.label
+            examples = sorted(str(p) for p in (tree.root / "examples").glob("*.ttl"))
+            subprocess.run([*_otmlops(), "--store", str(stores[tree.label]), "load", *examples],
+                           check=True, stdout=subprocess.DEVNULL, cwd=tree.root, env=tree.env)
+        for tree in trees:
+            for name, argv in commands(stores[tree.label]):
+                run_once(argv, tree)  # warm-up: page cache, .pyc files, the store's first open
+                tree.runs[name] = []
+        names = [name for name, _ in commands(tmp)]
+        for _ in range(repeat):
+            for tree in trees:
+                for name, argv in commands(stores[tree.label]):
+                    tree.runs[name].append(run_once(argv, tree))
+        for name in names:
+            print(name)
+            for tree in trees:
+                runs = tree.runs[name]
+                print(f"  {tree.label:10} min {1000 * min(runs):7.1f} ms   "
+                      f"median {1000 * statistics.median(runs):7.1f} ms")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _commit(root: Path) -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=root)
+    return done.stdout.strip() if done.returncode == 0 else root.name
+
+
+def result(tree: Tree, repeat: int, commit: str) -> dict:
     return {
         "python": platform.python_version(), "machine": platform.machine(),
         "cpus": os.cpu_count(), "repeat": repeat, "load_avg": round(os.getloadavg()[0], 1),
-        "commit": _commit(), "rows": rows,
+        "commit": commit,
+        "rows": [{"command": name, "min_ms": 1000 * min(runs),
+                  "median_ms": 1000 * statistics.median(runs)}
+                 for name, runs in tree.runs.items()],
     }
-
-
-def _commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True, cwd=REPO)
-    return done.stdout.strip() or "?"
 
 
 def section(results: dict[str, dict]) -> str:
@@ -97,23 +130,23 @@ def section(results: dict[str, dict]) -> str:
     first = results[labels[0]]
     lines = [
         HEADING, "",
-        "Generated by `python bench/bench_startup.py --label LABEL --doc docs/benchmarks.md`. "
-        "Each command runs as a fresh process (the `otmlops` console script of the venv), "
-        f"{first['repeat']} times after one untimed warm-up; min and median wall time in ms. "
-        "The query runs on an embedded store holding the two case studies "
-        "(`otmlops load examples/*.ttl`). The reference row is the least a store-backed "
-        "command can cost: starting Python and importing pyoxigraph.",
+        "Generated by `python bench/bench_startup.py --compare before=DIR --doc "
+        "docs/benchmarks.md` (DIR: `git archive` of the older commit). Each command runs as a "
+        f"fresh process (the `otmlops` console script of the venv), {first['repeat']} times "
+        "after one untimed warm-up, the trees' runs interleaved so that both see the same load; "
+        "min and median wall time in ms. The query runs on an embedded store holding the two "
+        "case studies (`otmlops load examples/*.ttl`). The first row is the least a "
+        "store-backed command can cost: starting Python and importing pyoxigraph.",
         "",
-        "| label | commit | python | cpus | load avg |",
+        "| label | commit | python | cpus | load avg at the end |",
         "|---|---|---|---|---|",
     ]
     for label, r in results.items():
         lines.append(f"| {label} | {r['commit']} | {r['python']} ({r['machine']}) | "
                      f"{r['cpus']} | {r['load_avg']} |")
-    lines += ["", "| command | " + " | ".join(f"{lab} min | {lab} median" for lab in labels)
-              + " |", "|---|" + "---|---|" * len(labels)]
-    names = [row["command"] for row in first["rows"]]
-    for name in names:
+    head = " | ".join(f"{lab} min | {lab} median" for lab in labels)
+    lines += ["", f"| command | {head} |", "|---|" + "---:|---:|" * len(labels)]
+    for name in [row["command"] for row in first["rows"]]:
         cells = []
         for r in results.values():
             row = next((x for x in r["rows"] if x["command"] == name), None)
@@ -124,19 +157,31 @@ def section(results: dict[str, dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--label", default="current", help="name of this run (e.g. before)")
+    parser.add_argument("--label", default="current", help="name of this tree's figures")
+    parser.add_argument("--compare", action="append", default=[], metavar="LABEL=DIR",
+                        help="also time the source tree in DIR (repeatable)")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--doc", type=Path, help="rewrite the Start-up section of this page")
-    parser.add_argument("--no-run", action="store_true",
-                        help="only rewrite --doc from the saved results")
     args = parser.parse_args()
+    base_env = {k: v for k, v in os.environ.items()
+                if k not in ("OTMLOPS_STORE", "PYTHONPATH")}
+    trees = []
+    for spec in args.compare:
+        label, _, folder = spec.partition("=")
+        root = Path(folder).resolve()
+        if not (root / "service" / "otmlops").is_dir():
+            parser.error(f"--compare {spec}: {root} has no service/otmlops")
+        trees.append(Tree(label, root, {**base_env, "PYTHONPATH": str(root / "service")}))
+    trees.append(Tree(args.label, REPO, base_env))
+    measure(trees, args.repeat)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    if not args.no_run:
-        result = measure(args.repeat)
-        (RESULTS / f"{args.label}.json").write_text(json.dumps(result, indent=2) + "\n")
+    results = {}
+    for tree in trees:
+        commit = _commit(tree.root) if tree.root == REPO else tree.root.name
+        results[tree.label] = result(tree, args.repeat, commit)
+        (RESULTS / f"{tree.label}.json").write_text(json.dumps(results[tree.label], indent=2)
+                                                    + "\n")
     if args.doc:
-        saved = sorted(RESULTS.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        results = {p.stem: json.loads(p.read_text()) for p in saved}
         replace_section(args.doc, HEADING, section(results))
 
 

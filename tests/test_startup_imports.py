@@ -1,15 +1,16 @@
 """Commands import only what they use (issue 12, item 5).
 
-Each case runs the real ``otmlops`` in a subprocess under ``python -X importtime``, which lists
-every module the process imported, and checks that the libraries a command does not need stay
-out: rdflib, pySHACL, owlready2, the web stack and the AAS SDKs each cost tens to hundreds of
-milliseconds at start-up. A heavy import added at the top of a command module or of a library
+Each case runs the real CLI in a subprocess (``main`` with the command line, as the console
+script does), lists the modules the process imported, and checks that the libraries a command
+does not need stay out: rdflib, pySHACL, owlready2, the web stack and the AAS SDKs each cost
+tens to hundreds of milliseconds at start-up. A heavy import added at the top of a command module or of a library
 module on the query path makes these fail. (How fast the commands start is measured by
 bench/bench_startup.py and reported in docs/benchmarks.md, not asserted here.)
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -27,15 +28,30 @@ PLANT = REPO / "tests" / "shapes" / "base-plant.ttl"
 MAPPING = REPO / "tests" / "shapes" / "base-mapping.ttl"
 
 
+#: Runs the CLI's ``main`` like the console script does, then writes ``sys.modules`` to a file
+#: (also after ``--version``/``--help``, which exit from inside the parser).
+PROBE = """
+import json, sys
+from otmlops.cli import main
+try:
+    code = main(sys.argv[2:])
+finally:
+    with open(sys.argv[1], "w") as out:
+        json.dump(sorted(sys.modules), out)
+sys.exit(code)
+"""
+
+
 def imported_modules(*args: str, cwd: Path) -> set[str]:
-    """Every module the ``otmlops ARGS`` process imported (it must succeed)."""
+    """Every module the process running ``otmlops ARGS`` had imported when it finished (the
+    command must succeed)."""
     env = {k: v for k, v in os.environ.items() if k != "OTMLOPS_STORE"}
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "otmlops", *args],
+    listing = cwd / "modules.json"
+    done = subprocess.run([sys.executable, "-c", PROBE, str(listing), *args],
                           capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    modules = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
-               if line.startswith("import time:") and "|" in line}
-    assert "otmlops.cli" in modules  # the listing really is of this process
+    modules = set(json.loads(listing.read_text()))
+    assert "otmlops.cli" in modules
     return modules
 
 
@@ -109,3 +125,38 @@ def test_namespaces_stay_rdflib_namespaces_for_library_users() -> None:
     assert str(ISA95) == PREFIXES["isa95"] and namespaces.ISA95 is ISA95
     with pytest.raises(AttributeError):
         namespaces.NOT_A_NAMESPACE  # noqa: B018
+
+
+def _choices(parser) -> dict:
+    import argparse
+
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices
+
+
+def test_each_command_word_names_the_module_that_registers_it() -> None:
+    """The CLI imports only the module of the command given; the table it uses must list
+    every command, each with the module that really registers it."""
+    from otmlops.cli import COMMAND_WORDS, build_parser, modules_for
+
+    words = set(_choices(build_parser()))
+    assert words == set(COMMAND_WORDS)
+    for word in words:
+        assert modules_for(["--store", "x", word, "--help"]) == (COMMAND_WORDS[word],)
+        assert word in _choices(build_parser([word]))
+    assert modules_for(["--version"]) == ()
+    assert len(modules_for(["--help"])) == len(modules_for(["no-such-command"])) > 1
+    # a store folder named like a command is not mistaken for the command
+    assert modules_for(["--store", "query", "graphs"]) == (COMMAND_WORDS["graphs"],)
+    assert modules_for(["--sto", "query", "graphs"]) == (COMMAND_WORDS["graphs"],)
+
+
+def test_a_command_imports_only_its_own_command_module(case_store: Path, tmp_path: Path) -> None:
+    def command_modules(modules: set[str]) -> set[str]:
+        return {m for m in modules if m.startswith("otmlops.cli.")}
+
+    version = imported_modules("--version", cwd=tmp_path)
+    assert command_modules(version) == set() and "pyoxigraph" not in version
+    query = imported_modules("--store", str(case_store), "query", "stages-without-owner",
+                             cwd=tmp_path)
+    assert command_modules(query) == {"otmlops.cli.query_cmd"}

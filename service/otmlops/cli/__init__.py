@@ -2,7 +2,9 @@
 
 Each command group lives in its own module under ``otmlops.cli`` and exposes
 ``register(subparsers, common)``; this module only assembles them, maps errors to exit codes
-and keeps tracebacks away from users.
+and keeps tracebacks away from users. When the command line names a command, only the module
+that registers it is imported (``--version`` imports none): start-up time is what a user waits
+for on every call, and docs/benchmarks.md ("Start-up") measures it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,24 @@ COMMAND_MODULES: tuple[str, ...] = (
     "otmlops.cli.serve_cmd",
 )
 
+#: Command word -> the module that registers it. A word missing here still works: the parser
+#: is then built from every module (tests/test_startup_imports.py checks this table).
+COMMAND_WORDS: dict[str, str] = {
+    "summary": "otmlops.cli.summary_cmd",
+    "ontology": "otmlops.cli.ontology_cmd",
+    "load": "otmlops.cli.store_cmd",
+    "graphs": "otmlops.cli.store_cmd",
+    "drop": "otmlops.cli.store_cmd",
+    "queries": "otmlops.cli.query_cmd",
+    "query": "otmlops.cli.query_cmd",
+    "validate": "otmlops.cli.validate_cmd",
+    "import": "otmlops.cli.import_cmd",
+    "serve": "otmlops.cli.serve_cmd",
+}
+
+#: Options before the command word that take a separate value (``--store=X`` is one token).
+_VALUE_OPTIONS = ("--store",)
+
 
 def _common_options() -> argparse.ArgumentParser:
     """Options accepted both before and after the subcommand (``--store``)."""
@@ -41,7 +61,32 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The command modules the parser needs for ``argv``: the one registering the command
+    word, none for a bare ``--version``, all of them otherwise (help, errors, unknown words)."""
+    if argv is None:
+        return COMMAND_MODULES
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            break
+        if any(len(arg) > 3 and option.startswith(arg) for option in _VALUE_OPTIONS):
+            i += 2  # the option (argparse accepts abbreviations) and its value
+            continue
+        if arg.startswith("-"):
+            i += 1
+            continue
+        module = COMMAND_WORDS.get(arg)
+        return (module,) if module in COMMAND_MODULES else COMMAND_MODULES
+    if "--version" in args and not {"-h", "--help"} & set(args):
+        return ()
+    return COMMAND_MODULES
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv`` (None: with every command, as ``--help`` shows them)."""
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="otmlops",
@@ -50,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"otmlops {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules_for(argv):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -67,7 +112,9 @@ def store_location(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)

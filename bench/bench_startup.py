@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -49,6 +50,7 @@ class Tree:
     root: Path
     env: dict[str, str]
     runs: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)
 
 
 def _otmlops() -> list[str]:
@@ -69,7 +71,14 @@ def commands(store: Path) -> list[tuple[str, list[str]]]:
     ]
 
 
-def run_once(argv: list[str], tree: Tree) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(argv: list[str], tree: Tree) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``argv``."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                           cwd=tree.root, env=tree.env)
@@ -77,7 +86,7 @@ def run_once(argv: list[str], tree: Tree) -> float:
     if done.returncode != 0:
         raise SystemExit(f"[{tree.label}] {' '.join(argv)} failed ({done.returncode}): "
                          f"{done.stderr.decode(errors='replace')}")
-    return elapsed
+    return elapsed, _children_cpu() - cpu
 
 
 def measure(trees: list[Tree], repeat: int) -> None:
@@ -92,18 +101,22 @@ def measure(trees: list[Tree], repeat: int) -> None:
         for tree in trees:
             for name, argv in commands(stores[tree.label]):
                 run_once(argv, tree)  # warm-up: page cache, .pyc files, the store's first open
-                tree.runs[name] = []
+                tree.runs[name], tree.cpu[name] = [], []
         names = [name for name, _ in commands(tmp)]
         for _ in range(repeat):
             for tree in trees:
                 for name, argv in commands(stores[tree.label]):
-                    tree.runs[name].append(run_once(argv, tree))
+                    wall, cpu = run_once(argv, tree)
+                    tree.runs[name].append(wall)
+                    tree.cpu[name].append(cpu)
         for name in names:
             print(name)
             for tree in trees:
-                runs = tree.runs[name]
-                print(f"  {tree.label:10} min {1000 * min(runs):7.1f} ms   "
-                      f"median {1000 * statistics.median(runs):7.1f} ms")
+                runs, cpu = tree.runs[name], tree.cpu[name]
+                print(f"  {tree.label:10} wall min {1000 * min(runs):7.1f} ms, "
+                      f"median {1000 * statistics.median(runs):7.1f} ms;  "
+                      f"cpu min {1000 * min(cpu):7.1f} ms, "
+                      f"median {1000 * statistics.median(cpu):7.1f} ms", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -120,7 +133,9 @@ def result(tree: Tree, repeat: int, commit: str) -> dict:
         "cpus": os.cpu_count(), "repeat": repeat, "load_avg": round(os.getloadavg()[0], 1),
         "commit": commit,
         "rows": [{"command": name, "min_ms": 1000 * min(runs),
-                  "median_ms": 1000 * statistics.median(runs)}
+                  "median_ms": 1000 * statistics.median(runs),
+                  "cpu_min_ms": 1000 * min(tree.cpu[name]),
+                  "cpu_median_ms": 1000 * statistics.median(tree.cpu[name])}
                  for name, runs in tree.runs.items()],
     }
 

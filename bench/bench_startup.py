@@ -6,8 +6,9 @@ store, so this measures whole processes, not library calls. The reference is
 ``python -c "import pyoxigraph"``, the least any store-backed command can cost.
 
 Each command runs in a fresh subprocess (the ``otmlops`` console script beside this
-interpreter), ``--repeat`` times after one untimed warm-up; min and median wall time are
-reported. With ``--compare LABEL=DIR`` the same commands also run on another source tree (for
+interpreter), ``--repeat`` times after one untimed warm-up (which also writes the .pyc files an
+installed package has); min and median of wall time and of CPU time (user + system, which a
+busy machine disturbs less) are reported. With ``--compare LABEL=DIR`` the same commands also run on another source tree (for
 example ``git archive <commit>`` unpacked in DIR, imported through PYTHONPATH), interleaved run by
 run with this one, so that both see the same load on a shared machine.
 
@@ -149,7 +150,8 @@ def section(results: dict[str, dict]) -> str:
         "docs/benchmarks.md` (DIR: `git archive` of the older commit). Each command runs as a "
         f"fresh process (the `otmlops` console script of the venv), {first['repeat']} times "
         "after one untimed warm-up, the trees' runs interleaved so that both see the same load; "
-        "min and median wall time in ms. The query runs on an embedded store holding the two "
+        "min and median of wall time and of CPU time (user + system: what a busy machine "
+        "disturbs less). The query runs on an embedded store holding the two "
         "case studies (`otmlops load examples/*.ttl`). The first row is the least a "
         "store-backed command can cost: starting Python and importing pyoxigraph.",
         "",
@@ -159,15 +161,62 @@ def section(results: dict[str, dict]) -> str:
     for label, r in results.items():
         lines.append(f"| {label} | {r['commit']} | {r['python']} ({r['machine']}) | "
                      f"{r['cpus']} | {r['load_avg']} |")
-    head = " | ".join(f"{lab} min | {lab} median" for lab in labels)
-    lines += ["", f"| command | {head} |", "|---|" + "---:|---:|" * len(labels)]
-    for name in [row["command"] for row in first["rows"]]:
-        cells = []
-        for r in results.values():
-            row = next((x for x in r["rows"] if x["command"] == name), None)
-            cells += [f"{row['min_ms']:.0f}", f"{row['median_ms']:.0f}"] if row else ["", ""]
-        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    for kind, key in (("Wall time", ""), ("CPU time (user + system)", "cpu_")):
+        head = " | ".join(f"{lab} min | {lab} median" for lab in labels)
+        lines += ["", f"{kind}, ms:", "", f"| command | {head} |",
+                  "|---|" + "---:|---:|" * len(labels)]
+        for name in [row["command"] for row in first["rows"]]:
+            cells = []
+            for r in results.values():
+                row = _row(r, name)
+                cells += ([f"{row[key + 'min_ms']:.0f}", f"{row[key + 'median_ms']:.0f}"]
+                          if row else ["", ""])
+            lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    lines += ["", *_goals(results), "", WHERE_THE_TIME_GOES]
     return "\n".join(lines) + "\n"
+
+
+def _row(result: dict, name: str) -> dict | None:
+    return next((x for x in result["rows"] if x["command"] == name), None)
+
+
+def _goals(results: dict[str, dict]) -> list[str]:
+    """Issue 12 item 5: --version within 2x of importing pyoxigraph; the query in under half
+    the time of the first label (the older tree). Checked on the minima, which a busy machine
+    inflates least."""
+    *older, (label, now) = results.items()
+    reference = _row(now, 'python -c "import pyoxigraph"')
+    version = _row(now, "otmlops --version")
+    out = ["Goals (issue 12, item 5), on the minima:", ""]
+    if reference and version:
+        out.append(f"- `otmlops --version` / `import pyoxigraph` ({label}): "
+                   f"{version['min_ms'] / reference['min_ms']:.2f}x wall, "
+                   f"{version['cpu_min_ms'] / reference['cpu_min_ms']:.2f}x CPU (goal: <= 2x)")
+    if older:
+        base_label, base = older[0]
+        query = f"otmlops query {QUERY}"
+        a, b = _row(base, query), _row(now, query)
+        if a and b:
+            out.append(f"- `{query}`, {label} / {base_label}: {b['min_ms'] / a['min_ms']:.2f} "
+                       f"wall, {b['cpu_min_ms'] / a['cpu_min_ms']:.2f} CPU (goal: < 0.5)")
+    return out
+
+
+WHERE_THE_TIME_GOES = """\
+Where the time goes. Before, every command built the full argument parser by importing every
+command module, and with them rdflib, pySHACL, lxml and the AAS SDKs (aas-core3.1, BaSyx):
+about 0.35 s of CPU before any work, for `--version` too. Now the CLI imports only the module of
+the command named on the line (`--version` none), command modules import their libraries inside
+their run functions, and the library modules on the query path (store, catalogue, parameters,
+result formats, namespaces) need only pyoxigraph; `tests/test_startup_imports.py` fails if a
+heavy import comes back. `--version` is Python, argparse and the CLI module. `query` adds
+pyoxigraph and the store modules, opening the RocksDB folder read-write (about 20 ms of CPU, but
+RocksDB writes and syncs a new MANIFEST and OPTIONS file on every open, so on a busy disk it
+waits 50-100 ms), six small queries that read the entailment rules, the query itself (under a
+millisecond here) and closing (no flush when nothing was written). `summary` no longer uses
+rdflib: it parses with pyoxigraph. The runs were made with .pyc files in place, as in an
+installed package; without them (PYTHONDONTWRITEBYTECODE) each command also compiles its modules
+from source, about 30 ms more."""
 
 
 def main() -> None:
@@ -178,8 +227,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--doc", type=Path, help="rewrite the Start-up section of this page")
     args = parser.parse_args()
+    # PYTHONDONTWRITEBYTECODE would make every run compile otmlops from source (30 ms and
+    # more); an installed package has its .pyc files, so the warm-up run is left to write them.
     base_env = {k: v for k, v in os.environ.items()
-                if k not in ("OTMLOPS_STORE", "PYTHONPATH")}
+                if k not in ("OTMLOPS_STORE", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
     trees = []
     for spec in args.compare:
         label, _, folder = spec.partition("=")

@@ -124,6 +124,10 @@ class EmbeddedStore(SparqlBackedStore):
     def _open(self) -> ox.Store:
         if self.path is None:
             return ox.Store()
+        if self.path.exists() and not self.path.is_dir():
+            raise UsageError(f"store {self.path}: this is a file, not a store folder; give a "
+                             "folder (created if missing), an http(s):// SPARQL endpoint or "
+                             "'memory'")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             checkpoint.recover(self.path)

@@ -85,14 +85,14 @@ def modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
         if any(len(arg) > 3 and option.startswith(arg) for option in _VALUE_OPTIONS):
             i += 2  # the option (argparse accepts abbreviations) and its value
             continue
+        if arg == "-h" or (len(arg) > 3 and "--help".startswith(arg)):
+            return COMMAND_MODULES  # the top-level help lists every command
         if arg.startswith("-"):
             i += 1
             continue
         module = COMMAND_WORDS.get(arg)
         return (module,) if module in COMMAND_MODULES else COMMAND_MODULES
-    if "--version" in args and not {"-h", "--help"} & set(args):
-        return ()
-    return COMMAND_MODULES
+    return () if "--version" in args else COMMAND_MODULES
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

@@ -37,6 +37,10 @@ RAMI, ISA95, MLOPS, MAP = (NAMESPACE_IRIS[n] for n in ("RAMI", "ISA95", "MLOPS",
 KIND_NAMESPACES = (ISA95, MAP)
 
 
+#: A subject, predicate or object (RDF-star triples do not occur in the files summarised).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
 def _n(namespace: str, name: str) -> ox.NamedNode:
     return ox.NamedNode(namespace + name)
 
@@ -54,24 +58,27 @@ class Dataset:
     def __len__(self) -> int:
         return len(self._store)
 
-    def objects(self, subject, predicate) -> Iterator:
+    def objects(self, subject: Term | None, predicate: ox.NamedNode) -> Iterator[Term]:
         return (q.object for q in self._store.quads_for_pattern(subject, predicate, None, None))
 
-    def subjects(self, predicate, obj) -> Iterator:
+    def subjects(self, predicate: ox.NamedNode, obj: Term | None) -> Iterator[Term]:
         return (q.subject for q in self._store.quads_for_pattern(None, predicate, obj, None))
 
-    def value(self, subject, predicate):
+    def value(self, subject: Term | None, predicate: ox.NamedNode) -> Term | None:
         return next(self.objects(subject, predicate), None)
 
-    def has(self, subject, predicate, obj) -> bool:
+    def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
         return next(iter(self._store.quads_for_pattern(subject, predicate, obj, None)), None) \
             is not None
 
-    def described(self, subject) -> bool:
+    def all_subjects(self) -> set[Term]:
+        return {q.subject for q in self._store.quads_for_pattern(None, None, None, None)}
+
+    def described(self, subject: Term) -> bool:
         return next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) \
             is not None
 
-    def label(self, term) -> str:
+    def label(self, term: Term) -> str:
         """An English (or untagged, or any) rdfs:label, else a prefixed name, else <IRI>."""
         labels = [o for o in self.objects(term, RDFS_LABEL) if isinstance(o, ox.Literal)]
         if labels:
@@ -112,8 +119,8 @@ def _module_counts(path: Path) -> tuple[int, int, int]:
     graph = Dataset(_bundled(path))
     onto = next(graph.subjects(RDF_TYPE, OWL_ONTOLOGY), None)
     own = onto.value + "#" if isinstance(onto, ox.NamedNode) else ""
-    ours = {q.subject for q in graph._store.quads_for_pattern(None, None, None, None)
-            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(own)}
+    ours = {s for s in graph.all_subjects()
+            if isinstance(s, ox.NamedNode) and s.value.startswith(own)}
     classes = sum(1 for s in ours if graph.has(s, RDF_TYPE, OWL_CLASS))
     props = sum(1 for s in ours if any(graph.has(s, RDF_TYPE, t) for t in PROPERTY_TYPES))
     individuals = sum(1 for s in ours if graph.has(s, RDF_TYPE, OWL_NAMED_INDIVIDUAL))
@@ -162,26 +169,26 @@ class UseCaseSummary:
                  prefixes: dict[str, str]) -> None:
         self.data = data
         self.graph = Dataset([*schema, *data], prefixes)
-        self.untyped: set = set()
-        self.undescribed: set = set()
+        self.untyped: set[Term] = set()
+        self.undescribed: set[Term] = set()
 
-    def use_cases(self) -> list:
+    def use_cases(self) -> list[Term]:
         use_case = _n(MLOPS, "UseCase")
         return sorted({t.subject for t in self.data
                        if t.predicate == RDF_TYPE and t.object == use_case}, key=str)
 
-    def _stage_order(self, stage) -> int:
+    def _stage_order(self, stage: Term) -> int:
         for kind in self.graph.objects(stage, RDF_TYPE):
             order = self.graph.value(kind, _n(MLOPS, "stageOrder"))
             if isinstance(order, ox.Literal) and order.value.lstrip("+-").isdigit():
                 return int(order.value)
         return 99
 
-    def _labels(self, subject, prop: str) -> str:
+    def _labels(self, subject: Term, prop: str) -> str:
         return ", ".join(sorted(self.graph.label(o)
                                 for o in self.graph.objects(subject, _n(MAP, prop))))
 
-    def _stage_line(self, stage) -> str:
+    def _stage_line(self, stage: Term) -> str:
         g = self.graph
         kinds = [k for k in g.objects(stage, RDF_TYPE)
                  if g.has(k, RDFS_SUBCLASS, _n(MLOPS, "LifecycleStage"))]
@@ -191,7 +198,7 @@ class UseCaseSummary:
         owner = self._labels(stage, "ownedBy")
         return f"{kind:<20} {level or '-':<15} {phase or '-':<27} {owner or '(no owner)'}"
 
-    def kinds(self, item) -> list[str]:
+    def kinds(self, item: Term) -> list[str]:
         """Labels of ``item``'s ISA-95/bridge classes: asserted ones, else the nearest ones
         above its other classes (subclass and equivalent-class links, any file)."""
         g = self.graph
@@ -199,7 +206,7 @@ class UseCaseSummary:
         found = {t for t in asserted if _ours(t)}
         frontier, seen = asserted - found, set(asserted)
         while not found and frontier:
-            above = set()
+            above: set[Term] = set()
             for cls in frontier:
                 above.update(g.objects(cls, RDFS_SUBCLASS))
                 above.update(g.objects(cls, OWL_EQUIVALENT_CLASS))
@@ -235,7 +242,7 @@ class UseCaseSummary:
         return lines
 
 
-def _ours(term) -> bool:
+def _ours(term: Term) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith(KIND_NAMESPACES)
 
 

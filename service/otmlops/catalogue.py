@@ -253,12 +253,19 @@ def load_catalogue(directory: Path | None = None) -> dict[str, NamedQuery]:
     return dict(_load_catalogue((directory or resources.queries_dir()).resolve()))
 
 
+@lru_cache(maxsize=64)
+def _load_one(path: Path) -> NamedQuery:
+    return load_query_file(path)
+
+
 def get_query(query_id: str, directory: Path | None = None) -> NamedQuery:
-    catalogue = load_catalogue(directory)
-    try:
-        return catalogue[query_id]
-    except KeyError:
-        raise NotFound(f"no query with id {query_id!r}; `otmlops queries` lists them") from None
+    """The catalogue query ``query_id``. Only its own file is read and checked (an id is its
+    file name), so running one query does not parse the whole catalogue."""
+    folder = (directory or resources.queries_dir()).resolve()
+    path = folder / f"{query_id}.rq"
+    if _ID_RE.match(query_id) and path.is_file():
+        return _load_one(path)
+    raise NotFound(f"no query with id {query_id!r}; `otmlops queries` lists them")
 
 
 def bind_params(query: NamedQuery, assignments: Mapping[str, str] | list[str], *,

@@ -1,19 +1,32 @@
-"""The public namespaces (docs/vocabulary-contract.md); users' files depend on these IRIs."""
+"""The public namespaces (docs/vocabulary-contract.md); users' files depend on these IRIs.
 
-from rdflib import Namespace
+The IRIs are plain strings here. ``RAMI``, ``ISA95``, ``MLOPS``, ``MAP`` and ``OTMLOPS`` are
+rdflib ``Namespace`` objects, built on first use: importing rdflib costs a fifth of a second,
+and the commands that only query the store (pyoxigraph) never need it.
+"""
 
-RAMI = Namespace("https://w3id.org/otmlops/rami#")
-ISA95 = Namespace("https://w3id.org/otmlops/isa95#")
-MLOPS = Namespace("https://w3id.org/otmlops/mlops#")
-MAP = Namespace("https://w3id.org/otmlops/map#")
-OTMLOPS = Namespace("https://w3id.org/otmlops/")
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Namespace
+
+#: Namespace name -> IRI of our own vocabularies.
+NAMESPACE_IRIS: dict[str, str] = {
+    "RAMI": "https://w3id.org/otmlops/rami#",
+    "ISA95": "https://w3id.org/otmlops/isa95#",
+    "MLOPS": "https://w3id.org/otmlops/mlops#",
+    "MAP": "https://w3id.org/otmlops/map#",
+    "OTMLOPS": "https://w3id.org/otmlops/",
+}
 
 #: Prefixes every query, report and serialisation of ours declares.
 PREFIXES: dict[str, str] = {
-    "rami": str(RAMI),
-    "isa95": str(ISA95),
-    "mlops": str(MLOPS),
-    "map": str(MAP),
+    "rami": NAMESPACE_IRIS["RAMI"],
+    "isa95": NAMESPACE_IRIS["ISA95"],
+    "mlops": NAMESPACE_IRIS["MLOPS"],
+    "map": NAMESPACE_IRIS["MAP"],
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -25,6 +38,25 @@ PREFIXES: dict[str, str] = {
     "mls": "http://www.w3.org/ns/mls#",
     "sh": "http://www.w3.org/ns/shacl#",
 }
+
+if TYPE_CHECKING:
+    RAMI: Namespace
+    ISA95: Namespace
+    MLOPS: Namespace
+    MAP: Namespace
+    OTMLOPS: Namespace
+
+
+def __getattr__(name: str) -> Namespace:
+    """``RAMI``, ``ISA95``, ... as rdflib Namespaces, made on first access and then kept."""
+    iri = NAMESPACE_IRIS.get(name)
+    if iri is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rdflib import Namespace
+
+    value = Namespace(iri)
+    globals()[name] = value
+    return value
 
 
 def sparql_prologue() -> str:

@@ -2,7 +2,9 @@
 
 Each command group lives in its own module under ``otmlops.cli`` and exposes
 ``register(subparsers, common)``; this module only assembles them, maps errors to exit codes
-and keeps tracebacks away from users.
+and keeps tracebacks away from users. When the command line names a command, only the module
+that registers it is imported (``--version`` imports none): start-up time is what a user waits
+for on every call, and docs/benchmarks.md ("Start-up") measures it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,35 @@ COMMAND_MODULES: tuple[str, ...] = (
     "otmlops.cli.serve_cmd",
 )
 
+#: Command word -> the module that registers it. A word missing here still works: the parser
+#: is then built from every module (tests/test_startup_imports.py checks this table).
+COMMAND_WORDS: dict[str, str] = {
+    "summary": "otmlops.cli.summary_cmd",
+    "ontology": "otmlops.cli.ontology_cmd",
+    "load": "otmlops.cli.store_cmd",
+    "graphs": "otmlops.cli.store_cmd",
+    "drop": "otmlops.cli.store_cmd",
+    "queries": "otmlops.cli.query_cmd",
+    "query": "otmlops.cli.query_cmd",
+    "validate": "otmlops.cli.validate_cmd",
+    "export": "otmlops.cli.export_cmd",
+    "import": "otmlops.cli.import_cmd",
+    "serve": "otmlops.cli.serve_cmd",
+}
+
+#: Options before the command word that take a separate value (``--store=X`` is one token).
+_VALUE_OPTIONS = ("--store", "--token")
+
+
+class _PrintVersion(argparse.Action):
+    """``--version``: argparse's own action builds a help formatter (and imports shutil to
+    measure the terminal) to print one short line."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(f"otmlops {__version__}")
+        parser.exit()
+
 
 def _common_options() -> argparse.ArgumentParser:
     """Options accepted both before and after the subcommand (``--store``)."""
@@ -49,16 +80,42 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The command modules the parser needs for ``argv``: the one registering the command
+    word, none for a bare ``--version``, all of them otherwise (help, errors, unknown words)."""
+    if argv is None:
+        return COMMAND_MODULES
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            break
+        if any(len(arg) > 3 and option.startswith(arg) for option in _VALUE_OPTIONS):
+            i += 2  # the option (argparse accepts abbreviations) and its value
+            continue
+        if arg == "-h" or (len(arg) > 3 and "--help".startswith(arg)):
+            return COMMAND_MODULES  # the top-level help lists every command
+        if arg.startswith("-"):
+            i += 1
+            continue
+        module = COMMAND_WORDS.get(arg)
+        return (module,) if module in COMMAND_MODULES else COMMAND_MODULES
+    return () if "--version" in args else COMMAND_MODULES
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv`` (None: with every command, as ``--help`` shows them)."""
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="otmlops",
         description="MLOps lifecycle on RAMI 4.0 and ISA-95: ontology, store, queries, validation.",
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"otmlops {__version__}")
+    parser.add_argument("--version", action=_PrintVersion, nargs=0,
+                        help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules_for(argv):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -82,7 +139,9 @@ def open_cli_store(args: argparse.Namespace):  # noqa: ANN201 - Store, imported 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from otmlops.importers.aas import DEFAULT_BASE, import_aas
-from otmlops.importers.opcua import import_opcua
-from otmlops.importers.report import ImportResult, store_result
+if TYPE_CHECKING:
+    from otmlops.importers.report import ImportResult
+
+#: The AAS importer's default --base (importers.aas.DEFAULT_BASE; a test checks they agree),
+#: spelled out so that building the parser does not import the AAS SDKs.
+AAS_DEFAULT_BASE = "urn:otmlops:aas:"
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -29,8 +33,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "store it in the official AAS V3.1 RDF form, plus the bridging triples that link assets "
         "to ISA-95 equipment and IDTA AI submodels to MLOps terms.")
     aas.add_argument("file", type=Path, metavar="FILE", help="FILE.json, FILE.xml or FILE.aasx")
-    aas.add_argument("--base", default=DEFAULT_BASE, metavar="IRI",
-                     help=f"IRI prefix for ids that are not absolute IRIs (default {DEFAULT_BASE})")
+    aas.add_argument("--base", default=AAS_DEFAULT_BASE, metavar="IRI",
+                     help="IRI prefix for ids that are not absolute IRIs "
+                     f"(default {AAS_DEFAULT_BASE})")
     _common(aas)
     aas.set_defaults(func=_cmd_aas)
 
@@ -63,11 +68,15 @@ def _no_kind(parser: argparse.ArgumentParser) -> int:
 
 
 def _cmd_aas(args: argparse.Namespace) -> int:
+    from otmlops.importers.aas import import_aas
+
     result = import_aas(args.file, graph=args.graph, base=args.base, bridge=not args.no_bridge)
     return _finish(args, result)
 
 
 def _cmd_opcua(args: argparse.Namespace) -> int:
+    from otmlops.importers.opcua import import_opcua
+
     result = import_opcua(list(args.files), graph=args.graph, per_file=args.graph_per_file,
                           bridge=not args.no_bridge)
     return _finish(args, result)
@@ -76,6 +85,7 @@ def _cmd_opcua(args: argparse.Namespace) -> int:
 def _finish(args: argparse.Namespace, result: ImportResult) -> int:
     if not args.dry_run:
         from otmlops.cli import open_cli_store
+        from otmlops.importers.report import store_result
 
         with open_cli_store(args) as store:
             store_result(store, result)

@@ -10,7 +10,6 @@ from typing import TextIO
 
 from otmlops.cli import open_cli_store
 from otmlops.errors import UsageError
-from otmlops.store.rdf_input import parse_format
 
 #: Files at least this big get a progress bar (when stderr is a terminal or --progress).
 PROGRESS_MIN_BYTES = 1 << 20
@@ -78,6 +77,8 @@ class ProgressBar:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from otmlops.store.rdf_input import parse_format
+
     if args.graph and len(args.files) > 1:
         raise UsageError("--graph names one graph; load one file with it at a time")
     fmt = parse_format(args.format) if args.format else None

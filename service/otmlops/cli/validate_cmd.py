@@ -7,12 +7,18 @@ import argparse
 import re
 import sys
 from pathlib import Path
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING
 
 from otmlops.errors import InputError, UsageError
-from otmlops.validation.api import validate
-from otmlops.validation.sources import DEFAULT_MAX_SIZE, Source, from_bytes, read_file
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from otmlops.validation.sources import Source
+
+#: --max-size when none is given; the same as validation.sources.DEFAULT_MAX_SIZE (a test
+#: checks), spelled out so that building the parser does not import the validator.
+DEFAULT_MAX_SIZE_TEXT = "50MB"
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -32,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--format", choices=("text", "json", "turtle"), default="text",
                    help="report format: text for people, json grouped by focus node, turtle "
                    "for a W3C sh:ValidationReport (default: text)")
-    p.add_argument("--max-size", default=str(DEFAULT_MAX_SIZE), metavar="SIZE",
+    p.add_argument("--max-size", default=DEFAULT_MAX_SIZE_TEXT, metavar="SIZE",
                    help="refuse input files larger than this (e.g. 50MB, 500k; default 50MB)")
     p.add_argument("--engine", choices=("fast", "pyshacl"), default="fast",
                    help="fast: compiled SPARQL on pyoxigraph (falls back to pySHACL for shapes "
@@ -65,6 +71,10 @@ def plant_kind(item: str) -> str:
 
 def _plant_sources(args: argparse.Namespace, max_size: int
                    ) -> tuple[list[Source], dict[str, list[ox.Triple]]]:
+    import pyoxigraph as ox
+
+    from otmlops.validation.sources import read_file
+
     files: list[Source] = []
     graph_iris: list[str] = []
     for item in args.plant:
@@ -86,6 +96,9 @@ def _plant_sources(args: argparse.Namespace, max_size: int
 
 
 def run(args: argparse.Namespace) -> int:
+    from otmlops.validation.api import validate
+    from otmlops.validation.sources import from_bytes, read_file
+
     max_size = parse_size(args.max_size)
     mappings: list[Source] = []
     for item in args.mappings:

@@ -1,7 +1,9 @@
 """Load the bundled ontology with its owl:imports resolved from the package, never the network.
 
 Imports are resolved through ``catalog-v001.xml`` (the OASIS catalog Protege also reads), so
-the same files work in a source checkout, in an installed wheel and in Protege.
+the same files work in a source checkout, in an installed wheel and in Protege. Finding the
+files (``module_files``) needs only pyoxigraph; rdflib is imported by the functions that return
+rdflib Graphs.
 """
 
 from __future__ import annotations
@@ -9,11 +11,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import OWL, RDF, Graph, URIRef
+import pyoxigraph as ox
 
 from otmlops.errors import InputError, OtmlopsError
 from otmlops.resources import ontology_dir
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 #: IRI of the index ontology that imports every module.
 INDEX_IRI = "https://w3id.org/otmlops/ontology"
@@ -36,6 +42,8 @@ def read_catalog(folder: Path | None = None) -> dict[str, Path]:
 
 def parse_file(path: Path, graph: Graph | None = None) -> Graph:
     """Parse one RDF file into ``graph`` (format from the extension); errors name the file."""
+    from rdflib import Graph
+
     graph = graph if graph is not None else Graph()
     try:
         graph.parse(path, format=_format_for(path))
@@ -55,10 +63,28 @@ def _format_for(path: Path) -> str:
                                                                        "turtle")
 
 
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
+_OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+
+
 def _imports_of(path: Path) -> list[str]:
-    graph = parse_file(path)
-    return sorted(str(o) for s in graph.subjects(RDF.type, OWL.Ontology)
-                  for o in graph.objects(s, OWL.imports))
+    """The ontologies ``path``'s owl:Ontology imports (read with pyoxigraph: no rdflib)."""
+    try:
+        triples = [q.triple for q in ox.parse(path=str(path), format=_ox_format(path))]
+    except (OSError, SyntaxError, ValueError):
+        parse_file(path)  # raises the InputError with file and line
+        raise
+    ontologies = {t.subject for t in triples
+                  if t.predicate.value == _RDF_TYPE and t.object.value == _OWL_ONTOLOGY}
+    return sorted(t.object.value for t in triples
+                  if t.predicate.value == _OWL_IMPORTS and t.subject in ontologies)
+
+
+def _ox_format(path: Path) -> ox.RdfFormat:
+    return {"xml": ox.RdfFormat.RDF_XML, "nt": ox.RdfFormat.N_TRIPLES,
+            "json-ld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG,
+            "nquads": ox.RdfFormat.N_QUADS}.get(_format_for(path), ox.RdfFormat.TURTLE)
 
 
 def import_closure(iri: str = INDEX_IRI, folder: Path | None = None) -> list[Path]:
@@ -96,6 +122,8 @@ def reference_mapping_file() -> Path:
 
 @lru_cache(maxsize=1)
 def _ontology_ntriples() -> str:
+    from rdflib import Graph
+
     graph = Graph()
     for path in module_files():
         parse_file(path, graph)
@@ -104,6 +132,8 @@ def _ontology_ntriples() -> str:
 
 def load_ontology() -> Graph:
     """The whole ontology (index plus imported modules) as one rdflib Graph, prefixes bound."""
+    from rdflib import Graph
+
     graph = Graph()
     graph.parse(data=_ontology_ntriples(), format="nt")
     _bind_prefixes(graph)
@@ -118,6 +148,8 @@ def load_reference_mapping() -> Graph:
 
 
 def _bind_prefixes(graph: Graph) -> None:
+    from rdflib import URIRef
+
     from otmlops.namespaces import PREFIXES
 
     for prefix, iri in PREFIXES.items():

@@ -131,11 +131,17 @@ class EmbeddedStore(SparqlBackedStore):
         self.location = str(path) if path is not None else "memory"
         self._lock = _RWLock()
         self._read_only = False
+        #: Whether anything was written through this object; close() flushes only then.
+        self._wrote = False
         self._store = self._open()
 
     def _open(self) -> ox.Store:
         if self.path is None:
             return ox.Store()
+        if self.path.exists() and not self.path.is_dir():
+            raise UsageError(f"store {self.path}: this is a file, not a store folder; give a "
+                             "folder (created if missing), an http(s):// SPARQL endpoint or "
+                             "'memory'")
         key = str(self.path.resolve())
         if key not in _OPEN_HERE and holder.folder_locked(self.path):
             raise StoreError(_in_use(self.path))
@@ -160,6 +166,7 @@ class EmbeddedStore(SparqlBackedStore):
         store.location = str(path)
         store._lock = _RWLock()
         store._read_only = True
+        store._wrote = False
         try:
             store._store = ox.Store.read_only(str(path))
         except OSError as exc:
@@ -179,11 +186,14 @@ class EmbeddedStore(SparqlBackedStore):
     def pyoxigraph_store(self) -> ox.Store:
         """The underlying pyoxigraph Store, for callers that need Oxigraph-specific features
         (e.g. ``backup``). Writing through it bypasses the load checks and the entailment rule cache."""
+        self._wrote = True  # it may be written to: flush on close
         return self._store
 
     def close(self) -> None:
+        """Flush what this object wrote (a read-only command writes nothing and skips the
+        flush, which costs more than the rest of closing) and release the folder."""
         with self._lock.write():
-            if self._store is not None and self.path is not None \
+            if self._store is not None and self.path is not None and self._wrote \
                     and not getattr(self, "_read_only", False):
                 self._store.flush()
             self._store = None  # type: ignore[assignment]
@@ -223,6 +233,7 @@ class EmbeddedStore(SparqlBackedStore):
 
     def _raw_update(self, sparql: str) -> None:
         with self._lock.write():
+            self._wrote = True
             try:
                 self._store.update(sparql)
             except SyntaxError as exc:
@@ -247,14 +258,17 @@ class EmbeddedStore(SparqlBackedStore):
 
     def _drop_graph(self, graph: str) -> None:
         with self._lock.write():
+            self._wrote = True
             self._store.remove_graph(ox.NamedNode(graph))
 
     def _append(self, item: LoadItem) -> None:
         with self._lock.write():
+            self._wrote = True
             self._store.extend(list(item.quads()))
 
     def _write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
         with self._lock.write():
+            self._wrote = True
             if plan.triples <= SMALL_LOAD_TRIPLES and all(
                     i.size <= 64 << 20 for i in plan.items):
                 self._store.update(insert_data_update(plan))

@@ -26,7 +26,13 @@ def import_opcua(paths: list[Path], *, graph: str | None = None, per_file: bool 
         raise UsageError("give either --graph or --graph-per-file, not both")
     if not paths:
         raise UsageError("give at least one NodeSet2 file")
-    nodesets = [parse_nodeset(p) for p in paths]
+    return import_nodesets([parse_nodeset(p) for p in paths], graph=graph, per_file=per_file,
+                           bridge=bridge)
+
+
+def import_nodesets(nodesets: list[NodeSet], *, graph: str | None = None,
+                    per_file: bool = False, bridge: bool = True) -> ImportResult:
+    """Convert nodesets parsed already (the field test parses each file once)."""
     result = ImportResult(kind="opcua")
     result.warnings.extend(resolve_models(nodesets))
     index: dict[NodeKey, Node] = {}

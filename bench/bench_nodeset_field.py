@@ -21,6 +21,7 @@ from lxml import etree
 from otmlops.errors import OtmlopsError
 from otmlops.importers.opcua import import_nodesets
 from otmlops.importers.opcua_nodeset import NodeSet, parse_nodeset
+from otmlops.importers.opcua_rules import load_rules
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ISA95 = "https://w3id.org/otmlops/isa95#"
@@ -80,6 +81,7 @@ def main() -> None:
                 # a model defined by several files (the core in full and in parts): the fullest
                 if m.uri not in providers or len(ns.nodes) > len(providers[m.uri].nodes):
                     providers[m.uri] = ns
+    rules = load_rules()
     rows = []
     totals: Counter[str] = Counter()
     for path, ns in parsed.items():
@@ -87,11 +89,11 @@ def main() -> None:
         if args.only and args.only not in name:
             continue
         if isinstance(ns, str):
-            rows.append((name, "parse error: " + ns, 0, 0, 0))
+            rows.append((name, "parse error: " + ns.replace(str(args.root) + "/", ""), 0, 0, 0))
             totals["failed"] += 1
             continue
         try:
-            result = import_nodesets(closure(ns, providers), graph="urn:field")
+            result = import_nodesets(closure(ns, providers), graph="urn:field", rules=rules)
         except OtmlopsError as exc:
             rows.append((name, "error: " + str(exc).splitlines()[0][:120], 0, 0, 0))
             totals["failed"] += 1

@@ -135,7 +135,7 @@ def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
     done = run_cli("import", "opcua", *map(str, MACHINERY_SET), "--graph", "urn:test:machinery",
                    store=store)
     assert done.returncode == 0, done.stderr
-    assert "machines (isa95:WorkUnit): 1" in done.stdout
+    assert "equipment (isa95:WorkUnit): 1" in done.stdout
     assert "using the newer 1.03.0" in done.stdout
     assert snapshot(store)["urn:test:machinery"] == 44901 + 3778 + 1451 + 711
     # asking about the machine finds the stage deployed on it

@@ -64,8 +64,8 @@ def test_machinery_example_with_dependencies() -> None:
     # one graph, named after the model being imported (the example: nobody requires it)
     assert {p.graph for p in result.payloads} == {EXAMPLE.resolve().as_uri()}
     assert result.counts["models"] == 4
-    assert result.counts["machines (isa95:WorkUnit)"] == 1
-    assert result.counts["machine components (isa95:EquipmentModule)"] == 1
+    assert result.counts["equipment (isa95:WorkUnit)"] == 1
+    assert result.counts["equipment (isa95:EquipmentModule)"] == 1
     example = triples_of(result, EXAMPLE.name)
     machine, component = ox.NamedNode(MACHINE), ox.NamedNode(COMPONENT)
     assert ox.Triple(machine, RDF_TYPE, ox.NamedNode(ISA95_NS + "WorkUnit")) in example

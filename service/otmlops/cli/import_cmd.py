@@ -41,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "the model being imported (the first file no other given file requires).")
     opcua.add_argument("files", type=Path, nargs="+", metavar="NODESET.xml")
     _common(opcua)
+    opcua.add_argument("--rules", type=Path, action="append", metavar="RULES.toml",
+                       help="more OPC UA -> ISA-95 rules (same form as the shipped "
+                       "otmlops/importers/rules/opcua.toml); may be given more than once")
     opcua.add_argument("--graph-per-file", action="store_true",
                        help="store each file in its own graph (its file:// URI), each graph "
                        "loaded atomically on its own")
@@ -69,7 +72,7 @@ def _cmd_aas(args: argparse.Namespace) -> int:
 
 def _cmd_opcua(args: argparse.Namespace) -> int:
     result = import_opcua(list(args.files), graph=args.graph, per_file=args.graph_per_file,
-                          bridge=not args.no_bridge)
+                          bridge=not args.no_bridge, rules=args.rules)
     return _finish(args, result)
 
 

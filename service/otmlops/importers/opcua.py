@@ -16,23 +16,26 @@ from otmlops.importers.opcua_bridge import bridge_triples
 from otmlops.importers.opcua_models import resolve_models
 from otmlops.importers.opcua_nodeset import Node, NodeKey, NodeSet, parse_nodeset
 from otmlops.importers.opcua_rdf import nodeset_triples
+from otmlops.importers.opcua_rules import Rules, load_rules
 from otmlops.importers.report import GraphPayload, ImportResult
 
 
 def import_opcua(paths: list[Path], *, graph: str | None = None, per_file: bool = False,
-                 bridge: bool = True) -> ImportResult:
+                 bridge: bool = True, rules: list[Path] | None = None) -> ImportResult:
     """Convert ``paths``; nothing is stored here (see ``report.store_result``)."""
     if graph is not None and per_file:
         raise UsageError("give either --graph or --graph-per-file, not both")
     if not paths:
         raise UsageError("give at least one NodeSet2 file")
+    loaded = load_rules(rules) if bridge else None
     return import_nodesets([parse_nodeset(p) for p in paths], graph=graph, per_file=per_file,
-                           bridge=bridge)
+                           rules=loaded)
 
 
 def import_nodesets(nodesets: list[NodeSet], *, graph: str | None = None,
-                    per_file: bool = False, bridge: bool = True) -> ImportResult:
-    """Convert nodesets parsed already (the field test parses each file once)."""
+                    per_file: bool = False, rules: Rules | None = None) -> ImportResult:
+    """Convert nodesets parsed already (the field test parses each file once); ``rules`` None
+    writes the model only, without bridging triples."""
     result = ImportResult(kind="opcua")
     result.warnings.extend(resolve_models(nodesets))
     index: dict[NodeKey, Node] = {}
@@ -49,9 +52,9 @@ def import_nodesets(nodesets: list[NodeSet], *, graph: str | None = None,
         graph = top_model_file(nodesets).resolve().as_uri()
     payloads = [GraphPayload(graph=graph or ns.path.resolve().as_uri(), source=str(ns.path),
                              triples=nodeset_triples(ns, index, result)) for ns in nodesets]
-    if bridge:
+    if rules is not None:
         counts: Counter[str] = Counter()
-        for key, triples in bridge_triples(index, counts).items():
+        for key, triples in bridge_triples(index, rules, counts, result.skipped).items():
             if key in owner:
                 payloads[owner[key]].triples.extend(triples)
         result.counts.update(counts)

@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "store it in the official AAS V3.1 RDF form, plus the bridging triples that link assets "
         "to ISA-95 equipment and IDTA AI submodels to MLOps terms.")
     aas.add_argument("file", type=Path, metavar="FILE", help="FILE.json, FILE.xml or FILE.aasx")
+    aas.add_argument("--rules", type=Path, action="append", metavar="RULES.toml",
+                     help="more AAS -> ISA-95 rules (same form as the shipped "
+                     "otmlops/importers/rules/aas.toml); may be given more than once")
     aas.add_argument("--base", default=DEFAULT_BASE, metavar="IRI",
                      help=f"IRI prefix for ids that are not absolute IRIs (default {DEFAULT_BASE})")
     _common(aas)
@@ -66,7 +69,8 @@ def _no_kind(parser: argparse.ArgumentParser) -> int:
 
 
 def _cmd_aas(args: argparse.Namespace) -> int:
-    result = import_aas(args.file, graph=args.graph, base=args.base, bridge=not args.no_bridge)
+    result = import_aas(args.file, graph=args.graph, base=args.base, bridge=not args.no_bridge,
+                        rules=args.rules)
     return _finish(args, result)
 
 

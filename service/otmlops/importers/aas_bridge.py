@@ -30,7 +30,9 @@ import pyoxigraph as ox
 
 from otmlops.importers.aas_rdf import RDF_TYPE, identifiable_iri
 from otmlops.importers.aas_rules import AasRules
+from otmlops.importers.aas_sources import source_triples
 from otmlops.importers.aas_structure import structure_triples
+from otmlops.importers.identity import mirror, same_as, serial_iri
 from otmlops.importers.isa95_model import equipment_classes
 from otmlops.namespaces import ISA95, MAP, MLOPS
 
@@ -108,10 +110,19 @@ def bridge_triples(env: aas.Environment, base: str,
                    if k.value in submodels):
             out.extend(_submodel_rules(sm, base, nodes, counts, shell, shell_node,
                                        equipment_of[shell.id]))
+            out.extend(source_triples(sm, base, nodes, counts, equipment_of[shell.id]))
     for sm in env.submodels or ():
         if sm.id not in seen:
             out.extend(_submodel_rules(sm, base, nodes, counts, None, None, None))
+            out.extend(source_triples(sm, base, nodes, counts, None))
     out.extend(structure_triples(env, classes, rules, counts, unclassified))
+    ids = {equipment: {sid} for shell in env.asset_administration_shells or ()
+           if (equipment := equipment_of[shell.id]) is not None
+           and (sid := _serial_identity(shell.asset_information)) is not None}
+    if ids:
+        counts["equipment with an asset identity (owl:sameAs)"] += len(ids)
+        out.extend(t for node, others in ids.items() for t in same_as(node, others))
+        out.extend(mirror(out, ids))
     if unclassified and notes is not None:
         listed = ", ".join(sorted(set(unclassified))[:_LISTED])
         more = len(set(unclassified)) - _LISTED
@@ -127,6 +138,15 @@ _NOT_PLANT = {"type": "assets of kind Type or NotApplicable (not plant equipment
               "placeholder": "placeholder asset ids (templates; not plant equipment)",
               "product": "product or AI assets (not plant equipment)",
               "no-id": "instance shells without an asset IRI (not plant equipment)"}
+
+
+def _serial_identity(info: aas.AssetInformation) -> ox.NamedNode | None:
+    """The meeting IRI of manufacturer and serial number among the specific asset ids."""
+    found = {(s.name or "").replace("_", "").replace(" ", "").lower(): s.value
+             for s in info.specific_asset_ids or ()}
+    manufacturer = found.get("manufacturername") or found.get("manufacturer")
+    serial = found.get("serialnumber")
+    return serial_iri(manufacturer, serial) if manufacturer and serial else None
 
 
 def asset_class(shell: aas.AssetAdministrationShell, submodel_ids: list[str],

@@ -17,12 +17,14 @@ never equipment nor data sources.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 from lxml import etree
 
+from otmlops.importers.identity import mirror, same_as, serial_iri
 from otmlops.importers.isa95_model import may_be_part_of
 from otmlops.importers.opcua_nodeset import UA_NS, Node, NodeKey
 from otmlops.importers.opcua_rdf import UA, XSD, is_declaration, node_iri
@@ -39,6 +41,7 @@ _DATA_SOURCE = ox.NamedNode(str(MAP.DataSource))
 _DATA_SOURCE_OF = ox.NamedNode(str(MAP.dataSourceOf))
 _DOUBLE = ox.NamedNode(XSD + "double")
 _INT = ox.NamedNode(XSD + "int")
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 
 
 class AddressSpace:
@@ -125,7 +128,42 @@ def bridge_triples(index: dict[NodeKey, Node], rules: Rules, counts: dict[str, i
         if unit:
             counts["data sources with engineering unit or range"] += 1
             out[key].extend(unit)
+    ids = {node_iri(k): found for k in classes if (found := _identities(space, k))}
+    if ids:
+        counts["equipment with an asset identity (owl:sameAs)"] += len(ids)
+        for key in list(out):
+            node = node_iri(key)
+            extra = same_as(node, ids.get(node, ())) + mirror(out[key], ids)
+            out[key].extend(extra)
     return out
+
+
+def _identities(space: AddressSpace, key: NodeKey) -> set[ox.NamedNode]:
+    """Meeting IRIs from the node's Identification: ProductInstanceUri (an absolute IRI), and
+    manufacturer with serial number (``identity.serial_iri``)."""
+    found: set[ox.NamedNode] = set()
+    for child, _ in space.children.get(key, ()):
+        ident = space.index.get(child)
+        if ident is None or ident.browse_name != "Identification" or ident.node_class != "Object":
+            continue
+        props = {space.index[c].browse_name: _text(space.index[c].value)
+                 for c, ref in space.children.get(child, ()) if c in space.index}
+        uri = props.get("ProductInstanceUri")
+        if uri and _ABSOLUTE.match(uri):
+            found.add(ox.NamedNode(uri))
+        if props.get("Manufacturer") and props.get("SerialNumber"):
+            found.add(serial_iri(props["Manufacturer"], props["SerialNumber"]))
+    return found
+
+
+def _text(value: etree._Element | None) -> str | None:
+    """A scalar or LocalizedText value as text."""
+    if value is None:
+        return None
+    texts = [el.text for el in value.iter() if _local(el) == "Text"]
+    if texts:
+        return (texts[0] or "").strip() or None
+    return _scalar(value) or None
 
 
 def _subtypes(space: AddressSpace, names: list[Name]) -> set[NodeKey]:

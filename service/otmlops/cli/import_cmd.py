@@ -8,11 +8,13 @@ classes and properties count as ours (docs/importers.md).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from otmlops.errors import UsageError
 from otmlops.importers.aas import DEFAULT_BASE, import_aas
-from otmlops.importers.opcua import import_opcua
+from otmlops.importers.opcua import import_opcua, import_server
 from otmlops.importers.report import ImportResult, store_result
 
 
@@ -42,7 +44,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Convert OPC UA NodeSet2 files to RDF. Give the model and every model it "
         "requires (core, DI, ...). All of them go into one graph, by default the file:// URI of "
         "the model being imported (the first file no other given file requires).")
-    opcua.add_argument("files", type=Path, nargs="+", metavar="NODESET.xml")
+    opcua.add_argument("files", type=Path, nargs="*", metavar="NODESET.xml")
+    opcua.add_argument("--endpoint", metavar="opc.tcp://HOST:PORT",
+                       help="browse this running OPC UA server instead of reading files (its "
+                       "whole address space; default graph: the endpoint URL)")
+    opcua.add_argument("--user", help="user name for --endpoint (the password is read from "
+                       "$OTMLOPS_OPCUA_PASSWORD)")
+    opcua.add_argument("--security", metavar="POLICY,MODE,CERT,KEY",
+                       help="security for --endpoint, e.g. "
+                       "Basic256Sha256,SignAndEncrypt,client-cert.der,client-key.pem "
+                       "(default: none)")
     _common(opcua)
     opcua.add_argument("--rules", type=Path, action="append", metavar="RULES.toml",
                        help="more OPC UA -> ISA-95 rules (same form as the shipped "
@@ -75,6 +86,16 @@ def _cmd_aas(args: argparse.Namespace) -> int:
 
 
 def _cmd_opcua(args: argparse.Namespace) -> int:
+    if args.endpoint:
+        if args.files or args.graph_per_file:
+            raise UsageError("give either NODESET files or --endpoint, not both")
+        result = import_server(args.endpoint, graph=args.graph, bridge=not args.no_bridge,
+                               rules=args.rules, user=args.user,
+                               password=os.environ.get("OTMLOPS_OPCUA_PASSWORD"),
+                               security=args.security)
+        return _finish(args, result)
+    if args.user or args.security:
+        raise UsageError("--user and --security go with --endpoint")
     result = import_opcua(list(args.files), graph=args.graph, per_file=args.graph_per_file,
                           bridge=not args.no_bridge, rules=args.rules)
     return _finish(args, result)

@@ -32,12 +32,30 @@ def import_opcua(paths: list[Path], *, graph: str | None = None, per_file: bool 
                            rules=loaded)
 
 
+def import_server(endpoint: str, *, graph: str | None = None, bridge: bool = True,
+                  rules: list[Path] | None = None, user: str | None = None,
+                  password: str | None = None, security: str | None = None) -> ImportResult:
+    """Browse a running OPC UA server and convert its address space like a file; the graph
+    defaults to the endpoint URL."""
+    from otmlops.importers.opcua_live import read_server
+
+    loaded = load_rules(rules) if bridge else None
+    space = read_server(endpoint, user=user, password=password, security=security)
+    result = import_nodesets([space], graph=graph or endpoint, rules=loaded, check_models=False)
+    for payload in result.payloads:
+        payload.source = endpoint
+    result.counts["nodes read from the server"] = len(space.nodes)
+    return result
+
+
 def import_nodesets(nodesets: list[NodeSet], *, graph: str | None = None,
-                    per_file: bool = False, rules: Rules | None = None) -> ImportResult:
+                    per_file: bool = False, rules: Rules | None = None,
+                    check_models: bool = True) -> ImportResult:
     """Convert nodesets parsed already (the field test parses each file once); ``rules`` None
     writes the model only, without bridging triples."""
     result = ImportResult(kind="opcua")
-    result.warnings.extend(resolve_models(nodesets))
+    if check_models:
+        result.warnings.extend(resolve_models(nodesets))
     index: dict[NodeKey, Node] = {}
     owner: dict[NodeKey, int] = {}
     for i, ns in enumerate(nodesets):

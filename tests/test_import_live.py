@@ -1,6 +1,7 @@
-"""Live sources: ``otmlops import opcua --endpoint`` against a real OPC UA server (asyncua's,
-loaded with the OPC Foundation's DI, Machinery and Machinery example nodesets) that the test
-starts on 127.0.0.1."""
+"""Live sources, each against a real server the test starts on 127.0.0.1:
+``otmlops import opcua --endpoint`` against asyncua's OPC UA server loaded with the OPC
+Foundation's DI, Machinery and Machinery example nodesets, and ``otmlops import aas --server``
+against the Eclipse BaSyx Python SDK's AAS API V3 server holding the example plant's AAS."""
 
 from __future__ import annotations
 
@@ -96,3 +97,42 @@ def test_user_credentials(server_with_user: str) -> None:
                     "--dry-run", env={"OTMLOPS_OPCUA_PASSWORD": "s3cret"})
     assert right.returncode == 0, right.stderr
     assert "equipment (isa95:WorkUnit): 1" in right.stdout
+
+
+@pytest.fixture(scope="module")
+def aas_server() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "aas_server.py"), str(port),
+                             str(REPO / "examples" / "plant" / "press01.aas.json")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    if proc.stdout.readline().strip() != "ready":
+        proc.kill()
+        pytest.fail("the AAS test server did not start")
+    yield f"http://127.0.0.1:{port}/api/v3.0"
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.mark.parametrize("page_size", ["1", "100"])
+def test_aas_repository_import(aas_server: str, tmp_path: Path, page_size: str) -> None:
+    """Every shell and submodel arrives, across pages, and the bridge rules apply."""
+    store = tmp_path / "store"
+    done = run_cli("import", "aas", "--server", aas_server, "--page-size", page_size,
+                   "--rules", str(REPO / "examples" / "plant" / "aas-rules.toml"), store=store)
+    assert done.returncode == 0, done.stderr
+    assert "asset administration shells: 2" in done.stdout and "submodels: 3" in done.stdout
+    assert "isa95:partOf edges (Hierarchical Structures): 3" in done.stdout
+    done = run_cli("query", "--sparql", f"ASK {{ GRAPH <{aas_server}> {{ "
+                   f"<https://example.org/assets/pump-12> <{ISA95}partOf> "
+                   "<https://example.org/assets/hydraulic-unit-07> } }", store=store)
+    assert done.returncode == 0 and "true" in done.stdout.lower(), done.stdout + done.stderr
+
+
+def test_aas_repository_errors(aas_server: str) -> None:
+    wrong = run_cli("import", "aas", "--server", aas_server + "/nothing-here", "--dry-run")
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert "answered 404" in wrong.stderr
+    down = run_cli("import", "aas", "--server", f"http://127.0.0.1:{free_port()}/api/v3.0",
+                   "--dry-run")
+    assert down.returncode == 2 and "cannot read the AAS repository" in down.stderr

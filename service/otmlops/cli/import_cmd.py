@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from otmlops.errors import UsageError
-from otmlops.importers.aas import DEFAULT_BASE, import_aas
+from otmlops.importers.aas import DEFAULT_BASE, import_aas, import_aas_server
 from otmlops.importers.opcua import import_opcua, import_server
 from otmlops.importers.report import ImportResult, store_result
 
@@ -30,7 +30,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Read an AAS V3 environment (JSON, XML or AASX package) with aas-core3.1 and "
         "store it in the official AAS V3.1 RDF form, plus the bridging triples that link assets "
         "to ISA-95 equipment and IDTA AI submodels to MLOps terms.")
-    aas.add_argument("file", type=Path, metavar="FILE", help="FILE.json, FILE.xml or FILE.aasx")
+    aas.add_argument("file", type=Path, nargs="?", metavar="FILE",
+                     help="FILE.json, FILE.xml or FILE.aasx")
+    aas.add_argument("--server", metavar="URL", help="read every shell and submodel of this AAS "
+                     "repository (AAS API V3, e.g. http://HOST:8081/api/v3.0) instead of a file; "
+                     "a bearer token is read from $OTMLOPS_AAS_TOKEN; default graph: the URL")
+    aas.add_argument("--page-size", type=int, default=100, metavar="N",
+                     help="items per page when reading --server (default 100)")
     aas.add_argument("--rules", type=Path, action="append", metavar="RULES.toml",
                      help="more AAS -> ISA-95 rules (same form as the shipped "
                      "otmlops/importers/rules/aas.toml); may be given more than once")
@@ -80,6 +86,18 @@ def _no_kind(parser: argparse.ArgumentParser) -> int:
 
 
 def _cmd_aas(args: argparse.Namespace) -> int:
+    if args.server:
+        if args.file:
+            raise UsageError("give either FILE or --server, not both")
+        if args.page_size < 1:
+            raise UsageError("--page-size must be at least 1")
+        result = import_aas_server(args.server, graph=args.graph, base=args.base,
+                                   bridge=not args.no_bridge, rules=args.rules,
+                                   token=os.environ.get("OTMLOPS_AAS_TOKEN"),
+                                   page_size=args.page_size)
+        return _finish(args, result)
+    if args.file is None:
+        raise UsageError("give an AAS FILE or --server URL")
     result = import_aas(args.file, graph=args.graph, base=args.base, bridge=not args.no_bridge,
                         rules=args.rules)
     return _finish(args, result)

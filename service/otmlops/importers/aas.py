@@ -30,6 +30,18 @@ def import_aas(path: Path, *, graph: str | None = None, base: str = DEFAULT_BASE
                               base=base, rules=loaded, notes=notes, skipped_parts=skipped_parts)
 
 
+def import_aas_server(url: str, *, graph: str | None = None, base: str = DEFAULT_BASE,
+                      bridge: bool = True, rules: list[Path] | None = None,
+                      token: str | None = None, page_size: int = 100) -> ImportResult:
+    """Read every shell and submodel of an AAS repository (AAS API V3) and convert them like a
+    file; the graph defaults to the repository URL."""
+    from otmlops.importers.aas_live import read_repository
+
+    loaded = load_aas_rules(rules) if bridge else None
+    env = read_repository(url, token=token, page_size=page_size)
+    return import_environment(env, source=url, graph=graph or url, base=base, rules=loaded)
+
+
 def import_environment(env: aas.Environment, *, source: str, graph: str, base: str = DEFAULT_BASE,
                        rules: AasRules | None = None, notes: list[str] | None = None,
                        skipped_parts: list[str] | None = None) -> ImportResult:

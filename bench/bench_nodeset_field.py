@@ -27,6 +27,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ISA95 = "https://w3id.org/otmlops/isa95#"
 PART_OF = ISA95 + "partOf"
 DATA_SOURCE = "https://w3id.org/otmlops/map#DataSource"
+NODE_ID = "https://w3id.org/otmlops/opcua#nodeId"
 
 
 def is_nodeset(path: Path) -> bool:
@@ -99,9 +100,12 @@ def main() -> None:
             totals["failed"] += 1
             continue
         mine = [t for p in result.payloads if p.source == str(ns.path) for t in p.triples]
+        # OPC UA nodes only, not the asset-identity IRIs their typing is repeated on
+        nodes = {t.subject for t in mine if t.predicate.value == NODE_ID}
         equipment = {t.subject for t in mine if t.predicate.value == RDF_TYPE
-                     and t.object.value.startswith(ISA95)}
-        part_of = sum(1 for t in mine if t.predicate.value == PART_OF)
+                     and t.object.value.startswith(ISA95) and t.subject in nodes}
+        part_of = sum(1 for t in mine if t.predicate.value == PART_OF
+                      and t.subject in nodes and t.object in nodes)
         sources = {t.subject for t in mine if t.predicate.value == RDF_TYPE
                    and t.object.value == DATA_SOURCE}
         rows.append((name, "ok", len(equipment), part_of, len(sources)))

@@ -124,12 +124,12 @@ def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
         if node.value is not None:
             literal = _value(node.value, bad_locales)
             if literal is None:
-                result.skip(f"{ns.path.name}:{node.line} value of {node.browse_name}",
+                result.skip(f"{where(ns, node)} value of {node.browse_name}",
                             "array or structured variable value (not converted)")
             else:
                 add(ox.Triple(s, _ua("value"), literal))
         for locale in bad_locales[before:]:
-            result.skip(f"{ns.path.name}:{node.line} Locale {locale!r} of {node.browse_name}",
+            result.skip(f"{where(ns, node)} Locale {locale!r} of {node.browse_name}",
                         "locale that is not a BCP 47 language tag (text kept without it)")
         for ref in node.references:
             src, tgt = (node.key, ref.target) if ref.forward else (ref.target, node.key)
@@ -145,6 +145,11 @@ def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
                     add(ox.Triple(node_iri(tgt), _SUBPROPERTY, node_iri(src)))
     result.counts["references"] += len(refs)
     return list(out)
+
+
+def where(ns: NodeSet, node: Node) -> str:
+    """``file:line`` for a node read from a file; the node's IRI for one read from a server."""
+    return f"{ns.path.name}:{node.line}" if node.line else f"<{node_iri(node.key).value}>"
 
 
 def is_declaration(node: Node | None) -> bool:

@@ -50,7 +50,8 @@ def aas_triples() -> set[ox.Triple]:
 
 def test_bill_of_material_becomes_part_of(aas_triples) -> None:
     part_of = {(t.subject.value, t.object.value) for t in aas_triples
-               if t.predicate.value == ISA95 + "partOf" and t.object.value.startswith(A)}
+               if t.predicate.value == ISA95 + "partOf" and t.object.value.startswith(A)
+               and t.subject.value.startswith(A)}
     assert part_of == {(A + "hydraulic-unit-07", A + "press-01"),
                        (A + "servo-drive-3", A + "press-01"),
                        (A + "pump-12", A + "hydraulic-unit-07")}
@@ -124,6 +125,15 @@ def test_identities_meet() -> None:
     aas = triples_of(import_aas(AAS_FILE, rules=[AAS_RULES]))
     assert ox.Triple(ox.NamedNode(A + "press-01"), ox.NamedNode(SAME_AS), serial) in aas
     assert classes(aas)[serial.value] == "WorkUnit"
+    # a bill-of-material part (entity with specific asset ids) meets the OPC UA component with
+    # the same manufacturer and serial number in its Identification
+    unit = serial_iri("Example Hydraulics GmbH", "HU-0007")
+    assert ox.Triple(ox.NamedNode(A + "hydraulic-unit-07"), ox.NamedNode(SAME_AS), unit) in aas
+    assert ox.Triple(ox.NamedNode("http://example.org/otmlops/plant/i=5120"),
+                     ox.NamedNode(SAME_AS), unit) in ua
+    part_of = ox.NamedNode(ISA95 + "partOf")
+    assert ox.Triple(ox.NamedNode(A + "pump-12"), part_of, unit) in aas  # AAS below it
+    assert ox.Triple(unit, part_of, ox.NamedNode(PRESS_UA)) in ua  # OPC UA above it
 
 
 def test_bad_aas_rule_file(tmp_path: Path) -> None:

@@ -115,10 +115,11 @@ def bridge_triples(env: aas.Environment, base: str,
         if sm.id not in seen:
             out.extend(_submodel_rules(sm, base, nodes, counts, None, None, None))
             out.extend(source_triples(sm, base, nodes, counts, None))
-    out.extend(structure_triples(env, classes, rules, counts, unclassified))
     ids = {equipment: {sid} for shell in env.asset_administration_shells or ()
            if (equipment := equipment_of[shell.id]) is not None
-           and (sid := _serial_identity(shell.asset_information)) is not None}
+           and (sid := serial_identity(shell.asset_information.specific_asset_ids))
+           is not None}
+    out.extend(structure_triples(env, classes, rules, counts, unclassified, ids))
     if ids:
         counts["equipment with an asset identity (owl:sameAs)"] += len(ids)
         out.extend(t for node, others in ids.items() for t in same_as(node, others))
@@ -140,10 +141,11 @@ _NOT_PLANT = {"type": "assets of kind Type or NotApplicable (not plant equipment
               "no-id": "instance shells without an asset IRI (not plant equipment)"}
 
 
-def _serial_identity(info: aas.AssetInformation) -> ox.NamedNode | None:
-    """The meeting IRI of manufacturer and serial number among the specific asset ids."""
+def serial_identity(specific: list[aas.SpecificAssetID] | None) -> ox.NamedNode | None:
+    """The meeting IRI of manufacturer and serial number among specific asset ids (of a shell's
+    asset or of a bill-of-material entity)."""
     found = {(s.name or "").replace("_", "").replace(" ", "").lower(): s.value
-             for s in info.specific_asset_ids or ()}
+             for s in specific or ()}
     manufacturer = found.get("manufacturername") or found.get("manufacturer")
     serial = found.get("serialnumber")
     return serial_iri(manufacturer, serial) if manufacturer and serial else None

@@ -72,9 +72,13 @@ def _resolve(ref: aas.Reference | None, submodels: dict[str, aas.Submodel]) -> o
 
 
 def structure_triples(env: aas.Environment, classes: dict[str, str], rules: AasRules,
-                      counts: dict[str, int], unclassified: list[str]) -> list[ox.Triple]:
+                      counts: dict[str, int], unclassified: list[str],
+                      ids: dict[ox.NamedNode, set[ox.NamedNode]] | None = None
+                      ) -> list[ox.Triple]:
     """``classes`` maps asset IRIs typed from their shells to their class; parts typed here are
-    added to it."""
+    added to ``ids`` with the manufacturer and serial number identity of their entity, if any."""
+    from otmlops.importers.aas_bridge import serial_identity  # (aas_bridge imports this module)
+
     submodels = {sm.id: sm for sm in env.submodels or ()}
     edges: list[tuple[str, str, aas.Entity]] = []  # (part, whole, part entity)
     same: list[tuple[str, str]] = []
@@ -121,6 +125,9 @@ def structure_triples(env: aas.Environment, classes: dict[str, str], rules: AasR
                 continue
             if part not in classes and part not in derived:
                 derived[part] = part_cls
+                serial = serial_identity(entity.specific_asset_ids)
+                if serial is not None and ids is not None:
+                    ids.setdefault(ox.NamedNode(part), set()).add(serial)
                 node = ox.NamedNode(part)
                 out.append(ox.Triple(node, RDF_TYPE, ox.NamedNode(str(ISA95) + part_cls)))
                 out.append(ox.Triple(node, _LABEL, ox.Literal(entity.id_short or part)))

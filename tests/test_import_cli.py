@@ -86,7 +86,7 @@ def test_aas_equipment_answers_models_on_equipment(tmp_path: Path) -> None:
     store = tmp_path / "store"
     done = run_cli("import", "aas", str(DATA / "press7-ai-deployment.json"), store=store)
     assert done.returncode == 0, done.stderr
-    assert "equipment (AAS assets): 1" in done.stdout
+    assert "equipment (isa95:WorkUnit, AAS assets): 1" in done.stdout
     found = rows(store, "models-on-equipment", "-p",
                  "equipment=https://example.com/plant/Press7")
     assert ("https://example.com/aas/press7",
@@ -135,9 +135,11 @@ def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
     done = run_cli("import", "opcua", *map(str, MACHINERY_SET), "--graph", "urn:test:machinery",
                    store=store)
     assert done.returncode == 0, done.stderr
-    assert "machines (isa95:WorkUnit): 1" in done.stdout
+    assert "equipment (isa95:WorkUnit): 1" in done.stdout
     assert "using the newer 1.03.0" in done.stdout
-    assert snapshot(store)["urn:test:machinery"] == 44901 + 3778 + 1451 + 711
+    # + 6: ExampleMachine01's two asset identities (ProductInstanceUri; manufacturer and serial
+    # number), each with owl:sameAs, the machine's class and MyComponent's partOf repeated
+    assert snapshot(store)["urn:test:machinery"] == 44901 + 3778 + 1451 + 711 + 6
     # asking about the machine finds the stage deployed on it
     found = rows(store, "models-on-equipment", "-p",
                  "equipment=http://opcfoundation.org/UA/Machinery_Example/i=5003")
@@ -150,10 +152,13 @@ def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
                           "<http://opcfoundation.org/UA/i=33> ?n . ?n ua:browseName ?name } "
                           "ORDER BY ?name")
     assert [r["name"] for r in parts] == ["Components", "Identification", "MachineryBuildingBlocks"]
-    # the component is equipment inside the machine
+    # the component is equipment inside the machine, and inside the machine's asset identities
+    # (its ProductInstanceUri; manufacturer and serial number), where an AAS of it meets it
     assert sparql(store, "SELECT ?p WHERE { <http://opcfoundation.org/UA/Machinery_Example/"
-                         "i=5015> isa95:partOf ?p }") == [
-        {"p": "http://opcfoundation.org/UA/Machinery_Example/i=5003"}]
+                         "i=5015> isa95:partOf ?p } ORDER BY ?p") == [
+        {"p": "http://opcfoundation.org/UA/Machinery_Example/i=5003"},
+        {"p": "http://www.engelglobal.com/Viper06/235223"},
+        {"p": "urn:otmlops:asset:engel%20austria%20gmbh:235223"}]
     # the mapping's links resolve against the imported plant graph (link-checking shapes)
     checked = run_cli("validate", str(DATA / "machine-mapping.ttl"), "--plant",
                       "urn:test:machinery", store=store)

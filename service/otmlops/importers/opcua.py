@@ -16,19 +16,46 @@ from otmlops.importers.opcua_bridge import bridge_triples
 from otmlops.importers.opcua_models import resolve_models
 from otmlops.importers.opcua_nodeset import Node, NodeKey, NodeSet, parse_nodeset
 from otmlops.importers.opcua_rdf import nodeset_triples
+from otmlops.importers.opcua_rules import Rules, load_rules
 from otmlops.importers.report import GraphPayload, ImportResult
 
 
 def import_opcua(paths: list[Path], *, graph: str | None = None, per_file: bool = False,
-                 bridge: bool = True) -> ImportResult:
+                 bridge: bool = True, rules: list[Path] | None = None) -> ImportResult:
     """Convert ``paths``; nothing is stored here (see ``report.store_result``)."""
     if graph is not None and per_file:
         raise UsageError("give either --graph or --graph-per-file, not both")
     if not paths:
         raise UsageError("give at least one NodeSet2 file")
-    nodesets = [parse_nodeset(p) for p in paths]
+    loaded = load_rules(rules) if bridge else None
+    return import_nodesets([parse_nodeset(p) for p in paths], graph=graph, per_file=per_file,
+                           rules=loaded)
+
+
+def import_server(endpoint: str, *, graph: str | None = None, bridge: bool = True,
+                  rules: list[Path] | None = None, user: str | None = None,
+                  password: str | None = None, security: str | None = None) -> ImportResult:
+    """Browse a running OPC UA server and convert its address space like a file; the graph
+    defaults to the endpoint URL."""
+    from otmlops.importers.opcua_live import read_server
+
+    loaded = load_rules(rules) if bridge else None
+    space = read_server(endpoint, user=user, password=password, security=security)
+    result = import_nodesets([space], graph=graph or endpoint, rules=loaded, check_models=False)
+    for payload in result.payloads:
+        payload.source = endpoint
+    result.counts["nodes read from the server"] = len(space.nodes)
+    return result
+
+
+def import_nodesets(nodesets: list[NodeSet], *, graph: str | None = None,
+                    per_file: bool = False, rules: Rules | None = None,
+                    check_models: bool = True) -> ImportResult:
+    """Convert nodesets parsed already (the field test parses each file once); ``rules`` None
+    writes the model only, without bridging triples."""
     result = ImportResult(kind="opcua")
-    result.warnings.extend(resolve_models(nodesets))
+    if check_models:
+        result.warnings.extend(resolve_models(nodesets))
     index: dict[NodeKey, Node] = {}
     owner: dict[NodeKey, int] = {}
     for i, ns in enumerate(nodesets):
@@ -43,9 +70,9 @@ def import_opcua(paths: list[Path], *, graph: str | None = None, per_file: bool 
         graph = top_model_file(nodesets).resolve().as_uri()
     payloads = [GraphPayload(graph=graph or ns.path.resolve().as_uri(), source=str(ns.path),
                              triples=nodeset_triples(ns, index, result)) for ns in nodesets]
-    if bridge:
+    if rules is not None:
         counts: Counter[str] = Counter()
-        for key, triples in bridge_triples(index, counts).items():
+        for key, triples in bridge_triples(index, rules, counts, result.skipped).items():
             if key in owner:
                 payloads[owner[key]].triples.extend(triples)
         result.counts.update(counts)

@@ -38,21 +38,33 @@ def _describe(info: ModelInfo) -> str:
                                 if info.publication_date else None) if x) or "(no version)"
 
 
+def _without_models(ns: NodeSet, provided: dict[str, tuple[Model, NodeSet]]) -> str:
+    """<Models> is optional in NodeSet2 (instance files such as the Pumps example omit it): the
+    namespaces such a file uses stand in for its dependencies, and the ones no given file
+    defines are taken to be its own."""
+    used = ns.namespaces[1:]
+    foreign = [u for u in used if u in provided]
+    own = [u for u in used if u not in provided]
+    return (f"{ns.path.name} declares no <Models>, so its dependencies are not checked; it "
+            f"uses {len(foreign)} namespace(s) defined by the files given and defines "
+            f"{', '.join(own) or 'no namespace of its own'}")
+
+
 def resolve_models(nodesets: list[NodeSet]) -> list[str]:
     """Warnings for accepted newer versions; raises InputError for missing, older or
     duplicated models."""
     provided: dict[str, tuple[Model, NodeSet]] = {}
+    warnings: list[str] = []
     for ns in nodesets:
-        if not ns.models:
-            raise InputError("the nodeset declares no <Models>; cannot check its dependencies",
-                             source=str(ns.path))
         for model in ns.models:
             if model.uri in provided:
                 other = provided[model.uri][1].path
                 raise InputError(f"model {model.uri} is defined twice (also in {other})",
                                  source=str(ns.path))
             provided[model.uri] = (model, ns)
-    warnings: list[str] = []
+    for ns in nodesets:
+        if not ns.models:
+            warnings.append(_without_models(ns, provided))
     missing: dict[str, list[str]] = {}
     first_missing: str | None = None
     older: list[str] = []

@@ -62,8 +62,26 @@ def _ua(name: str) -> ox.NamedNode:
     return ox.NamedNode(UA + name)
 
 
-def _text(value: str, locale: str | None) -> ox.Literal:
-    return ox.Literal(value, language=locale) if locale else ox.Literal(value)
+def language_tag(locale: str | None) -> str | None:
+    """The BCP 47 tag for an OPC UA ``Locale`` ('en_US' -> 'en-US'), or None when there is none
+    or it is not a valid tag (real files carry ``Locale="3"``)."""
+    tag = (locale or "").strip().replace("_", "-")
+    if not tag:
+        return None
+    try:
+        ox.Literal("", language=tag)
+    except ValueError:
+        return None
+    return tag
+
+
+def _text(value: str, locale: str | None, bad: list[str] | None = None) -> ox.Literal:
+    """A text with its locale as language tag; an invalid locale is dropped (and noted in
+    ``bad``) rather than failing the import."""
+    tag = language_tag(locale)
+    if tag is None and locale and locale.strip() and bad is not None:
+        bad.append(locale)
+    return ox.Literal(value, language=tag) if tag else ox.Literal(value)
 
 
 def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
@@ -73,6 +91,7 @@ def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
     out: set[ox.Triple] = set()
     add = out.add
     refs: set[tuple[NodeKey, NodeKey, NodeKey]] = set()
+    bad_locales: list[str] = []
     for model in ns.models:
         m = ox.NamedNode(model.uri)
         add(ox.Triple(m, _TYPE, _ua("InformationModel")))
@@ -91,10 +110,11 @@ def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
         add(ox.Triple(s, _ua("nodeId"), ox.Literal(f"nsu={node.key[0]};{node.key[1]}")))
         add(ox.Triple(s, _ua("namespace"), ox.NamedNode(node.key[0])))
         add(ox.Triple(s, _ua("browseName"), ox.Literal(node.browse_name)))
+        before = len(bad_locales)
         for text, locale in node.display_names:
-            add(ox.Triple(s, _LABEL, _text(text, locale)))
+            add(ox.Triple(s, _LABEL, _text(text, locale, bad_locales)))
         for text, locale in node.descriptions:
-            add(ox.Triple(s, _COMMENT, _text(text, locale)))
+            add(ox.Triple(s, _COMMENT, _text(text, locale, bad_locales)))
         if node.node_class in _TYPE_CLASSES:
             add(ox.Triple(s, _TYPE, ox.NamedNode(RDFS + "Class")))
         elif node.node_class == "ReferenceType":
@@ -102,12 +122,15 @@ def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
         for triple in _attributes(s, node):
             add(triple)
         if node.value is not None:
-            literal = _value(node.value)
+            literal = _value(node.value, bad_locales)
             if literal is None:
-                result.skip(f"{ns.path.name}:{node.line} value of {node.browse_name}",
+                result.skip(f"{where(ns, node)} value of {node.browse_name}",
                             "array or structured variable value (not converted)")
             else:
                 add(ox.Triple(s, _ua("value"), literal))
+        for locale in bad_locales[before:]:
+            result.skip(f"{where(ns, node)} Locale {locale!r} of {node.browse_name}",
+                        "locale that is not a BCP 47 language tag (text kept without it)")
         for ref in node.references:
             src, tgt = (node.key, ref.target) if ref.forward else (ref.target, node.key)
             add(ox.Triple(node_iri(src), node_iri(ref.type), node_iri(tgt)))
@@ -122,6 +145,11 @@ def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
                     add(ox.Triple(node_iri(tgt), _SUBPROPERTY, node_iri(src)))
     result.counts["references"] += len(refs)
     return list(out)
+
+
+def where(ns: NodeSet, node: Node) -> str:
+    """``file:line`` for a node read from a file; the node's IRI for one read from a server."""
+    return f"{ns.path.name}:{node.line}" if node.line else f"<{node_iri(node.key).value}>"
 
 
 def is_declaration(node: Node | None) -> bool:
@@ -147,7 +175,7 @@ def _attributes(s: ox.NamedNode, node: Node) -> Iterator[ox.Triple]:
         yield ox.Triple(s, _ua("inverseName"), ox.Literal(node.inverse_name))
 
 
-def _value(value: etree._Element) -> ox.Literal | None:
+def _value(value: etree._Element, bad: list[str] | None = None) -> ox.Literal | None:
     items = [c for c in value if isinstance(c.tag, str)]
     if len(items) != 1:
         return None
@@ -161,7 +189,7 @@ def _value(value: etree._Element) -> ox.Literal | None:
                     text = c.text or ""
                 elif etree.QName(c).localname == "Locale":
                     locale = (c.text or "").strip() or None
-        return None if text is None else _text(text, locale)
+        return None if text is None else _text(text, locale, bad)
     if local in _SCALARS:
         return ox.Literal((item.text or "").strip(), datatype=ox.NamedNode(XSD + _SCALARS[local]))
     return None

@@ -68,6 +68,9 @@ def parse_json(data: bytes, source: str) -> aas.Environment:
 
 def parse_xml(data: bytes, source: str, notes: list[str] | None = None) -> aas.Environment:
     """XML in the V3.1 namespace, or in the V3.0 one (rewritten to V3.1, with a note)."""
+    from otmlops.xml_guard import check_xml
+
+    check_xml(data, source)  # entity bombs are refused before any XML parser expands them
     try:
         ET.fromstring(data)  # syntax first, so the error can name line and column
     except ET.ParseError as exc:

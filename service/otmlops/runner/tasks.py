@@ -191,6 +191,10 @@ def _input_format(media_type: str) -> ox.RdfFormat:
 
 def _check_parses(body: bytes, fmt: ox.RdfFormat) -> None:
     """Parse before touching the store, so bad input leaves the default graph unchanged."""
+    if fmt == ox.RdfFormat.RDF_XML:
+        from otmlops.xml_guard import check_xml
+
+        check_xml(body, "request body")
     try:
         for _ in ox.parse(body, format=fmt, base_iri="http://localhost/"):
             pass

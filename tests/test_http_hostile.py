@@ -91,3 +91,129 @@ def test_entity_bomb_file_is_refused_by_the_cli(tmp_path: Path) -> None:
     result = run_cli("validate", str(bomb))
     assert result.returncode == 2, result.stderr
     assert "entit" in result.stderr and "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------ 7. clear 4xx for client mistakes
+
+def test_invalid_utf8_in_a_parameter_is_refused(server: LiveServer) -> None:
+    for url in ("/sparql?query=ASK%20%7B%7D%20%23%FF", "/sparql?query=ASK%20%7B%7D&x%C3=1",
+                "/queries?q=%E9t%E9", "/store/%FF?x=1"):
+        r = httpx.get(server.url(url), timeout=30)
+        assert r.status_code == 400, (url, r.text)
+        assert "UTF-8" in r.text
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "PREFIX r: <http://192.0.2.1/> SELECT * WHERE { SERVICE SILENT r:q { ?s ?p ?o } }",
+    "SELECT * WHERE { VALUES ?e { <http://192.0.2.1/> } SERVICE ?e { ?s ?p ?o } }",
+])
+def test_service_targets_are_refused_by_default(server: LiveServer, text: str) -> None:
+    r = httpx.get(server.url("/sparql"), params={"query": text}, timeout=30)
+    assert r.status_code == 400, r.text
+    assert "SERVICE" in r.text
+
+
+@pytest.mark.parametrize("text", ["LOAD <file:///etc/passwd>",
+                                  "LOAD SILENT <http://192.0.2.1/data.ttl> INTO GRAPH <urn:x>"])
+def test_load_targets_are_refused_even_with_the_token(server: LiveServer, text: str) -> None:
+    r = httpx.post(server.url("/sparql"), content=text.encode(),
+                   headers={"content-type": "application/sparql-update", **server.auth},
+                   timeout=30)
+    assert r.status_code == 400, r.text
+    assert "LOAD" in r.text
+
+
+def test_service_in_a_string_is_not_a_call(server: LiveServer) -> None:
+    r = httpx.get(server.url("/sparql"), params={
+        "query": 'SELECT ("SERVICE <file:///etc/passwd>" AS ?x) WHERE {}'}, timeout=30)
+    assert r.status_code == 200, r.text
+
+
+def test_deep_nesting_is_refused(server: LiveServer) -> None:
+    deep = "ASK { " + "{ " * 5000 + "}" * 5000 + " }"
+    r = httpx.post(server.url("/sparql"), content=deep.encode(),
+                   headers={"content-type": "application/sparql-query"}, timeout=30)
+    assert r.status_code == 400, r.text
+    assert "nest" in r.text
+    expr = "SELECT (" + "(" * 3000 + "1" + ")" * 3000 + " AS ?x) {}"
+    r = httpx.post(server.url("/sparql"), data={"query": expr}, timeout=30)
+    assert r.status_code == 400, r.text
+    _alive(server)
+
+
+def test_update_token_is_checked_before_the_body_is_read(server: LiveServer) -> None:
+    # a 45 MB update without a token: refused from the headers, without reading it
+    size = 45 * 1024 * 1024
+
+    def body() -> Iterator[bytes]:
+        chunk = b"#" * (1 << 20)
+        for _ in range(size >> 20):
+            yield chunk
+
+    r = httpx.post(server.url("/sparql"), content=body(),
+                   headers={"content-type": "application/sparql-update",
+                            "content-length": str(size)}, timeout=30)
+    assert r.status_code == 401, r.text
+    # a big form body without a token is refused at the query-body limit
+    r = httpx.post(server.url("/sparql"), content=b"update=" + b"%23" * 600_000,
+                   headers={"content-type": "application/x-www-form-urlencoded"}, timeout=30)
+    assert r.status_code == 413 and "token" in r.text
+
+
+# ------------------------------------------------------------------- 6. no secrets shown
+
+def test_healthz_and_errors_do_not_show_the_store_folder(server: LiveServer) -> None:
+    folder = str(server.log.parent)
+    r = httpx.get(server.url("/healthz"), timeout=30)
+    assert r.status_code == 200 and folder not in r.text
+    assert r.json()["store"] == "embedded store"
+    for path in ("/", "/metrics"):
+        assert folder not in httpx.get(server.url(path), timeout=30).text
+
+
+# -------------------------------------------------------------- 5. browser-facing defaults
+
+def test_foreign_host_header_is_refused(server: LiveServer) -> None:
+    r = httpx.get(server.url("/healthz"), headers={"host": "attacker.example"}, timeout=30)
+    assert r.status_code == 400 and "allowed-hosts" in r.text
+    port = server.base.rsplit(":", 1)[1]
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+        assert httpx.get(server.url("/healthz"), headers={"host": host},
+                         timeout=30).status_code == 200, host
+
+
+def test_forwarded_headers_are_not_trusted(server: LiveServer) -> None:
+    r = httpx.get(server.url("/sparql"), headers={"x-forwarded-proto": "https",
+                                                  "accept": "text/turtle"}, timeout=30)
+    assert r.status_code == 200
+    assert "https://" not in r.text and server.base in r.text
+
+
+def test_security_headers(server: LiveServer) -> None:
+    for path in ("/", "/healthz", "/sparql?query=ASK%7B%7D", "/docs", "/redoc", "/nowhere"):
+        r = httpx.get(server.url(path), timeout=30)
+        assert r.headers["x-content-type-options"] == "nosniff", path
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["referrer-policy"] == "no-referrer"
+    home = httpx.get(server.url("/"), timeout=30)
+    assert "script-src" not in home.headers["content-security-policy"]
+    assert "default-src 'none'" in home.headers["content-security-policy"]
+    docs = httpx.get(server.url("/docs"), timeout=30)
+    policy = docs.headers["content-security-policy"]
+    assert "'sha256-" in policy and "'unsafe-inline'" not in policy.split("style-src")[0]
+
+
+def test_slow_headers_are_cut_off(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with live_server(tmp_path / "store", "--workers", "1", "--header-timeout", "1") as srv:
+        port = int(srv.base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            start = time.monotonic()
+            sock.settimeout(10)
+            data = sock.recv(100)  # the server closes the connection: b""
+            assert data == b"" and time.monotonic() - start < 8

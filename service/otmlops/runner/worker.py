@@ -22,6 +22,11 @@ from otmlops.runner import backend, tasks
 from otmlops.runner.formats import NotAcceptable
 from otmlops.runner.snapshots import SnapshotDir
 
+#: What a client is told when its request needed more memory than a worker may use.
+MEMORY_MESSAGE = ("the request needed more memory than a query worker may use (--worker-memory) "
+                  "and was stopped; narrow the query (LIMIT, fewer results, no ORDER BY over "
+                  "everything) or ask the operator to raise the limit")
+
 READ_OPS = {
     "query": tasks.run_query,
     "named": tasks.run_named,
@@ -56,9 +61,13 @@ def error_reply(exc: BaseException) -> tuple[str, int, str]:
     if isinstance(exc, (ValueError, UnicodeDecodeError)):
         return ("err", 400, str(exc))
     if isinstance(exc, MemoryError):
-        return ("err", 500, "the request ran out of memory")
-    traceback.print_exc(file=sys.stderr)
-    return ("err", 500, f"{type(exc).__name__}: {exc}")
+        return ("err", 503, MEMORY_MESSAGE)
+    if isinstance(exc, RecursionError):
+        return ("err", 400, "the request is nested too deeply to be processed")
+    from otmlops.redact import redact
+
+    sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+    return ("err", 500, redact(f"{type(exc).__name__}: {exc}"))
 
 
 class Reader:

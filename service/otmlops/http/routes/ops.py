@@ -15,7 +15,7 @@ router = APIRouter(tags=["Operations"])
 async def healthz(request: Request) -> JSONResponse:
     app = state_of(request)
     body = {"status": "ok" if app.ready else "starting", "version": __version__,
-            "store": app.settings.store, "read_only": app.settings.read_only,
+            "store": app.settings.store_shown, "read_only": app.settings.read_only,
             "generation": app.runner.stats.generation}
     return JSONResponse(body, status_code=200 if app.ready else 503)
 

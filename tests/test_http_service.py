@@ -105,12 +105,12 @@ def test_syntax_error_says_where(server: LiveServer) -> None:
     assert "error at 1:" in r.text
 
 
-def test_execution_failure_is_500_with_reason(server: LiveServer) -> None:
-    port = free_port()  # nothing listens there
+def test_service_is_refused_without_allow_remote(server: LiveServer) -> None:
+    port = free_port()  # nothing listens there; federation is off by default anyway
     r = _select(server, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> "
                         "{ ?s ?p ?o } }")
-    assert r.status_code == 500
-    assert len(r.text) > 20
+    assert r.status_code == 400
+    assert "--allow-remote" in r.text
 
 
 def test_post_form_and_direct_query(server: LiveServer) -> None:

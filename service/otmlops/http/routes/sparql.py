@@ -67,7 +67,8 @@ async def _handle(request: Request) -> Response:
         if may_write(request, settings):
             body = await read_body(request, settings.body_limit)
         else:
-            body = await read_body(request, settings.query_body_limit,
+            body = await read_body(request, min(settings.query_body_limit,
+                                                settings.body_limit),
                                    " for a request without a valid write token "
                                    "(--query-body-limit)")
     req = protocol.parse_request(request.method, list(request.query_params.multi_items()),

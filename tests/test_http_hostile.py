@@ -217,3 +217,100 @@ def test_slow_headers_are_cut_off(tmp_path: Path) -> None:
             sock.settimeout(10)
             data = sock.recv(100)  # the server closes the connection: b""
             assert data == b"" and time.monotonic() - start < 8
+
+
+# ------------------------------------------------------------------------ 7. read-only mode
+
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_read_only_never_writes_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "ro"
+    result = run_cli("serve", "--read-only", "--port", "0", store=store, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "--read-only never creates" in result.stderr and not store.exists()
+    assert run_cli("graphs", store=store).returncode == 0
+    before = _tree(store)
+    siblings = sorted(p.name for p in tmp_path.iterdir())
+    with live_server(store, "--read-only", "--workers", "1") as srv:
+        r = httpx.get(srv.url("/sparql"), params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+        assert r.json()["boolean"] is True
+    assert _tree(store) == before
+    # no snapshot folder was made beside it (the token file and log are the test's own)
+    assert not [p for p in tmp_path.iterdir() if p.name not in siblings
+                and not p.name.startswith("ro.")]
+
+
+# ------------------------------------------------------------ 3. work stops when clients leave
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _readers(server: LiveServer) -> set[int]:
+    kids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == server.proc.pid:
+                kids.add(int(entry.name))
+    return kids
+
+
+def _metric(server: LiveServer, name: str) -> int:
+    text = httpx.get(server.url("/metrics"), timeout=30).text
+    return int(next(line.split()[1] for line in text.splitlines()
+                    if line.startswith(name + " ")))
+
+
+@pytest.mark.slow
+def test_a_query_whose_client_leaves_is_stopped(server: LiveServer) -> None:
+    import time
+
+    restarts = _metric(server, "otmlops_worker_restarts_total")
+    before = _readers(server)
+    with pytest.raises(httpx.TimeoutException):
+        httpx.get(server.url("/sparql"), params={"query": CARTESIAN, "timeout": "100"},
+                  timeout=1.0)
+    left = time.monotonic()
+    while _metric(server, "otmlops_worker_restarts_total") == restarts:
+        assert time.monotonic() - left < 5, "the abandoned query was not stopped"
+        time.sleep(0.1)
+    print(f"stopped {time.monotonic() - left:.2f} s after the client left")
+    gone = before - _readers(server)
+    assert len(gone) == 1  # the reader that ran it was killed (and is being replaced)
+    _alive(server)
+
+
+@pytest.mark.slow
+def test_one_client_address_cannot_hold_every_reader(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    with live_server(tmp_path / "store", "--workers", "2", "--per-client", "1") as srv:
+        outcome: dict[str, int] = {}
+
+        def runaway(i: int) -> None:
+            r = httpx.get(srv.url("/sparql"), params={"query": CARTESIAN, "timeout": "4"},
+                          timeout=60)
+            outcome[f"runaway{i}"] = r.status_code
+
+        threads = [threading.Thread(target=runaway, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        # both runaways come from 127.0.0.1: one runs, the other waits for its turn, so a
+        # reader stays free for a client on another address (127.0.0.2 is loopback too)
+        other = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+        with other:
+            r = other.get(srv.url("/sparql"), params={"query": "ASK { ?s ?p ?o }"}, timeout=60)
+        assert r.status_code == 200, r.text
+        assert all(t.is_alive() for t in threads), "the other address waited for the runaways"
+        for t in threads:
+            t.join()
+        assert sorted(outcome.values()) == [503, 503]

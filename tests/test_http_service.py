@@ -12,7 +12,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import free_port
+from conftest import free_port, run_cli
 from http_support import TOKEN, LiveServer, live_server
 
 EX = "http://example.org/test#"
@@ -248,6 +248,7 @@ def test_openapi_and_docs(server: LiveServer) -> None:
 @pytest.mark.slow
 def test_read_only_and_tokenless_servers_refuse_writes(tmp_path: Path) -> None:
     update = {"content-type": "application/sparql-update"}
+    assert run_cli("graphs", store=tmp_path / "ro").returncode == 0  # --read-only never creates
     with live_server(tmp_path / "ro", "--read-only", "--workers", "1") as srv:
         r = httpx.post(srv.url("/sparql"), content=b"CLEAR ALL", headers={**update, **srv.auth},
                        timeout=30)

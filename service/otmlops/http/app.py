@@ -66,7 +66,9 @@ class _MetricsMiddleware:
 def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAPI:
     """Build the app; the runner (worker processes) starts with the app's lifespan."""
     runner = runner or make_runner(settings.store, workers=settings.workers,
-                                   max_timeout=settings.max_timeout)
+                                   max_timeout=settings.max_timeout,
+                                   read_only=settings.read_only,
+                                   worker_memory=settings.worker_memory)
     state = AppState(settings=settings, runner=runner)
 
     @asynccontextmanager

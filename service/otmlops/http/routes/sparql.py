@@ -91,10 +91,9 @@ async def _handle(request: Request) -> Response:
                         using_named_graphs=req.using_named_graphs, base_iri=endpoint)
         return Response(status_code=204)
     timeout = _timeout(settings, req.timeout)
-    reply = await app.read("query", timeout, sparql=req.text, accept=accept,
-                           default_graphs=req.default_graphs, named_graphs=req.named_graphs,
-                           base_iri=endpoint)
-    return Response(reply.body, media_type=formats.content_type(reply.media_type))  # type: ignore[attr-defined]
+    return await app.answer(request, "query", timeout, sparql=req.text, accept=accept,
+                            default_graphs=req.default_graphs, named_graphs=req.named_graphs,
+                            base_iri=endpoint)
 
 
 def check_request(text: str, settings: ServerSettings, base_iri: str) -> None:

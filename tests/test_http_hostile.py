@@ -314,3 +314,93 @@ def test_one_client_address_cannot_hold_every_reader(tmp_path: Path) -> None:
         for t in threads:
             t.join()
         assert sorted(outcome.values()) == [503, 503]
+
+
+# ---------------------------------------------------- 2. bounded memory, streamed answers
+
+BOMB = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+@pytest.mark.slow
+def test_order_by_bomb_hits_the_memory_cap_and_others_are_served(tmp_path: Path) -> None:
+    with live_server(tmp_path / "store", "--workers", "2", "--worker-memory", "500M",
+                     "--max-timeout", "120") as srv:
+        restarts = _metric(srv, "otmlops_worker_restarts_total")
+        r = httpx.get(srv.url("/sparql"), params={"query": BOMB, "timeout": "120"},
+                      timeout=180)
+        assert r.status_code == 503, r.text[:300]
+        assert "memory" in r.text and "--worker-memory" in r.text
+        _alive(srv)
+        assert _metric(srv, "otmlops_worker_restarts_total") == restarts + 1
+
+
+ROWS = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 200000"
+
+
+@pytest.mark.slow
+def test_large_answers_are_streamed_in_chunks(server: LiveServer) -> None:
+    with httpx.stream("GET", server.url("/sparql"), params={"query": ROWS},
+                      headers={"accept": "text/csv"}, timeout=120) as r:
+        assert r.status_code == 200
+        assert r.headers.get("transfer-encoding") == "chunked"
+        assert "content-length" not in r.headers
+        lines = sum(chunk.count(b"\n") for chunk in r.iter_bytes())
+    assert lines == 200_001  # header + rows
+    small = httpx.get(server.url("/sparql"), params={"query": "ASK {}"}, timeout=30)
+    assert small.headers["content-length"] == str(len(small.content))  # one piece
+
+
+@pytest.mark.slow
+def test_a_client_leaving_mid_stream_stops_the_worker(server: LiveServer) -> None:
+    import time
+
+    restarts = _metric(server, "otmlops_worker_restarts_total")
+    big = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with httpx.stream("GET", server.url("/sparql"), params={"query": big, "timeout": "100"},
+                      headers={"accept": "text/csv"}, timeout=60) as r:
+        assert r.status_code == 200
+        next(r.iter_bytes())
+    left = time.monotonic()
+    while _metric(server, "otmlops_worker_restarts_total") == restarts:
+        assert time.monotonic() - left < 5, "the worker kept streaming to nobody"
+        time.sleep(0.1)
+    _alive(server)
+
+
+# ------------------------------------------------------------------ 4. federation, allowed
+
+@pytest.mark.slow
+def test_service_to_an_allowed_host_works(tmp_path: Path) -> None:
+    with live_server(tmp_path / "store", "--workers", "2", "--per-client", "2",
+                     "--allow-remote", "127.0.0.1") as srv:
+        query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{srv.url('/sparql')}> "
+                 "{ SELECT * WHERE { ?s ?p ?o } LIMIT 5 } }")
+        r = httpx.get(srv.url("/sparql"), params={"query": query}, timeout=60)
+        assert r.status_code == 200, r.text
+        assert r.json()["results"]["bindings"][0]["n"]["value"] == "5"
+        r = httpx.get(srv.url("/sparql"), params={
+            "query": "SELECT * { SERVICE <http://localhost:9/x> { ?s ?p ?o } }"}, timeout=60)
+        assert r.status_code == 400  # only the host named
+
+
+# ------------------------------------------------------------- 6. no credentials anywhere
+
+@pytest.mark.slow
+def test_remote_store_credentials_are_never_shown(tmp_path: Path) -> None:
+    from oxigraph_server import start_server, stop_server
+
+    proc, url = start_server(tmp_path / "oxi")
+    location = url.replace("http://", "http://alice:s3cret-pw@") + "/"
+    try:
+        with live_server(tmp_path / "svc", location=location, token=None) as srv:
+            health = httpx.get(srv.url("/healthz"), timeout=30)
+            assert "s3cret" not in health.text and "alice" not in health.text
+            assert health.json()["store"] == url + "/"
+            assert "s3cret" not in httpx.get(srv.url("/"), timeout=30).text
+            stop_server(proc)  # the store goes away: errors now name its URL
+            r = httpx.get(srv.url("/sparql"), params={"query": "ASK { ?s ?p ?o }"}, timeout=60)
+            assert r.status_code >= 500
+            assert "s3cret" not in r.text and "alice" not in r.text
+        assert "s3cret" not in srv.log.read_text(errors="replace")
+    finally:
+        stop_server(proc)

@@ -408,6 +408,18 @@ class ThreadRunner:
         self.store = await loop.run_in_executor(
             self._threads, functools.partial(open_store, self.location,
                                              bootstrap=not self.read_only))
+        if self.read_only:
+            problem = await loop.run_in_executor(self._threads, backend.bootstrap_problem,
+                                                 self.store)
+            if problem:
+                self.store.close()
+                self.store = None
+                from otmlops.redact import display_store
+
+                shown = display_store(self.location, show_path=True)
+                raise UsageError(f"the store {shown} {problem}; --read-only never "
+                                 "writes the store: open it once without --read-only (e.g. "
+                                 "`otmlops --store LOCATION graphs`), then serve it read-only")
 
     async def _run(self, table: dict[str, Any], op: str, timeout: float,
                    kwargs: dict[str, Any]) -> Any:

@@ -404,6 +404,9 @@ class ThreadRunner:
         from otmlops.store import open_store
 
         loop = asyncio.get_running_loop()
+        if self.read_only and self.location == "memory":
+            raise UsageError("--read-only over --store memory would serve an empty store that "
+                             "nothing can fill; serve a store folder or a remote store")
         # read-only: the bundled ontology is not loaded (that would write the store)
         self.store = await loop.run_in_executor(
             self._threads, functools.partial(open_store, self.location,

@@ -191,8 +191,10 @@ class ProcessRunner:
             self._idle.put_nowait(reader)
 
     def _spawn(self, role: str) -> _Worker:
+        # the cap is for query workers: the writer serves token holders only, and a bulk
+        # load may legitimately need more
         worker = _Worker(role, self.location, self.snapdir.root, self.keep_s,
-                         self.worker_memory)
+                         0 if role == "writer" else self.worker_memory)
         with self._lock:
             self._all.add(worker)
         worker.wait_ready(self.start_timeout)

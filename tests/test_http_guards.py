@@ -52,6 +52,9 @@ def test_outbound_targets_resolve_prefixes_and_base() -> None:
         ("SERVICE", "?x")]
     assert list(outbound_targets("LOAD SILENT <file:///etc/passwd> INTO GRAPH <g>")) == [
         ("LOAD", "file:///etc/passwd")]
+    # escapes in IRIs are decoded as the parser decodes them
+    assert list(outbound_targets(r"SELECT * { SERVICE <\u0066ile:///etc/passwd> {} }")) == [
+        ("SERVICE", "file:///etc/passwd")]
 
 
 def test_outbound_policy() -> None:
@@ -64,6 +67,8 @@ def test_outbound_policy() -> None:
     with pytest.raises(UsageError, match="variable"):
         check_outbound("SELECT * { SERVICE ?s {} }", ["*"])
     check_outbound("SELECT * { ?s ?p ?o }", [])
+    with pytest.raises(UsageError, match="cannot tell"):
+        check_outbound("SELECT * { SERVICE", ["*"])
 
 
 def test_nesting_limit() -> None:

@@ -23,7 +23,7 @@ _TOKEN = re.compile(
     r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
     r'|(?P<comment>#[^\n]*)'
-    r'|(?P<iri><[^<>"{}|^`\\\s]*>)'
+    r'|(?P<iri><(?:[^<>"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)'
     r'|(?P<var>[?$][\w]+)'
     r'|(?P<pname>(?:[A-Za-z][\w.\-]*)?:[\w.\-:%]*)'
     r'|(?P<word>[A-Za-z_][\w\-]*)'
@@ -31,6 +31,14 @@ _TOKEN = re.compile(
     r'|(?P<other>\S)',
     re.S,
 )
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _iri(token: str) -> str:
+    """The IRI of an IRIREF token, its \\u / \\U escapes decoded as the parser does."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
 
 
 def _tokens(text: str) -> Iterator[tuple[str, str]]:
@@ -65,11 +73,11 @@ def outbound_targets(text: str, base_iri: str | None = None) -> Iterator[tuple[s
         kind, value = tokens[i]
         upper = value.upper() if kind == "word" else ""
         if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2][0] == "iri":
-            prefixes[tokens[i + 1][1].rstrip(":")] = urljoin(base, tokens[i + 2][1][1:-1])
+            prefixes[tokens[i + 1][1].rstrip(":")] = urljoin(base, _iri(tokens[i + 2][1]))
             i += 3
             continue
         if upper == "BASE" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
-            base = urljoin(base, tokens[i + 1][1][1:-1])
+            base = urljoin(base, _iri(tokens[i + 1][1]))
             i += 2
             continue
         if upper in ("SERVICE", "LOAD"):
@@ -79,12 +87,16 @@ def outbound_targets(text: str, base_iri: str | None = None) -> Iterator[tuple[s
             if j < len(tokens):
                 tkind, target = tokens[j]
                 if tkind == "iri":
-                    yield upper, urljoin(base, target[1:-1])
+                    yield upper, urljoin(base, _iri(target))
                 elif tkind == "pname":
                     prefix, _, local = target.partition(":")
                     yield upper, prefixes.get(prefix, f"{prefix}:") + local
                 elif tkind == "var":
                     yield upper, target
+                else:  # something we cannot resolve: refused rather than guessed
+                    yield upper, ""
+            else:
+                yield upper, ""
             i = j
             continue
         i += 1
@@ -124,6 +136,9 @@ def check_outbound(text: str, allow: Iterable[str], base_iri: str | None = None)
     non-HTTP targets always, a SERVICE with a variable always, http(s) unless allowed."""
     allow = tuple(allow)
     for keyword, target in outbound_targets(text, base_iri):
+        if not target:
+            raise UsageError(f"cannot tell which endpoint a {keyword} in the request names; "
+                             "write it as <IRI> or prefix:name")
         if target.startswith(("?", "$")):
             raise UsageError(f"SERVICE with a variable endpoint ({target}) is not supported; "
                              "name the endpoint IRI")

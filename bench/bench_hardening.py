@@ -40,6 +40,7 @@ from docsection import replace_section  # noqa: E402
 
 SECTION = "## Service hardening (memory per answer)"
 ROWS_QUERY = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 3000000"
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 BOMB_QUERY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
 
 
@@ -125,6 +126,28 @@ def _measure(base: str, pid: int, query: str, accept: str, timeout: float) -> di
             "server_mib": round(sampler.server / 1024), "worker_mib": round(sampler.worker / 1024)}
 
 
+def _restarts(base: str) -> int:
+    text = httpx.get(base + "/metrics", timeout=60).text
+    return int(next(line.split()[1] for line in text.splitlines()
+                    if line.startswith("otmlops_worker_restarts_total ")))
+
+
+def _abandoned(base: str, wait: float = 40.0) -> float | None:
+    """Seconds from a client giving up on a runaway query (time limit 30 s) until its worker
+    is replaced; None if not within ``wait``."""
+    before = _restarts(base)
+    try:
+        httpx.get(base + "/sparql", params={"query": CARTESIAN, "timeout": "30"}, timeout=1.0)
+    except httpx.TimeoutException:
+        pass
+    left = time.monotonic()
+    while time.monotonic() - left < wait:
+        if _restarts(base) > before:
+            return round(time.monotonic() - left, 2)
+        time.sleep(0.05)
+    return None
+
+
 def run(src: Path, label: str, extra: list[str], bomb_timeout: float) -> dict[str, object]:
     tmp = Path(tempfile.mkdtemp(prefix="otmlops-harden-"))
     store = tmp / "store"
@@ -155,6 +178,7 @@ def run(src: Path, label: str, extra: list[str], bomb_timeout: float) -> dict[st
         bomb = _measure(base, proc.pid, BOMB_QUERY, "application/sparql-results+json",
                         bomb_timeout)
         after = httpx.get(base + "/sparql", params={"query": "ASK {}"}, timeout=60).status_code
+        abandoned = _abandoned(base)
     finally:
         proc.terminate()
         try:
@@ -165,7 +189,8 @@ def run(src: Path, label: str, extra: list[str], bomb_timeout: float) -> dict[st
         shutil.rmtree(tmp, ignore_errors=True)
     return {"label": label, "options": " ".join(extra) or "(defaults)", "idle": idle,
             "rows": rows, "bomb": bomb, "bomb_timeout": bomb_timeout,
-            "served_after": after, "python": platform.python_version(),
+            "served_after": after, "abandoned_stop_s": abandoned,
+            "python": platform.python_version(),
             "cpus": os.cpu_count()}
 
 
@@ -177,10 +202,13 @@ def render(results: list[dict[str, object]]) -> str:
         "fetches a 3M-row CSV answer (about 290 MB) and then sends the ORDER BY bomb "
         f"(`{BOMB_QUERY}`) over the bundled ontology. *before* is the code before issue 14 "
         "(answers buffered whole in the worker and again in the server; no memory cap); "
-        "*after* streams answers in 256 KiB chunks and caps each worker's memory.", "",
+        "*after* streams answers in 256 KiB chunks and caps each worker's memory. The last "
+        "column: a client sends a runaway query (time limit 30 s) and gives up after 1 s; "
+        "how long until its worker is stopped (`otmlops_worker_restarts_total` grows).", "",
         "| run | options | 3M-row CSV: status, s | server peak MiB | worker peak MiB "
-        "| ORDER BY bomb: status, s | server peak MiB | worker peak MiB | next query |",
-        "|---|---|---|---:|---:|---|---:|---:|---|",
+        "| ORDER BY bomb: status, s | server peak MiB | worker peak MiB | next query "
+        "| client left: worker stopped after |",
+        "|---|---|---|---:|---:|---|---:|---:|---|---|",
     ]
     for r in results:
         rows, bomb = r["rows"], r["bomb"]  # type: ignore[index]
@@ -188,12 +216,17 @@ def render(results: list[dict[str, object]]) -> str:
             f"| {r['label']} | {r['options']} | {rows['status']}, {rows['seconds']} "  # type: ignore[index]
             f"| {rows['server_mib']} | {rows['worker_mib']} "  # type: ignore[index]
             f"| {bomb['status']}, {bomb['seconds']} (limit {r['bomb_timeout']:g} s) "  # type: ignore[index]
-            f"| {bomb['server_mib']} | {bomb['worker_mib']} | {r['served_after']} |")  # type: ignore[index]
+            f"| {bomb['server_mib']} | {bomb['worker_mib']} | {r['served_after']} "  # type: ignore[index]
+            f"| {_stop(r.get('abandoned_stop_s'))} |")
     first = results[0]
     lines += ["", f"Machine: {first['cpus']} CPUs, Python {first['python']}. Idle after start: "
                   f"server {first['idle']['server_mib']} MiB, worker "  # type: ignore[index]
                   f"{first['idle']['worker_mib']} MiB.", ""]  # type: ignore[index]
     return "\n".join(lines)
+
+
+def _stop(seconds: object) -> str:
+    return "not within 40 s" if seconds is None else f"{seconds} s"
 
 
 def main() -> int:

@@ -404,3 +404,18 @@ def test_remote_store_credentials_are_never_shown(tmp_path: Path) -> None:
         assert "s3cret" not in srv.log.read_text(errors="replace")
     finally:
         stop_server(proc)
+
+
+@pytest.mark.slow
+def test_an_answer_cut_off_by_its_time_limit_is_visibly_incomplete(server: LiveServer) -> None:
+    big = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    received = 0
+    with pytest.raises(httpx.RemoteProtocolError):  # no final chunk: not mistaken for complete
+        with httpx.stream("GET", server.url("/sparql"), params={"query": big, "timeout": "1"},
+                          headers={"accept": "text/csv"}, timeout=60) as r:
+            assert r.status_code == 200
+            for chunk in r.iter_bytes():
+                received += len(chunk)
+                assert received < 10**10
+    assert received > 0
+    _alive(server)

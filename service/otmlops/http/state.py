@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
@@ -17,10 +18,12 @@ from otmlops.errors import OtmlopsError, QueryTimeout
 from otmlops.http.errors import HttpError
 from otmlops.http.metrics import Metrics
 from otmlops.http.settings import ServerSettings
+from otmlops.redact import redact
 from otmlops.runner import Runner, ServiceError, formats
 from otmlops.runner.pool import StreamedReply
 
 T = TypeVar("T")
+_log = logging.getLogger("otmlops.http")
 
 
 @dataclass
@@ -163,6 +166,11 @@ class _StreamingAnswer(StreamingResponse):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
+        except (ServiceError, OtmlopsError, HttpError) as exc:
+            # the status line is gone: the only honest signal left is to end the connection
+            # without the last chunk, so the client sees an incomplete answer
+            message = getattr(exc, "message", None) or str(exc)
+            _log.warning("answer cut off after it started: %s", redact(message))
         finally:
             self.reply.close()
             self.on_close()

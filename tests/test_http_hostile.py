@@ -169,6 +169,9 @@ def test_healthz_and_errors_do_not_show_the_store_folder(server: LiveServer) -> 
     r = httpx.get(server.url("/healthz"), timeout=30)
     assert r.status_code == 200 and folder not in r.text
     assert r.json()["store"] == "embedded store"
+    from otmlops.redact import store_id
+
+    assert r.json()["store_id"] == store_id(str(server.log.parent / "store"))
     for path in ("/", "/metrics"):
         assert folder not in httpx.get(server.url(path), timeout=30).text
 

@@ -39,6 +39,20 @@ def display_store(location: str, *, show_path: bool = False) -> str:
     return location if show_path else "embedded store"
 
 
+def store_id(location: str) -> str:
+    """A stable identifier of a store location that reveals neither its path nor any
+    credentials: a client that knows the location can check it serves that store."""
+    import hashlib
+
+    if location != "memory" and not location.startswith(("http://", "https://")):
+        from pathlib import Path
+
+        location = str(Path(location).expanduser().resolve())
+    else:
+        location = display_store(location)
+    return hashlib.sha256(location.encode("utf-8")).hexdigest()[:16]
+
+
 def scrub(text: str, store: str) -> str:
     """An error message safe to send: the store location (raw or resolved) and any URL
     credentials replaced."""

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from otmlops import __version__
 from otmlops.http.state import state_of
+from otmlops.redact import store_id
 
 router = APIRouter(tags=["Operations"])
 
@@ -15,7 +16,8 @@ router = APIRouter(tags=["Operations"])
 async def healthz(request: Request) -> JSONResponse:
     app = state_of(request)
     body = {"status": "ok" if app.ready else "starting", "version": __version__,
-            "store": app.settings.store_shown, "read_only": app.settings.read_only,
+            "store": app.settings.store_shown,
+            "store_id": store_id(app.settings.store), "read_only": app.settings.read_only,
             "generation": app.runner.stats.generation}
     return JSONResponse(body, status_code=200 if app.ready else 503)
 

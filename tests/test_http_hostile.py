@@ -422,3 +422,16 @@ def test_an_answer_cut_off_by_its_time_limit_is_visibly_incomplete(server: LiveS
                 assert received < 10**10
     assert received > 0
     _alive(server)
+
+
+@pytest.mark.slow
+def test_forwarded_headers_from_a_trusted_proxy_are_used(tmp_path: Path) -> None:
+    with live_server(tmp_path / "store", "--workers", "1", "--trusted-proxies", "127.0.0.1",
+                     "--allowed-hosts", "kg.example", "127.0.0.1") as srv:
+        r = httpx.get(srv.url("/sparql"), headers={
+            "x-forwarded-proto": "https", "host": "kg.example", "accept": "text/turtle"},
+            timeout=30)
+        assert r.status_code == 200, r.text
+        assert "<https://kg.example/sparql>" in r.text
+        r = httpx.get(srv.url("/healthz"), headers={"host": "other.example"}, timeout=30)
+        assert r.status_code == 400

@@ -56,7 +56,13 @@ class AppState:
         slot = self._slots.setdefault(address, _Slot(self.settings.client_limit))
         loop = asyncio.get_running_loop()
         start = loop.time()
-        if not await _watching(request, slot.acquire(), timeout):
+        try:
+            acquired = await _watching(request, slot.acquire(), timeout)
+        except BaseException:
+            self._forget_idle(address, slot)
+            raise
+        if not acquired:
+            self._forget_idle(address, slot)
             self.runner.stats.timeouts += 1
             raise HttpError(503, f"this client address already runs {slot.limit} "
                                  f"request(s) at once (the server's --per-client limit) and "
@@ -77,6 +83,9 @@ class AppState:
 
     def _free(self, address: str, slot: _Slot) -> None:
         slot.release()
+        self._forget_idle(address, slot)
+
+    def _forget_idle(self, address: str, slot: _Slot) -> None:
         if slot.idle and self._slots.get(address) is slot:
             del self._slots[address]
 
@@ -129,7 +138,8 @@ DISCONNECT_POLL_S = 0.2
 async def _watching(request: Request, work: Awaitable[T], timeout: float | None) -> T:
     """Await ``work`` while checking the client is still connected; on disconnect the work
     is cancelled (a worker running it is killed) and HttpError 499 raised. With ``timeout``,
-    returns a false value once it passes (the work cancelled)."""
+    returns a false value once it passes (the work cancelled). Work that finishes while it is
+    being given up is returned all the same, so nothing it acquired is lost."""
     task = asyncio.ensure_future(work)
     loop = asyncio.get_running_loop()
     deadline = None if timeout is None else loop.time() + timeout
@@ -138,17 +148,27 @@ async def _watching(request: Request, work: Awaitable[T], timeout: float | None)
             wait = DISCONNECT_POLL_S
             if deadline is not None:
                 wait = min(wait, deadline - loop.time())
-                if wait <= 0:
-                    task.cancel()
-                    return False  # type: ignore[return-value]
-            done, _ = await asyncio.wait({task}, timeout=wait)
-            if done:
+            if wait > 0:
+                await asyncio.wait({task}, timeout=wait)
+            if task.done():
                 return task.result()
+            if deadline is not None and loop.time() >= deadline:
+                gone = False
+                break
             if await request.is_disconnected():
-                raise HttpError(499, "the client closed the connection; its request was "
-                                     "stopped")
+                gone = True
+                break
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            return await task  # it finished before the cancellation reached it
+        me = asyncio.current_task()
+        if me is not None and me.cancelling():  # our own cancellation: pass it on
+            raise asyncio.CancelledError
+        if gone:
+            raise HttpError(499, "the client closed the connection; its request was stopped")
+        return False  # type: ignore[return-value]
     finally:
-        if not task.done():
+        if not task.done():  # we were cancelled ourselves (shutdown)
             task.cancel()
             with suppress(BaseException):
                 await task

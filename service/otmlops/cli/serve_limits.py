@@ -22,7 +22,7 @@ from otmlops.xml_guard import DEFAULT_EXPANSION_FACTOR
 def add_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("limits and exposure (see docs/security.md)")
     g.add_argument("--allowed-hosts", nargs="+", metavar="HOST[:PORT]",
-                   help="Host header values to answer ('*': any; '*.example.org': its "
+                   help="host header values to answer ('*': any; '*.example.org': its "
                         "subdomains). Default: loopback names when bound to loopback, else any")
     g.add_argument("--trusted-proxies", nargs="+", metavar="IP",
                    help="addresses whose X-Forwarded-For/-Proto headers are believed "

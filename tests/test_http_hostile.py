@@ -276,6 +276,7 @@ def test_a_query_whose_client_leaves_is_stopped(server: LiveServer) -> None:
     import time
 
     restarts = _metric(server, "otmlops_worker_restarts_total")
+    gone_before = _metric(server, "otmlops_client_gone_stops_total")
     before = _readers(server)
     with pytest.raises(httpx.TimeoutException):
         httpx.get(server.url("/sparql"), params={"query": CARTESIAN, "timeout": "100"},
@@ -287,6 +288,7 @@ def test_a_query_whose_client_leaves_is_stopped(server: LiveServer) -> None:
     print(f"stopped {time.monotonic() - left:.2f} s after the client left")
     gone = before - _readers(server)
     assert len(gone) == 1  # the reader that ran it was killed (and is being replaced)
+    assert _metric(server, "otmlops_client_gone_stops_total") == gone_before + 1
     _alive(server)
 
 
@@ -335,6 +337,7 @@ def test_order_by_bomb_hits_the_memory_cap_and_others_are_served(tmp_path: Path)
         assert "memory" in r.text and "--worker-memory" in r.text
         _alive(srv)
         assert _metric(srv, "otmlops_worker_restarts_total") == restarts + 1
+        assert _metric(srv, "otmlops_memory_limit_stops_total") == 1
 
 
 ROWS = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 200000"

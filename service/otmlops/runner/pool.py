@@ -47,6 +47,10 @@ class RunnerStats:
 
     timeouts: int = 0
     worker_restarts: int = 0
+    #: requests stopped because they reached the worker memory cap
+    memory_stops: int = 0
+    #: requests stopped because their client went away
+    cancelled: int = 0
     generation: int = 0
     extra: dict[str, int] = field(default_factory=dict)
 
@@ -250,6 +254,8 @@ class ProcessRunner:
             raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit)") \
                 from None
         except ServiceError as exc:
+            if exc.message == MEMORY_MESSAGE:
+                self.stats.memory_stops += 1
             if worker.alive() and exc.message != MEMORY_MESSAGE:
                 self._idle.put_nowait(worker)
             else:
@@ -258,6 +264,7 @@ class ProcessRunner:
             raise
         except BaseException:
             # cancelled (client went away) or similar: the worker may still be busy
+            self.stats.cancelled += 1
             worker.kill()
             self._replace_reader(worker)
             raise
@@ -296,6 +303,13 @@ class ProcessRunner:
             self.stats.timeouts += 1
             raise QueryTimeout(f"the answer was stopped after {timeout:g} s (time limit)") \
                 from None
+        except ServiceError as exc:
+            if exc.message == MEMORY_MESSAGE:
+                self.stats.memory_stops += 1
+            raise
+        except BaseException:
+            self.stats.cancelled += 1
+            raise
         finally:
             lease.release(finished)
 

@@ -28,5 +28,6 @@ async def metrics(request: Request) -> PlainTextResponse:
     app = state_of(request)
     stats = app.runner.stats
     text = app.metrics.render(timeouts=stats.timeouts, restarts=stats.worker_restarts,
-                              generation=stats.generation, triples=await app.triple_count())
+                              generation=stats.generation, triples=await app.triple_count(),
+                              memory_stops=stats.memory_stops, cancelled=stats.cancelled)
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import run_cli
+from conftest import EXAMPLES, run_cli
 from http_support import LiveServer, live_server
 
 EX = "http://example.org/hostile#"
@@ -89,6 +89,9 @@ def test_entity_bomb_file_is_refused_by_the_cli(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "entit" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("validate", str(bomb))
+    assert result.returncode == 2, result.stderr
+    assert "entit" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("validate", str(EXAMPLES / "pdm-machinery.ttl"), "--shapes", str(bomb))
     assert result.returncode == 2, result.stderr
     assert "entit" in result.stderr and "Traceback" not in result.stderr
 

@@ -12,7 +12,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import free_port
+from conftest import free_port, run_cli
 from http_support import TOKEN, LiveServer, live_server
 
 EX = "http://example.org/test#"
@@ -105,12 +105,12 @@ def test_syntax_error_says_where(server: LiveServer) -> None:
     assert "error at 1:" in r.text
 
 
-def test_execution_failure_is_500_with_reason(server: LiveServer) -> None:
-    port = free_port()  # nothing listens there
+def test_service_is_refused_without_allow_remote(server: LiveServer) -> None:
+    port = free_port()  # nothing listens there; federation is off by default anyway
     r = _select(server, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> "
                         "{ ?s ?p ?o } }")
-    assert r.status_code == 500
-    assert len(r.text) > 20
+    assert r.status_code == 400
+    assert "--allow-remote" in r.text
 
 
 def test_post_form_and_direct_query(server: LiveServer) -> None:
@@ -248,6 +248,7 @@ def test_openapi_and_docs(server: LiveServer) -> None:
 @pytest.mark.slow
 def test_read_only_and_tokenless_servers_refuse_writes(tmp_path: Path) -> None:
     update = {"content-type": "application/sparql-update"}
+    assert run_cli("graphs", store=tmp_path / "ro").returncode == 0  # --read-only never creates
     with live_server(tmp_path / "ro", "--read-only", "--workers", "1") as srv:
         r = httpx.post(srv.url("/sparql"), content=b"CLEAR ALL", headers={**update, **srv.auth},
                        timeout=30)

@@ -44,7 +44,9 @@ def _children(pid: int) -> set[int]:
 def test_runaway_query_is_stopped_while_others_are_served(tmp_path: Path) -> None:
     data, stats = plantgen.generate(100_000, seed=1)
     assert stats.triples >= 90_000
-    with live_server(tmp_path / "store", "--workers", "2", "--timeout", "30") as srv:
+    # --per-client 2: the cheap requests come from the same address as the runaway
+    with live_server(tmp_path / "store", "--workers", "2", "--timeout", "30",
+                     "--per-client", "2") as srv:
         srv.put_graph("http://example.org/plant", data)
         workers_before = _children(srv.proc.pid)
         assert len(workers_before) == 3  # writer + 2 readers

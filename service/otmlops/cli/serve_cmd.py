@@ -6,7 +6,7 @@ import argparse
 import socket
 from pathlib import Path
 
-from otmlops.cli import store_location
+from otmlops.cli import serve_limits, store_location
 from otmlops.errors import OtmlopsError
 from otmlops.http.settings import (
     DEFAULT_BODY_LIMIT,
@@ -46,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                    help="largest accepted request body (default: 50 MB)")
     p.add_argument("--log-level", default="warning",
                    choices=["critical", "error", "warning", "info", "debug"])
+    serve_limits.add_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     settings = ServerSettings(
         store=store_location(args), read_only=args.read_only, token=token,
         timeout=args.timeout, max_timeout=args.max_timeout, workers=args.workers,
-        body_limit=args.body_limit)
+        body_limit=args.body_limit, **serve_limits.settings_kwargs(args, args.host))
     sock = open_listener(args.host, args.port)  # a taken port fails here, before any worker
     try:
         return _serve(args, settings, sock)
@@ -70,14 +71,16 @@ def _serve(args: argparse.Namespace, settings: ServerSettings, sock: socket.sock
     from otmlops import __version__
     from otmlops.http.app import create_app
     from otmlops.http.listen import base_url, greeting
+    from otmlops.redact import display_store
     from otmlops.store import holder
 
     app = create_app(settings)
     state = app.state.otmlops
     config = uvicorn.Config(app, host=args.host, port=sock.getsockname()[1],
                             log_level=args.log_level, lifespan="on",
-                            access_log=args.log_level in ("info", "debug"))
-    text = greeting(base_url(sock, args.host), host=args.host, store=settings.store,
+                            access_log=args.log_level in ("info", "debug"),
+                            **serve_limits.uvicorn_kwargs(args))
+    text = greeting(base_url(sock, args.host), host=args.host, store=display_store(settings.store, show_path=True),
                     read_only=settings.read_only, has_token=settings.token is not None,
                     version=__version__)
     folder = _served_folder(settings.store)

@@ -17,6 +17,7 @@ from otmlops import __version__
 from otmlops.errors import OtmlopsError
 from otmlops.http.docs_pages import add_docs
 from otmlops.http.errors import HttpError, error_response
+from otmlops.http.guard import RequestGuard
 from otmlops.http.routes import gsp, home, ops, queries, sparql, validate
 from otmlops.http.settings import ServerSettings
 from otmlops.http.state import AppState
@@ -65,7 +66,9 @@ class _MetricsMiddleware:
 def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAPI:
     """Build the app; the runner (worker processes) starts with the app's lifespan."""
     runner = runner or make_runner(settings.store, workers=settings.workers,
-                                   max_timeout=settings.max_timeout)
+                                   max_timeout=settings.max_timeout,
+                                   read_only=settings.read_only,
+                                   worker_memory=settings.worker_memory)
     state = AppState(settings=settings, runner=runner)
 
     @asynccontextmanager
@@ -90,6 +93,7 @@ def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAP
     )
     app.state.otmlops = state
     app.add_middleware(_MetricsMiddleware)
+    app.add_middleware(RequestGuard, allowed_hosts=settings.allowed_hosts)
     for module in (home, sparql, gsp, queries, validate, ops):
         app.include_router(module.router)
     add_docs(app)
@@ -117,7 +121,7 @@ def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAP
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Any:
-        return error_response(request, 500, f"internal error: {type(exc).__name__}: {exc}")
+        return error_response(request, 500, f"internal error: {type(exc).__name__}")
 
     _add_error_schema(app)
     return app

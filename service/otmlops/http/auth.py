@@ -27,5 +27,14 @@ def require_write(request: Request, settings: ServerSettings) -> None:
                         {"WWW-Authenticate": 'Bearer realm="otmlops", error="invalid_token"'})
 
 
+def may_write(request: Request, settings: ServerSettings) -> bool:
+    """True if ``request`` would pass :func:`require_write` (no error raised)."""
+    try:
+        require_write(request, settings)
+    except HttpError:
+        return False
+    return True
+
+
 def writes_enabled(settings: ServerSettings) -> bool:
     return not settings.read_only and settings.token is not None

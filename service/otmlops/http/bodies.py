@@ -8,22 +8,24 @@ from otmlops.http.errors import HttpError
 from otmlops.runner.formats import split_media_type
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The whole body, refusing more than ``limit`` bytes (413) before reading it all."""
+async def read_body(request: Request, limit: int, why: str = "") -> bytes:
+    """The whole body, refusing more than ``limit`` bytes (413) before reading it all;
+    ``why`` explains the limit in the message."""
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
-            if int(declared) > limit:
-                raise HttpError(413, f"request body of {declared} bytes exceeds the limit of "
-                                     f"{limit} bytes")
+            size = int(declared)
         except ValueError:
             raise HttpError(400, "Content-Length is not a number") from None
+        if size > limit:
+            raise HttpError(413, f"request body of {declared} bytes exceeds the limit of "
+                                 f"{limit} bytes{why}")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise HttpError(413, f"request body exceeds the limit of {limit} bytes")
+            raise HttpError(413, f"request body exceeds the limit of {limit} bytes{why}")
         chunks.append(chunk)
     body = b"".join(chunks)
     request._body = body  # lets request.form() reuse it

@@ -15,6 +15,8 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from otmlops.http.guard import docs_csp
+
 #: Where the Swagger UI and ReDoc files are served.
 ASSETS_URL = "/static/docs"
 #: Where this package's own static files (the start page's stylesheet) are served.
@@ -35,17 +37,23 @@ def add_docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_swagger_ui_html(
+        return _with_csp(get_swagger_ui_html(
             openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - API docs",
             swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
             swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
-            swagger_ui_parameters={"validatorUrl": None})
+            swagger_ui_parameters={"validatorUrl": None}))
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_redoc_html(
+        return _with_csp(get_redoc_html(
             openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - ReDoc",
             redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png", with_google_fonts=False)
+            redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png", with_google_fonts=False))
+
+
+def _with_csp(page: HTMLResponse) -> HTMLResponse:
+    """The page with a Content-Security-Policy that allows exactly its inline script."""
+    page.headers["content-security-policy"] = docs_csp(bytes(page.body).decode("utf-8"))
+    return page

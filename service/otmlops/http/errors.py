@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from otmlops.errors import OtmlopsError, UsageError
+from otmlops.redact import redact, scrub
 
 
 class HttpError(Exception):
@@ -36,6 +37,13 @@ def _wants_text(request: Request) -> bool:
 
 def error_response(request: Request, status: int, message: str,
                    headers: dict[str, str] | None = None) -> Response:
+    """The error answer; its message never shows credentials or (unless the operator asked)
+    the store's folder."""
+    state = getattr(request.app.state, "otmlops", None) if "app" in request.scope else None
+    if state is not None and not state.settings.show_store_path:
+        message = scrub(message, state.settings.store)
+    else:
+        message = redact(message)
     if _wants_text(request):
         return PlainTextResponse(f"{status} {phrase(status)}: {message}\n", status_code=status,
                                  headers=headers)

@@ -36,7 +36,7 @@ class Metrics:
             self.latency_count[route] += 1
 
     def render(self, *, timeouts: int, restarts: int, generation: int,
-               triples: int | None) -> str:
+               triples: int | None, memory_stops: int = 0, cancelled: int = 0) -> str:
         lines = [
             "# HELP otmlops_http_requests_total HTTP requests answered, by method, route and "
             "status.",
@@ -69,6 +69,13 @@ class Metrics:
             "or a crash).",
             "# TYPE otmlops_worker_restarts_total counter",
             f"otmlops_worker_restarts_total {restarts}",
+            "# HELP otmlops_memory_limit_stops_total Requests stopped at the worker memory cap.",
+            "# TYPE otmlops_memory_limit_stops_total counter",
+            f"otmlops_memory_limit_stops_total {memory_stops}",
+            "# HELP otmlops_client_gone_stops_total Requests stopped because their client "
+            "disconnected.",
+            "# TYPE otmlops_client_gone_stops_total counter",
+            f"otmlops_client_gone_stops_total {cancelled}",
             "# HELP otmlops_store_generation Snapshot generation the readers serve.",
             "# TYPE otmlops_store_generation gauge",
             f"otmlops_store_generation {generation}",

@@ -11,6 +11,13 @@ from otmlops.errors import UsageError
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_TIMEOUT_S = 120.0
 DEFAULT_BODY_LIMIT = 50 * 1024 * 1024
+#: Largest body a request without a valid write token may send to /sparql (a query; an
+#: update body is only read once the token is checked).
+DEFAULT_QUERY_BODY_LIMIT = 1024 * 1024
+#: Seconds a client may take to send its request line and headers.
+DEFAULT_HEADER_TIMEOUT_S = 10.0
+#: Deepest nesting of brackets and braces accepted in a SPARQL request.
+DEFAULT_MAX_NESTING = 64
 #: The smallest time limit a request may ask for: each overrun costs a worker restart, so a
 #: client must not be able to ask for thousands of them per second.
 MIN_TIMEOUT_S = 1.0
@@ -26,6 +33,18 @@ class ServerSettings:
     max_timeout: float = DEFAULT_MAX_TIMEOUT_S
     workers: int = 2
     body_limit: int = DEFAULT_BODY_LIMIT
+    query_body_limit: int = DEFAULT_QUERY_BODY_LIMIT
+    #: Host header values served ("*": any); None: any (an app built without ``serve``).
+    allowed_hosts: tuple[str, ...] | None = None
+    #: host or host:port that SERVICE and LOAD may reach; empty: no outbound call at all.
+    allow_remote: tuple[str, ...] = ()
+    #: Reads one client address may run at once (None: workers - 1, at least 1).
+    per_client: int | None = None
+    max_nesting: int = DEFAULT_MAX_NESTING
+    #: Show the store folder in /healthz and on the start page (else only its kind).
+    show_store_path: bool = False
+    #: Bytes of memory one query worker may use (None: from the machine's memory; 0: none).
+    worker_memory: int | None = None
 
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.max_timeout <= 0:
@@ -36,6 +55,26 @@ class ServerSettings:
             raise UsageError("--workers must be at least 1")
         if self.token is not None and not self.token.strip():
             raise UsageError("the write token is empty")
+        if self.per_client is not None and self.per_client < 1:
+            raise UsageError("--per-client must be at least 1")
+        if self.max_nesting < 1:
+            raise UsageError("--max-nesting must be at least 1")
+
+    @property
+    def client_limit(self) -> int:
+        """Reads one client address may run at once: by default all readers but one, so a
+        single client never holds every reader."""
+        if self.per_client is not None:
+            return self.per_client
+        return max(1, self.workers - 1)
+
+    @property
+    def store_shown(self) -> str:
+        """The store location as /healthz, the start page and errors show it: no user info
+        or query of a remote URL; a folder only if the operator asked (--show-store-path)."""
+        from otmlops.redact import display_store
+
+        return display_store(self.store, show_path=self.show_store_path)
 
     def request_timeout(self, requested: str | None) -> float:
         """The time limit for one request: the ``timeout`` parameter if given (seconds,

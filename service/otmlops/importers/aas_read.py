@@ -79,6 +79,9 @@ def parse_xml(data: bytes, source: str, notes: list[str] | None = None) -> aas.E
     as it is. ``xsi:`` attributes (``schemaLocation``, which most aas4j files carry on the root)
     are hints for validators, not content, and are dropped before aas-core reads the file.
     """
+    from otmlops.xml_guard import check_xml
+
+    check_xml(data, source)  # entity bombs are refused before any XML parser expands them
     try:
         ET.fromstring(data)  # syntax first: its error names the line and column of the fault
     except ET.ParseError as exc:

@@ -46,7 +46,13 @@ def parse_file(path: Path, graph: Graph | None = None) -> Graph:
 
     graph = graph if graph is not None else Graph()
     try:
+        if _format_for(path) == "xml":
+            from otmlops.xml_guard import check_xml
+
+            check_xml(path, str(path))  # entity bombs are refused before parsing
         graph.parse(path, format=_format_for(path))
+    except InputError:
+        raise
     except FileNotFoundError as exc:
         raise InputError("file not found", source=str(path)) from exc
     except Exception as exc:  # rdflib raises many types; users need the file and the message

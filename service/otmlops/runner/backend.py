@@ -32,6 +32,42 @@ def open_snapshot(path: Path) -> EmbeddedStore:
     return EmbeddedStore.open_read_only(path)
 
 
+def open_direct(location: str) -> EmbeddedStore:
+    """Open the store folder itself read-only (``serve --read-only``: nothing is written, not
+    even a snapshot); StoreError saying why if it does not exist or was never set up."""
+    path = Path(location).expanduser()
+    if not path.is_dir():
+        raise StoreError(f"there is no store at {location}; --read-only never creates one: "
+                         f"create it first (e.g. `otmlops --store {location} graphs`)")
+    try:
+        store = EmbeddedStore.open_read_only(path)
+    except StoreError as exc:
+        raise StoreError(f"{exc} (--read-only opens the store folder read-only; is it a "
+                         "store?)") from None
+    problem = bootstrap_problem(store)
+    if problem:
+        store.close()
+        raise StoreError(f"the store at {location} {problem}; --read-only never writes the "
+                         f"store: open it once without --read-only (e.g. `otmlops --store "
+                         f"{location} graphs`), then serve it read-only")
+    return store
+
+
+def bootstrap_problem(store: Any) -> str | None:
+    """Why the store lacks the bundled ontology of this version, or None if it has it."""
+    from otmlops.store import meta
+    from otmlops.store.bundle import bundled_files
+
+    bundle = bundled_files()
+    rows = store._select(meta.bundle_query(), default_graphs=None)
+    if not rows:
+        return "was never set up (it has no bundled ontology)"
+    if not any(r["version"].value == bundle.version and r["hash"].value == bundle.digest
+               for r in rows):
+        return "holds the bundled ontology of another otmlops version"
+    return None
+
+
 def close_snapshot(store: EmbeddedStore) -> None:
     """Let go of a snapshot store (read-only: nothing to flush)."""
     store.close()

@@ -11,22 +11,25 @@ limits and our HTTP client gives up at the timeout).
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from otmlops.errors import QueryTimeout, StoreError
+from otmlops.errors import QueryTimeout, StoreError, UsageError
 from otmlops.runner import backend
 from otmlops.runner.snapshots import SnapshotDir, snapshot_root
-from otmlops.runner.worker import READ_OPS, WRITE_OPS, error_reply
+from otmlops.runner.worker import MEMORY_MESSAGE, READ_OPS, WRITE_OPS, error_reply
 
 
 class ServiceError(Exception):
@@ -44,16 +47,43 @@ class RunnerStats:
 
     timeouts: int = 0
     worker_restarts: int = 0
+    #: requests stopped because they reached the worker memory cap
+    memory_stops: int = 0
+    #: requests stopped because their client went away
+    cancelled: int = 0
     generation: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StreamHead:
+    """A worker started sending a large answer in chunks."""
+
+    media_type: str
+    kind: str
+
+
+@dataclass
+class StreamedReply:
+    """A large answer: its media type and the chunks, read from the worker as the client
+    takes them (the worker stays busy until the last one; closing early stops it)."""
+
+    media_type: str
+    kind: str
+    chunks: AsyncIterator[bytes]
+    #: Stops the worker if the stream was not read to its end (idempotent); call it when
+    #: the response is done, whether or not the chunks were ever iterated.
+    close: Callable[[], None]
 
 
 class _Worker:
     """One worker process and the socket we talk to it over."""
 
-    def __init__(self, role: str, location: str, snapdir: Path, keep_s: float) -> None:
+    def __init__(self, role: str, location: str, snapdir: Path, keep_s: float,
+                 memory: int = 0) -> None:
         parent, child = socket.socketpair()
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "OTMLOPS_WORKER_MEMORY": str(memory)}
+        self.memory = memory
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "otmlops.runner", role, str(child.fileno()),
              location, str(snapdir), str(keep_s)],
@@ -70,6 +100,8 @@ class _Worker:
         reply = self.conn.recv()
         if reply[0] != "ready":
             self.kill()
+            if self.role == "direct":  # serving read-only: the store is missing or not set up
+                raise UsageError(reply[2])
             raise StoreError(f"the {self.role} worker could not start: {reply[2]}")
 
     def call(self, message: tuple[str, dict[str, Any]], timeout: float) -> Any:
@@ -77,18 +109,37 @@ class _Worker:
         killed) or ServiceError."""
         try:
             self.conn.send(message)
+        except (EOFError, OSError) as exc:
+            raise self._died() from exc
+        reply = self.next_message(timeout)
+        if reply[0] == "ok":
+            return reply[1]
+        if reply[0] == "head":
+            return StreamHead(reply[1], reply[2])
+        raise ServiceError(reply[1], reply[2])
+
+    def next_message(self, timeout: float) -> tuple[Any, ...]:
+        """The worker's next message; TimeoutError (worker killed) or ServiceError if it
+        died."""
+        try:
             ready = self.conn.poll(timeout)
             reply = self.conn.recv() if ready else None
         except (EOFError, OSError) as exc:
-            self.kill()
-            raise ServiceError(500, f"the {self.role} worker stopped unexpectedly "
-                                    f"(exit code {self.proc.poll()})") from exc
+            raise self._died() from exc
         if reply is None:
             self.kill()
             raise TimeoutError
-        if reply[0] == "ok":
-            return reply[1]
-        raise ServiceError(reply[1], reply[2])
+        return reply
+
+    def _died(self) -> ServiceError:
+        """The error for a worker that stopped while working (killed, crashed, out of
+        memory: an allocation past the cap aborts the process)."""
+        self.kill()
+        code = self.proc.poll()
+        if self.memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+            return ServiceError(503, MEMORY_MESSAGE)
+        return ServiceError(500, f"the {self.role} worker stopped unexpectedly "
+                                 f"(exit code {code})")
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -107,8 +158,15 @@ class ProcessRunner:
     """Writer + reader processes over an embedded store folder."""
 
     def __init__(self, location: str, *, workers: int = 2, max_timeout: float = 300.0,
-                 snapshots: Path | None = None, start_timeout: float = 300.0) -> None:
+                 snapshots: Path | None = None, start_timeout: float = 300.0,
+                 read_only: bool = False, worker_memory: int | None = None) -> None:
         self.location = location
+        #: bytes of memory each worker may use (0: no cap)
+        self.worker_memory = default_worker_memory(workers) if worker_memory is None \
+            else worker_memory
+        #: read-only: no writer, no snapshots; readers open the store folder read-only
+        self.read_only = read_only
+        self._reader_role = "direct" if read_only else "reader"
         self.workers = max(1, workers)
         self.snapdir = SnapshotDir(snapshots or snapshot_root(location))
         self.keep_s = max_timeout + 30.0
@@ -126,16 +184,21 @@ class ProcessRunner:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._writer = await loop.run_in_executor(self._threads, self._spawn, "writer")
-        self.stats.generation = self.snapdir.generation()
-        readers = await asyncio.gather(*[
-            loop.run_in_executor(self._threads, self._spawn, "reader")
-            for _ in range(self.workers)])
+        if not self.read_only:
+            self._writer = await loop.run_in_executor(self._threads, self._spawn, "writer")
+            self.stats.generation = self.snapdir.generation()
+        first = await loop.run_in_executor(self._threads, self._spawn, self._reader_role)
+        readers = [first, *await asyncio.gather(*[
+            loop.run_in_executor(self._threads, self._spawn, self._reader_role)
+            for _ in range(self.workers - 1)])]
         for reader in readers:
             self._idle.put_nowait(reader)
 
     def _spawn(self, role: str) -> _Worker:
-        worker = _Worker(role, self.location, self.snapdir.root, self.keep_s)
+        # the cap is for query workers: the writer serves token holders only, and a bulk
+        # load may legitimately need more
+        worker = _Worker(role, self.location, self.snapdir.root, self.keep_s,
+                         0 if role == "writer" else self.worker_memory)
         with self._lock:
             self._all.add(worker)
         worker.wait_ready(self.start_timeout)
@@ -152,7 +215,7 @@ class ProcessRunner:
 
         def spawn() -> None:
             try:
-                fresh = self._spawn("reader")
+                fresh = self._spawn(self._reader_role)
             except Exception:  # noqa: BLE001 - try again shortly
                 time.sleep(1)
                 if not self._closing:
@@ -162,8 +225,14 @@ class ProcessRunner:
 
         self._threads.submit(spawn)
 
-    async def read(self, op: str, timeout: float, **kwargs: Any) -> Any:
-        """Run a read operation on an idle reader; killed and replaced past ``timeout``."""
+    async def read(self, op: str, timeout: float, *, stream: bool = False,
+                   **kwargs: Any) -> Any:
+        """Run a read operation on an idle reader; killed and replaced past ``timeout``.
+
+        With ``stream``, a large answer comes back as a :class:`StreamedReply` whose chunks
+        are read from the worker as the client takes them; the worker is released after the
+        last chunk, or killed and replaced if the stream is closed early (client gone) or
+        the worker spends more than ``timeout`` in all producing the answer."""
         loop = asyncio.get_running_loop()
         start = loop.time()
         try:
@@ -173,6 +242,9 @@ class ProcessRunner:
             raise QueryTimeout(f"no query worker became free within {timeout:g} s "
                                "(all are busy); try again later") from None
         remaining = max(0.05, timeout - (loop.time() - start))
+        if stream:
+            kwargs = {**kwargs, "stream": True}
+        began = loop.time()
         try:
             result = await loop.run_in_executor(self._threads, worker.call, (op, kwargs),
                                                 remaining)
@@ -181,23 +253,71 @@ class ProcessRunner:
             self._replace_reader(worker)
             raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit)") \
                 from None
-        except ServiceError:
-            if worker.alive():
+        except ServiceError as exc:
+            if exc.message == MEMORY_MESSAGE:
+                self.stats.memory_stops += 1
+            if worker.alive() and exc.message != MEMORY_MESSAGE:
                 self._idle.put_nowait(worker)
             else:
+                worker.kill()
                 self._replace_reader(worker)
             raise
         except BaseException:
             # cancelled (client went away) or similar: the worker may still be busy
+            self.stats.cancelled += 1
             worker.kill()
             self._replace_reader(worker)
             raise
+        if isinstance(result, StreamHead):
+            budget = remaining - (loop.time() - began)
+            lease = _Lease(self, worker)
+            return StreamedReply(result.media_type, result.kind,
+                                 self._chunks(lease, budget, timeout),
+                                 lambda: lease.release(finished=False))
         self._idle.put_nowait(worker)
         return result
+
+    async def _chunks(self, lease: _Lease, budget: float, timeout: float
+                      ) -> AsyncIterator[bytes]:
+        """The chunks of a streamed answer. ``budget`` is the worker time left: only time
+        spent waiting for the worker counts, not time the client takes to read."""
+        loop = asyncio.get_running_loop()
+        worker = lease.worker
+        finished = False
+        try:
+            while True:
+                if budget <= 0:
+                    raise TimeoutError
+                began = loop.time()
+                message = await loop.run_in_executor(self._threads, worker.next_message,
+                                                     budget)
+                budget -= loop.time() - began
+                if message[0] == "chunk":
+                    yield message[1]
+                elif message[0] == "end":
+                    finished = True
+                    return
+                else:  # ("abort", status, message): the answer cannot be completed
+                    raise ServiceError(message[1], message[2])
+        except TimeoutError:
+            self.stats.timeouts += 1
+            raise QueryTimeout(f"the answer was stopped after {timeout:g} s (time limit)") \
+                from None
+        except ServiceError as exc:
+            if exc.message == MEMORY_MESSAGE:
+                self.stats.memory_stops += 1
+            raise
+        except BaseException:
+            self.stats.cancelled += 1
+            raise
+        finally:
+            lease.release(finished)
 
     async def write(self, op: str, timeout: float, **kwargs: Any) -> Any:
         """Run a write on the writer (one at a time); a new snapshot is published before
         this returns, so the next read sees the change."""
+        if self.read_only:
+            raise ServiceError(403, "the server runs in read-only mode; writes are refused")
         loop = asyncio.get_running_loop()
         async with self._write_lock:
             writer = await self._ensure_writer()
@@ -258,14 +378,38 @@ class ProcessRunner:
         self._threads.shutdown(wait=False, cancel_futures=True)
 
 
+class _Lease:
+    """A reader lent to one streamed answer; released exactly once: back to the idle queue
+    after the last chunk, else killed and replaced."""
+
+    def __init__(self, runner: ProcessRunner, worker: _Worker) -> None:
+        self.runner = runner
+        self.worker = worker
+        self.done = False
+
+    def release(self, finished: bool) -> None:
+        if self.done:
+            return
+        self.done = True
+        if finished:
+            self.runner._idle.put_nowait(self.worker)
+            return
+        self.worker.kill()
+        try:
+            self.runner._replace_reader(self.worker)
+        except RuntimeError:  # no running loop (interpreter shutting down)
+            pass
+
+
 class ThreadRunner:
     """Runs operations on threads against one store object (memory or remote stores).
 
     A thread cannot be stopped: past the timeout the client gets its error, but the work
     may go on in the background. Use an embedded store folder for killable queries."""
 
-    def __init__(self, location: str, *, workers: int = 4) -> None:
+    def __init__(self, location: str, *, workers: int = 4, read_only: bool = False) -> None:
         self.location = location
+        self.read_only = read_only
         self.stats = RunnerStats()
         self._threads = ThreadPoolExecutor(max_workers=max(2, workers),
                                            thread_name_prefix="otmlops-runner")
@@ -276,7 +420,25 @@ class ThreadRunner:
         from otmlops.store import open_store
 
         loop = asyncio.get_running_loop()
-        self.store = await loop.run_in_executor(self._threads, open_store, self.location)
+        if self.read_only and self.location == "memory":
+            raise UsageError("--read-only over --store memory would serve an empty store that "
+                             "nothing can fill; serve a store folder or a remote store")
+        # read-only: the bundled ontology is not loaded (that would write the store)
+        self.store = await loop.run_in_executor(
+            self._threads, functools.partial(open_store, self.location,
+                                             bootstrap=not self.read_only))
+        if self.read_only:
+            problem = await loop.run_in_executor(self._threads, backend.bootstrap_problem,
+                                                 self.store)
+            if problem:
+                self.store.close()
+                self.store = None
+                from otmlops.redact import display_store
+
+                shown = display_store(self.location, show_path=True)
+                raise UsageError(f"the store {shown} {problem}; --read-only never "
+                                 "writes the store: open it once without --read-only (e.g. "
+                                 "`otmlops --store LOCATION graphs`), then serve it read-only")
 
     async def _run(self, table: dict[str, Any], op: str, timeout: float,
                    kwargs: dict[str, Any]) -> Any:
@@ -297,7 +459,9 @@ class ThreadRunner:
             return reply[1]
         raise ServiceError(reply[1], reply[2])
 
-    async def read(self, op: str, timeout: float, **kwargs: Any) -> Any:
+    async def read(self, op: str, timeout: float, *, stream: bool = False,
+                   **kwargs: Any) -> Any:
+        """Run a read on a thread; answers are not streamed here (one buffered Reply)."""
         return await self._run(READ_OPS, op, timeout, kwargs)
 
     async def write(self, op: str, timeout: float, **kwargs: Any) -> Any:
@@ -315,8 +479,20 @@ class ThreadRunner:
 Runner = ProcessRunner | ThreadRunner
 
 
-def make_runner(location: str, *, workers: int = 2, max_timeout: float = 300.0) -> Runner:
+def default_worker_memory(workers: int) -> int:
+    """The machine's memory shared among the workers, the writer and the server (each
+    worker gets total / (workers + 2)), at least 512 MiB; 0 (no cap) if it is unknown."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 0
+    return max(512 << 20, total // (max(1, workers) + 2))
+
+
+def make_runner(location: str, *, workers: int = 2, max_timeout: float = 300.0,
+                read_only: bool = False, worker_memory: int | None = None) -> Runner:
     """The right runner for a store location (processes for a store folder)."""
     if backend.is_embedded(location):
-        return ProcessRunner(location, workers=workers, max_timeout=max_timeout)
-    return ThreadRunner(location, workers=workers)
+        return ProcessRunner(location, workers=workers, max_timeout=max_timeout,
+                             read_only=read_only, worker_memory=worker_memory)
+    return ThreadRunner(location, workers=workers, read_only=read_only)

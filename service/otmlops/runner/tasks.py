@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -53,29 +53,43 @@ def fix_error_position(message: str, shift: int) -> str:
     return _ERROR_POS.sub(repl, message, count=1)
 
 
-def serialize_outcome(outcome: Any, accept: str | None) -> Reply:
-    """Negotiate the format for a query outcome and serialise it."""
+class Sink(Protocol):
+    """Where a worker writes a serialised answer as it is produced (see worker.PipeSink)."""
+
+    def open(self, media_type: str, kind: str) -> Any:
+        """Start the answer; returns an object with ``write(bytes)``."""
+
+
+def serialize_outcome(outcome: Any, accept: str | None, sink: Sink | None = None) -> Reply:
+    """Negotiate the format for a query outcome and serialise it: into the returned Reply,
+    or, with ``sink``, into the sink as it is produced (the Reply's body is then empty)."""
     if isinstance(outcome, ox.QueryBoolean):
         media = formats.result_media_type(accept)
-        return Reply(media, outcome.serialize(format=formats.RESULT_FORMATS[media]), "ask")
-    if isinstance(outcome, ox.QuerySolutions):
+        fmt: Any = formats.RESULT_FORMATS[media]
+        kind = "ask"
+    elif isinstance(outcome, ox.QuerySolutions):
         media = formats.result_media_type(accept)
-        return Reply(media, outcome.serialize(format=formats.RESULT_FORMATS[media]), "select")
-    if isinstance(outcome, ox.QueryTriples):
+        fmt, kind = formats.RESULT_FORMATS[media], "select"
+    elif isinstance(outcome, ox.QueryTriples):
         media = formats.graph_media_type(accept)
-        return Reply(media, outcome.serialize(format=formats.GRAPH_FORMATS[media]), "graph")
-    raise TypeError(f"unexpected query outcome {type(outcome).__name__}")
+        fmt, kind = formats.GRAPH_FORMATS[media], "graph"
+    else:
+        raise TypeError(f"unexpected query outcome {type(outcome).__name__}")
+    if sink is None:
+        return Reply(media, outcome.serialize(format=fmt), kind)
+    outcome.serialize(sink.open(media, kind), format=fmt)
+    return Reply(media, b"", kind)
 
 
 def run_query(store: Any, *, sparql: str, accept: str | None = None,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None) -> Reply:
+              base_iri: str | None = None, sink: Sink | None = None) -> Reply:
     """Run a SPARQL query (protocol dataset honoured) and serialise it for ``accept``."""
     text, shift = with_base(sparql, base_iri)
     try:
         outcome = store.query(text, default_graphs=default_graphs or None,
                               named_graphs=named_graphs or None)
-        return serialize_outcome(outcome, accept)
+        return serialize_outcome(outcome, accept, sink)
     except SyntaxError as exc:
         raise UsageError(f"SPARQL syntax error: {fix_error_position(str(exc), shift)}") from None
     except UsageError as exc:
@@ -88,7 +102,8 @@ class ParameterError(UsageError):
     http_status = 422
 
 
-def run_named(store: Any, *, query_id: str, params: dict[str, str], accept: str | None) -> Reply:
+def run_named(store: Any, *, query_id: str, params: dict[str, str], accept: str | None,
+              sink: Sink | None = None) -> Reply:
     """Run a catalogue query by id with raw string parameters (typed by the catalogue)."""
     from otmlops.catalogue import bind_params, get_query
 
@@ -97,7 +112,8 @@ def run_named(store: Any, *, query_id: str, params: dict[str, str], accept: str 
         bindings = bind_params(query, params)
     except UsageError as exc:
         raise ParameterError(str(exc)) from None
-    return serialize_outcome(store.query(query.sparql, bindings=bindings or None), accept)
+    return serialize_outcome(store.query(query.sparql, bindings=bindings or None), accept,
+                             sink)
 
 
 # ----------------------------------------------------------------------------- updates
@@ -191,6 +207,10 @@ def _input_format(media_type: str) -> ox.RdfFormat:
 
 def _check_parses(body: bytes, fmt: ox.RdfFormat) -> None:
     """Parse before touching the store, so bad input leaves the default graph unchanged."""
+    if fmt == ox.RdfFormat.RDF_XML:
+        from otmlops.xml_guard import check_xml
+
+        check_xml(body, "request body")
     try:
         for _ in ox.parse(body, format=fmt, base_iri="http://localhost/"):
             pass

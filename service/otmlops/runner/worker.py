@@ -5,6 +5,9 @@ successful write it publishes a new snapshot generation. *Readers* answer querie
 newest published snapshot (checked on every request, so a write is visible to the next
 query) and hold nothing the server would lose if they are killed on a timeout.
 
+A third role, *direct*, serves ``--read-only``: a reader over the store folder itself, opened
+read-only, with no writer and no snapshots (nothing is written).
+
 Started as ``python -m otmlops.runner ROLE FD STORE SNAPSHOTS [KEEP_S]``.
 """
 
@@ -21,6 +24,16 @@ from otmlops.errors import OtmlopsError
 from otmlops.runner import backend, tasks
 from otmlops.runner.formats import NotAcceptable
 from otmlops.runner.snapshots import SnapshotDir
+
+#: What a client is told when its request needed more memory than a worker may use.
+MEMORY_MESSAGE = ("the request needed more memory than a query worker may use (--worker-memory) "
+                  "and was stopped; narrow the query (LIMIT, fewer results, no ORDER BY over "
+                  "everything) or ask the operator to raise the limit")
+
+#: Bytes per message of a streamed answer.
+CHUNK_BYTES = 256 * 1024
+#: Operations that serialise into a sink as they go (others are chunked when done).
+STREAMING_OPS = {"query", "named"}
 
 READ_OPS = {
     "query": tasks.run_query,
@@ -56,20 +69,28 @@ def error_reply(exc: BaseException) -> tuple[str, int, str]:
     if isinstance(exc, (ValueError, UnicodeDecodeError)):
         return ("err", 400, str(exc))
     if isinstance(exc, MemoryError):
-        return ("err", 500, "the request ran out of memory")
-    traceback.print_exc(file=sys.stderr)
-    return ("err", 500, f"{type(exc).__name__}: {exc}")
+        return ("err", 503, MEMORY_MESSAGE)
+    if isinstance(exc, RecursionError):
+        return ("err", 400, "the request is nested too deeply to be processed")
+    from otmlops.redact import redact
+
+    sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+    return ("err", 500, redact(f"{type(exc).__name__}: {exc}"))
 
 
 class Reader:
-    """Keeps the newest snapshot open; reopens when the published generation changes."""
+    """Keeps the newest snapshot open; reopens when the published generation changes. With
+    ``direct`` (read-only serving) it holds the store folder itself, opened read-only."""
 
-    def __init__(self, snapshots: SnapshotDir) -> None:
+    def __init__(self, snapshots: SnapshotDir, direct: Any = None) -> None:
         self.snapshots = snapshots
         self.generation = -1
-        self.store: Any = None
+        self.store: Any = direct
+        self.direct = direct is not None
 
     def current(self) -> Any:
+        if self.direct:
+            return self.store
         cur = self.snapshots.current()
         if cur is None:
             raise OtmlopsError("no snapshot of the store has been published yet")
@@ -83,19 +104,93 @@ class Reader:
         return self.store
 
 
-def serve_reader(conn: Connection, snapshots: SnapshotDir) -> None:
-    reader = Reader(snapshots)
+def serve_reader(conn: Connection, snapshots: SnapshotDir, location: str | None = None) -> None:
+    """Answer reads; with ``location``, from that store folder opened read-only."""
+    direct = None
+    if location is not None:
+        try:
+            direct = backend.open_direct(location)
+        except BaseException as exc:  # noqa: BLE001
+            conn.send(error_reply(exc))
+            return
+    reader = Reader(snapshots, direct)
     conn.send(("ready", os.getpid()))
     while True:
         try:
             op, kwargs = conn.recv()
         except EOFError:
             return
+        stream = bool(kwargs.pop("stream", False))
+        sink = PipeSink(conn) if stream else None
+        if sink is not None and op in STREAMING_OPS:
+            kwargs["sink"] = sink
         try:
             result = READ_OPS[op](reader.current(), **kwargs)
-            conn.send(("ok", result))
         except BaseException as exc:  # noqa: BLE001 - every failure becomes an answer
-            conn.send(error_reply(exc))
+            reply = error_reply(exc)
+            if sink is not None and sink.started:
+                conn.send(("abort", reply[1], reply[2]))
+            else:
+                conn.send(reply)
+            if isinstance(exc, MemoryError):
+                return  # the heap may be left fragmented: let the server start a fresh one
+            continue
+        if sink is None:
+            conn.send(("ok", result))
+        else:
+            sink.finish(result)
+
+
+class PipeSink:
+    """Sends an answer to the server in chunks as it is serialised, so neither process holds
+    a whole large answer. An answer smaller than one chunk goes as one ordinary reply, so a
+    late error still becomes a proper error status; after the first chunk ("head") an error
+    can only abort the stream."""
+
+    def __init__(self, conn: Connection, chunk: int = CHUNK_BYTES) -> None:
+        self.conn = conn
+        self.chunk = chunk
+        self.buffer = bytearray()
+        self.started = False
+        self.media_type = ""
+        self.kind = ""
+
+    def open(self, media_type: str, kind: str) -> PipeSink:
+        self.media_type, self.kind = media_type, kind
+        return self
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= self.chunk:
+            self._flush()
+        return len(data)
+
+    def flush(self) -> None:
+        """Called by serialisers; chunks are sent by size, not on every flush."""
+
+    def _flush(self) -> None:
+        if not self.started:
+            self.conn.send(("head", self.media_type, self.kind))
+            self.started = True
+        while self.buffer:
+            piece = bytes(self.buffer[:self.chunk])
+            del self.buffer[:self.chunk]
+            self.conn.send(("chunk", piece))
+
+    def finish(self, result: Any) -> None:
+        """Send what remains: a buffered (non-streaming) Reply is chunked here too."""
+        if isinstance(result, tasks.Reply) and result.body:
+            self.media_type, self.kind = result.media_type, result.kind
+            self.buffer += result.body
+            result = tasks.Reply(result.media_type, b"", result.kind)
+        if not self.started and len(self.buffer) < self.chunk:
+            if isinstance(result, tasks.Reply):
+                result = tasks.Reply(self.media_type or result.media_type, bytes(self.buffer),
+                                     self.kind or result.kind)
+            self.conn.send(("ok", result))
+            return
+        self._flush()
+        self.conn.send(("end",))
 
 
 def serve_writer(conn: Connection, location: str, snapshots: SnapshotDir,
@@ -139,14 +234,32 @@ def _die_with_parent() -> None:
             pass
 
 
+def _limit_memory() -> None:
+    """Cap this process's data segment at $OTMLOPS_WORKER_MEMORY bytes (set by the server):
+    an allocation past it fails (Python: MemoryError; Rust: the process aborts) and the
+    server answers 503 and starts a fresh worker."""
+    raw = os.environ.get("OTMLOPS_WORKER_MEMORY", "")
+    if not raw or int(raw) <= 0:
+        return
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_DATA, (int(raw), int(raw)))
+    except (ImportError, ValueError, OSError):  # not on this system: no cap
+        pass
+
+
 def main(argv: list[str]) -> int:
     _die_with_parent()
+    _limit_memory()
     role, fd, location, snapdir = argv[:4]
     keep_s = float(argv[4]) if len(argv) > 4 else 120.0
     conn = Connection(int(fd))
     snapshots = SnapshotDir(Path(snapdir))
     if role == "writer":
         serve_writer(conn, location, snapshots, keep_s)
+    elif role == "direct":
+        serve_reader(conn, snapshots, location)
     else:
         serve_reader(conn, snapshots)
     return 0

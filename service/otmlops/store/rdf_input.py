@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from otmlops.errors import InputError, UsageError
 from otmlops.store.base import ProgressCallback
+from otmlops.xml_guard import check_xml
 
 #: Names accepted for ``--format`` (besides file extensions and media types).
 FORMAT_NAMES: dict[str, ox.RdfFormat] = {
@@ -141,6 +142,8 @@ def scan(source: Path | bytes, fmt: ox.RdfFormat, *, base_iri: str | None, sourc
     """Parse ``source`` completely without storing it; InputError on the first syntax error."""
     result = ScanResult()
     counts = result.counts
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_xml(source, source_name)  # entity bombs are refused before parsing
     try:
         with open_source(source, progress, grand_total=grand_total) as stream:
             parser = ox.parse(stream, fmt, base_iri=base_iri)

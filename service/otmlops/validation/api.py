@@ -53,6 +53,10 @@ def load_shapes(paths: Sequence[str | Path] | None = None) -> Graph:
             g.parse(data=data, format="turtle", publicID=Path(name).resolve().as_uri())
     else:
         for p in paths:
+            if Path(p).suffix.lower() in (".rdf", ".owl", ".xml"):
+                from otmlops.xml_guard import check_xml
+
+                check_xml(Path(p), str(p))  # entity bombs are refused before parsing
             g.parse(str(p))
     return g
 

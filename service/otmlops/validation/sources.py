@@ -146,6 +146,10 @@ def _compiled(data: bytes, form: str, name: str) -> Source:
 
 def parse(source: Source) -> list[ox.Triple]:
     """Parse a source into triples (graph names of quad syntaxes are dropped)."""
+    if source.format == ox.RdfFormat.RDF_XML:
+        from otmlops.xml_guard import check_xml
+
+        check_xml(source.data, source.name)  # entity bombs are refused before parsing
     try:
         quads = ox.parse(source.data, format=source.format, base_iri=source.base_iri)
         return [q.triple for q in quads]

@@ -66,6 +66,9 @@ async def _handle(request: Request, direct: bool) -> Response:
     if method in ("GET", "HEAD"):
         if unnamed:
             raise HttpError(400, "name a graph with ?graph=IRI or ?default")
+        if method == "GET":
+            return await app.answer(request, "export", timeout, graph=graph,
+                                    accept=request.headers.get("accept"))
         reply = await app.read("export", timeout, graph=graph,
                                accept=request.headers.get("accept"))
         ctype = formats.content_type(reply.media_type)  # type: ignore[attr-defined]

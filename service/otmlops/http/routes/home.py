@@ -26,7 +26,7 @@ async def home(request: Request) -> HTMLResponse:
         graphs = await app.read("graphs", min(app.settings.timeout, _GRAPHS_TIMEOUT_S))
     except HttpError as exc:
         problem = exc.message
-    info = HomeInfo(version=__version__, store=app.settings.store,
+    info = HomeInfo(version=__version__, store=app.settings.store_shown,
                     read_only=app.settings.read_only, has_token=app.settings.token is not None,
                     graphs=graphs, store_problem=problem,  # type: ignore[arg-type]
                     queries=[q.to_dict() for q in load_catalogue().values()])

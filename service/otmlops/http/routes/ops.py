@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from otmlops import __version__
 from otmlops.http.auth import writes_enabled
 from otmlops.http.state import state_of
+from otmlops.redact import store_id
 
 router = APIRouter(tags=["Operations"])
 
@@ -16,7 +17,8 @@ router = APIRouter(tags=["Operations"])
 async def healthz(request: Request) -> JSONResponse:
     app = state_of(request)
     body = {"status": "ok" if app.ready else "starting", "version": __version__,
-            "store": app.settings.store, "read_only": app.settings.read_only,
+            "store": app.settings.store_shown,
+            "store_id": store_id(app.settings.store), "read_only": app.settings.read_only,
             "writes": writes_enabled(app.settings),
             "generation": app.runner.stats.generation}
     return JSONResponse(body, status_code=200 if app.ready else 503)
@@ -28,5 +30,6 @@ async def metrics(request: Request) -> PlainTextResponse:
     app = state_of(request)
     stats = app.runner.stats
     text = app.metrics.render(timeouts=stats.timeouts, restarts=stats.worker_restarts,
-                              generation=stats.generation, triples=await app.triple_count())
+                              generation=stats.generation, triples=await app.triple_count(),
+                              memory_stops=stats.memory_stops, cancelled=stats.cancelled)
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")

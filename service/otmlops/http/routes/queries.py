@@ -56,6 +56,5 @@ async def run_named(request: Request, query_id: str) -> Response:
         raise HttpError(422, "each parameter may be given once")
     # parameters are typed and bound in the worker (ParameterError: 422), so that nothing
     # query-like runs on the event loop
-    reply = await app.read("named", timeout, query_id=query_id, params=params,
-                           accept=request.headers.get("accept"))
-    return Response(reply.body, media_type=formats.content_type(reply.media_type))  # type: ignore[attr-defined]
+    return await app.answer(request, "named", timeout, query_id=query_id, params=params,
+                            accept=request.headers.get("accept"))

@@ -7,14 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from otmlops.errors import UsageError
 from otmlops.http import protocol
-from otmlops.http.auth import require_write, writes_enabled
+from otmlops.http.auth import may_write, require_write, writes_enabled
 from otmlops.http.bodies import endpoint_url, media_type_of, read_body
 from otmlops.http.errors import HttpError
 from otmlops.http.schemas import content
 from otmlops.http.service_description import description
+from otmlops.http.settings import ServerSettings
 from otmlops.http.state import state_of
-from otmlops.runner import formats
+from otmlops.runner import formats, sparql_guard
 from otmlops.runner.formats import NotAcceptable
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
@@ -58,7 +60,17 @@ async def _handle(request: Request) -> Response:
     media, media_params = media_type_of(request)
     body = b""
     if request.method == "POST":
-        body = await read_body(request, settings.body_limit)
+        # the token is checked before an update body is read; without a valid token only a
+        # query-sized body is read at all
+        if media == protocol.UPDATE:
+            require_write(request, settings)
+        if may_write(request, settings):
+            body = await read_body(request, settings.body_limit)
+        else:
+            body = await read_body(request, min(settings.query_body_limit,
+                                                settings.body_limit),
+                                   " for a request without a valid write token "
+                                   "(--query-body-limit)")
     req = protocol.parse_request(request.method, list(request.query_params.multi_items()),
                                  media, media_params, body)
     accept = request.headers.get("accept")
@@ -69,6 +81,7 @@ async def _handle(request: Request) -> Response:
         except NotAcceptable as exc:
             raise HttpError(406, str(exc)) from None
         return Response(text, media_type=formats.content_type(mtype))
+    check_request(req.text, settings, endpoint)
     if req.kind == "update":
         require_write(request, settings)
         # a write may be a big load: its default limit is the maximum, and a request may
@@ -78,10 +91,18 @@ async def _handle(request: Request) -> Response:
                         using_named_graphs=req.using_named_graphs, base_iri=endpoint)
         return Response(status_code=204)
     timeout = _timeout(settings, req.timeout)
-    reply = await app.read("query", timeout, sparql=req.text, accept=accept,
-                           default_graphs=req.default_graphs, named_graphs=req.named_graphs,
-                           base_iri=endpoint)
-    return Response(reply.body, media_type=formats.content_type(reply.media_type))  # type: ignore[attr-defined]
+    return await app.answer(request, "query", timeout, sparql=req.text, accept=accept,
+                            default_graphs=req.default_graphs, named_graphs=req.named_graphs,
+                            base_iri=endpoint)
+
+
+def check_request(text: str, settings: ServerSettings, base_iri: str) -> None:
+    """400 for nesting past the limit, and for SERVICE/LOAD targets the server may not call."""
+    try:
+        sparql_guard.check_nesting(text, settings.max_nesting)
+        sparql_guard.check_outbound(text, settings.allow_remote, base_iri)
+    except UsageError as exc:
+        raise HttpError(400, str(exc)) from None
 
 
 def _timeout(settings, requested: str | None) -> float:  # type: ignore[no-untyped-def]

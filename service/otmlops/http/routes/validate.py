@@ -64,7 +64,6 @@ async def validate(
         raise HttpError(406, str(exc)) from None
     graphs = [check_iri(g) for g in request.query_params.getlist("graph")]
     body = await read_body(request, app.settings.body_limit)
-    reply = await app.read("validate", app.settings.request_timeout(
+    return await app.answer(request, "validate", app.settings.request_timeout(
         request.query_params.get("timeout")), body=body, media_type=media, graphs=graphs,
         report_type=report_type)
-    return Response(reply.body, media_type=formats.content_type(reply.media_type))  # type: ignore[attr-defined]

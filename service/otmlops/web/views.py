@@ -1,0 +1,487 @@
+"""View models of the workbench: what each page shows, built from the store as plain data.
+
+Every builder takes a store (the otmlops.store interface) and plain arguments and returns
+dicts and lists, so it runs in a server worker (the ``view`` read operation) and in the CLI
+(``otmlops report``) alike. Catalogue questions (queries/*.rq) answer what the catalogue
+asks; the few lookups the catalogue has no question for (axes, tree children, labels) are
+small queries here, never in a route handler.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from otmlops.catalogue import get_query, load_catalogue, run_named_query
+from otmlops.web.terms import attach_labels, local_name, rows, select, text_of
+
+#: The gap questions of the Gaps page: (catalogue id, column that names the stage).
+GAP_QUERIES: tuple[tuple[str, str], ...] = (
+    ("stages-without-owner", "stage"),
+    ("serving-without-monitoring", "servingStage"),
+    ("level-mismatches", "stage"),
+    ("phase-mismatches", "stage"),
+    ("it-ot-boundary-crossings", "stage"),
+    ("dangling-links", "source"),
+    ("reference-deviation", "stage"),
+)
+
+#: Stage classes in lifecycle order (their colours in the pages follow this order).
+STAGE_KINDS = ("DataCollection", "DataPreparation", "FeatureEngineering", "ModelTraining",
+               "ModelEvaluation", "ModelRegistration", "ModelDeployment", "ModelServing",
+               "Monitoring", "Retraining")
+
+#: A cell shows this many stage chips; the rest are counted ("and 12 more").
+CELL_CHIPS = 12
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _catalogue_rows(store: Any, query_id: str, params: dict[str, str] | None = None
+                    ) -> list[dict[str, Any]]:
+    return rows(run_named_query(store, query_id, params or {}))
+
+
+def _iri(t: dict[str, Any] | None) -> str | None:
+    return t.get("iri") if t else None
+
+
+def _kind_name(t: dict[str, Any] | None) -> str:
+    return local_name(t["iri"]) if t and t.get("iri") else "LifecycleStage"
+
+
+def _source_file(graph: str) -> str | None:
+    """The local path of a graph named by a file: IRI (what ``otmlops load`` gives)."""
+    if graph.startswith("file:"):
+        return unquote(urlparse(graph).path)
+    return None
+
+
+def axes(store: Any) -> dict[str, list[dict[str, Any]]]:
+    """RAMI 4.0 layers, hierarchy levels and life cycle phases in axis order."""
+    found = select(store, """
+        SELECT ?axis ?term ?order WHERE {
+          VALUES (?axis ?cls) { ("layer" rami:Layer) ("level" rami:HierarchyLevel)
+                                ("phase" rami:LifeCyclePhase) }
+          ?term a ?cls ; rami:order ?order }""")
+    out: dict[str, list[dict[str, Any]]] = {"layer": [], "level": [], "phase": []}
+    seen: set[tuple[str, str]] = set()
+    for r in sorted(found, key=lambda r: float(r["order"]["value"])):
+        key = (r["axis"]["value"], r["term"]["iri"])
+        if key not in seen:
+            seen.add(key)
+            out[key[0]].append(r["term"])
+    return out
+
+
+def stage_table(store: Any, use_case: str | None = None) -> list[dict[str, Any]]:
+    """Every stage (of one use case, or all) with its placement, owners and equipment."""
+    params = {"useCase": use_case} if use_case else None
+    if params:
+        found = _catalogue_rows(store, "stages-of-use-case", params)
+    else:  # the same catalogue question, with the use case left open
+        found = rows(store.query(get_query("stages-of-use-case").sparql))
+    stages: dict[str, dict[str, Any]] = {}
+    for r in found:
+        iri = r["stage"]["iri"] if r["stage"] and "iri" in r["stage"] else None
+        if iri is None:
+            continue
+        s = stages.get(iri)
+        if s is None:
+            s = stages[iri] = {"stage": r["stage"], "useCase": r["useCase"], "kind": r["kind"],
+                               "layers": [], "levels": [], "phases": [], "owners": [],
+                               "deployedOn": []}
+        if s["kind"] is None and r["kind"]:
+            s["kind"] = r["kind"]
+        for col, key in (("layer", "layers"), ("level", "levels"), ("phase", "phases"),
+                         ("owner", "owners"), ("deployedOn", "deployedOn")):
+            if r[col] and r[col] not in s[key]:
+                s[key].append(r[col])
+    for s in stages.values():
+        s["kindName"] = _kind_name(s["kind"])
+    return sorted(stages.values(), key=lambda s: (
+        _iri(s["useCase"]) or "",
+        STAGE_KINDS.index(s["kindName"]) if s["kindName"] in STAGE_KINDS else 99,
+        s["stage"]["iri"]))
+
+
+def reference_placements(store: Any) -> dict[str, dict[str, set[str]]]:
+    """Stage class IRI -> {layer, level, phase: IRIs the reference mapping foresees}."""
+    found = select(store, """
+        SELECT ?kind ?layer ?level ?phase WHERE {
+          ?ref a map:ReferencePlacement ; map:placesClass ?kind .
+          OPTIONAL { ?ref map:layer ?layer } OPTIONAL { ?ref map:hierarchyLevel ?level }
+          OPTIONAL { ?ref map:lifeCyclePhase ?phase } }""", entailment=False)
+    out: dict[str, dict[str, set[str]]] = defaultdict(
+        lambda: {"layer": set(), "level": set(), "phase": set()})
+    for r in found:
+        for axis in ("layer", "level", "phase"):
+            if r[axis]:
+                out[r["kind"]["iri"]][axis].add(r[axis]["iri"])
+    return dict(out)
+
+
+def _gap_rows(store: Any) -> list[dict[str, Any]]:
+    catalogue = load_catalogue()
+    sections = []
+    for qid, stage_col in GAP_QUERIES:
+        query = catalogue.get(qid)
+        if query is None:
+            continue
+        found = _catalogue_rows(store, qid)
+        sections.append({"id": qid, "title": query.title, "description": query.description,
+                         "stageColumn": stage_col,
+                         "columns": [r.name for r in query.results], "rows": found})
+    return sections
+
+
+# ----------------------------------------------------------------------------- pages
+
+def overview(store: Any, search: str = "") -> dict[str, Any]:
+    """Loaded graphs, use cases with stage and finding counts, and a label search."""
+    graphs = [{"iri": g.iri, "triples": g.triples, "system": g.system,
+               "file": _source_file(g.iri)} for g in store.graphs()]
+    cases = _catalogue_rows(store, "use-case-overview")
+    findings: dict[str, int] = defaultdict(int)
+    for section in _gap_rows(store):
+        for r in section["rows"]:
+            uc = _iri(r.get("useCase"))
+            if uc:
+                findings[uc] += 1
+    for c in cases:
+        c["findings"] = findings.get(_iri(c["useCase"]) or "", 0)
+    cases.sort(key=lambda c: text_of(c["label"]) or c["useCase"]["iri"])
+    hits = label_search(store, search) if search.strip() else []
+    data = {"graphs": sorted(graphs, key=lambda g: (g["system"], g["iri"])),
+            "useCases": cases, "search": search, "hits": hits,
+            "triples": sum(g["triples"] for g in graphs)}
+    return attach_labels(store, data)
+
+
+def label_search(store: Any, text: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Nodes whose rdfs:label contains ``text`` (any case), with what they are."""
+    import pyoxigraph as ox
+
+    found = select(store, f"""
+        SELECT ?node (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?type) WHERE {{
+          ?node rdfs:label ?l .
+          FILTER (CONTAINS(LCASE(STR(?l)), LCASE(?text)))
+          OPTIONAL {{ ?node a ?c . FILTER (STRSTARTS(STR(?c), "https://w3id.org/otmlops/")) }}
+        }} GROUP BY ?node LIMIT {int(limit)}""",
+        entailment=False, bindings={"text": ox.Literal(text.strip())})
+    out = []
+    for r in found:
+        kind = _kind_name(r["type"]) if r["type"] else ""
+        page = ("use-case" if kind == "UseCase" else
+                "stage" if kind in STAGE_KINDS else "isa95" if r["type"] and
+                r["type"]["iri"].startswith("https://w3id.org/otmlops/isa95#") else "")
+        out.append({"node": r["node"], "label": r["label"], "type": r["type"], "page": page})
+    return sorted(out, key=lambda h: text_of(h["label"]).lower())
+
+
+def rami(store: Any, use_case: str | None = None) -> dict[str, Any]:
+    """Per life cycle phase, the layer x hierarchy-level grid with the stages in each cell,
+    the reference mapping's cells for the shown stage classes, and deviations."""
+    ax = axes(store)
+    stages = stage_table(store, use_case)
+    reference = reference_placements(store)
+    deviating = {(_iri(r["stage"]), _iri(r["axis"]), _iri(r["actual"]))
+                 for r in _catalogue_rows(store, "reference-deviation")}
+    kinds_shown = {_iri(s["kind"]) for s in stages if s["kind"]}
+    ref_cells: set[tuple[str, str, str]] = set()
+    for kind, ref in reference.items():
+        if kind in kinds_shown or not stages:
+            ref_cells.update((la, le, ph) for la in ref["layer"] for le in ref["level"]
+                             for ph in ref["phase"])
+    cells: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for s in stages:
+        s["deviations"] = sorted(f"{local_name(axis)} {local_name(value)}"
+                                 for (st, axis, value) in deviating
+                                 if st == s["stage"]["iri"])
+        for la in s["layers"]:
+            for le in s["levels"]:
+                for ph in s["phases"]:
+                    cells[(la["iri"], le["iri"], ph["iri"])].append(s)
+    phases = []
+    for ph in ax["phase"]:
+        grid = []
+        for la in reversed(ax["layer"]):  # Business on top, as RAMI 4.0 draws it
+            row = []
+            for le in ax["level"]:
+                key = (la["iri"], le["iri"], ph["iri"])
+                members = cells.get(key, [])
+                row.append({"layer": la, "level": le, "count": len(members),
+                            "stages": [_chip(s) for s in members],
+                            "reference": key in ref_cells,
+                            "deviation": any(s["deviations"] for s in members)})
+            grid.append({"layer": la, "cells": row})
+        phases.append({"phase": ph, "rows": grid,
+                       "stages": sum(c["count"] for r in grid for c in r["cells"])})
+    cases = _catalogue_rows(store, "use-case-overview")
+    cases.sort(key=lambda c: text_of(c["label"]) or c["useCase"]["iri"])
+    data = {"axes": ax, "phases": phases, "useCase": use_case, "useCases": cases,
+            "kinds": list(STAGE_KINDS), "stageCount": len(stages),
+            "unplaced": [_chip(s) for s in stages
+                         if not (s["layers"] and s["levels"] and s["phases"])]}
+    return attach_labels(store, data)
+
+
+def _chip(s: dict[str, Any]) -> dict[str, Any]:
+    return {"stage": s["stage"], "kind": s["kindName"], "useCase": s["useCase"],
+            "owners": s["owners"], "deployedOn": s["deployedOn"],
+            "deviations": s.get("deviations", [])}
+
+
+def gaps(store: Any) -> dict[str, Any]:
+    """The answers of the gap questions, each row naming its stage."""
+    return attach_labels(store, {"sections": _gap_rows(store)})
+
+
+def isa95_children(store: Any, node: str | None = None) -> dict[str, Any]:
+    """The direct parts of an equipment node (or the top of the hierarchy), with the use cases
+    deployed on each and the stages that read data from it."""
+    import pyoxigraph as ox
+
+    if node:
+        found = select(store, """
+            SELECT ?child WHERE { ?child isa95:partOf ?node }""",
+            entailment=False, bindings={"node": ox.NamedNode(node)})
+    else:  # roots: enterprises, and anything with parts that is part of nothing
+        found = select(store, """
+            SELECT DISTINCT ?child WHERE {
+              { ?child a isa95:Enterprise } UNION { ?x isa95:partOf ?child }
+              FILTER NOT EXISTS { ?child isa95:partOf ?parent } }""", entailment=False)
+    children = sorted({r["child"]["iri"] for r in found if r["child"] and "iri" in r["child"]})
+    return attach_labels(store, {"node": {"iri": node} if node else None,
+                                 "children": describe_equipment(store, children)})
+
+
+def describe_equipment(store: Any, iris: list[str]) -> list[dict[str, Any]]:
+    """Class, number of parts, deployed use cases and stages, data readers of each node."""
+    if not iris:
+        return []
+    values = " ".join(f"<{i}>" for i in iris)
+    facts = select(store, f"""
+        SELECT ?n ?p ?o WHERE {{
+          VALUES ?n {{ {values} }}
+          {{ ?n a ?o . BIND("type" AS ?p) FILTER(STRSTARTS(STR(?o), STR(isa95:))) }}
+          UNION {{ ?o isa95:partOf ?n . BIND("part" AS ?p) }}
+          UNION {{ ?o map:deployedOn ?n . BIND("deployed" AS ?p) }}
+          UNION {{ ?o map:usesDataFrom ?n . BIND("reads" AS ?p) }} }}""", entailment=False)
+    kinds = {"https://w3id.org/otmlops/mlops#UseCase"}
+    typed = select(store, f"""
+        SELECT ?x ?uc WHERE {{
+          VALUES ?n {{ {values} }}
+          {{ ?x map:deployedOn ?n }} UNION {{ ?x map:usesDataFrom ?n }}
+          OPTIONAL {{ ?uc mlops:hasStage ?x }} }}""", entailment=False)
+    owner_case = {r["x"]["iri"]: r["uc"] for r in typed if r["uc"]}
+    out: dict[str, dict[str, Any]] = {
+        i: {"node": {"iri": i}, "kind": None, "parts": 0, "useCases": [], "stages": [],
+            "readers": []} for i in iris}
+    for r in facts:
+        e = out[r["n"]["iri"]]
+        what, obj = r["p"]["value"], r["o"]
+        if what == "type":
+            e["kind"] = obj
+        elif what == "part":
+            e["parts"] += 1
+        elif what == "deployed":
+            uc = owner_case.get(obj["iri"])
+            if uc is None:
+                if obj not in e["useCases"]:
+                    e["useCases"].append(obj)
+            else:
+                e["stages"].append({"stage": obj, "useCase": uc})
+                if uc not in e["useCases"]:
+                    e["useCases"].append(uc)
+        elif what == "reads":
+            e["readers"].append({"stage": obj, "useCase": owner_case.get(obj["iri"])})
+    del kinds
+    return [out[i] for i in iris]
+
+
+def equipment_path(store: Any, node: str) -> list[dict[str, Any]]:
+    """The chain of asserted isa95:partOf parents from ``node`` up to the top."""
+    import pyoxigraph as ox
+
+    path = [node]
+    while len(path) < 20:
+        found = select(store, "SELECT ?p WHERE { ?n isa95:partOf ?p } LIMIT 1",
+                       entailment=False, bindings={"n": ox.NamedNode(path[-1])})
+        if not found or not found[0]["p"] or found[0]["p"].get("iri") in path:
+            break
+        path.append(found[0]["p"]["iri"])
+    described = {e["node"]["iri"]: e for e in describe_equipment(store, path)}
+    return [described[i] for i in reversed(path)]
+
+
+def isa95(store: Any) -> dict[str, Any]:
+    """The tree's first two levels and the owner matrix (stages x ISA-95 owners)."""
+    top = isa95_children(store, None)
+    for child in top["children"][:20]:
+        if child["parts"]:
+            child["children"] = isa95_children(store, child["node"]["iri"])["children"]
+    return {"tree": top, "matrix": owner_matrix(store)}
+
+
+def owner_matrix(store: Any, use_case: str | None = None) -> dict[str, Any]:
+    """Stages as rows, the ISA-95 functions and activities that own any of them as columns."""
+    stages = stage_table(store, use_case)
+    kinds = {r["owner"]["iri"]: _kind_name(r["ownerKind"])
+             for r in _catalogue_rows(store, "owner-load") if r["owner"]}
+    owners: dict[str, dict[str, Any]] = {}
+    for s in stages:
+        for o in s["owners"]:
+            owners.setdefault(o["iri"], {"owner": o, "kind": kinds.get(o["iri"], "")})
+    columns = sorted(owners.values(), key=lambda c: (c["kind"], c["owner"]["iri"]))
+    matrix_rows = [{"stage": s["stage"], "useCase": s["useCase"], "kind": s["kindName"],
+                    "cells": [any(o["iri"] == c["owner"]["iri"] for o in s["owners"])
+                              for c in columns]} for s in stages]
+    return attach_labels(store, {"columns": columns, "rows": matrix_rows})
+
+
+def _graph_of(store: Any, iri: str) -> str | None:
+    import pyoxigraph as ox
+
+    found = select(store, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
+                   entailment=False, bindings={"s": ox.NamedNode(iri)})
+    return found[0]["g"]["iri"] if found and found[0]["g"] else None
+
+
+def _source_lines(graph: str | None, iris: list[str]) -> dict[str, int]:
+    """Line of each IRI's description in the file the graph was loaded from, if readable."""
+    path = _source_file(graph) if graph else None
+    if not path or not Path(path).is_file():
+        return {}
+    from otmlops.validation.locator import locate
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return locate(text, graph, iris)
+
+
+def findings_of(store: Any, graph: str | None) -> dict[str, Any] | None:
+    """Validation report of the mapping file a graph was loaded from, with the other data
+    graphs as plant context; None when the graph has no readable source file."""
+    path = _source_file(graph) if graph else None
+    if not path or not Path(path).is_file():
+        return None
+    from otmlops.validation import validate
+
+    report = validate([Path(path)], max_size=None)
+    return report.to_dict()
+
+
+def use_case(store: Any, iri: str) -> dict[str, Any]:
+    """Everything about one use case: its stages, gaps, findings and where it was written."""
+    import pyoxigraph as ox
+
+    from otmlops.errors import NotFound
+
+    facts = select(store, """
+        SELECT ?p ?o WHERE { ?uc ?p ?o FILTER(?p != mlops:hasStage) }""",
+        entailment=False, bindings={"uc": ox.NamedNode(iri)})
+    if not facts:
+        raise NotFound(f"<{iri}> is not described in the store")
+    stages = stage_table(store, iri)
+    graph = _graph_of(store, iri)
+    lines = _source_lines(graph, [iri, *(s["stage"]["iri"] for s in stages)])
+    for s in stages:
+        s["line"] = lines.get(s["stage"]["iri"])
+    gap_sections = []
+    for section in _gap_rows(store):
+        mine = [r for r in section["rows"] if _iri(r.get("useCase")) == iri or
+                _iri(r.get(section["stageColumn"])) == iri]
+        if mine:
+            gap_sections.append({**section, "rows": mine})
+    report = findings_of(store, graph)
+    stage_iris = {s["stage"]["iri"] for s in stages}
+    if report is not None:
+        report["focusNodes"] = [g for g in report["focusNodes"]  # type: ignore[index]
+                                if _focus_iri(g) in stage_iris | {iri}]
+    data = {"node": {"iri": iri}, "facts": facts, "stages": stages, "gaps": gap_sections,
+            "graph": graph, "file": _source_file(graph) if graph else None,
+            "line": lines.get(iri), "report": report,
+            "matrix": owner_matrix(store, iri),
+            "path": [equipment_path(store, d["iri"]) for d in
+                     {o["iri"]: o for r in facts if _iri(r["p"]) ==
+                      "https://w3id.org/otmlops/map#deployedOn" for o in [r["o"]]}.values()]}
+    return attach_labels(store, data)
+
+
+def _focus_iri(group: dict[str, Any]) -> str | None:
+    focus = group.get("focusNode")
+    if isinstance(focus, str):
+        return focus
+    if isinstance(focus, dict):
+        return focus.get("iri") or focus.get("value")
+    return None
+
+
+def stage(store: Any, iri: str) -> dict[str, Any]:
+    """Everything about one stage: placement against the reference, owner, equipment, gaps."""
+    import pyoxigraph as ox
+
+    from otmlops.errors import NotFound
+
+    facts = select(store, "SELECT ?p ?o WHERE { ?s ?p ?o }", entailment=False,
+                   bindings={"s": ox.NamedNode(iri)})
+    cases = select(store, "SELECT ?uc WHERE { ?uc mlops:hasStage ?s }", entailment=False,
+                   bindings={"s": ox.NamedNode(iri)})
+    if not facts and not cases:
+        raise NotFound(f"<{iri}> is not described in the store")
+    case = cases[0]["uc"]["iri"] if cases else None
+    mine = [s for s in stage_table(store, case) if s["stage"]["iri"] == iri] if case else []
+    info = mine[0] if mine else None
+    reference = reference_placements(store).get(_iri(info["kind"]) or "", {}) if info else {}
+    graph = _graph_of(store, iri)
+    lines = _source_lines(graph, [iri])
+    gap_sections = []
+    for section in _gap_rows(store):
+        hit = [r for r in section["rows"] if _iri(r.get(section["stageColumn"])) == iri]
+        if hit:
+            gap_sections.append({**section, "rows": hit})
+    report = findings_of(store, graph)
+    if report is not None:
+        report["focusNodes"] = [g for g in report["focusNodes"]  # type: ignore[index]
+                                if _focus_iri(g) == iri]
+    data = {"node": {"iri": iri}, "useCase": {"iri": case} if case else None, "info": info,
+            "facts": facts, "reference": {k: [{"iri": v} for v in sorted(vals)]
+                                          for k, vals in reference.items()},
+            "gaps": gap_sections, "graph": graph,
+            "file": _source_file(graph) if graph else None, "line": lines.get(iri),
+            "report": report,
+            "paths": [equipment_path(store, d["iri"]) for d in (info or {}).get(
+                "deployedOn", [])]}
+    return attach_labels(store, data)
+
+
+def report(store: Any, iri: str) -> dict[str, Any]:
+    """The governance report of one use case: its page's content plus the RAMI grid."""
+    data = use_case(store, iri)
+    data["rami"] = rami(store, iri)
+    return data
+
+
+#: The ``view`` read operation: name -> builder.
+BUILDERS = {
+    "overview": overview,
+    "rami": rami,
+    "gaps": gaps,
+    "isa95": isa95,
+    "isa95_children": isa95_children,
+    "use_case": use_case,
+    "stage": stage,
+    "report": report,
+    "labels": lambda store, iris: attach_labels(store, [{"iri": i} for i in iris]),
+}
+
+
+def build(store: Any, name: str, **kwargs: Any) -> Any:
+    """Run the view builder ``name`` (the entry point server workers call)."""
+    return BUILDERS[name](store, **kwargs)
+BUILDERS["isa95_path"] = lambda store, node: attach_labels(store, equipment_path(store, node))

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "otmlops.cli.validate_cmd",
     "otmlops.cli.import_cmd",
     "otmlops.cli.serve_cmd",
+    "otmlops.cli.report_cmd",
 )
 
 

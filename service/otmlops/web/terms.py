@@ -131,3 +131,13 @@ def text_of(t: dict[str, Any] | None) -> str:
     if not t:
         return ""
     return str(t.get("label") or t.get("value") or t.get("iri") or "")
+
+
+def named(iri: str) -> ox.NamedNode:
+    """The IRI as a node; a UsageError (HTTP 400, CLI exit 2) names a malformed one."""
+    from otmlops.errors import UsageError
+
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as exc:
+        raise UsageError(f"<{iri}> is not a valid IRI: {exc}") from None

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+import pyoxigraph as ox
+
 from otmlops.catalogue import get_query, load_catalogue, run_named_query
-from otmlops.web.terms import attach_labels, local_name, rows, select, text_of
+from otmlops.web.terms import attach_labels, local_name, named, rows, select, text_of
 
 #: The gap questions of the Gaps page: (catalogue id, column that names the stage).
 GAP_QUERIES: tuple[tuple[str, str], ...] = (
@@ -162,8 +164,6 @@ def overview(store: Any, search: str = "") -> dict[str, Any]:
 
 def label_search(store: Any, text: str, limit: int = 50) -> list[dict[str, Any]]:
     """Nodes whose rdfs:label contains ``text`` (any case), with what they are."""
-    import pyoxigraph as ox
-
     found = select(store, f"""
         SELECT ?node (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?type) WHERE {{
           ?node rdfs:label ?l .
@@ -242,12 +242,10 @@ def gaps(store: Any) -> dict[str, Any]:
 def isa95_children(store: Any, node: str | None = None) -> dict[str, Any]:
     """The direct parts of an equipment node (or the top of the hierarchy), with the use cases
     deployed on each and the stages that read data from it."""
-    import pyoxigraph as ox
-
     if node:
         found = select(store, """
             SELECT ?child WHERE { ?child isa95:partOf ?node }""",
-            entailment=False, bindings={"node": ox.NamedNode(node)})
+            entailment=False, bindings={"node": named(node)})
     else:  # roots: enterprises, and anything with parts that is part of nothing
         found = select(store, """
             SELECT DISTINCT ?child WHERE {
@@ -304,12 +302,10 @@ def describe_equipment(store: Any, iris: list[str]) -> list[dict[str, Any]]:
 
 def equipment_path(store: Any, node: str) -> list[dict[str, Any]]:
     """The chain of asserted isa95:partOf parents from ``node`` up to the top."""
-    import pyoxigraph as ox
-
     path = [node]
     while len(path) < 20:
         found = select(store, "SELECT ?p WHERE { ?n isa95:partOf ?p } LIMIT 1",
-                       entailment=False, bindings={"n": ox.NamedNode(path[-1])})
+                       entailment=False, bindings={"n": named(path[-1])})
         if not found or not found[0]["p"] or found[0]["p"].get("iri") in path:
             break
         path.append(found[0]["p"]["iri"])
@@ -343,10 +339,8 @@ def owner_matrix(store: Any, use_case: str | None = None) -> dict[str, Any]:
 
 
 def _graph_of(store: Any, iri: str) -> str | None:
-    import pyoxigraph as ox
-
     found = select(store, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
-                   entailment=False, bindings={"s": ox.NamedNode(iri)})
+                   entailment=False, bindings={"s": named(iri)})
     return found[0]["g"]["iri"] if found and found[0]["g"] else None
 
 
@@ -378,13 +372,11 @@ def findings_of(store: Any, graph: str | None) -> dict[str, Any] | None:
 
 def use_case(store: Any, iri: str) -> dict[str, Any]:
     """Everything about one use case: its stages, gaps, findings and where it was written."""
-    import pyoxigraph as ox
-
     from otmlops.errors import NotFound
 
     facts = select(store, """
         SELECT ?p ?o WHERE { ?uc ?p ?o FILTER(?p != mlops:hasStage) }""",
-        entailment=False, bindings={"uc": ox.NamedNode(iri)})
+        entailment=False, bindings={"uc": named(iri)})
     if not facts:
         raise NotFound(f"<{iri}> is not described in the store")
     stages = stage_table(store, iri)
@@ -424,14 +416,12 @@ def _focus_iri(group: dict[str, Any]) -> str | None:
 
 def stage(store: Any, iri: str) -> dict[str, Any]:
     """Everything about one stage: placement against the reference, owner, equipment, gaps."""
-    import pyoxigraph as ox
-
     from otmlops.errors import NotFound
 
     facts = select(store, "SELECT ?p ?o WHERE { ?s ?p ?o }", entailment=False,
-                   bindings={"s": ox.NamedNode(iri)})
+                   bindings={"s": named(iri)})
     cases = select(store, "SELECT ?uc WHERE { ?uc mlops:hasStage ?s }", entailment=False,
-                   bindings={"s": ox.NamedNode(iri)})
+                   bindings={"s": named(iri)})
     if not facts and not cases:
         raise NotFound(f"<{iri}> is not described in the store")
     case = cases[0]["uc"]["iri"] if cases else None

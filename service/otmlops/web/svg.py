@@ -10,7 +10,7 @@ from typing import Any
 #: Fill colour per stage kind (same order and hues as the stylesheet's chip colours).
 KIND_COLOURS = {"DataCollection": "#1f77b4", "DataPreparation": "#aec7e8",
                 "FeatureEngineering": "#ff7f0e", "ModelTraining": "#d62728",
-                "ModelEvaluation": "#9467bd", "ModelRegistration": "#8c564b",
+                "ModelEvaluation": "#7446a6", "ModelRegistration": "#8c564b",
                 "ModelDeployment": "#e377c2", "ModelServing": "#2ca02c",
                 "Monitoring": "#bcbd22", "Retraining": "#17becf"}
 

@@ -59,14 +59,27 @@ def _sniff(data: bytes) -> str:
     return "text/turtle"
 
 
+def _short_path(path: str) -> str:
+    """``<https://w3id.org/otmlops/map#layer>`` as ``map:layer`` in a SHACL result path."""
+    import re
+
+    from otmlops.web.terms import curie
+
+    return re.sub(r"<([^<>]+)>", lambda m: curie(m.group(1)) if curie(m.group(1)) !=
+                  m.group(1) else m.group(0), path)
+
+
 def report_view(body: bytes, name: str) -> dict[str, Any]:
     """The grouped JSON report with file names replaced by what the user gave, findings
     ordered by severity, and the suggested fixes of each finding when the report has them."""
     report = json.loads(body)
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     for group in report.get("focusNodes", []):
-        if group.get("file") in (None, "request body", "<request body>"):
-            group["file"] = name if group.get("line") else group.get("file")
+        if group.get("file") in (None, "<request>", "request body"):
+            group["file"] = name if group.get("line") else None
+        for r in group["results"]:
+            if r.get("path"):
+                r["path"] = _short_path(r["path"])
         group["results"].sort(key=lambda r: order.get(r.get("severity"), 3))
         group["worst"] = min((order.get(r.get("severity"), 3) for r in group["results"]),
                              default=3)

@@ -9,6 +9,7 @@ small queries here, never in a route handler.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -246,11 +247,17 @@ def isa95_children(store: Any, node: str | None = None) -> dict[str, Any]:
         found = select(store, """
             SELECT ?child WHERE { ?child isa95:partOf ?node }""",
             entailment=False, bindings={"node": named(node)})
-    else:  # roots: enterprises, and anything with parts that is part of nothing
+    else:  # roots: top-level enterprises, sites and areas; else anything part of nothing
         found = select(store, """
             SELECT DISTINCT ?child WHERE {
-              { ?child a isa95:Enterprise } UNION { ?x isa95:partOf ?child }
-              FILTER NOT EXISTS { ?child isa95:partOf ?parent } }""", entailment=False)
+              VALUES ?top { isa95:Enterprise isa95:Site isa95:Area }
+              ?child a ?top FILTER NOT EXISTS { ?child isa95:partOf ?parent } }""",
+            entailment=False)
+        if not found:
+            found = select(store, """
+                SELECT DISTINCT ?child WHERE {
+                  ?x isa95:partOf ?child FILTER NOT EXISTS { ?child isa95:partOf ?parent } }""",
+                entailment=False)
     children = sorted({r["child"]["iri"] for r in found if r["child"] and "iri" in r["child"]})
     return attach_labels(store, {"node": {"iri": node} if node else None,
                                  "children": describe_equipment(store, children)})
@@ -345,29 +352,83 @@ def _graph_of(store: Any, iri: str) -> str | None:
 
 
 def _source_lines(graph: str | None, iris: list[str]) -> dict[str, int]:
-    """Line of each IRI's description in the file the graph was loaded from, if readable."""
+    """Line of each IRI's description in the file the graph was loaded from, if readable.
+    Line-based files (N-Triples, N-Quads) are searched directly, which stays fast on a
+    plant-sized file; other syntaxes go through the validation's Turtle locator."""
     path = _source_file(graph) if graph else None
     if not path or not Path(path).is_file():
         return {}
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return {}
+    if Path(path).suffix.lower() in (".nt", ".nq"):
+        starts: list[tuple[int, str]] = []
+        for iri in iris:
+            key = f"<{iri}> ".encode()
+            at = 0 if data.startswith(key) else data.find(b"\n" + key) + 1
+            if at > 0 or data.startswith(key):
+                starts.append((at, iri))
+        found, line, pos = {}, 1, 0
+        for at, iri in sorted(starts):  # count newlines once, front to back
+            line += data.count(b"\n", pos, at)
+            pos = at
+            found[iri] = line
+        return found
     from otmlops.validation.locator import locate
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return locate(data.decode("utf-8"), graph, iris)
+    except UnicodeDecodeError:
         return {}
-    return locate(text, graph, iris)
 
 
-def findings_of(store: Any, graph: str | None) -> dict[str, Any] | None:
-    """Validation report of the mapping file a graph was loaded from, with the other data
-    graphs as plant context; None when the graph has no readable source file."""
-    path = _source_file(graph) if graph else None
-    if not path or not Path(path).is_file():
+#: One validator per process (shapes compiled and ontology indexed once); validation is cheap
+#: after that. The lock keeps threads of a thread runner from sharing it at the same time.
+_VALIDATOR: list[Any] = []
+_VALIDATOR_LOCK = threading.Lock()
+
+
+def findings_of(store: Any, graph: str | None, focus: list[str]) -> dict[str, Any] | None:
+    """Validation report of the nodes ``focus`` (a use case and its stages) as written in
+    ``graph``, with the equipment they name and its containment chain as plant context; each
+    finding points at the line of its node in the graph's source file (when known). Only
+    these nodes are checked, so a page on a plant-sized file stays fast."""
+    if not graph or not focus:
         return None
-    from otmlops.validation import validate
+    from otmlops.validation import Validator
 
-    report = validate([Path(path)], max_size=None)
-    return report.to_dict()
+    values = " ".join(f"<{i}>" for i in focus)
+    data = list(store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+        entailment=False, bindings={"g": named(graph)}))
+    plant = list(store.query(
+        "PREFIX map: <https://w3id.org/otmlops/map#> "
+        "PREFIX isa95: <https://w3id.org/otmlops/isa95#> "
+        f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
+        "?s map:deployedOn|map:usesDataFrom ?t . ?t isa95:partOf* ?e . ?e ?p ?o }",
+        entailment=False))
+    if not data:
+        return None
+    with _VALIDATOR_LOCK:
+        if not _VALIDATOR:
+            _VALIDATOR.append(Validator())
+        report = _VALIDATOR[0].validate([*data, *plant], incremental=False).to_dict()
+    report["focusNodes"] = [g for g in report["focusNodes"]  # type: ignore[union-attr]
+                            if _focus_iri(g) in set(focus)]
+    every = [r["severity"] for g in report["focusNodes"] for r in g["results"]]  # type: ignore[union-attr]
+    report.update(violations=every.count("Violation"), warnings=every.count("Warning"),
+                  infos=every.count("Info"), conforms="Violation" not in every)
+    lines = _source_lines(graph, focus)
+    where = _source_file(graph) or graph
+    for group in report["focusNodes"]:  # type: ignore[union-attr]
+        line = lines.get(_focus_iri(group) or "")
+        if line:
+            group["file"], group["line"] = where, line
+        else:
+            group.pop("file", None)
+            group.pop("line", None)
+    return report
 
 
 def use_case(store: Any, iri: str) -> dict[str, Any]:
@@ -390,11 +451,7 @@ def use_case(store: Any, iri: str) -> dict[str, Any]:
                 _iri(r.get(section["stageColumn"])) == iri]
         if mine:
             gap_sections.append({**section, "rows": mine})
-    report = findings_of(store, graph)
-    stage_iris = {s["stage"]["iri"] for s in stages}
-    if report is not None:
-        report["focusNodes"] = [g for g in report["focusNodes"]  # type: ignore[index]
-                                if _focus_iri(g) in stage_iris | {iri}]
+    report = findings_of(store, graph, [iri, *(s["stage"]["iri"] for s in stages)])
     data = {"node": {"iri": iri}, "facts": facts, "stages": stages, "gaps": gap_sections,
             "graph": graph, "file": _source_file(graph) if graph else None,
             "line": lines.get(iri), "report": report,
@@ -435,10 +492,7 @@ def stage(store: Any, iri: str) -> dict[str, Any]:
         hit = [r for r in section["rows"] if _iri(r.get(section["stageColumn"])) == iri]
         if hit:
             gap_sections.append({**section, "rows": hit})
-    report = findings_of(store, graph)
-    if report is not None:
-        report["focusNodes"] = [g for g in report["focusNodes"]  # type: ignore[index]
-                                if _focus_iri(g) == iri]
+    report = findings_of(store, graph, [iri])
     data = {"node": {"iri": iri}, "useCase": {"iri": case} if case else None, "info": info,
             "facts": facts, "reference": {k: [{"iri": v} for v in sorted(vals)]
                                           for k, vals in reference.items()},

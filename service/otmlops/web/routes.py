@@ -87,9 +87,9 @@ async def gaps(request: Request) -> HTMLResponse:
 
 
 @router.get("/ui/isa95", response_class=HTMLResponse)
-async def isa95(request: Request, focus: str = "") -> HTMLResponse:
+async def isa95(request: Request, focus: str = "", useCase: str = "") -> HTMLResponse:  # noqa: N803
     try:
-        data = await _view(request, "isa95")
+        data = await _view(request, "isa95", use_case=useCase or None)
         path = await _view(request, "isa95_path", node=focus) if focus else None
     except HttpError as exc:
         return _error_page(request, exc, "/ui/isa95")

@@ -320,13 +320,23 @@ def equipment_path(store: Any, node: str) -> list[dict[str, Any]]:
     return [described[i] for i in reversed(path)]
 
 
-def isa95(store: Any) -> dict[str, Any]:
+#: The owner matrix of all use cases shows this many stages; a use case filter shows all of its.
+MATRIX_ROWS = 150
+
+
+def isa95(store: Any, use_case: str | None = None) -> dict[str, Any]:
     """The tree's first two levels and the owner matrix (stages x ISA-95 owners)."""
     top = isa95_children(store, None)
     for child in top["children"][:20]:
         if child["parts"]:
             child["children"] = isa95_children(store, child["node"]["iri"])["children"]
-    return {"tree": top, "matrix": owner_matrix(store)}
+    matrix = owner_matrix(store, use_case)
+    matrix["total"] = len(matrix["rows"])
+    if not use_case:
+        matrix["rows"] = matrix["rows"][:MATRIX_ROWS]
+    cases = attach_labels(store, _catalogue_rows(store, "use-case-overview"))
+    cases.sort(key=lambda c: text_of(c["label"]) or c["useCase"]["iri"])
+    return {"tree": top, "matrix": matrix, "useCase": use_case, "useCases": cases}
 
 
 def owner_matrix(store: Any, use_case: str | None = None) -> dict[str, Any]:

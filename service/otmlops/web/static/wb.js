@@ -280,4 +280,4 @@ function initConsole() {
 initRami();
 initTree();
 initConsole();
-document.documentElement.dataset.ready = "1";
+document.documentElement.dataset.ready = String(Math.round(performance.now()));

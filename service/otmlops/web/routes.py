@@ -169,14 +169,15 @@ async def validate_post(
         form.upload_name = file.filename
         form.upload = await file.read(app.settings.body_limit + 1)
     graphs = await _data_graphs(request)
+    name = form.upload_name or "pasted text"
     try:
         body, media, name = form.body(app.settings.body_limit)
         reply = await app.read("validate", app.settings.timeout, body=body, media_type=media,
                                graphs=form.plant, report_type="application/json")
         result = report_view(reply.body, name)  # type: ignore[attr-defined]
         status = 200
-    except HttpError as exc:
-        result, status = {"error": exc.message}, exc.status
+    except HttpError as exc:  # the parser names the input <request>: say which input it was
+        result, status = {"error": exc.message.replace("<request>", name)}, exc.status
     except ValueError as exc:
         result, status = {"error": str(exc)}, 400
     return _page(request, "validate.html", "/ui/validate", status=status, title="Validate",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -363,34 +364,42 @@ def _graph_of(store: Any, iri: str) -> str | None:
 
 def _source_lines(graph: str | None, iris: list[str]) -> dict[str, int]:
     """Line of each IRI's description in the file the graph was loaded from, if readable.
-    Line-based files (N-Triples, N-Quads) are searched directly, which stays fast on a
-    plant-sized file; other syntaxes go through the validation's Turtle locator."""
+    Line-based files (N-Triples, N-Quads) are indexed once per file version (subject -> first
+    line), which keeps pages fast on a plant-sized file; other syntaxes go through the
+    validation's Turtle locator."""
     path = _source_file(graph) if graph else None
-    if not path or not Path(path).is_file():
+    if not path:
         return {}
     try:
-        data = Path(path).read_bytes()
+        stat = Path(path).stat()
     except OSError:
         return {}
     if Path(path).suffix.lower() in (".nt", ".nq"):
-        starts: list[tuple[int, str]] = []
-        for iri in iris:
-            key = f"<{iri}> ".encode()
-            at = 0 if data.startswith(key) else data.find(b"\n" + key) + 1
-            if at > 0 or data.startswith(key):
-                starts.append((at, iri))
-        found, line, pos = {}, 1, 0
-        for at, iri in sorted(starts):  # count newlines once, front to back
-            line += data.count(b"\n", pos, at)
-            pos = at
-            found[iri] = line
-        return found
+        index = _subject_lines(path, stat.st_mtime_ns, stat.st_size)
+        return {i: index[i] for i in iris if i in index}
     from otmlops.validation.locator import locate
 
     try:
-        return locate(data.decode("utf-8"), graph, iris)
-    except UnicodeDecodeError:
+        return locate(Path(path).read_text(encoding="utf-8"), graph, iris)
+    except (OSError, UnicodeDecodeError):
         return {}
+
+
+@lru_cache(maxsize=4)
+def _subject_lines(path: str, mtime_ns: int, size: int) -> dict[str, int]:
+    """IRI -> first line where it is the subject, for an N-Triples/N-Quads file (the version
+    arguments make a changed file a new cache entry)."""
+    index: dict[str, int] = {}
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return index
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if line.startswith(b"<"):
+            end = line.find(b">")
+            if end > 0:
+                index.setdefault(line[1:end].decode("utf-8", "replace"), number)
+    return index
 
 
 #: One validator per process (shapes compiled and ontology indexed once); validation is cheap
@@ -409,9 +418,10 @@ def findings_of(store: Any, graph: str | None, focus: list[str]) -> dict[str, An
     from otmlops.validation import Validator
 
     values = " ".join(f"<{i}>" for i in focus)
-    data = list(store.query(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
-        entailment=False, bindings={"g": named(graph)}))
+    graph_iri = named(graph).value  # checked: safe to write into the query text
+    data = list(store.query(  # (a bound GRAPH variable would scan every graph first)
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
+        f"GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}", entailment=False))
     plant = list(store.query(
         "PREFIX map: <https://w3id.org/otmlops/map#> "
         "PREFIX isa95: <https://w3id.org/otmlops/isa95#> "

@@ -120,7 +120,7 @@ class _Page(HTMLParser):
             self.inline += 1
 
 
-PAGES = ["/", "/?q=moulding", "/ui/rami", f"/ui/rami?useCase={quote(USE_CASE)}", "/ui/isa95",
+PAGES = ["/", "/?q=moulding", "/ui/rami", f"/ui/rami/cell?layer={quote(RAMI)}FunctionalLayer&level={quote(RAMI)}StationLevel&phase={quote(RAMI)}InstanceProduction", f"/ui/rami?useCase={quote(USE_CASE)}", "/ui/isa95",
          f"/ui/isa95?focus={quote(PDM + 'MouldingLine1')}", "/ui/gaps",
          f"/ui/use-case?iri={quote(USE_CASE)}", f"/ui/stage?iri={quote(PDM + 'Monitoring')}",
          f"/ui/report?iri={quote(USE_CASE)}", "/ui/validate", "/ui/query"]
@@ -195,3 +195,16 @@ def test_report_cli_writes_a_standalone_page(tmp_path: Path) -> None:
     done = run_cli("report", "no such thing", "--out", str(out), store=store)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "no use case is named" in done.stderr
+
+
+def test_a_rami_cell_has_its_own_page_and_fragment(client: TestClient) -> None:
+    params = {"layer": RAMI + "FunctionalLayer", "level": RAMI + "StationLevel",
+              "phase": RAMI + "InstanceMaintenanceUsage"}
+    page = client.get("/ui/rami/cell", params=params)
+    assert page.status_code == 200 and "<h1>RAMI 4.0 cell</h1>" in page.text
+    fragment = client.get("/ui/rami/cell", params={**params, "fragment": "1",
+                                                   "useCase": USE_CASE})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "Predict remaining useful life at the machine" in fragment.text
+    assert "Housing_10" not in fragment.text  # the other use case is filtered out
+    assert "Housing_10" in page.text

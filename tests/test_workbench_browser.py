@@ -29,6 +29,7 @@ MAP = Namespace("https://w3id.org/otmlops/map#")
 MLOPS = Namespace("https://w3id.org/otmlops/mlops#")
 PDM = "https://w3id.org/otmlops/examples/pdm-machinery#"
 USE_CASE = PDM + "PredictiveMaintenanceExampleMachine01"
+RAMI = "https://w3id.org/otmlops/rami#"
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
 if not Path(CHROMIUM).exists():  # .ci/run installs it; skip only on a machine without it
@@ -40,6 +41,9 @@ PAGES = {
     "search": "/?q=moulding",
     "rami": "/ui/rami",
     "rami-use-case": f"/ui/rami?useCase={quote(USE_CASE, safe='')}",
+    "rami-cell": "/ui/rami/cell?layer=" + quote(RAMI + "FunctionalLayer", safe="")
+                 + "&level=" + quote(RAMI + "StationLevel", safe="")
+                 + "&phase=" + quote(RAMI + "InstanceMaintenanceUsage", safe=""),
     "isa95": "/ui/isa95",
     "gaps": "/ui/gaps",
     "use-case": f"/ui/use-case?iri={quote(USE_CASE, safe='')}",
@@ -140,8 +144,9 @@ def test_rami_view_puts_every_stage_of_the_case_study_in_its_cells(watch: Watch)
     phase, layer, level = (f"https://w3id.org/otmlops/rami#{n}" for n in
                            ("InstanceMaintenanceUsage", "IntegrationLayer", "ControlDeviceLevel"))
     page.locator(f'table.rami[data-phase="{phase}"] td[data-layer="{layer}"]'
-                 f'[data-level="{level}"] button.cellbtn').click()
+                 f'[data-level="{level}"] a.cellbtn').click()
     panel = page.locator("#cell-panel")
+    panel.locator("table").wait_for()
     assert "Collect condition data of MyComponent" in panel.inner_text()
     assert "Maintenance data collection" in panel.inner_text()  # the owner
     assert "MyComponent" in panel.inner_text()  # the equipment

@@ -77,6 +77,24 @@ async def rami(request: Request, useCase: str = "") -> HTMLResponse:  # noqa: N8
     return _page(request, "rami.html", "/ui/rami", title="RAMI 4.0", data=data)
 
 
+@router.get("/ui/rami/cell", response_class=HTMLResponse)
+async def rami_cell(request: Request, layer: str, level: str, phase: str,
+                    useCase: str = "", fragment: bool = False) -> HTMLResponse:  # noqa: N803
+    """One cell's stages: a page of its own, or (``fragment``) the part the RAMI view shows."""
+    try:
+        data = await _view(request, "rami_cell", layer=layer, level=level, phase=phase,
+                           use_case=useCase or None)
+    except HttpError as exc:
+        if fragment:
+            raise
+        return _error_page(request, exc, "/ui/rami")
+    if fragment:
+        html = pages.render("_rami_cell.html", root=request.scope.get("root_path", ""),
+                            cell=data)
+        return HTMLResponse(html, headers={"Content-Security-Policy": CSP})
+    return _page(request, "rami_cell.html", "/ui/rami", title="RAMI 4.0 cell", cell=data)
+
+
 @router.get("/ui/gaps", response_class=HTMLResponse)
 async def gaps(request: Request) -> HTMLResponse:
     try:

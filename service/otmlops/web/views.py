@@ -230,6 +230,50 @@ def rami(store: Any, use_case: str | None = None) -> dict[str, Any]:
     return attach_labels(store, data)
 
 
+def rami_cell(store: Any, layer: str, level: str, phase: str,
+              use_case: str | None = None) -> dict[str, Any]:
+    """The stages in one RAMI 4.0 cell (of one use case, or all) with use case, kind, owners,
+    equipment and deviations from the reference: what a click on a cell lists."""
+    found = _catalogue_rows(store, "stages-in-rami-cell",
+                            {"layer": named(layer).value, "level": named(level).value,
+                             "phase": named(phase).value})
+    stages = sorted({r["stage"]["iri"] for r in found if r["stage"] and (
+        not use_case or _iri(r["useCase"]) == use_case)})
+    chips = []
+    if stages:
+        values = " ".join(f"<{i}>" for i in stages)
+        info = select(store, f"""
+            SELECT ?stage ?useCase ?kind ?owner ?deployedOn WHERE {{
+              VALUES ?stage {{ {values} }}
+              ?useCase mlops:hasStage ?stage .
+              OPTIONAL {{ ?stage a ?kind . ?kind rdfs:subClassOf mlops:LifecycleStage .
+                         FILTER (?kind != mlops:LifecycleStage) }}
+              OPTIONAL {{ ?stage map:ownedBy ?owner }}
+              OPTIONAL {{ ?stage map:deployedOn ?deployedOn }} }}""")
+        deviations = _catalogue_rows(store, "reference-deviation")
+        by_stage: dict[str, dict[str, Any]] = {}
+        for r in info:
+            s = by_stage.setdefault(r["stage"]["iri"], {
+                "stage": r["stage"], "useCase": r["useCase"], "kind": r["kind"],
+                "owners": [], "deployedOn": []})
+            s["kind"] = s["kind"] or r["kind"]
+            for col, key in (("owner", "owners"), ("deployedOn", "deployedOn")):
+                if r[col] and r[col] not in s[key]:
+                    s[key].append(r[col])
+        for iri in stages:
+            s = by_stage.get(iri)
+            if s is None:
+                continue
+            s["kindName"] = _kind_name(s["kind"])
+            s["deviations"] = sorted(f"{local_name(_iri(d['axis']) or '')} "
+                                     f"{local_name(_iri(d['actual']) or '')}"
+                                     for d in deviations if _iri(d["stage"]) == iri)
+            chips.append(_chip(s))
+    return attach_labels(store, {"layer": {"iri": layer}, "level": {"iri": level},
+                                 "phase": {"iri": phase}, "useCase": use_case,
+                                 "stages": chips})
+
+
 def _chip(s: dict[str, Any]) -> dict[str, Any]:
     return {"stage": s["stage"], "kind": s["kindName"], "useCase": s["useCase"],
             "owners": s["owners"], "deployedOn": s["deployedOn"],
@@ -535,6 +579,7 @@ def report(store: Any, iri: str) -> dict[str, Any]:
 BUILDERS = {
     "overview": overview,
     "rami": rami,
+    "rami_cell": rami_cell,
     "gaps": gaps,
     "isa95": isa95,
     "isa95_children": isa95_children,

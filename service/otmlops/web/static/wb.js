@@ -25,16 +25,20 @@ function pageLink(term, page) {
 function initRami() {
   const panel = document.getElementById("cell-panel");
   if (!panel) return;
-  document.querySelectorAll(".cellbtn").forEach((btn) => {
-    btn.addEventListener("click", () => {
-      const detail = document.getElementById(btn.dataset.detail);
-      if (!detail) return;
-      const copy = detail.cloneNode(true);
-      copy.hidden = false;
-      copy.removeAttribute("id");
-      panel.replaceChildren(copy);
-      document.querySelectorAll(".cellbtn[aria-pressed]").forEach((b) => b.removeAttribute("aria-pressed"));
-      btn.setAttribute("aria-pressed", "true");
+  document.querySelectorAll("a.cellbtn").forEach((link) => {
+    link.addEventListener("click", async (ev) => {
+      ev.preventDefault();  // without script the link opens the cell's own page
+      document.querySelectorAll("a.cellbtn[aria-current]").forEach((b) => b.removeAttribute("aria-current"));
+      link.setAttribute("aria-current", "true");
+      panel.replaceChildren(el("p", { class: "note" }, "Loading…"));
+      try {
+        const r = await fetch(`${link.href}&fragment=1`);
+        if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+        const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+        panel.replaceChildren(...doc.body.childNodes);
+      } catch (err) {
+        panel.replaceChildren(el("p", { class: "problem", role: "alert" }, `Could not load the cell: ${err.message}`));
+      }
       panel.focus();
     });
   });

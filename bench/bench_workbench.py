@@ -10,7 +10,7 @@ worst of several visits (after one warm-up visit) of:
   control (``wb.js`` records ``performance.now()`` on <html data-ready>);
 - *load*: the browser's load event end (HTML, stylesheet, scripts and images all in).
 
-It also times expanding one ISA-95 node (a JSON request and its rendering) and running a
+It also times listing the stages of a RAMI cell, expanding one ISA-95 node (a JSON request and its rendering) and running a
 catalogue question in the query console. The table is printed and written into
 docs/benchmarks.md under "## Workbench pages" (only that section is replaced).
 
@@ -92,7 +92,8 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[str, list[float], list[flo
         use_case = stats.samples["useCase"]  # type: ignore[union-attr]
         stage = use_case + "/ModelServing"
         rows = []
-        extra: dict[str, list[float]] = {"expand an ISA-95 node": [],
+        extra: dict[str, list[float]] = {"list a RAMI 4.0 cell (all use cases)": [],
+                                         "expand an ISA-95 node": [],
                                          "run a catalogue question (query console)": []}
         chromium = shutil.which("chromium") or "/usr/bin/chromium"
         with sync_playwright() as p:
@@ -114,6 +115,13 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[str, list[float], list[flo
                         loaded.append(float(end))
                 rows.append((name, ready, loaded, size))
             for _ in range(args.visits):
+                page.goto(base + "/ui/rami")
+                page.wait_for_selector("html[data-ready]", state="attached")
+                start = time.perf_counter()
+                page.locator("a.cellbtn").first.click()
+                page.wait_for_selector("#cell-panel table")
+                extra["list a RAMI 4.0 cell (all use cases)"].append(
+                    (time.perf_counter() - start) * 1000)
                 page.goto(base + "/ui/isa95")
                 page.wait_for_selector("html[data-ready]", state="attached")
                 button = page.locator("#tree button.toggle[aria-expanded=false]").first \

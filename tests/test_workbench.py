@@ -208,3 +208,24 @@ def test_a_rami_cell_has_its_own_page_and_fragment(client: TestClient) -> None:
     assert "Predict remaining useful life at the machine" in fragment.text
     assert "Housing_10" not in fragment.text  # the other use case is filtered out
     assert "Housing_10" in page.text
+
+
+def test_compute_resources_hang_under_the_equipment_they_are_located_at() -> None:
+    import pyoxigraph as ox
+
+    from otmlops.store import open_store
+    from otmlops.web import views
+
+    store = open_store("memory")
+    store.load((EXAMPLES / "pdm-machinery.ttl").resolve(), graph="urn:test:pdm")
+    store.load(b'@prefix map: <https://w3id.org/otmlops/map#> .\n'
+               b'@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+               b'<urn:test:edge1> a map:EdgeDevice ; rdfs:label "Edge PC 1" ;\n'
+               b'  map:locatedAt <' + (PDM + "MouldingLine1").encode() + b'> .\n',
+               graph="urn:test:hosts", format=ox.RdfFormat.TURTLE)
+    kids = views.isa95_children(store, PDM + "MouldingLine1")["children"]
+    assert [k["node"]["label"] for k in kids] == ["ExampleMachine01", "Edge PC 1"]
+    assert kids[1]["kind"]["iri"] == "https://w3id.org/otmlops/map#EdgeDevice"
+    path = views.build(store, "isa95_path", node="urn:test:edge1")
+    assert [e["node"]["label"] for e in path][-2:] == ["Moulding line 1", "Edge PC 1"]
+    store.close()

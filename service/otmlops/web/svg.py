@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 #: Fill colour per stage kind (same order and hues as the stylesheet's chip colours).
-KIND_COLOURS = {"DataCollection": "#1f77b4", "DataPreparation": "#aec7e8",
+KIND_COLOURS = {"DataCollection": "#1f77b4", "DataLabelling": "#f7b6d2", "DataPreparation": "#aec7e8",
                 "FeatureEngineering": "#ff7f0e", "ModelTraining": "#d62728",
                 "ModelEvaluation": "#7446a6", "ModelRegistration": "#8c564b",
                 "ModelDeployment": "#e377c2", "ModelServing": "#2ca02c",

@@ -18,11 +18,32 @@ EXTENSIONS = {".ttl": "text/turtle", ".turtle": "text/turtle", ".nt": "applicati
               ".json": "application/ld+json", ".n3": "text/n3"}
 
 
+def _forms() -> tuple[dict[str, str], dict[str, str]]:
+    """Mapping forms beyond RDF (YAML, CSV, XLSX) when this installation has them:
+    (media type -> form, file ending -> form)."""
+    try:
+        from otmlops.authoring import EXTENSIONS as FORM_ENDINGS  # type: ignore[import-not-found]
+        from otmlops.authoring import MEDIA_TYPES as FORM_TYPES  # type: ignore[import-not-found]
+    except ImportError:
+        return {}, {}
+    return dict(FORM_TYPES), dict(FORM_ENDINGS)
+
+
 def syntaxes() -> list[str]:
     """Media types the service accepts for a mapping (the choices of the form)."""
     from otmlops.runner.formats import INPUT_FORMATS
 
-    return list(INPUT_FORMATS)
+    return [*INPUT_FORMATS, *_forms()[0]]
+
+
+def media_type_of_name(name: str) -> str | None:
+    """The media type a file name's ending stands for, if any."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    types, endings = _forms()
+    form = endings.get(suffix)
+    return next((m for m, f in types.items() if f == form), None) if form else None
 
 
 @dataclass
@@ -43,7 +64,7 @@ class ValidateInput:
             raise ValueError("nothing to validate: paste a mapping or choose a file")
         if len(data) > limit:
             raise ValueError(f"{name} is larger than the server's limit of {limit:,} bytes")
-        media = self.syntax or EXTENSIONS.get(PurePath(name).suffix.lower()) or _sniff(data)
+        media = self.syntax or media_type_of_name(name) or _sniff(data)
         if media not in syntaxes():
             raise ValueError(f"unsupported syntax {media!r}; choose one of "
                              + ", ".join(syntaxes()))

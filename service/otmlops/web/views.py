@@ -33,7 +33,7 @@ GAP_QUERIES: tuple[tuple[str, str], ...] = (
 )
 
 #: Stage classes in lifecycle order (their colours in the pages follow this order).
-STAGE_KINDS = ("DataCollection", "DataPreparation", "FeatureEngineering", "ModelTraining",
+STAGE_KINDS = ("DataCollection", "DataLabelling", "DataPreparation", "FeatureEngineering", "ModelTraining",
                "ModelEvaluation", "ModelRegistration", "ModelDeployment", "ModelServing",
                "Monitoring", "Retraining")
 
@@ -290,7 +290,8 @@ def isa95_children(store: Any, node: str | None = None) -> dict[str, Any]:
     deployed on each and the stages that read data from it."""
     if node:
         found = select(store, """
-            SELECT ?child WHERE { ?child isa95:partOf ?node }""",
+            SELECT ?child WHERE { { ?child isa95:partOf ?node }
+                                  UNION { ?child map:locatedAt ?node } }""",
             entailment=False, bindings={"node": named(node)})
     else:  # roots: top-level enterprises, sites and areas; else anything part of nothing
         found = select(store, """
@@ -309,15 +310,18 @@ def isa95_children(store: Any, node: str | None = None) -> dict[str, Any]:
 
 
 def describe_equipment(store: Any, iris: list[str]) -> list[dict[str, Any]]:
-    """Class, number of parts, deployed use cases and stages, data readers of each node."""
+    """Class, number of parts (equipment and the compute resources located there),
+    deployed use cases and stages, data readers of each node."""
     if not iris:
         return []
     values = " ".join(f"<{i}>" for i in iris)
     facts = select(store, f"""
         SELECT ?n ?p ?o WHERE {{
           VALUES ?n {{ {values} }}
-          {{ ?n a ?o . BIND("type" AS ?p) FILTER(STRSTARTS(STR(?o), STR(isa95:))) }}
+          {{ ?n a ?o . BIND("type" AS ?p)
+             FILTER(STRSTARTS(STR(?o), STR(isa95:)) || STRSTARTS(STR(?o), STR(map:))) }}
           UNION {{ ?o isa95:partOf ?n . BIND("part" AS ?p) }}
+          UNION {{ ?o map:locatedAt ?n . BIND("part" AS ?p) }}
           UNION {{ ?o map:deployedOn ?n . BIND("deployed" AS ?p) }}
           UNION {{ ?o map:usesDataFrom ?n . BIND("reads" AS ?p) }} }}""", entailment=False)
     kinds = {"https://w3id.org/otmlops/mlops#UseCase"}
@@ -353,10 +357,11 @@ def describe_equipment(store: Any, iris: list[str]) -> list[dict[str, Any]]:
 
 
 def equipment_path(store: Any, node: str) -> list[dict[str, Any]]:
-    """The chain of asserted isa95:partOf parents from ``node`` up to the top."""
+    """The chain of asserted isa95:partOf parents from ``node`` up to the top (a compute
+    resource continues at the equipment it is located at)."""
     path = [node]
     while len(path) < 20:
-        found = select(store, "SELECT ?p WHERE { ?n isa95:partOf ?p } LIMIT 1",
+        found = select(store, "SELECT ?p WHERE { ?n isa95:partOf|map:locatedAt ?p } LIMIT 1",
                        entailment=False, bindings={"n": named(path[-1])})
         if not found or not found[0]["p"] or found[0]["p"].get("iri") in path:
             break

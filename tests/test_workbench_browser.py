@@ -241,3 +241,22 @@ def test_axe_finds_no_serious_or_critical_violation(browser: object, server: Liv
         assert not watch.outside
     finally:
         watch.close()
+
+
+def test_query_console_completes_prefixes_and_reports_errors(watch: Watch) -> None:
+    page = watch.open(PAGES["query"])
+    page.locator(".CodeMirror").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n# ma")
+    page.keyboard.press("Control+Space")
+    hints = page.locator(".CodeMirror-hints li")
+    hints.first.wait_for()
+    assert "map: https://w3id.org/otmlops/map#" in hints.all_inner_texts()
+    page.keyboard.press("Enter")
+    assert "# map:" in page.evaluate("() => document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    page.evaluate("() => document.querySelector('.CodeMirror').CodeMirror.setValue('SELECT WHERE {')")
+    page.locator("#run").click()
+    alert = page.locator("#results [role=alert]")
+    alert.wait_for()
+    assert "invalid sparql query: error at 1:15" in alert.inner_text().lower()
+    assert [e for e in watch.errors if "400" not in e] == []  # the refused query is the only error

@@ -154,8 +154,10 @@ def test_tree_children_and_labels_are_json(client: TestClient) -> None:
     r = client.get("/ui/api/isa95/children", params={"node": PDM + "MouldingHall"})
     assert r.status_code == 200
     assert [c["node"]["label"] for c in r.json()["children"]] == ["Moulding line 1"]
-    r = client.post("/ui/api/labels", json={"iris": [USE_CASE]})
-    assert r.json()[0]["label"] == "Predictive maintenance of ExampleMachine01"
+    r = client.post("/ui/api/labels", json={"iris": [USE_CASE, "x:> } } SELECT * {"]})
+    assert r.status_code == 200
+    assert [t["label"] for t in r.json()] == ["Predictive maintenance of ExampleMachine01",
+                                             "x:> } } SELECT * {"]  # not written into a query
 
 
 def test_validate_page_reports_without_token_and_stores_nothing(client: TestClient) -> None:

@@ -7,6 +7,7 @@ and be rendered by a template or written by the CLI.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -87,13 +88,17 @@ def iris_in(data: Any) -> set[str]:
     return found
 
 
+#: IRIs that can be written between < and > in a query as they are (others get no label).
+_SAFE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+
+
 def fetch_labels(store: Any, iris: Iterable[str], chunk: int = 400) -> dict[str, str]:
     """rdfs:label of each IRI (English or untagged preferred), asked in a few VALUES queries."""
     wanted = sorted(set(iris))
     labels: dict[str, tuple[int, str]] = {}
     for start in range(0, len(wanted), chunk):
         part = wanted[start:start + chunk]
-        values = " ".join(f"<{i}>" for i in part if ">" not in i and " " not in i)
+        values = " ".join(f"<{i}>" for i in part if _SAFE_IRI.fullmatch(i))
         if not values:
             continue
         outcome = store.query(

@@ -231,3 +231,9 @@ def test_compute_resources_hang_under_the_equipment_they_are_located_at() -> Non
     path = views.build(store, "isa95_path", node="urn:test:edge1")
     assert [e["node"]["label"] for e in path][-2:] == ["Moulding line 1", "Edge PC 1"]
     store.close()
+
+
+def test_a_stage_link_to_a_use_case_leads_to_its_page(client: TestClient) -> None:
+    r = client.get("/ui/stage", params={"iri": USE_CASE}, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/ui/use-case?iri={quote(USE_CASE, safe='')}"

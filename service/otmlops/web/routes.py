@@ -5,9 +5,10 @@ renders a template; reads are open like /sparql, nothing here writes to the stor
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from otmlops.http.errors import HttpError
@@ -143,6 +144,9 @@ async def stage(request: Request, iri: str) -> HTMLResponse:
         data = await _view(request, "stage", iri=iri)
     except HttpError as exc:
         return _error_page(request, exc, "/")
+    if data["isUseCase"]:  # a gap row names a use case where it usually names a stage
+        root = request.scope.get("root_path", "")
+        return RedirectResponse(f"{root}/ui/use-case?iri={quote(iri, safe='')}", 303)  # type: ignore[return-value]
     return _page(request, "stage.html", "/", title=data["node"]["label"], data=data)
 
 

@@ -37,6 +37,9 @@ STAGE_KINDS = ("DataCollection", "DataLabelling", "DataPreparation", "FeatureEng
                "ModelEvaluation", "ModelRegistration", "ModelDeployment", "ModelServing",
                "Monitoring", "Retraining")
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+MLOPS_USE_CASE = "https://w3id.org/otmlops/mlops#UseCase"
+
 #: A cell shows this many stage chips; the rest are counted ("and 12 more").
 CELL_CHIPS = 12
 
@@ -562,7 +565,9 @@ def stage(store: Any, iri: str) -> dict[str, Any]:
         if hit:
             gap_sections.append({**section, "rows": hit})
     report = findings_of(store, graph, [iri])
+    is_use_case = any(_iri(f["p"]) == RDF_TYPE and _iri(f["o"]) == MLOPS_USE_CASE for f in facts)
     data = {"node": {"iri": iri}, "useCase": {"iri": case} if case else None, "info": info,
+            "isUseCase": is_use_case,
             "facts": facts, "reference": {k: [{"iri": v} for v in sorted(vals)]
                                           for k, vals in reference.items()},
             "gaps": gap_sections, "graph": graph,

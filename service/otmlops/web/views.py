@@ -227,7 +227,7 @@ def rami(store: Any, use_case: str | None = None) -> dict[str, Any]:
     cases = _catalogue_rows(store, "use-case-overview")
     cases.sort(key=lambda c: text_of(c["label"]) or c["useCase"]["iri"])
     data = {"axes": ax, "phases": phases, "useCase": use_case, "useCases": cases,
-            "kinds": list(STAGE_KINDS), "stageCount": len(stages),
+            "kinds": list(STAGE_KINDS), "stageCount": len(stages), "cellChips": CELL_CHIPS,
             "unplaced": [_chip(s) for s in stages
                          if not (s["layers"] and s["levels"] and s["phases"])]}
     return attach_labels(store, data)
@@ -327,7 +327,6 @@ def describe_equipment(store: Any, iris: list[str]) -> list[dict[str, Any]]:
           UNION {{ ?o map:locatedAt ?n . BIND("part" AS ?p) }}
           UNION {{ ?o map:deployedOn ?n . BIND("deployed" AS ?p) }}
           UNION {{ ?o map:usesDataFrom ?n . BIND("reads" AS ?p) }} }}""", entailment=False)
-    kinds = {"https://w3id.org/otmlops/mlops#UseCase"}
     typed = select(store, f"""
         SELECT ?x ?uc WHERE {{
           VALUES ?n {{ {values} }}
@@ -355,7 +354,6 @@ def describe_equipment(store: Any, iris: list[str]) -> list[dict[str, Any]]:
                     e["useCases"].append(uc)
         elif what == "reads":
             e["readers"].append({"stage": obj, "useCase": owner_case.get(obj["iri"])})
-    del kinds
     return [out[i] for i in iris]
 
 

@@ -209,8 +209,7 @@ _FOCUSABLE = """() => [...document.querySelectorAll(
   .map(e => e.outerHTML.slice(0, 120))"""
 
 
-@pytest.mark.parametrize("name", ["overview", "rami-use-case", "isa95", "gaps", "use-case",
-                                  "validate", "query"])
+@pytest.mark.parametrize("name", list(PAGES))
 def test_every_control_is_reachable_by_keyboard(watch: Watch, name: str) -> None:
     page = watch.open(PAGES[name])
     wanted = page.evaluate(_FOCUSABLE)

@@ -237,3 +237,14 @@ def test_a_stage_link_to_a_use_case_leads_to_its_page(client: TestClient) -> Non
     r = client.get("/ui/stage", params={"iri": USE_CASE}, follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == f"/ui/use-case?iri={quote(USE_CASE, safe='')}"
+
+
+@pytest.mark.slow
+def test_report_cli_works_over_a_remote_store(oxigraph_server: str, tmp_path: Path) -> None:
+    assert run_cli("load", str(EXAMPLES / "pdm-machinery.ttl"),
+                   store=oxigraph_server).returncode == 0
+    out = tmp_path / "remote.html"
+    done = run_cli("report", USE_CASE, "--out", str(out), store=oxigraph_server)
+    assert done.returncode == 0, done.stderr
+    html = out.read_text()
+    assert html.count("<svg") == 5 and "Collect condition data of MyComponent" in html

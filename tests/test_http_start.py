@@ -80,11 +80,10 @@ def test_start_page_says_what_is_loaded_and_where_to_go(client: TestClient) -> N
     assert re.search(rf"<code>{re.escape(GRAPH)}</code></td><td class=\"num\">2</td>"
                      r"<td>data</td>", html)
     assert "https://w3id.org/otmlops/graph/ontology" in html  # system graphs are listed too
-    assert "Writes need the bearer token" in html
+    assert "Writes over HTTP need the bearer token" in html
     hrefs = {url for tag, url in _links(html).urls if tag == "a"}
     assert {"/docs", "/redoc", "/queries", "/sparql", "/openapi.json"} <= hrefs
-    assert "/queries/empty-rami-cells" in hrefs  # a query that needs no parameter
-    assert "/queries/impact-of-equipment" not in hrefs  # needs one: named, not linked
+    assert {"/ui/rami", "/ui/isa95", "/ui/gaps", "/ui/validate", "/ui/query"} <= hrefs
 
 
 def test_start_page_loads_nothing_from_elsewhere_and_runs_no_script(client: TestClient) -> None:
@@ -92,25 +91,20 @@ def test_start_page_loads_nothing_from_elsewhere_and_runs_no_script(client: Test
     assert page.inline_scripts == 0
     assert not [u for _, u in page.urls if re.match(r"(?i)([a-z]+:)?//", u)]
     for tag, url in page.urls:
-        if tag == "link":  # stylesheet and icon: served by the app
+        if tag in ("link", "script"):  # stylesheet, icon, module script: served by the app
             r = client.get(url)
             assert r.status_code == 200, url
-    css = client.get("/static/site/home.css")
+    css = client.get("/ui/static/wb.css")
     assert css.headers["content-type"].startswith("text/css")
     assert "url(" not in css.text and "@import" not in css.text
 
 
-def test_start_page_names_a_store_that_does_not_answer() -> None:
-    from otmlops.http.home import HomeInfo, render_home
+def test_a_page_that_cannot_answer_says_why(client: TestClient) -> None:
+    r = client.get("/ui/use-case", params={"iri": "http://example.org/nothing<"})
+    assert r.status_code in (400, 404)
+    assert 'role="alert"' in r.text and "http://example.org/nothing&lt;" in r.text
+    assert "Traceback" not in r.text
 
-    html = render_home(HomeInfo(version="9", store="http://127.0.0.1:9/x", read_only=True,
-                                has_token=False, graphs=None, store_problem="cannot reach <it>",
-                                queries=[]))
-    assert "The store did not answer: cannot reach &lt;it&gt;" in html
-    assert "Read-only" in html
-
-
-# --- offline API docs -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("page, assets", [
     ("/docs", {"/static/docs/swagger-ui-bundle.js": "javascript",

@@ -20,6 +20,7 @@ PROBE = textwrap.dedent("""
     from otmlops import resources
     from otmlops.ontology import load_ontology, load_reference_mapping, module_files
     from otmlops.http.docs_pages import SITE_DIR, assets_dir
+    from otmlops.web.pages import WEB_DIR
     print(json.dumps({
         "package": otmlops.__file__,
         "ontology_dir": str(resources.ontology_dir()),
@@ -33,6 +34,8 @@ PROBE = textwrap.dedent("""
         "site_files": sorted(p.name for p in SITE_DIR.iterdir()),
         "docs_assets": sorted(p.name for p in assets_dir().iterdir()),
         "schema": str(__import__("otmlops.authoring.schema", fromlist=["x"]).SCHEMA_FILE),
+        "web": sorted(str(p.relative_to(WEB_DIR)) for p in WEB_DIR.rglob("*") if p.is_file()
+                      and "__pycache__" not in p.parts),
     }))
 """)
 
@@ -72,3 +75,10 @@ def test_wheel_installs_and_loads_its_data_from_another_directory(tmp_path: Path
     schema = Path(info["schema"])  # the JSON Schema of the YAML form ships in the package
     assert schema.is_file() and schema.read_bytes() == (
         REPO / "service" / "otmlops" / "authoring" / "mapping.schema.json").read_bytes()
+    # every file of the workbench (templates, scripts, vendored editor and its licence) ships
+    web = REPO / "service" / "otmlops" / "web"
+    shipped = sorted(str(p.relative_to(web)) for p in web.rglob("*")
+                     if p.is_file() and "__pycache__" not in p.parts)
+    assert info["web"] == shipped
+    assert {"templates/rami.html", "static/wb.js", "static/vendor/codemirror/codemirror.js",
+            "static/vendor/codemirror/LICENSE", "static/vendor/THIRD-PARTY.md"} <= set(info["web"])

@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "otmlops.cli.export_cmd",
     "otmlops.cli.import_cmd",
     "otmlops.cli.serve_cmd",
+    "otmlops.cli.report_cmd",
 )
 
 #: Command word -> the module that registers it. A word missing here still works: the parser

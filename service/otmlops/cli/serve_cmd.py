@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = subparsers.add_parser(
         "serve", parents=[common],
         help="run the HTTP service (SPARQL endpoint, graph store, queries, validation)",
-        description="Serve the store over HTTP: a start page at /, /sparql (SPARQL 1.1 "
+        description="Serve the store over HTTP: the workbench at /, /sparql (SPARQL 1.1 "
                     "Protocol), /store (Graph Store Protocol), /queries, /validate, /healthz, "
                     "/metrics; API docs at /docs and /redoc (they work offline). Prints its URLs "
                     "once it listens. Writes need a bearer token (OTMLOPS_TOKEN or "

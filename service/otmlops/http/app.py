@@ -18,10 +18,11 @@ from otmlops.errors import OtmlopsError
 from otmlops.http.docs_pages import add_docs
 from otmlops.http.errors import HttpError, error_response
 from otmlops.http.guard import RequestGuard
-from otmlops.http.routes import gsp, home, ops, queries, sparql, validate
+from otmlops.http.routes import gsp, ops, queries, sparql, validate
 from otmlops.http.settings import ServerSettings
 from otmlops.http.state import AppState
 from otmlops.runner import Runner, make_runner
+from otmlops.web.routes import mount as mount_workbench
 
 
 class Error(BaseModel):
@@ -94,7 +95,8 @@ def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAP
     app.state.otmlops = state
     app.add_middleware(_MetricsMiddleware)
     app.add_middleware(RequestGuard, allowed_hosts=settings.allowed_hosts)
-    for module in (home, sparql, gsp, queries, validate, ops):
+    mount_workbench(app)  # the pages at / and /ui (otmlops.web)
+    for module in (sparql, gsp, queries, validate, ops):
         app.include_router(module.router)
     add_docs(app)
 

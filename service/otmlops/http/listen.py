@@ -13,7 +13,7 @@ from otmlops.errors import OtmlopsError, UsageError
 
 #: Paths the greeting lists, with what a person finds there.
 SERVICE_PATHS: tuple[tuple[str, str], ...] = (
-    ("/", "start page"),
+    ("/", "workbench (RAMI 4.0, ISA-95, gaps, validate, query)"),
     ("/docs", "API docs (Swagger UI; ReDoc at /redoc)"),
     ("/sparql", "SPARQL endpoint"),
     ("/queries", "named competency queries"),

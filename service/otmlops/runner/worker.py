@@ -43,6 +43,7 @@ READ_OPS = {
     "exists": lambda store, graph: tasks.graph_exists(store, graph),
     "triple_count": lambda store: store.triple_count(),
     "validate": lambda store, **kw: _validate(store, **kw),
+    "view": lambda store, name, args: _view(store, name, args),
 }
 WRITE_OPS = {
     "update": tasks.run_update,
@@ -56,6 +57,12 @@ def _validate(store: Any, **kwargs: Any) -> Any:
     from otmlops.runner import validation_adapter
 
     return validation_adapter.validate(store, **kwargs)
+
+
+def _view(store: Any, name: str, args: dict[str, Any]) -> Any:
+    from otmlops.web.views import build  # the workbench's view models (otmlops.web)
+
+    return build(store, name, **args)
 
 
 def error_reply(exc: BaseException) -> tuple[str, int, str]:

@@ -44,6 +44,7 @@ COMMAND_WORDS: dict[str, str] = {
     "validate": "otmlops.cli.validate_cmd",
     "export": "otmlops.cli.export_cmd",
     "import": "otmlops.cli.import_cmd",
+    "report": "otmlops.cli.report_cmd",
     "serve": "otmlops.cli.serve_cmd",
 }
 

@@ -49,13 +49,12 @@ def resolve_use_case(store: object, given: str) -> str:
 def _cmd_report(args: argparse.Namespace) -> int:
     import sys
 
-    from otmlops.cli import store_location
+    from otmlops.cli import open_cli_store
     from otmlops.errors import UsageError
-    from otmlops.store import open_store
     from otmlops.web import views
     from otmlops.web.pages import render
 
-    with open_store(store_location(args)) as store:
+    with open_cli_store(args) as store:
         iri = resolve_use_case(store, args.use_case)
         data = views.report(store, iri)
         location = store.location

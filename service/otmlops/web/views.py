@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 
 import pyoxigraph as ox
 
-from otmlops.catalogue import get_query, load_catalogue, run_named_query
+from otmlops.catalogue import load_catalogue, run_named_query
 from otmlops.web.terms import attach_labels, local_name, named, rows, select, text_of
 
 #: The gap questions of the Gaps page: (catalogue id, column that names the stage).
@@ -83,13 +83,24 @@ def axes(store: Any) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+_STAGE_TABLE = """
+    SELECT ?useCase ?stage ?kind ?layer ?level ?phase ?owner ?deployedOn WHERE {
+      ?useCase mlops:hasStage ?stage .
+      OPTIONAL { ?stage a ?kind . ?kind rdfs:subClassOf mlops:LifecycleStage .
+                 FILTER (?kind != mlops:LifecycleStage) }
+      OPTIONAL { ?stage map:layer ?layer }
+      OPTIONAL { ?stage map:hierarchyLevel ?level }
+      OPTIONAL { ?stage map:lifeCyclePhase ?phase }
+      OPTIONAL { ?stage map:ownedBy ?owner }
+      OPTIONAL { ?stage map:deployedOn ?deployedOn }
+    } ORDER BY ?kind ?stage"""
+
+
 def stage_table(store: Any, use_case: str | None = None) -> list[dict[str, Any]]:
     """Every stage (of one use case, or all) with its placement, owners and equipment."""
-    params = {"useCase": use_case} if use_case else None
-    if params:
-        found = _catalogue_rows(store, "stages-of-use-case", params)
-    else:  # the same catalogue question, with the use case left open
-        found = rows(store.query(get_query("stages-of-use-case").sparql))
+    # the catalogue's stages-of-use-case, with the use case projected (and left open for all)
+    found = select(store, _STAGE_TABLE,
+                   bindings={"useCase": named(use_case)} if use_case else None)
     stages: dict[str, dict[str, Any]] = {}
     for r in found:
         iri = r["stage"]["iri"] if r["stage"] and "iri" in r["stage"] else None

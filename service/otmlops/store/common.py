@@ -20,9 +20,21 @@ from otmlops.errors import InputError, NotFound, UsageError
 from otmlops.store import entailment, meta
 from otmlops.store.base import GraphInfo, LoadReport, ProgressCallback, QueryOutcome, Store, Term
 from otmlops.store.bundle import bundled_files
-from otmlops.store.graphs import LEGACY_INFERRED_GRAPH, STAGING_PREFIX, SYSTEM_GRAPHS
+from otmlops.store.graphs import (
+    LEGACY_INFERRED_GRAPH,
+    STAGING_PREFIX,
+    SYSTEM_GRAPH_ROLES,
+    SYSTEM_GRAPHS,
+)
 from otmlops.store.rdf_input import guess_format, open_source, scan, source_size
-from otmlops.store.sparql_text import bind_values, has_dataset_clause
+from otmlops.store.sparql_text import (
+    add_using,
+    bind_values,
+    check_nesting,
+    decode_codepoints,
+    has_dataset_clause,
+)
+from otmlops.store.sparql_update import Operation, parse_update
 
 #: Loads up to this many triples are written as one SPARQL update (atomic everywhere); bigger
 #: ones take the bulk loader behind a checkpoint. A transactional write on disk costs ~30 µs per
@@ -96,6 +108,44 @@ def check_graph_iri(graph: str, *, allow_system: bool = False) -> str:
     if not allow_system and (graph in SYSTEM_GRAPHS or graph.startswith(STAGING_PREFIX)):
         raise UsageError(f"{graph} is managed by otmlops and cannot be written directly")
     return graph
+
+
+def is_managed(graph: str) -> bool:
+    """A graph the store manages itself: the system graphs and staging graphs."""
+    return graph in SYSTEM_GRAPHS or graph.startswith(STAGING_PREFIX)
+
+
+def refuse_managed(graph: str, op: Operation, variable: str | None = None) -> None:
+    """UsageError naming ``graph`` if an update operation would write it."""
+    if not is_managed(graph):
+        return
+    what = SYSTEM_GRAPH_ROLES.get(graph, "a staging graph of a load in progress")
+    kind = "DELETE/INSERT" if op.kind == "MODIFY" else op.kind
+    how = (f" (the template's GRAPH ?{variable} is bound to it; filter it out in the WHERE "
+           "clause)") if variable else ""
+    raise UsageError(f"the update's {kind} operation would write <{graph}> ({what}){how}; "
+                     "otmlops manages that graph itself and SPARQL Update cannot change it "
+                     "(`otmlops bootstrap` reloads the bundled graphs)")
+
+
+def check_writes(op: Operation) -> None:
+    """Refuse an operation that names a managed graph as something it writes."""
+    for ref in op.writes:
+        if ref.kind == "iri":
+            refuse_managed(ref.value, op)
+
+
+def check_rows(op: Operation, variables: Sequence[str], rows: Sequence[Sequence[object]]
+               ) -> None:
+    """Refuse an operation whose template ``GRAPH ?g`` is bound to a managed graph."""
+    for ref in op.writes:
+        if ref.kind != "var" or ref.value not in variables:
+            continue
+        k = list(variables).index(ref.value)
+        for row in rows:
+            term = row[k]
+            if isinstance(term, ox.NamedNode):
+                refuse_managed(term.value, op, ref.value)
 
 
 class SparqlBackedStore(Store):
@@ -179,6 +229,8 @@ class SparqlBackedStore(Store):
         """SPARQL query over the union of all graphs unless a dataset is named (FROM, or the
         ``default_graphs``/``named_graphs`` arguments, as in the SPARQL protocol). With
         ``entailment`` its patterns are widened as docs/entailment.md describes."""
+        sparql = decode_codepoints(sparql)
+        check_nesting(sparql)
         text = bind_values(sparql, bindings) if bindings else sparql
         if entailment:
             text = self.entailed(text)
@@ -189,13 +241,59 @@ class SparqlBackedStore(Store):
 
     def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
                using_named_graphs: Sequence[str] | None = None) -> None:
-        from otmlops.store.sparql_text import add_using
-
-        text = add_using(sparql, using_graphs or (), using_named_graphs or ())
+        """Run a SPARQL update request: every operation's WHERE sees the union of all graphs
+        with entailment (unless the operation names its own dataset with WITH/USING), and no
+        operation may write a graph the store manages (docs/store.md, "Updates")."""
+        text = decode_codepoints(sparql)
+        check_nesting(text)
+        text = add_using(text, using_graphs or (), using_named_graphs or ())
+        ops = self._parse_update(text)
+        for op in ops:
+            check_writes(op)
         try:
-            self._raw_update(self.entailed(text))
+            self._run_update(text, ops)
         finally:
             self._changed()
+
+    def _parse_update(self, text: str) -> list[Operation]:
+        """The request's operations; a text Oxigraph refuses is reported with its message."""
+        try:
+            return parse_update(text)
+        except UsageError:
+            if "LOAD" not in text.upper():
+                try:  # an empty scratch store: only the parser's verdict matters
+                    ox.Store().update(text)
+                except SyntaxError as exc:
+                    raise UsageError(f"invalid SPARQL update: {exc.args[0]}") from None
+                except (OSError, RuntimeError, ValueError):
+                    pass
+            raise
+
+    @abstractmethod
+    def _run_update(self, text: str, ops: list[Operation]) -> None:
+        """Execute the parsed request atomically (``text`` is the whole request)."""
+
+    def _user_graphs(self) -> list[str]:
+        """Named graphs an update may write: not system, not staging."""
+        return sorted(g for g in self._graph_names() if not is_managed(g))
+
+    def _expand_all(self, op: Operation, *, in_request: bool = False) -> str:
+        """A CLEAR/DROP of NAMED or ALL spelled out over the user graphs (system graphs are
+        never cleared by a request); other operations unchanged. With ``in_request`` the text
+        also empties user graphs that earlier operations of the same request create (the
+        graph list is read before the request runs)."""
+        ref = op.writes[0] if op.writes else None
+        if op.kind not in ("CLEAR", "DROP") or ref is None or ref.kind not in ("NAMED", "ALL"):
+            return f"{op.prologue}\n{op.text}"
+        silent = " SILENT" if op.silent else ""
+        parts = [f"{op.kind}{silent} DEFAULT"] if ref.kind == "ALL" else []
+        parts += [f"{op.kind}{silent} GRAPH <{g}>" for g in self._user_graphs()]
+        if in_request:
+            managed = ", ".join(f"<{g}>" for g in sorted(SYSTEM_GRAPHS))
+            parts.append("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
+                         f"FILTER(?g NOT IN ({managed}) && "
+                         f"!STRSTARTS(STR(?g), \"{STAGING_PREFIX}\")) }}")
+        return " ;\n".join(parts)
 
     # -- entailment -------------------------------------------------------------------------
 

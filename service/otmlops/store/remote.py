@@ -26,9 +26,16 @@ import pyoxigraph as ox
 from otmlops.errors import InputError, StoreError, UsageError
 from otmlops.store import meta
 from otmlops.store.base import ProgressCallback, QueryOutcome
-from otmlops.store.common import LoadItem, LoadPlan, SparqlBackedStore, insert_data_update
+from otmlops.store.common import (
+    LoadItem,
+    LoadPlan,
+    SparqlBackedStore,
+    check_rows,
+    insert_data_update,
+)
 from otmlops.store.graphs import STAGING_PREFIX
 from otmlops.store.sparql_text import dataset_clauses, has_dataset_clause
+from otmlops.store.sparql_update import Operation
 
 #: Plans whose update text stays below this size go in one request (atomic, no staging).
 INLINE_UPDATE_BYTES = 512 * 1024
@@ -129,6 +136,26 @@ class RemoteStore(SparqlBackedStore):
     def _raw_update(self, sparql: str) -> None:
         self._send("POST", self.update_url, content=urlencode({"update": sparql}),
                    headers={"Content-Type": _FORM})
+
+    def _run_update(self, text: str, ops: list[Operation]) -> None:
+        """One request to the server, which evaluates every WHERE over its union default graph
+        in order. CLEAR/DROP NAMED and ALL are spelled out over the user graphs; a template
+        ``GRAPH ?g`` is first checked against the managed graphs with a query."""
+        for op in ops:
+            if op.where is not None and any(ref.kind == "var" for ref in op.writes):
+                query = f"{op.prologue}\nSELECT * WHERE {op.where}"
+                result = self._raw_query(self.entailed(query), union=not op.has_using,
+                                         default_graphs=op.using if op.has_using else None,
+                                         named_graphs=op.using_named if op.has_using else None)
+                assert isinstance(result, ox.QuerySolutions)
+                variables = [v.value for v in result.variables]
+                check_rows(op, variables, [tuple(s[v] for v in variables) for s in result])
+        if any(op.kind in ("CLEAR", "DROP") for op in ops):
+            text = " ;\n".join(part for op in ops
+                               if (part := self._expand_all(op, in_request=len(ops) > 1)))
+            if not text:
+                return
+        self._raw_update(self.entailed(text))
 
     def _graph_counts(self) -> dict[str, int]:
         result = self._raw_query(

@@ -22,11 +22,16 @@ import pyoxigraph as ox
 
 from otmlops.errors import UsageError
 
-_VAR_NAME = re.compile(r"^[A-Za-z_0-9\u00B7\u00C0-\uFFFF]+$")
-_WORD = re.compile(r"[A-Za-z0-9_\-.:%\\\u00B7\u00C0-\uFFFF]+")
-_VAR = re.compile(r"[?$][A-Za-z_0-9\u00B7\u00C0-\uFFFF]*")
-# IRIREF from the SPARQL grammar: no spaces, no <>"{}|^`\ inside.
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_VAR_NAME = re.compile(r"^[A-Za-z_0-9\u00B7\u00C0-\uFFFF\U00010000-\U000EFFFF]+$")
+_NAME_CHAR = r"A-Za-z0-9_\-.:\u00B7\u00C0-\uFFFF\U00010000-\U000EFFFF"
+#: A prefixed name, keyword or number: PN_CHARS, PN_LOCAL_ESC (``\\'``, ``\\#``, ``\\,``...)
+#: and PLX percent-encodings (SPARQL 1.1 grammar, terminals [169]-[173]).
+_WORD = re.compile(rf"(?:[{_NAME_CHAR}]|\\[_~.\-!$&'()*+,;=/?#@%]|%[0-9A-Fa-f]{{2}})+")
+_VAR = re.compile(r"[?$][A-Za-z_0-9\u00B7\u00C0-\uFFFF\U00010000-\U000EFFFF]*")
+# IRIREF from the SPARQL grammar: no spaces, no <>"{}|^`\ inside, except \u / \U escapes.
+_IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LOCAL_ESC = re.compile(r"\\(.)")
 _QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 
 
@@ -289,3 +294,103 @@ def add_using(update: str, using: Sequence[str], using_named: Sequence[str]) -> 
     for at in reversed(inserts):
         update = update[:at] + clause + update[at:]
     return update
+
+
+# -- codepoint escapes, IRIs and nesting ----------------------------------------------------
+
+#: Deepest nesting of ``{`` ``(`` ``[`` accepted in a request. The pattern walker recurses once
+#: per level and Oxigraph's parser far more (10,000 nested parentheses overflow its stack and
+#: kill the process), so deeper texts are refused before either sees them.
+MAX_NESTING = 100
+
+
+def decode_codepoints(sparql: str) -> str:
+    """The text with ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes replaced by their characters.
+
+    SPARQL applies these escapes to the whole request before parsing (SPARQL 1.1 Query,
+    section 19.2), and so does Oxigraph; decoding first lets the lexer see what the parser
+    sees. A text whose decoding yields new escapes would be decoded twice by the server and is
+    refused."""
+    if "\\u" not in sparql and "\\U" not in sparql:
+        return sparql
+    decoded = _UCHAR.sub(_codepoint, sparql)
+    if decoded != sparql and _UCHAR.search(decoded):
+        raise UsageError("the SPARQL text builds a \\u escape out of another \\u escape; "
+                         "write the character itself")
+    return decoded
+
+
+def _codepoint(m: re.Match[str]) -> str:
+    value = int(m.group(1) or m.group(2), 16)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        raise UsageError(f"invalid codepoint escape {m.group()} in the SPARQL text")
+    return chr(value)
+
+
+def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
+    """UsageError if brackets nest deeper than ``limit`` (strings, IRIs, comments skipped)."""
+    depth = 0
+    for tok in tokens(sparql):
+        if tok.kind != "punct":
+            continue
+        if tok.text in "{([":
+            depth += 1
+            if depth > limit:
+                line = sparql.count("\n", 0, tok.start) + 1
+                col = tok.start - (sparql.rfind("\n", 0, tok.start) + 1) + 1
+                raise UsageError(f"the SPARQL text nests groups, brackets or parentheses more "
+                                 f"than {limit} levels deep (at line {line}, column {col}); "
+                                 f"the limit is {limit}")
+        elif tok.text in "})]":
+            depth -= 1
+
+
+@functools.lru_cache(maxsize=4096)
+def resolve_iri(iri: str, base: str | None) -> str:
+    """``iri`` resolved against ``base`` (RFC 3986, as Oxigraph resolves it); an IRI that is
+    already absolute, or no base, leaves it unchanged."""
+    if base is None or re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri):
+        return iri
+    try:
+        quad = next(iter(ox.parse(f"<{iri}> <urn:x:p> <urn:x:o> .".encode(),
+                                  ox.RdfFormat.TURTLE, base_iri=base)))
+    except (SyntaxError, ValueError, StopIteration):
+        return iri
+    return str(quad.subject.value)
+
+
+@dataclass
+class Prologue:
+    """PREFIX and BASE declarations in scope, to turn IRI tokens into IRIs."""
+
+    prefixes: dict[str, str]
+    base: str | None = None
+
+    def declare(self, toks: Sequence[Token], i: int) -> int | None:
+        """If ``toks[i]`` starts a PREFIX or BASE declaration, record it and return the index
+        after it; else None."""
+        kw = toks[i].keyword
+        if kw == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
+            self.base = resolve_iri(toks[i + 1].text[1:-1], self.base)
+            return i + 2
+        if kw == "PREFIX" and i + 2 < len(toks) and toks[i + 2].kind == "iri":
+            self.prefixes[toks[i + 1].text] = resolve_iri(toks[i + 2].text[1:-1], self.base)
+            return i + 3
+        return None
+
+    def text(self) -> str:
+        """The declarations as a prologue with every IRI absolute (repeatable anywhere)."""
+        lines = [f"BASE <{self.base}>"] if self.base else []
+        lines += [f"PREFIX {name} <{iri}>" for name, iri in self.prefixes.items()]
+        return "\n".join(lines)
+
+    def resolve(self, tok: Token) -> str | None:
+        """The IRI an IRIREF or prefixed-name token names (None: not an IRI, or an undeclared
+        prefix)."""
+        if tok.kind == "iri":
+            return resolve_iri(tok.text[1:-1], self.base)
+        if tok.kind == "word" and not tok.text.startswith("_:"):
+            prefix, sep, local = tok.text.partition(":")
+            if sep and prefix + ":" in self.prefixes:
+                return self.prefixes[prefix + ":"] + _LOCAL_ESC.sub(r"\1", local)
+        return None

@@ -28,6 +28,10 @@ from otmlops.runner import backend
 from otmlops.runner.snapshots import SnapshotDir, snapshot_root
 from otmlops.runner.worker import READ_OPS, WRITE_OPS, error_reply
 
+#: How long a writer that has committed may take to publish the snapshot readers see; it
+#: is a hard-link backup (milliseconds), so this only bounds a stuck process.
+PUBLISH_TIMEOUT_S = 120.0
+
 
 class ServiceError(Exception):
     """A request failed with an HTTP status and a message that says why."""
@@ -86,9 +90,25 @@ class _Worker:
         if reply is None:
             self.kill()
             raise TimeoutError
+        if reply[0] == "committed":
+            return self._after_commit(reply[1])
         if reply[0] == "ok":
             return reply[1]
         raise ServiceError(reply[1], reply[2])
+
+    def _after_commit(self, result: Any) -> tuple[Any, int | None]:
+        """The writer has committed; wait for its snapshot, with no request time limit (the
+        write is done whatever happens now). (result, None) if no snapshot came: the caller
+        restarts the writer, which publishes one when it opens the store."""
+        try:
+            if self.conn.poll(PUBLISH_TIMEOUT_S):
+                reply = self.conn.recv()
+                if reply[0] == "ok":
+                    return reply[1]
+        except (EOFError, OSError):
+            pass
+        self.kill()
+        return result, None
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -210,12 +230,17 @@ class ProcessRunner:
                 # restart in the background (reopening may recover the store): the client
                 # gets its answer now, the next write waits for the new writer
                 self._restart = asyncio.ensure_future(self._locked_restart())
-                raise QueryTimeout(f"the update was stopped after {timeout:g} s (time limit);"
-                                   " the store keeps its state from before it") from None
+                raise QueryTimeout(f"the update was stopped after {timeout:g} s (time limit) "
+                                   "before it committed; the store keeps its state from before "
+                                   "it") from None
             except ServiceError:
                 if not writer.alive():
                     self._drop_writer(writer)
                 raise
+            if gen is None:  # committed, but no snapshot: a new writer publishes one
+                self._drop_writer(writer)
+                await self._ensure_writer()
+                gen = self.snapdir.generation()
             self.stats.generation = gen
             return result
 

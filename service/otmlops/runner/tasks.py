@@ -149,8 +149,7 @@ def put_graph(store: Any, *, graph: str | None, body: bytes, media_type: str) ->
     fmt = _input_format(media_type)
     if graph is None:
         _check_parses(body, fmt)
-        store.update("DROP SILENT DEFAULT")
-        store.add_to_graph(body, graph=None, format=fmt)
+        store.replace_default_graph(body, format=fmt)  # one atomic write, never two steps
         return False
     existed = store.has_graph(graph)
     store.load(body, graph=graph, format=fmt, base_iri=graph, source_name="request body")

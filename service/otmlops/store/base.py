@@ -94,6 +94,18 @@ class Store(ABC):
         is given."""
 
     @abstractmethod
+    def replace_default_graph(self, source: Path | bytes, *, format: ox.RdfFormat,
+                              base_iri: str | None = None) -> int:
+        """Make the store's default graph hold exactly ``source`` atomically (GSP PUT of
+        ``?default``); returns the number of triples parsed."""
+
+    @abstractmethod
+    def replace_graphs(self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat,
+                       source_name: str = "<input>") -> dict[str, int]:
+        """Replace several named graphs in one atomic write (all or none); returns the stored
+        triple count of each."""
+
+    @abstractmethod
     def add_to_graph(self, source: Path | bytes, *, graph: str | None,
                      format: ox.RdfFormat | None = None, base_iri: str | None = None) -> int:
         """Append triples to ``graph`` (None: the default graph) atomically (GSP POST)."""

@@ -79,11 +79,14 @@ class LoadPlan:
     items: list[LoadItem]
     replace: set[str] = field(default_factory=set)
     triples: int = 0
+    #: Empty the store's default graph first (GSP PUT of ``?default``).
+    replace_default: bool = False
 
 
 def insert_data_update(plan: LoadPlan) -> str:
     """The whole plan as one SPARQL update: DROP the replaced graphs, INSERT DATA the quads."""
-    parts = [f"DROP SILENT GRAPH <{g}>" for g in sorted(plan.replace)]
+    parts = ["DROP SILENT DEFAULT"] if plan.replace_default else []
+    parts += [f"DROP SILENT GRAPH <{g}>" for g in sorted(plan.replace)]
     lines: list[str] = []
     for item in plan.items:
         for q in item.quads():
@@ -415,6 +418,38 @@ class SparqlBackedStore(Store):
         item = LoadItem(source, fmt, base, name, target,
                         flatten=graph is not None and fmt.supports_datasets, size=size)
         return item, targets, warnings
+
+    def replace_default_graph(self, source: Path | bytes, *, format: ox.RdfFormat,
+                              base_iri: str | None = None) -> int:
+        """Make the store's default graph hold exactly the source's triples, in one atomic
+        write (GSP PUT of ``?default``): killed or failing, the old content stays."""
+        name = "<input>" if isinstance(source, bytes | bytearray) else str(source)
+        found = scan(source, format, base_iri=base_iri, source_name=name)
+        item = LoadItem(source, format, base_iri, name, None, flatten=True,
+                        size=source_size(source))
+        try:
+            self._write(LoadPlan([item], set(), found.total, replace_default=True), None)
+        finally:
+            self._changed()
+        return found.total
+
+    def replace_graphs(self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat,
+                       source_name: str = "<input>") -> dict[str, int]:
+        """Replace several named graphs in one atomic write (an import's graphs): all of them
+        hold the new data afterwards, or none changed. Returns the stored triple counts."""
+        items: list[LoadItem] = []
+        total = 0
+        for graph, data in graphs.items():
+            check_graph_iri(graph)
+            found = scan(data, format, base_iri=graph, source_name=source_name)
+            total += found.total
+            items.append(LoadItem(data, format, graph, source_name, graph, flatten=True,
+                                  size=len(data)))
+        try:
+            self._write(LoadPlan(items, set(graphs), total), None)
+        finally:
+            self._changed()
+        return {g: self._count_graph(g) for g in graphs}
 
     def add_to_graph(self, source: Path | bytes, *, graph: str | None,
                      format: ox.RdfFormat | None = None, base_iri: str | None = None) -> int:

@@ -325,6 +325,8 @@ class EmbeddedStore(SparqlBackedStore):
                 self._compact()
 
     def _bulk_write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
+        if plan.replace_default:
+            self._store.clear_graph(ox.DefaultGraph())
         for graph in sorted(plan.replace):
             node = ox.NamedNode(graph)
             if self._store.contains_named_graph(node):

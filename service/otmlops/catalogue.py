@@ -178,6 +178,9 @@ def parse_query_text(text: str, *, query_id: str | None = None, path: Path | Non
 def projected_variables(sparql: str) -> list[str] | None:
     """Variables a SELECT query projects (None for ASK/CONSTRUCT/DESCRIBE), by running it on an
     empty in-memory store: the cheapest way to both parse it and learn its projection."""
+    from otmlops.store.sparql_text import check_nesting
+
+    check_nesting(sparql)  # before Oxigraph's parser, which deep nesting crashes
     try:
         outcome = ox.Store().query(sparql)
     except SyntaxError as exc:

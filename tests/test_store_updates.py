@@ -65,10 +65,7 @@ def test_where_clauses_see_entailment(any_store: Store) -> None:
     assert values(any_store, "SELECT ?x { ?x ex:kind ex:wc }") == [f"<{EX}line>"]
 
 
-def test_with_and_using_change_only_their_own_operation(any_store: Store,
-                                                        request: pytest.FixtureRequest) -> None:
-    if "remote" in request.node.name:
-        pytest.skip("Oxigraph server run with --union-default-graph refuses USING (store.md)")
+def test_with_and_using_change_only_their_own_operation(any_store: Store) -> None:
     any_store.update(P + "INSERT DATA { GRAPH ex:a { ex:s ex:p 1 } GRAPH ex:b { ex:s ex:p 2 } }")
     any_store.update(P + "INSERT { GRAPH ex:fromA { ex:s ex:q ?o } } USING ex:a "
                      "WHERE { ex:s ex:p ?o } ;\n"

@@ -35,7 +35,7 @@ from otmlops.store.common import (
 )
 from otmlops.store.graphs import STAGING_PREFIX
 from otmlops.store.sparql_text import dataset_clauses, has_dataset_clause
-from otmlops.store.sparql_update import Operation
+from otmlops.store.sparql_update import Operation, with_using_as_graph
 
 #: Plans whose update text stays below this size go in one request (atomic, no staging).
 INLINE_UPDATE_BYTES = 512 * 1024
@@ -150,11 +150,24 @@ class RemoteStore(SparqlBackedStore):
                 assert isinstance(result, ox.QuerySolutions)
                 variables = [v.value for v in result.variables]
                 check_rows(op, variables, [tuple(s[v] for v in variables) for s in result])
-        if any(op.kind in ("CLEAR", "DROP") for op in ops):
-            text = " ;\n".join(part for op in ops
-                               if (part := self._expand_all(op, in_request=len(ops) > 1)))
-            if not text:
+        rewrite = any(op.kind in ("CLEAR", "DROP") or op.with_graph or op.has_using
+                      for op in ops)
+        if rewrite:
+            # Oxigraph accepts a prologue only at the start of a request: one for all
+            parts = []
+            for op in ops:
+                spelled = with_using_as_graph(op)
+                if spelled is not None:
+                    parts.append(spelled)
+                elif op.kind in ("CLEAR", "DROP"):
+                    expanded = self._expand_all(op, in_request=len(ops) > 1)
+                    parts.append(expanded.removeprefix(op.prologue).strip())
+                else:
+                    parts.append(op.text)
+            body = " ;\n".join(p for p in parts if p)
+            if not body:
                 return
+            text = f"{ops[-1].prologue}\n{body}"
         self._raw_update(self.entailed(text))
 
     def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:

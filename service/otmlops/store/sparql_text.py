@@ -120,28 +120,29 @@ def has_dataset_clause(sparql: str) -> bool:
 
 
 def dataset_clauses(sparql: str) -> tuple[list[str], list[str]]:
-    """The IRIs of the query's FROM and FROM NAMED clauses (prefixed names resolved)."""
-    prefixes: dict[str, str] = {}
+    """The IRIs of the query's FROM and FROM NAMED clauses (prefixed names and relative IRIs
+    resolved against the query's PREFIX and BASE declarations)."""
+    prologue = Prologue({})
     default: list[str] = []
     named: list[str] = []
     toks = list(tokens(sparql))
     depth = 0
-    for i, tok in enumerate(toks):
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
         if tok.kind == "punct" and tok.text in "{}":
             depth += 1 if tok.text == "{" else -1
-        elif depth == 0 and tok.keyword == "PREFIX" and i + 2 < len(toks):
-            prefixes[toks[i + 1].text] = toks[i + 2].text[1:-1]
+        elif depth == 0 and (nxt := prologue.declare(toks, i)) is not None:
+            i = nxt
+            continue
         elif depth == 0 and tok.keyword == "FROM" and i + 1 < len(toks):
             is_named = toks[i + 1].keyword == "NAMED"
             ref = toks[i + 2] if is_named and i + 2 < len(toks) else toks[i + 1]
-            if ref.kind == "iri":
-                iri = ref.text[1:-1]
-            else:
-                pname, _, local = ref.text.partition(":")
-                if pname + ":" not in prefixes:
-                    raise UsageError(f"undeclared prefix in FROM clause: {ref.text}")
-                iri = prefixes[pname + ":"] + local
+            iri = prologue.resolve(ref)
+            if iri is None:
+                raise UsageError(f"undeclared prefix in FROM clause: {ref.text}")
             (named if is_named else default).append(iri)
+        i += 1
     return default, named
 
 

@@ -249,3 +249,67 @@ def parse_update(sparql: str) -> list[Operation]:
     """The operations of an update request; UsageError (with line and column) if the text is
     not a sequence of update operations."""
     return _Parser(sparql).parse()
+
+
+def wrap_default_triples(template: str, graph: str) -> str:
+    """A template ``{ ... }`` whose triples outside GRAPH blocks are put in ``GRAPH <graph>``
+    (what ``WITH <graph>`` means for a template), GRAPH blocks kept as they are."""
+    toks = list(tokens(template))
+    inner_start, inner_end = toks[0].end, toks[-1].start
+    parts: list[str] = []
+    pending_from: int | None = None
+
+    def flush(upto: int) -> None:
+        nonlocal pending_from
+        if pending_from is not None:
+            chunk = template[pending_from:upto].strip()
+            if chunk.strip(". \n\t"):
+                parts.append(f"GRAPH <{graph}> {{ {chunk} }}")
+            pending_from = None
+
+    k = 1
+    while k < len(toks) - 1:
+        t = toks[k]
+        if t.keyword == "GRAPH":
+            flush(t.start)
+            depth, j = 0, k + 2
+            while True:
+                if toks[j].kind == "punct" and toks[j].text == "{":
+                    depth += 1
+                elif toks[j].kind == "punct" and toks[j].text == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            parts.append(template[t.start:toks[j].end])
+            k = j + 1
+            continue
+        if pending_from is None:
+            pending_from = t.start
+        k += 1
+    flush(inner_end)
+    del inner_start
+    return "{ " + " ".join(parts) + " }"
+
+
+def with_using_as_graph(op: Operation) -> str | None:
+    """The operation without WITH and with at most one USING, spelled with GRAPH blocks (for
+    servers that refuse WITH/USING next to a union default graph); None if it has several
+    USING graphs, USING NAMED, or USING with GRAPH in its WHERE, which GRAPH blocks cannot
+    express exactly."""
+    if op.kind != "MODIFY" or (op.with_graph is None and not op.has_using):
+        return None
+    assert op.where is not None
+    if op.using_named or len(op.using) > 1:
+        return None
+    if op.using and any(t.keyword == "GRAPH" for t in tokens(op.where)):
+        return None  # USING leaves no named graphs: GRAPH inside would read them anyway
+    read = op.using[0] if op.using else op.with_graph
+    parts = []
+    for keyword, template in (("DELETE", op.delete_template), ("INSERT", op.insert_template)):
+        if template is not None:
+            body = template if op.with_graph is None else wrap_default_triples(template,
+                                                                               op.with_graph)
+            parts.append(f"{keyword} {body}")
+    parts.append(f"WHERE {{ GRAPH <{read}> {op.where} }}")
+    return "\n".join(parts)

@@ -33,8 +33,11 @@ from otmlops.store.sparql_text import (
     check_nesting,
     decode_codepoints,
     has_dataset_clause,
+    query_form,
+    tokens,
 )
 from otmlops.store.sparql_update import Operation, parse_update
+from otmlops.store.sparql_verbs import Unfollowable
 
 #: Loads up to this many triples are written as one SPARQL update (atomic everywhere); bigger
 #: ones take the bulk loader behind a checkpoint. A transactional write on disk costs ~30 µs per
@@ -111,6 +114,50 @@ def check_graph_iri(graph: str, *, allow_system: bool = False) -> str:
     if not allow_system and (graph in SYSTEM_GRAPHS or graph.startswith(STAGING_PREFIX)):
         raise UsageError(f"{graph} is managed by otmlops and cannot be written directly")
     return graph
+
+
+def check_update_syntax(sparql: str) -> None:
+    """Oxigraph's verdict on an update's syntax, with positions in the user's text, before the
+    store takes the request apart (a request with LOAD is left to the backend: running it on a
+    scratch store would fetch the document)."""
+    if any(t.keyword == "LOAD" for t in tokens(sparql)):
+        return
+    try:
+        ox.Store().update(sparql)
+    except SyntaxError as exc:
+        raise UsageError(f"invalid SPARQL update: {exc.args[0]}") from None
+    except (OSError, RuntimeError, ValueError):
+        pass  # evaluation on the empty store failed (a DROP of a missing graph): not syntax
+
+
+def unfollowable_error(sparql: str, exc: Unfollowable) -> UsageError:
+    """The error for a text the entailment walker cannot follow: Oxigraph's own syntax error
+    if it does not parse (as a query, or as an update without LOAD), else where and why the
+    walker stopped."""
+    scratch = ox.Store()
+    messages = []
+    for run in (scratch.query, scratch.update):
+        if run == scratch.update and "LOAD" in sparql.upper():
+            continue
+        try:
+            run(sparql)
+            break
+        except SyntaxError as err:
+            messages.append(str(err.args[0]))
+        except (OSError, RuntimeError, ValueError):
+            break
+    else:
+        kind = "update" if query_form(sparql) is None else "query"
+        message = messages[1] if kind == "update" and len(messages) > 1 else messages[0]
+        return UsageError(f"invalid SPARQL {kind}: {message}")
+    where = ""
+    if exc.offset is not None:
+        line = sparql.count("\n", 0, exc.offset) + 1
+        col = exc.offset - (sparql.rfind("\n", 0, exc.offset) + 1) + 1
+        where = f" at line {line}, column {col}"
+    return UsageError(f"otmlops cannot apply entailment to this request ({exc}{where}); it "
+                      "is valid SPARQL, but running it without the entailment the store "
+                      "promises would give silently different answers")
 
 
 def is_managed(graph: str) -> bool:
@@ -249,6 +296,7 @@ class SparqlBackedStore(Store):
         operation may write a graph the store manages (docs/store.md, "Updates")."""
         text = decode_codepoints(sparql)
         check_nesting(text)
+        check_update_syntax(text)
         text = add_using(text, using_graphs or (), using_named_graphs or ())
         ops = self._parse_update(text)
         for op in ops:
@@ -311,12 +359,18 @@ class SparqlBackedStore(Store):
         return self._rules
 
     def entailed(self, sparql: str) -> str:
-        """``sparql`` with its patterns widened to see entailed triples (cached per text)."""
+        """``sparql`` with its patterns widened to see entailed triples (cached per text).
+
+        A text the pattern walker cannot follow is refused (UsageError): with the parser's
+        message if it is not valid SPARQL, else saying where the walker stopped."""
         rules = self.entailment_rules()
         cache = self._rewritten if self._rewritten is not None else {}
         found = cache.get(sparql)
         if found is None:
-            found = entailment.rewrite(sparql, rules)
+            try:
+                found = entailment.rewrite(sparql, rules)
+            except Unfollowable as exc:
+                raise unfollowable_error(sparql, exc) from None
             if len(cache) >= 512:
                 cache.clear()
             cache[sparql] = found

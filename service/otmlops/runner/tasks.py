@@ -102,18 +102,13 @@ def run_named(store: Any, *, query_id: str, params: dict[str, str], accept: str 
 
 # ----------------------------------------------------------------------------- updates
 
-_STRIP = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
-    re.S,
-)
-_DATASET_CLAUSE = re.compile(r"(?<![?$:\w])(USING|WITH)(?![\w:])", re.I)
-
-
 def update_names_dataset(sparql: str) -> bool:
-    """True if the update text has a USING or WITH clause (strings, IRIs and comments are
-    skipped), which the protocol forbids together with using-graph-uri parameters."""
-    return bool(_DATASET_CLAUSE.search(_STRIP.sub(" ", sparql)))
+    """True if the update text has a USING or WITH clause (read with the store's SPARQL lexer:
+    strings, IRIs and comments do not count), which the protocol forbids together with
+    using-graph-uri parameters."""
+    from otmlops.store.sparql_text import names_dataset
+
+    return names_dataset(sparql)
 
 
 def run_update(store: Any, *, sparql: str, using_graphs: list[str] | None = None,

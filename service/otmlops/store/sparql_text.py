@@ -395,3 +395,36 @@ class Prologue:
             if sep and prefix + ":" in self.prefixes:
                 return self.prefixes[prefix + ":"] + _LOCAL_ESC.sub(r"\1", local)
         return None
+
+
+# -- helpers for other readers of SPARQL text (catalogue, validation, runner) -----------------
+
+def declared_prefixes(sparql: str) -> dict[str, str]:
+    """The PREFIX declarations of a text (``ex`` -> namespace; ``""`` for the empty prefix),
+    read with the lexer so that a PREFIX inside a string or comment does not count."""
+    toks = list(tokens(sparql))
+    prologue = Prologue({})
+    i = 0
+    while i < len(toks):
+        nxt = prologue.declare(toks, i)
+        i = nxt if nxt is not None else i + 1
+    return {name[:-1]: iri for name, iri in prologue.prefixes.items()}
+
+
+def variables(sparql: str) -> set[str]:
+    """Names of the variables the text uses (``?x`` and ``$x`` alike)."""
+    return {t.text[1:] for t in tokens(sparql) if t.kind == "var"}
+
+
+def replace_variables(sparql: str, replacements: Mapping[str, str]) -> str:
+    """The text with variable tokens replaced (keys are the token texts, such as ``$PATH`` or
+    ``?currentShape``); strings, IRIs and comments are left alone."""
+    out: list[str] = []
+    last = 0
+    for tok in tokens(sparql):
+        if tok.kind == "var" and tok.text in replacements:
+            out.append(sparql[last:tok.start])
+            out.append(replacements[tok.text])
+            last = tok.end
+    out.append(sparql[last:])
+    return "".join(out)

@@ -107,3 +107,18 @@ def test_lexer_terminals() -> None:
     assert prologue.resolve(iri_toks[i]) == "http://x/a/b/c~d"
     assert prologue.resolve(iri_toks[i + 1]) == "http://x/e"
     assert decode_codepoints("<a\\u0023b>") == "<a#b>"
+
+
+def test_other_readers_skip_strings_iris_and_comments() -> None:
+    from otmlops.catalogue import mentions_variable
+    from otmlops.runner.tasks import update_names_dataset
+    from otmlops.store.sparql_text import declared_prefixes, replace_variables
+
+    text = 'SELECT ?x WHERE { ?x <http://e/p> "$PATH ?y" ; $PATH ?z } # $PATH ?w'
+    assert replace_variables(text, {"$PATH": "<http://e/q>"}) == \
+        'SELECT ?x WHERE { ?x <http://e/p> "$PATH ?y" ; <http://e/q> ?z } # $PATH ?w'
+    assert not mentions_variable(text, "w") and mentions_variable(text, "z")
+    assert not update_names_dataset('INSERT DATA { <x:a> <x:b> "USING WITH" } # WITH')
+    assert update_names_dataset("WITH <x:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert declared_prefixes("# PREFIX no: <x:no>\nPREFIX ex: <http://e/> SELECT * {}") == {
+        "ex": "http://e/"}

@@ -122,3 +122,14 @@ def test_other_readers_skip_strings_iris_and_comments() -> None:
     assert update_names_dataset("WITH <x:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert declared_prefixes("# PREFIX no: <x:no>\nPREFIX ex: <http://e/> SELECT * {}") == {
         "ex": "http://e/"}
+
+
+def test_parameter_values_use_the_same_lexer() -> None:
+    from otmlops.params import parse_term
+
+    assert parse_term("ex:a\\'b", {"ex": "http://e/"}) == ox.NamedNode("http://e/a'b")
+    assert parse_term("ex:site\\#1", {"ex": "http://e/"}) == ox.NamedNode("http://e/site#1")
+    assert parse_term("<http://e/\\u0023x>") == ox.NamedNode("http://e/#x")
+    assert parse_term("http://e/x") == ox.NamedNode("http://e/x")
+    with pytest.raises(UsageError):
+        parse_term("ex:a b", {"ex": "http://e/"})

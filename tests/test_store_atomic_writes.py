@@ -130,3 +130,25 @@ def test_remote_replace_that_cannot_finish_keeps_the_old_graph(oxigraph_server: 
         assert counts[graph] == 5
         assert not any(g.startswith("urn:otmlops:staging:") for g in counts)
         assert not store.has_graph("urn:otmlops:staging:")
+
+
+@pytest.mark.slow
+def test_put_of_the_default_graph_stopped_by_its_time_limit_keeps_it(tmp_path: Path) -> None:
+    import httpx
+    from http_support import live_server
+
+    body = ntriples(600_000, "big")
+    with live_server(tmp_path / "store", "--workers", "1", "--timeout", "1", "--max-timeout", "1",
+                     "--body-limit", str(len(body) + 1000)) as srv:
+        r = httpx.put(srv.url("/store"), params={"default": ""}, content=OLD_DEFAULT,
+                      headers={"content-type": "application/n-triples", **srv.auth}, timeout=60)
+        assert r.status_code in (201, 204), r.text
+        r = httpx.put(srv.url("/store"), params={"default": ""}, content=body,
+                      headers={"content-type": "application/n-triples", **srv.auth},
+                      timeout=300)
+        assert r.status_code == 503, r.text
+        assert "before it committed" in r.text
+        got = httpx.get(srv.url("/store"), params={"default": ""},
+                        headers={"accept": "application/n-triples"}, timeout=60)
+        assert got.status_code == 200
+        assert set(got.text.splitlines()) == {OLD_DEFAULT.decode().strip()}

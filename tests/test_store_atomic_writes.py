@@ -135,6 +135,7 @@ def test_remote_replace_that_cannot_finish_keeps_the_old_graph(oxigraph_server: 
 @pytest.mark.slow
 def test_put_of_the_default_graph_stopped_by_its_time_limit_keeps_it(tmp_path: Path) -> None:
     import httpx
+
     from http_support import live_server
 
     body = ntriples(600_000, "big")

@@ -186,6 +186,13 @@ class EmbeddedStore(SparqlBackedStore):
             if len(ops) == 1:
                 self._run_operation(ops[0])
                 return
+            if all(op.where is None for op in ops):
+                # no WHERE to read the union with: one Oxigraph update, atomic by itself (with
+                # one prologue: Oxigraph accepts PREFIX/BASE only at the start of a request)
+                parts = [self._expand_all(op, in_request=True).removeprefix(op.prologue).strip()
+                         for op in ops]
+                self._raw_update(f"{ops[-1].prologue}\n" + " ;\n".join(p for p in parts if p))
+                return
             undo = self._begin_request()
             try:
                 for op in ops:

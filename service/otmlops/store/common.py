@@ -118,9 +118,9 @@ def check_graph_iri(graph: str, *, allow_system: bool = False) -> str:
 
 def check_update_syntax(sparql: str) -> None:
     """Oxigraph's verdict on an update's syntax, with positions in the user's text, before the
-    store takes the request apart (a request with LOAD is left to the backend: running it on a
-    scratch store would fetch the document)."""
-    if any(t.keyword == "LOAD" for t in tokens(sparql)):
+    store takes the request apart (a request with LOAD or SERVICE is left to the backend:
+    running it on a scratch store would fetch the document or call the service)."""
+    if any(t.keyword in ("LOAD", "SERVICE") for t in tokens(sparql)):
         return
     try:
         ox.Store().update(sparql)
@@ -136,9 +136,10 @@ def unfollowable_error(sparql: str, exc: Unfollowable) -> UsageError:
     walker stopped."""
     scratch = ox.Store()
     messages = []
+    calls_out = any(t.keyword in ("LOAD", "SERVICE") for t in tokens(sparql))
     for run in (scratch.query, scratch.update):
-        if run == scratch.update and "LOAD" in sparql.upper():
-            continue
+        if calls_out:  # running it would fetch a document or call a service
+            break
         try:
             run(sparql)
             break
@@ -155,9 +156,10 @@ def unfollowable_error(sparql: str, exc: Unfollowable) -> UsageError:
         line = sparql.count("\n", 0, exc.offset) + 1
         col = exc.offset - (sparql.rfind("\n", 0, exc.offset) + 1) + 1
         where = f" at line {line}, column {col}"
-    return UsageError(f"otmlops cannot apply entailment to this request ({exc}{where}); it "
-                      "is valid SPARQL, but running it without the entailment the store "
-                      "promises would give silently different answers")
+    valid = "it may be valid SPARQL" if calls_out else "it is valid SPARQL"
+    return UsageError(f"otmlops cannot apply entailment to this request ({exc}{where}); "
+                      f"{valid}, but running it without the entailment the store promises "
+                      "would give silently different answers")
 
 
 def is_managed(graph: str) -> bool:
@@ -311,7 +313,7 @@ class SparqlBackedStore(Store):
         try:
             return parse_update(text)
         except UsageError:
-            if "LOAD" not in text.upper():
+            if not any(t.keyword in ("LOAD", "SERVICE") for t in tokens(text)):
                 try:  # an empty scratch store: only the parser's verdict matters
                     ox.Store().update(text)
                 except SyntaxError as exc:

@@ -153,3 +153,37 @@ def test_put_of_the_default_graph_stopped_by_its_time_limit_keeps_it(tmp_path: P
                         headers={"accept": "application/n-triples"}, timeout=60)
         assert got.status_code == 200
         assert set(got.text.splitlines()) == {OLD_DEFAULT.decode().strip()}
+
+
+UPDATER = """
+import sys
+from otmlops.store import open_store
+
+with open_store(sys.argv[1]) as store:
+    print("started", flush=True)
+    store.update("INSERT DATA { GRAPH <http://example.org/first> { <http://example.org/a> "
+                 "<http://example.org/p> 1 } } ;\\n"
+                 "INSERT { GRAPH <http://example.org/second> { ?a <http://example.org/p> ?d } } "
+                 "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+print("finished", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_inside_a_multi_operation_update_undoes_the_earlier_operations(
+        tmp_path: Path) -> None:
+    import time
+
+    location = tmp_path / "store"
+    with open_store(str(location)) as store:
+        before = {g.iri: g.triples for g in store.graphs()}
+    proc = subprocess.Popen([sys.executable, "-c", UPDATER, str(location)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(2.0)  # the first operation is written; the second one's WHERE is running
+    assert proc.poll() is None, "the cartesian WHERE finished too soon to test anything"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    with open_store(str(location), bootstrap=False) as store:
+        assert {g.iri: g.triples for g in store.graphs()} == before

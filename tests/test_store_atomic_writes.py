@@ -187,3 +187,39 @@ def test_sigkill_inside_a_multi_operation_update_undoes_the_earlier_operations(
     proc.wait(timeout=30)
     with open_store(str(location), bootstrap=False) as store:
         assert {g.iri: g.triples for g in store.graphs()} == before
+
+
+FAKE_WRITER = """
+import sys, time
+from multiprocessing.connection import Connection
+conn = Connection(int(sys.argv[1]))
+conn.recv()
+time.sleep(float(sys.argv[2]))          # the write itself
+conn.send(("committed", "result"))
+time.sleep(60)                          # a publication that never ends
+"""
+
+
+def test_a_write_past_its_commit_point_is_reported_done(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """The pool's side of the writer protocol, against a real process: a write that said
+    "committed" is answered as done even when the request's time limit passes while the
+    snapshot is being published (the caller then restarts the writer, which publishes)."""
+    import socket
+
+    from otmlops.runner import pool
+
+    monkeypatch.setattr(pool, "PUBLISH_TIMEOUT_S", 1.0)
+    parent, child = socket.socketpair()
+    proc = subprocess.Popen([sys.executable, "-c", FAKE_WRITER, str(child.fileno()), "0.2"],
+                            pass_fds=(child.fileno(),))
+    child.close()
+    worker = pool._Worker.__new__(pool._Worker)
+    worker.proc, worker.role = proc, "writer"
+    worker.conn = pool.Connection(parent.detach())
+    try:
+        assert worker.call(("update", {}), timeout=0.5) == ("result", None)
+        assert proc.wait(timeout=10) != 0  # killed: a new writer will publish the snapshot
+    finally:
+        if proc.poll() is None:
+            proc.kill()

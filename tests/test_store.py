@@ -279,8 +279,9 @@ def test_bootstrap_loads_bundled_graphs(store: Store) -> None:
 
 def test_bootstrap_reloads_when_bundle_changes(tmp_path: Path) -> None:
     location = str(tmp_path / "store")
+    # user updates cannot write system graphs (test_update_protection.py): tamper underneath
     with open_store(location) as store:
-        store.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s "
+        store._raw_update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s "
                      "<https://w3id.org/otmlops/meta#bundleHash> ?h }} ;\n"
                      f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> "
                      "<https://w3id.org/otmlops/meta#bundleHash> \"old\" ; "
@@ -290,7 +291,7 @@ def test_bootstrap_reloads_when_bundle_changes(tmp_path: Path) -> None:
     with open_store(location) as store:
         assert store.has_graph(ONTOLOGY_GRAPH)
     with open_store(location, bootstrap=False) as store:
-        store.update(f"DROP GRAPH <{REFERENCE_MAPPING_GRAPH}>")
+        store._raw_update(f"DROP GRAPH <{REFERENCE_MAPPING_GRAPH}>")
     with open_store(location) as store:  # same hash recorded: left alone
         assert not store.has_graph(REFERENCE_MAPPING_GRAPH)
 

@@ -33,13 +33,13 @@ import pyoxigraph as ox
 from otmlops import resources
 from otmlops.errors import NotFound, UsageError
 from otmlops.params import PARAM_TYPES, convert, parse_term
+from otmlops.store.sparql_text import declared_prefixes, variables
 
 if TYPE_CHECKING:
     from otmlops.store.base import QueryOutcome, Store
 
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _KEY_RE = re.compile(r"^#\s?([a-zA-Z][\w-]*):\s?(.*)$")
-_PREFIX_RE = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _SINGLE_KEYS = {"id", "title", "description"}
 _MULTI_KEYS = {"param", "result", "example", "tag"}
 
@@ -167,7 +167,7 @@ def parse_query_text(text: str, *, query_id: str | None = None, path: Path | Non
     params = tuple(_parse_param(spec, source) for spec in meta.get("param", []))
     results = tuple(
         ResultVar(*(r.split(None, 1) + [""])[:2]) for r in meta.get("result", []))
-    prefixes = {(m.group(1) or ""): m.group(2) for m in _PREFIX_RE.finditer(text)}
+    prefixes = declared_prefixes(text)
     query = NamedQuery(
         id=qid,
         title=(meta.get("title") or [qid])[0],
@@ -187,6 +187,9 @@ def parse_query_text(text: str, *, query_id: str | None = None, path: Path | Non
 def projected_variables(sparql: str) -> list[str] | None:
     """Variables a SELECT query projects (None for ASK/CONSTRUCT/DESCRIBE), by running it on an
     empty in-memory store: the cheapest way to both parse it and learn its projection."""
+    from otmlops.store.sparql_text import check_nesting
+
+    check_nesting(sparql)  # before Oxigraph's parser, which deep nesting crashes
     try:
         outcome = ox.Store().query(sparql)
     except SyntaxError as exc:
@@ -197,10 +200,8 @@ def projected_variables(sparql: str) -> list[str] | None:
 
 
 def mentions_variable(sparql: str, name: str) -> bool:
-    """Whether ``?name`` or ``$name`` occurs in the query (outside comments)."""
-    body = "\n".join(line.split("#", 1)[0] if line.lstrip().startswith("#") else line
-                     for line in sparql.splitlines())
-    return re.search(rf"[?$]{re.escape(name)}(?![\w])", body) is not None
+    """Whether ``?name`` or ``$name`` occurs in the query (outside comments and strings)."""
+    return name in variables(sparql)
 
 
 def _check(query: NamedQuery, source: str, *, strict: bool = True) -> None:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from otmlops.errors import UsageError
 from otmlops.namespaces import PREFIXES
+from otmlops.store.sparql_text import Prologue, Token, decode_codepoints, tokens
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -23,7 +24,6 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 Term = ox.NamedNode | ox.Literal
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PNAME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)?:([^\s<>\"{}|^`\\]*)$")
 _INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 _DOUBLE_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$|^[+-]?INF$|^NaN$")
@@ -38,18 +38,30 @@ def to_iri(value: str, prefixes: Mapping[str, str] | None = None) -> ox.NamedNod
     """An absolute IRI, ``<IRI>``, or a prefixed name using our prefixes (or ``prefixes``)."""
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
+        text = decode_codepoints(text[1:-1])
     else:
         known = {**PREFIXES, **(prefixes or {})}
-        match = _PNAME_RE.match(text)
-        if match and (match.group(1) or "") in known:
-            text = known[match.group(1) or ""] + match.group(2)
+        name = _prefixed_name(text)
+        if name is not None:
+            text = Prologue({f"{p}:": ns for p, ns in known.items()}).resolve(name) or text
     try:
         return ox.NamedNode(text)
     except ValueError as exc:
         raise UsageError(f"{value!r} is not a valid absolute IRI ({exc}); write a full IRI such "
                          "as https://example.org/plant#Pump1 or a prefixed name such as "
                          "isa95:Area") from None
+
+
+def _prefixed_name(text: str) -> Token | None:
+    """The text as one prefixed-name token of the SPARQL lexer (local-name escapes and
+    percent-encodings as the grammar has them), or None."""
+    try:
+        toks = list(tokens(text))
+    except UsageError:
+        return None
+    if len(toks) != 1 or toks[0].kind != "word" or toks[0].text.startswith("_:"):
+        return None
+    return toks[0] if ":" in toks[0].text else None
 
 
 def _to_integer(value: str) -> ox.Literal:
@@ -227,7 +239,7 @@ def parse_term(value: str, prefixes: Mapping[str, str] | None = None) -> Term:
             except ValueError as exc:
                 raise UsageError(f"{value!r}: {exc}") from None
         raise UsageError(f"{value!r}: unexpected text after the string: {rest!r}")
-    if text.startswith("<") or _PNAME_RE.match(text):
-        return to_iri(text, prefixes)
+    if text.startswith("<") or _prefixed_name(text) is not None or ":" in text:
+        return to_iri(text, prefixes)  # a prefixed name, or an absolute IRI without <>
     raise UsageError(f"{value!r} is not an RDF term; write <IRI>, prefix:name, \"text\", a "
                      "number, true or false")

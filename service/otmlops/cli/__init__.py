@@ -39,6 +39,7 @@ COMMAND_WORDS: dict[str, str] = {
     "load": "otmlops.cli.store_cmd",
     "graphs": "otmlops.cli.store_cmd",
     "drop": "otmlops.cli.store_cmd",
+    "bootstrap": "otmlops.cli.store_cmd",
     "queries": "otmlops.cli.query_cmd",
     "query": "otmlops.cli.query_cmd",
     "validate": "otmlops.cli.validate_cmd",

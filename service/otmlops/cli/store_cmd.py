@@ -1,4 +1,4 @@
-"""``otmlops load``, ``otmlops graphs`` and ``otmlops drop``: managing the graphs of a store."""
+"""``otmlops load``, ``graphs``, ``drop`` and ``bootstrap``: managing the graphs of a store."""
 
 from __future__ import annotations
 
@@ -47,6 +47,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                  "followed from it is no longer entailed.")
     drop.add_argument("graph", metavar="GRAPH", help="IRI of the graph to remove")
     drop.set_defaults(func=cmd_drop)
+
+    boot = subparsers.add_parser(
+        "bootstrap", parents=[common], help="reload the bundled ontology and reference mapping",
+        description="Replace the system graphs (ontology, reference mapping) with the bundled "
+        "files of this otmlops version, whatever they hold now. Opening a store does this by "
+        "itself only when the bundled version changed.")
+    boot.set_defaults(func=cmd_bootstrap)
 
 
 class ProgressBar:
@@ -124,4 +131,13 @@ def cmd_drop(args: argparse.Namespace) -> int:
     with open_cli_store(args) as store:
         store.drop(args.graph)
     print(f"dropped {args.graph}")
+    return 0
+
+
+def cmd_bootstrap(args: argparse.Namespace) -> int:
+    with open_cli_store(args) as store:
+        store.bootstrap(force=True)
+        sizes = {g.iri: g.triples for g in store.graphs() if g.system}
+    for iri, n in sorted(sizes.items()):
+        print(f"{iri}\t{n} triples")
     return 0

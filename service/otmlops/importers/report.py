@@ -67,31 +67,23 @@ class ImportResult:
 
 
 def store_result(store: Store, result: ImportResult) -> ImportResult:
-    """Load each payload as the whole content of its graph (atomic per graph).
+    """Make each payload the whole content of its graph, all graphs in one atomic store write
+    (``Store.replace_graphs``): after a failure every graph holds what it held before.
 
     Payloads that share a graph are merged first, so a multi-file import into one ``--graph``
-    is a single atomic load. If a later graph fails to load, graphs loaded earlier by this call
-    are restored to what they held before (or dropped if they did not exist).
+    is one graph of that write.
     """
     merged: dict[str, list[ox.Triple]] = {}
     for p in result.payloads:
         merged.setdefault(p.graph, []).extend(p.triples)
-    before: dict[str, bytes | None] = {}
+    data = {graph: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            for graph, triples in merged.items()}
     try:
-        for graph, triples in merged.items():
-            before[graph] = (store.export_graph(graph, ox.RdfFormat.N_TRIPLES)
-                             if store.has_graph(graph) else None)
-            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            report = store.load(data, graph=graph, format=ox.RdfFormat.N_TRIPLES,
-                                source_name=result.kind)
-            result.stored[graph] = report.triples
+        result.stored.update(store.replace_graphs(data, format=ox.RdfFormat.N_TRIPLES,
+                                                  source_name=result.kind))
+    except StoreError:
+        raise
     except Exception as exc:
-        for graph, old in before.items():
-            if graph in result.stored:
-                if old is None:
-                    store.drop(graph)
-                else:
-                    store.load(old, graph=graph, format=ox.RdfFormat.N_TRIPLES)
         if isinstance(exc, OtmlopsError):  # it already says what to do
             raise
         raise StoreError(f"import into the store failed: {exc}") from exc

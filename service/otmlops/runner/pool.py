@@ -31,6 +31,10 @@ from otmlops.runner import backend
 from otmlops.runner.snapshots import SnapshotDir, snapshot_root
 from otmlops.runner.worker import MEMORY_MESSAGE, READ_OPS, WRITE_OPS, error_reply
 
+#: How long a writer that has committed may take to publish the snapshot readers see; it
+#: is a hard-link backup (milliseconds), so this only bounds a stuck process.
+PUBLISH_TIMEOUT_S = 120.0
+
 
 class ServiceError(Exception):
     """A request failed with an HTTP status and a message that says why."""
@@ -112,6 +116,8 @@ class _Worker:
         except (EOFError, OSError) as exc:
             raise self._died() from exc
         reply = self.next_message(timeout)
+        if reply[0] == "committed":
+            return self._after_commit(reply[1])
         if reply[0] == "ok":
             return reply[1]
         if reply[0] == "head":
@@ -140,6 +146,20 @@ class _Worker:
             return ServiceError(503, MEMORY_MESSAGE)
         return ServiceError(500, f"the {self.role} worker stopped unexpectedly "
                                  f"(exit code {code})")
+
+    def _after_commit(self, result: Any) -> tuple[Any, int | None]:
+        """The writer has committed; wait for its snapshot, with no request time limit (the
+        write is done whatever happens now). (result, None) if no snapshot came: the caller
+        restarts the writer, which publishes one when it opens the store."""
+        try:
+            if self.conn.poll(PUBLISH_TIMEOUT_S):
+                reply = self.conn.recv()
+                if reply[0] == "ok":
+                    return reply[1]
+        except (EOFError, OSError):
+            pass
+        self.kill()
+        return result, None
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -330,12 +350,17 @@ class ProcessRunner:
                 # restart in the background (reopening may recover the store): the client
                 # gets its answer now, the next write waits for the new writer
                 self._restart = asyncio.ensure_future(self._locked_restart())
-                raise QueryTimeout(f"the update was stopped after {timeout:g} s (time limit);"
-                                   " the store keeps its state from before it") from None
+                raise QueryTimeout(f"the update was stopped after {timeout:g} s (time limit) "
+                                   "before it committed; the store keeps its state from before "
+                                   "it") from None
             except ServiceError:
                 if not writer.alive():
                     self._drop_writer(writer)
                 raise
+            if gen is None:  # committed, but no snapshot: a new writer publishes one
+                self._drop_writer(writer)
+                await self._ensure_writer()
+                gen = self.snapdir.generation()
             self.stats.generation = gen
             return result
 

@@ -118,18 +118,13 @@ def run_named(store: Any, *, query_id: str, params: dict[str, str], accept: str 
 
 # ----------------------------------------------------------------------------- updates
 
-_STRIP = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
-    re.S,
-)
-_DATASET_CLAUSE = re.compile(r"(?<![?$:\w])(USING|WITH)(?![\w:])", re.I)
-
-
 def update_names_dataset(sparql: str) -> bool:
-    """True if the update text has a USING or WITH clause (strings, IRIs and comments are
-    skipped), which the protocol forbids together with using-graph-uri parameters."""
-    return bool(_DATASET_CLAUSE.search(_STRIP.sub(" ", sparql)))
+    """True if the update text has a USING or WITH clause (read with the store's SPARQL lexer:
+    strings, IRIs and comments do not count), which the protocol forbids together with
+    using-graph-uri parameters."""
+    from otmlops.store.sparql_text import names_dataset
+
+    return names_dataset(sparql)
 
 
 def run_update(store: Any, *, sparql: str, using_graphs: list[str] | None = None,
@@ -165,8 +160,7 @@ def put_graph(store: Any, *, graph: str | None, body: bytes, media_type: str) ->
     fmt = _input_format(media_type)
     if graph is None:
         _check_parses(body, fmt)
-        store.update("DROP SILENT DEFAULT")
-        store.add_to_graph(body, graph=None, format=fmt)
+        store.replace_default_graph(body, format=fmt)  # one atomic write, never two steps
         return False
     existed = store.has_graph(graph)
     store.load(body, graph=graph, format=fmt, base_iri=graph, source_name="request body")

@@ -220,6 +220,13 @@ def serve_writer(conn: Connection, location: str, snapshots: SnapshotDir,
             return
         try:
             result = WRITE_OPS[op](store, **kwargs)
+        except BaseException as exc:  # noqa: BLE001
+            conn.send(error_reply(exc))
+            continue
+        # the commit point is behind us: say so first, so that a kill during the snapshot
+        # below is not reported as a failed write
+        conn.send(("committed", result))
+        try:
             gen = snapshots.publish(lambda target: backend.backup(store, target))
             snapshots.prune(keep=2, min_age_s=keep_s)
             conn.send(("ok", (result, gen)))

@@ -21,9 +21,24 @@ from otmlops.errors import InputError, NotFound, UsageError
 from otmlops.store import entailment, meta
 from otmlops.store.base import GraphInfo, LoadReport, ProgressCallback, QueryOutcome, Store, Term
 from otmlops.store.bundle import bundled_files
-from otmlops.store.graphs import LEGACY_INFERRED_GRAPH, STAGING_PREFIX, SYSTEM_GRAPHS
+from otmlops.store.graphs import (
+    LEGACY_INFERRED_GRAPH,
+    STAGING_PREFIX,
+    SYSTEM_GRAPH_ROLES,
+    SYSTEM_GRAPHS,
+)
 from otmlops.store.rdf_input import guess_format, open_source, scan, source_size
-from otmlops.store.sparql_text import bind_values, has_dataset_clause
+from otmlops.store.sparql_text import (
+    add_using,
+    bind_values,
+    check_nesting,
+    decode_codepoints,
+    has_dataset_clause,
+    query_form,
+    tokens,
+)
+from otmlops.store.sparql_update import Operation, parse_update
+from otmlops.store.sparql_verbs import Unfollowable
 
 #: Loads up to this many triples are written as one SPARQL update (atomic everywhere); bigger
 #: ones take the bulk loader behind a checkpoint. A transactional write on disk costs ~30 µs per
@@ -73,11 +88,14 @@ class LoadPlan:
     items: list[LoadItem]
     replace: set[str] = field(default_factory=set)
     triples: int = 0
+    #: Empty the store's default graph first (GSP PUT of ``?default``).
+    replace_default: bool = False
 
 
 def insert_data_update(plan: LoadPlan) -> str:
     """The whole plan as one SPARQL update: DROP the replaced graphs, INSERT DATA the quads."""
-    parts = [f"DROP SILENT GRAPH <{g}>" for g in sorted(plan.replace)]
+    parts = ["DROP SILENT DEFAULT"] if plan.replace_default else []
+    parts += [f"DROP SILENT GRAPH <{g}>" for g in sorted(plan.replace)]
     lines: list[str] = []
     for item in plan.items:
         for q in item.quads():
@@ -102,6 +120,90 @@ def check_graph_iri(graph: str, *, allow_system: bool = False) -> str:
     if not allow_system and (graph in SYSTEM_GRAPHS or graph.startswith(STAGING_PREFIX)):
         raise UsageError(f"{graph} is managed by otmlops and cannot be written directly")
     return graph
+
+
+def check_update_syntax(sparql: str) -> None:
+    """Oxigraph's verdict on an update's syntax, with positions in the user's text, before the
+    store takes the request apart (a request with LOAD or SERVICE is left to the backend:
+    running it on a scratch store would fetch the document or call the service)."""
+    if any(t.keyword in ("LOAD", "SERVICE") for t in tokens(sparql)):
+        return
+    try:
+        ox.Store().update(sparql)
+    except SyntaxError as exc:
+        raise UsageError(f"invalid SPARQL update: {exc.args[0]}") from None
+    except (OSError, RuntimeError, ValueError):
+        pass  # evaluation on the empty store failed (a DROP of a missing graph): not syntax
+
+
+def unfollowable_error(sparql: str, exc: Unfollowable) -> UsageError:
+    """The error for a text the entailment walker cannot follow: Oxigraph's own syntax error
+    if it does not parse (as a query, or as an update without LOAD), else where and why the
+    walker stopped."""
+    scratch = ox.Store()
+    messages = []
+    calls_out = any(t.keyword in ("LOAD", "SERVICE") for t in tokens(sparql))
+    for run in (scratch.query, scratch.update):
+        if calls_out:  # running it would fetch a document or call a service
+            break
+        try:
+            run(sparql)
+            break
+        except SyntaxError as err:
+            messages.append(str(err.args[0]))
+        except (OSError, RuntimeError, ValueError):
+            break
+    else:
+        kind = "update" if query_form(sparql) is None else "query"
+        message = messages[1] if kind == "update" and len(messages) > 1 else messages[0]
+        return UsageError(f"invalid SPARQL {kind}: {message}")
+    where = ""
+    if exc.offset is not None:
+        line = sparql.count("\n", 0, exc.offset) + 1
+        col = exc.offset - (sparql.rfind("\n", 0, exc.offset) + 1) + 1
+        where = f" at line {line}, column {col}"
+    valid = "it may be valid SPARQL" if calls_out else "it is valid SPARQL"
+    return UsageError(f"otmlops cannot apply entailment to this request ({exc}{where}); "
+                      f"{valid}, but running it without the entailment the store promises "
+                      "would give silently different answers")
+
+
+def is_managed(graph: str) -> bool:
+    """A graph the store manages itself: the system graphs and staging graphs."""
+    return graph in SYSTEM_GRAPHS or graph.startswith(STAGING_PREFIX)
+
+
+def refuse_managed(graph: str, op: Operation, variable: str | None = None) -> None:
+    """UsageError naming ``graph`` if an update operation would write it."""
+    if not is_managed(graph):
+        return
+    what = SYSTEM_GRAPH_ROLES.get(graph, "a staging graph of a load in progress")
+    kind = "DELETE/INSERT" if op.kind == "MODIFY" else op.kind
+    how = (f" (the template's GRAPH ?{variable} is bound to it; filter it out in the WHERE "
+           "clause)") if variable else ""
+    raise UsageError(f"the update's {kind} operation would write <{graph}> ({what}){how}; "
+                     "otmlops manages that graph itself and SPARQL Update cannot change it "
+                     "(`otmlops bootstrap` reloads the bundled graphs)")
+
+
+def check_writes(op: Operation) -> None:
+    """Refuse an operation that names a managed graph as something it writes."""
+    for ref in op.writes:
+        if ref.kind == "iri":
+            refuse_managed(ref.value, op)
+
+
+def check_rows(op: Operation, variables: Sequence[str], rows: Sequence[Sequence[object]]
+               ) -> None:
+    """Refuse an operation whose template ``GRAPH ?g`` is bound to a managed graph."""
+    for ref in op.writes:
+        if ref.kind != "var" or ref.value not in variables:
+            continue
+        k = list(variables).index(ref.value)
+        for row in rows:
+            term = row[k]
+            if isinstance(term, ox.NamedNode):
+                refuse_managed(term.value, op, ref.value)
 
 
 class SparqlBackedStore(Store):
@@ -185,6 +287,8 @@ class SparqlBackedStore(Store):
         """SPARQL query over the union of all graphs unless a dataset is named (FROM, or the
         ``default_graphs``/``named_graphs`` arguments, as in the SPARQL protocol). With
         ``entailment`` its patterns are widened as docs/entailment.md describes."""
+        sparql = decode_codepoints(sparql)
+        check_nesting(sparql)
         text = bind_values(sparql, bindings) if bindings else sparql
         if entailment:
             text = self.entailed(text)
@@ -195,13 +299,60 @@ class SparqlBackedStore(Store):
 
     def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
                using_named_graphs: Sequence[str] | None = None) -> None:
-        from otmlops.store.sparql_text import add_using
-
-        text = add_using(sparql, using_graphs or (), using_named_graphs or ())
+        """Run a SPARQL update request: every operation's WHERE sees the union of all graphs
+        with entailment (unless the operation names its own dataset with WITH/USING), and no
+        operation may write a graph the store manages (docs/store.md, "Updates")."""
+        text = decode_codepoints(sparql)
+        check_nesting(text)
+        check_update_syntax(text)
+        text = add_using(text, using_graphs or (), using_named_graphs or ())
+        ops = self._parse_update(text)
+        for op in ops:
+            check_writes(op)
         try:
-            self._raw_update(self.entailed(text))
+            self._run_update(text, ops)
         finally:
             self._changed()
+
+    def _parse_update(self, text: str) -> list[Operation]:
+        """The request's operations; a text Oxigraph refuses is reported with its message."""
+        try:
+            return parse_update(text)
+        except UsageError:
+            if not any(t.keyword in ("LOAD", "SERVICE") for t in tokens(text)):
+                try:  # an empty scratch store: only the parser's verdict matters
+                    ox.Store().update(text)
+                except SyntaxError as exc:
+                    raise UsageError(f"invalid SPARQL update: {exc.args[0]}") from None
+                except (OSError, RuntimeError, ValueError):
+                    pass
+            raise
+
+    @abstractmethod
+    def _run_update(self, text: str, ops: list[Operation]) -> None:
+        """Execute the parsed request atomically (``text`` is the whole request)."""
+
+    def _user_graphs(self) -> list[str]:
+        """Named graphs an update may write: not system, not staging."""
+        return sorted(g for g in self._graph_names() if not is_managed(g))
+
+    def _expand_all(self, op: Operation, *, in_request: bool = False) -> str:
+        """A CLEAR/DROP of NAMED or ALL spelled out over the user graphs (system graphs are
+        never cleared by a request); other operations unchanged. With ``in_request`` the text
+        also empties user graphs that earlier operations of the same request create (the
+        graph list is read before the request runs)."""
+        ref = op.writes[0] if op.writes else None
+        if op.kind not in ("CLEAR", "DROP") or ref is None or ref.kind not in ("NAMED", "ALL"):
+            return f"{op.prologue}\n{op.text}"
+        silent = " SILENT" if op.silent else ""
+        parts = [f"{op.kind}{silent} DEFAULT"] if ref.kind == "ALL" else []
+        parts += [f"{op.kind}{silent} GRAPH <{g}>" for g in self._user_graphs()]
+        if in_request:
+            managed = ", ".join(f"<{g}>" for g in sorted(SYSTEM_GRAPHS))
+            parts.append("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
+                         f"FILTER(?g NOT IN ({managed}) && "
+                         f"!STRSTARTS(STR(?g), \"{STAGING_PREFIX}\")) }}")
+        return " ;\n".join(parts)
 
     # -- entailment -------------------------------------------------------------------------
 
@@ -216,12 +367,18 @@ class SparqlBackedStore(Store):
         return self._rules
 
     def entailed(self, sparql: str) -> str:
-        """``sparql`` with its patterns widened to see entailed triples (cached per text)."""
+        """``sparql`` with its patterns widened to see entailed triples (cached per text).
+
+        A text the pattern walker cannot follow is refused (UsageError): with the parser's
+        message if it is not valid SPARQL, else saying where the walker stopped."""
         rules = self.entailment_rules()
         cache = self._rewritten if self._rewritten is not None else {}
         found = cache.get(sparql)
         if found is None:
-            found = entailment.rewrite(sparql, rules)
+            try:
+                found = entailment.rewrite(sparql, rules)
+            except Unfollowable as exc:
+                raise unfollowable_error(sparql, exc) from None
             if len(cache) >= 512:
                 cache.clear()
             cache[sparql] = found
@@ -344,6 +501,38 @@ class SparqlBackedStore(Store):
                         flatten=graph is not None and fmt.supports_datasets, size=size,
                         prefixes=found.prefixes)
         return item, targets, warnings
+
+    def replace_default_graph(self, source: Path | bytes, *, format: ox.RdfFormat,
+                              base_iri: str | None = None) -> int:
+        """Make the store's default graph hold exactly the source's triples, in one atomic
+        write (GSP PUT of ``?default``): killed or failing, the old content stays."""
+        name = "<input>" if isinstance(source, bytes | bytearray) else str(source)
+        found = scan(source, format, base_iri=base_iri, source_name=name)
+        item = LoadItem(source, format, base_iri, name, None, flatten=True,
+                        size=source_size(source))
+        try:
+            self._write(LoadPlan([item], set(), found.total, replace_default=True), None)
+        finally:
+            self._changed()
+        return found.total
+
+    def replace_graphs(self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat,
+                       source_name: str = "<input>") -> dict[str, int]:
+        """Replace several named graphs in one atomic write (an import's graphs): all of them
+        hold the new data afterwards, or none changed. Returns the stored triple counts."""
+        items: list[LoadItem] = []
+        total = 0
+        for graph, data in graphs.items():
+            check_graph_iri(graph)
+            found = scan(data, format, base_iri=graph, source_name=source_name)
+            total += found.total
+            items.append(LoadItem(data, format, graph, source_name, graph, flatten=True,
+                                  size=len(data)))
+        try:
+            self._write(LoadPlan(items, set(graphs), total), None)
+        finally:
+            self._changed()
+        return {g: self._count_graph(g) for g in graphs}
 
     def add_to_graph(self, source: Path | bytes, *, graph: str | None,
                      format: ox.RdfFormat | None = None, base_iri: str | None = None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,11 +24,16 @@ from otmlops.store.common import (
     LoadItem,
     LoadPlan,
     SparqlBackedStore,
+    check_rows,
     insert_data_update,
 )
-from otmlops.store.graphs import STAGING_PREFIX
 from otmlops.store.rdf_input import open_source
-from otmlops.store.sparql_text import names_dataset
+from otmlops.store.sparql_update import Operation
+
+#: The custom function that hands a WHERE clause's solutions to an update's templates (row,
+#: column -> term), and the row variable; neither can clash with a user's names.
+_CELL = "urn:otmlops:internal:solution-cell"
+_ROW = "otmlops_solution_row_"
 
 #: After a bulk load of at least this many triples the store is compacted (``Store.optimize``).
 #: The bulk loader leaves its output in many overlapping files, and every index lookup then
@@ -201,16 +206,87 @@ class EmbeddedStore(SparqlBackedStore):
             if self.path is not None and not getattr(self, "_read_only", False):
                 _OPEN_HERE.discard(str(self.path.resolve()))
 
-    def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
-               using_named_graphs: Sequence[str] | None = None) -> None:
-        """As in the base class; without a dataset in the request, the WHERE clauses see the
-        union of all graphs (as on a server run with a union default graph), which pyoxigraph
-        only offers for queries, so it is spelled out as USING / USING NAMED clauses."""
-        if using_graphs is None and using_named_graphs is None and not names_dataset(sparql):
-            graphs = sorted(g for g in self._graph_names() if not g.startswith(STAGING_PREFIX))
-            if graphs:
-                using_graphs = using_named_graphs = graphs
-        super().update(sparql, using_graphs=using_graphs, using_named_graphs=using_named_graphs)
+    # -- updates --------------------------------------------------------------------------
+
+    def _run_update(self, text: str, ops: list[Operation]) -> None:
+        """Run the operations one by one under the write lock, each WHERE evaluated as a query
+        over the union (pyoxigraph offers the union default graph for queries only) and its
+        solutions handed to the operation's templates. A request of several operations is made
+        atomic by a checkpoint (disk) or a copy (memory) that a failure puts back."""
+        with self._lock.write():
+            if len(ops) == 1:
+                self._run_operation(ops[0])
+                return
+            if all(op.where is None for op in ops):
+                # no WHERE to read the union with: one Oxigraph update, atomic by itself (with
+                # one prologue: Oxigraph accepts PREFIX/BASE only at the start of a request)
+                parts = [self._expand_all(op, in_request=True).removeprefix(op.prologue).strip()
+                         for op in ops]
+                self._raw_update(f"{ops[-1].prologue}\n" + " ;\n".join(p for p in parts if p))
+                return
+            undo = self._begin_request()
+            try:
+                for op in ops:
+                    self._run_operation(op)
+                    self._changed()
+            except BaseException:
+                self._undo_request(undo)
+                raise
+            if self.path is not None:
+                checkpoint.commit(self.path)
+
+    def _begin_request(self) -> ox.Store | None:
+        if self.path is not None:
+            checkpoint.begin(self._store, self.path)
+            return None
+        copy = ox.Store()
+        copy.extend(self._store)
+        return copy
+
+    def _undo_request(self, copy: ox.Store | None) -> None:
+        if copy is not None:
+            self._store = copy
+        else:
+            self._roll_back()
+        self._changed()
+
+    def _run_operation(self, op: Operation) -> None:
+        if op.where is None:
+            text = self._expand_all(op)
+            if text:
+                self._raw_update(text)
+            return
+        query = f"{op.prologue}\nSELECT * WHERE {op.where}"
+        if op.kind == "MODIFY":
+            query = self.entailed(query)
+        if op.has_using:
+            result = self._raw_query(query, union=False, default_graphs=op.using,
+                                     named_graphs=op.using_named)
+        elif op.with_graph is not None:
+            result = self._raw_query(query, union=False, default_graphs=[op.with_graph],
+                                     named_graphs=None)
+        else:
+            result = self._raw_query(query, union=True, default_graphs=None, named_graphs=None)
+        assert isinstance(result, ox.QuerySolutions)
+        variables = [v.value for v in result.variables]
+        rows = [tuple(sol[v] for v in variables) for sol in result]
+        check_rows(op, variables, rows)
+        parts = [op.prologue]
+        if op.with_graph is not None:
+            parts.append(f"WITH <{op.with_graph}>")
+        if op.delete_template is not None:
+            parts.append(f"DELETE {op.delete_template}")
+        if op.insert_template is not None:
+            parts.append(f"INSERT {op.insert_template}")
+        binds = " ".join(f"BIND(<{_CELL}>(?{_ROW}, {k}) AS ?{v})"
+                         for k, v in enumerate(variables))
+        parts.append(f"WHERE {{ VALUES ?{_ROW} {{ {' '.join(map(str, range(len(rows))))} }} "
+                     f"{binds} }}")
+
+        def cell(row: ox.Literal, column: ox.Literal) -> object:
+            return rows[int(row.value)][int(column.value)]
+
+        self._raw_update("\n".join(parts), custom_functions={ox.NamedNode(_CELL): cell})
 
     # -- primitives -------------------------------------------------------------------------
 
@@ -231,11 +307,12 @@ class EmbeddedStore(SparqlBackedStore):
             except (OSError, RuntimeError) as exc:
                 raise StoreError(f"query failed: {exc}") from None
 
-    def _raw_update(self, sparql: str) -> None:
+    def _raw_update(self, sparql: str, custom_functions: dict[ox.NamedNode, Callable[..., object]]
+                    | None = None) -> None:
         with self._lock.write():
             self._wrote = True
             try:
-                self._store.update(sparql)
+                self._store.update(sparql, custom_functions=custom_functions)  # type: ignore[arg-type]
             except SyntaxError as exc:
                 raise UsageError(f"invalid SPARQL update: {exc.args[0]}") from None
             except (OSError, RuntimeError) as exc:
@@ -290,6 +367,8 @@ class EmbeddedStore(SparqlBackedStore):
                 self._compact()
 
     def _bulk_write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
+        if plan.replace_default:
+            self._store.clear_graph(ox.DefaultGraph())
         for graph in sorted(plan.replace):
             node = ox.NamedNode(graph)
             if self._store.contains_named_graph(node):

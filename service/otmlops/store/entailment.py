@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from otmlops.store.sparql_verbs import RDF_TYPE, Unfollowable, verb_sites
+from otmlops.store.sparql_verbs import RDF_TYPE, verb_sites
 
 RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 RDFS_SUBPROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
@@ -159,12 +159,9 @@ def used_query(properties: Iterable[str]) -> str:
 def rewrite(sparql: str, rules: Rules) -> str:
     """``sparql`` with every widenable predicate of its patterns replaced by its path.
 
-    Text the verb finder cannot follow is returned unchanged: the server then answers it
-    without entailment, or reports the syntax error itself."""
-    try:
-        sites = verb_sites(sparql)
-    except Unfollowable:
-        return sparql
+    Raises ``Unfollowable`` for text the verb finder cannot follow: running it unchanged would
+    drop entailment without saying so (the store turns this into a usage error)."""
+    sites = verb_sites(sparql)
     edits: list[tuple[int, int, str]] = []
     for site in sites:
         mod = site.modifier

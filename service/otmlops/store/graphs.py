@@ -11,3 +11,11 @@ STAGING_PREFIX = "urn:otmlops:staging:"
 #: Graphs the store manages itself; users may read them but not load into them.
 SYSTEM_GRAPHS = frozenset({ONTOLOGY_GRAPH, REFERENCE_MAPPING_GRAPH, LEGACY_INFERRED_GRAPH,
                            META_GRAPH})
+
+#: What each system graph holds, for error messages.
+SYSTEM_GRAPH_ROLES = {
+    ONTOLOGY_GRAPH: "the bundled ontology",
+    REFERENCE_MAPPING_GRAPH: "the bundled reference mapping",
+    LEGACY_INFERRED_GRAPH: "reserved for entailments older versions materialised",
+    META_GRAPH: "the store's bookkeeping",
+}

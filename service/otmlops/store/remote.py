@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -26,9 +26,16 @@ import pyoxigraph as ox
 from otmlops.errors import InputError, StoreError, UsageError
 from otmlops.store import meta
 from otmlops.store.base import ProgressCallback, QueryOutcome
-from otmlops.store.common import LoadItem, LoadPlan, SparqlBackedStore, insert_data_update
+from otmlops.store.common import (
+    LoadItem,
+    LoadPlan,
+    SparqlBackedStore,
+    check_rows,
+    insert_data_update,
+)
 from otmlops.store.graphs import STAGING_PREFIX
 from otmlops.store.sparql_text import dataset_clauses, has_dataset_clause
+from otmlops.store.sparql_update import Operation, with_using_as_graph
 
 #: Plans whose update text stays below this size go in one request (atomic, no staging).
 INLINE_UPDATE_BYTES = 512 * 1024
@@ -130,6 +137,52 @@ class RemoteStore(SparqlBackedStore):
         self._send("POST", self.update_url, content=urlencode({"update": sparql}),
                    headers={"Content-Type": _FORM})
 
+    def _run_update(self, text: str, ops: list[Operation]) -> None:
+        """One request to the server, which evaluates every WHERE over its union default graph
+        in order. CLEAR/DROP NAMED and ALL are spelled out over the user graphs; a template
+        ``GRAPH ?g`` is first checked against the managed graphs with a query."""
+        for op in ops:
+            if op.where is not None and any(ref.kind == "var" for ref in op.writes):
+                query = f"{op.prologue}\nSELECT * WHERE {op.where}"
+                result = self._raw_query(self.entailed(query), union=not op.has_using,
+                                         default_graphs=op.using if op.has_using else None,
+                                         named_graphs=op.using_named if op.has_using else None)
+                assert isinstance(result, ox.QuerySolutions)
+                variables = [v.value for v in result.variables]
+                check_rows(op, variables, [tuple(s[v] for v in variables) for s in result])
+        rewrite = any(op.kind in ("CLEAR", "DROP") or op.with_graph or op.has_using
+                      for op in ops)
+        if rewrite:
+            # Oxigraph accepts a prologue only at the start of a request: one for all
+            parts = []
+            for op in ops:
+                spelled = with_using_as_graph(op)
+                if spelled is not None:
+                    parts.append(spelled)
+                elif op.kind in ("CLEAR", "DROP"):
+                    expanded = self._expand_all(op, in_request=len(ops) > 1)
+                    parts.append(expanded.removeprefix(op.prologue).strip())
+                else:
+                    parts.append(op.text)
+            body = " ;\n".join(p for p in parts if p)
+            if not body:
+                return
+            text = f"{ops[-1].prologue}\n{body}"
+        self._raw_update(self.entailed(text))
+
+    def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
+        """As in the base class; the default graph is read with the Graph Store Protocol,
+        since a union-default-graph server answers queries without GRAPH from the union."""
+        if graph is not None:
+            return super().export_graph(graph, format)
+        response = self._send("GET", self.store_url, params={"default": ""},
+                              headers={"Accept": "application/n-triples"})
+        triples = ox.parse(response.content, ox.RdfFormat.N_TRIPLES)
+        if format.supports_datasets:
+            return ox.serialize((ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                                 for t in triples), format=format) or b""
+        return ox.serialize(triples, format=format) or b""
+
     def _graph_counts(self) -> dict[str, int]:
         result = self._raw_query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
@@ -149,7 +202,11 @@ class RemoteStore(SparqlBackedStore):
 
     def _write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
         """Small plans: one update (DROP + INSERT DATA). Big plans: upload each graph to a
-        staging graph with the Graph Store Protocol, then one update MOVEs them all."""
+        staging graph with the Graph Store Protocol, check each staged count against what was
+        parsed, then one update replaces the targets: ``MOVE`` without SILENT, so a staging
+        graph that is missing fails the whole update and the old graphs stay. The staged
+        copies are registered in the meta graph until the move is done (a crash before it
+        leaves the old graphs, and the next open drops the staging graphs)."""
         total = sum(i.size for i in plan.items)
         if total <= INLINE_UPDATE_BYTES:
             text = insert_data_update(plan)
@@ -159,22 +216,42 @@ class RemoteStore(SparqlBackedStore):
                     progress(2 * total, 2 * total)
                 return
         by_graph = _split_by_graph(plan)
-        staging = {g: f"{STAGING_PREFIX}{uuid.uuid4()}" for g in by_graph}
-        self._raw_update(" ;\n".join(meta.add_pending_update(s) for s in staging.values()))
-        done = 0
-        for graph, data in by_graph.items():
-            self._send("PUT", self.store_url, params={"graph": staging[graph]}, content=data,
-                       headers={"Content-Type": "application/n-triples"})
-            done += len(data)
-            if progress is not None:
-                progress(total + min(total, done), 2 * total)
-        ops: list[str] = []
-        for graph in sorted(plan.replace):
-            ops.append(f"DROP SILENT GRAPH <{graph}>")
-        for graph, stage in staging.items():
-            ops.append(f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{graph}>")
-            ops.append(meta.remove_pending_update(stage))
-        self._raw_update(" ;\n".join(ops))
+        staging = {g: f"{STAGING_PREFIX}{uuid.uuid4()}" for g, (_, n) in by_graph.items() if n}
+        if staging:
+            self._raw_update(" ;\n".join(meta.add_pending_update(s) for s in staging.values()))
+        try:
+            done = 0
+            for graph, stage in staging.items():
+                data, expected = by_graph[graph]
+                self._send("PUT", self.store_url, params={"graph": stage}, content=data,
+                           headers={"Content-Type": "application/n-triples"})
+                stored = self._count_graph(stage)
+                if stored != expected:
+                    raise StoreError(f"the server stored {stored} of {expected} triples for "
+                                     f"{graph or 'the default graph'}; nothing was replaced")
+                done += len(data)
+                if progress is not None:
+                    progress(total + min(total, done), 2 * total)
+            ops = ["DROP SILENT DEFAULT"] if plan.replace_default else []
+            ops += [f"DROP SILENT GRAPH <{g}>" for g in sorted(plan.replace)
+                    if g not in staging]
+            for graph, stage in staging.items():
+                target = "DEFAULT" if graph == "" else f"GRAPH <{graph}>"
+                ops.append(f"MOVE GRAPH <{stage}> TO {target}")
+                ops.append(meta.remove_pending_update(stage))
+            self._raw_update(" ;\n".join(ops))
+        except BaseException:
+            self._drop_staging(staging.values())
+            raise
+
+    def _drop_staging(self, stages: Iterable[str]) -> None:
+        """Best effort after a failed replace: the old graphs are untouched either way."""
+        ops = [f"DROP SILENT GRAPH <{s}> ;\n{meta.remove_pending_update(s)}" for s in stages]
+        if ops:
+            try:
+                self._raw_update(" ;\n".join(ops))
+            except (StoreError, UsageError):
+                pass
 
 
 def _ntriples(item: LoadItem) -> bytes:
@@ -184,14 +261,15 @@ def _ntriples(item: LoadItem) -> bytes:
     return out.getvalue()
 
 
-def _split_by_graph(plan: LoadPlan) -> dict[str, bytes]:
-    """N-Triples per target graph (every replaced graph present, possibly empty)."""
-    buffers: dict[str, list[str]] = {g: [] for g in plan.replace}
+def _split_by_graph(plan: LoadPlan) -> dict[str, tuple[bytes, int]]:
+    """N-Triples per target graph ("" for the default graph), with the number of distinct
+    triples each holds; every replaced graph is present, possibly empty."""
+    buffers: dict[str, dict[str, None]] = {g: {} for g in plan.replace}
     for item in plan.items:
         for q in item.quads():
-            if isinstance(q.graph_name, ox.DefaultGraph):
+            key = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+            if key == "" and not plan.replace_default:
                 raise InputError("triples outside any named graph need a target graph",
                                  source=item.name)
-            buffers.setdefault(q.graph_name.value, []).append(
-                f"{q.subject} {q.predicate} {q.object} .\n")
-    return {g: "".join(lines).encode() for g, lines in buffers.items()}
+            buffers.setdefault(key, {})[f"{q.subject} {q.predicate} {q.object} .\n"] = None
+    return {g: ("".join(lines).encode(), len(lines)) for g, lines in buffers.items()}

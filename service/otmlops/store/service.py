@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -119,6 +119,16 @@ class ServiceStore(RemoteStore):
     def drop(self, graph: str) -> None:
         self._require_token()
         super().drop(graph)
+
+    def replace_graphs(self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat,
+                       source_name: str = "<input>") -> dict[str, int]:
+        self._require_token()
+        return super().replace_graphs(graphs, format=format, source_name=source_name)
+
+    def replace_default_graph(self, source: Path | bytes, *, format: ox.RdfFormat,
+                              base_iri: str | None = None) -> int:
+        self._require_token()
+        return super().replace_default_graph(source, format=format, base_iri=base_iri)
 
     def _write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
         total = 2 * sum(i.size for i in plan.items)

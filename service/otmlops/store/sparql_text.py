@@ -22,15 +22,20 @@ import pyoxigraph as ox
 
 from otmlops.errors import UsageError
 
-#: A name character beyond ASCII: U+00C0 to U+FFFF. Written as "not below U+00C0, not above
-#: U+FFFF" because a class holding the range itself takes ``re`` about 10 ms to compile (it
-#: fills a 64k table), and every CLI process compiles these patterns.
-_NON_ASCII = r"(?![\x00-\xBF])[^\U00010000-\U0010FFFF]"
+#: A name character beyond ASCII: U+00C0 to U+EFFFF. Written as "not below U+00C0, not from
+#: U+F0000 up" because a class holding the ranges themselves takes ``re`` about 10 ms to compile
+#: (it fills a 64k table), and every CLI process compiles these patterns.
+_NON_ASCII = r"(?![\x00-\xBF])[^\U000F0000-\U0010FFFF]"
 _VAR_NAME = re.compile(rf"^(?:[A-Za-z_0-9\u00B7]|{_NON_ASCII})+$")
-_WORD = re.compile(rf"(?:[A-Za-z0-9_\-.:%\\\u00B7]|{_NON_ASCII})+")
+_NAME_CHAR = rf"[A-Za-z0-9_\-.:\u00B7]|{_NON_ASCII}"
+#: A prefixed name, keyword or number: PN_CHARS, PN_LOCAL_ESC (``\\'``, ``\\#``, ``\\,``...)
+#: and PLX percent-encodings (SPARQL 1.1 grammar, terminals [169]-[173]).
+_WORD = re.compile(rf"(?:{_NAME_CHAR}|\\[_~.\-!$&'()*+,;=/?#@%]|%[0-9A-Fa-f]{{2}})+")
 _VAR = re.compile(rf"[?$](?:[A-Za-z_0-9\u00B7]|{_NON_ASCII})*")
-# IRIREF from the SPARQL grammar: no spaces, no <>"{}|^`\ inside.
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+# IRIREF from the SPARQL grammar: no spaces, no <>"{}|^`\ inside, except \u / \U escapes.
+_IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LOCAL_ESC = re.compile(r"\\(.)")
 _QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 
 
@@ -119,28 +124,29 @@ def has_dataset_clause(sparql: str) -> bool:
 
 
 def dataset_clauses(sparql: str) -> tuple[list[str], list[str]]:
-    """The IRIs of the query's FROM and FROM NAMED clauses (prefixed names resolved)."""
-    prefixes: dict[str, str] = {}
+    """The IRIs of the query's FROM and FROM NAMED clauses (prefixed names and relative IRIs
+    resolved against the query's PREFIX and BASE declarations)."""
+    prologue = Prologue({})
     default: list[str] = []
     named: list[str] = []
     toks = list(tokens(sparql))
     depth = 0
-    for i, tok in enumerate(toks):
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
         if tok.kind == "punct" and tok.text in "{}":
             depth += 1 if tok.text == "{" else -1
-        elif depth == 0 and tok.keyword == "PREFIX" and i + 2 < len(toks):
-            prefixes[toks[i + 1].text] = toks[i + 2].text[1:-1]
+        elif depth == 0 and (nxt := prologue.declare(toks, i)) is not None:
+            i = nxt
+            continue
         elif depth == 0 and tok.keyword == "FROM" and i + 1 < len(toks):
             is_named = toks[i + 1].keyword == "NAMED"
             ref = toks[i + 2] if is_named and i + 2 < len(toks) else toks[i + 1]
-            if ref.kind == "iri":
-                iri = ref.text[1:-1]
-            else:
-                pname, _, local = ref.text.partition(":")
-                if pname + ":" not in prefixes:
-                    raise UsageError(f"undeclared prefix in FROM clause: {ref.text}")
-                iri = prefixes[pname + ":"] + local
+            iri = prologue.resolve(ref)
+            if iri is None:
+                raise UsageError(f"undeclared prefix in FROM clause: {ref.text}")
             (named if is_named else default).append(iri)
+        i += 1
     return default, named
 
 
@@ -293,3 +299,136 @@ def add_using(update: str, using: Sequence[str], using_named: Sequence[str]) -> 
     for at in reversed(inserts):
         update = update[:at] + clause + update[at:]
     return update
+
+
+# -- codepoint escapes, IRIs and nesting ----------------------------------------------------
+
+#: Deepest nesting of ``{`` ``(`` ``[`` accepted in a request. The pattern walker recurses once
+#: per level and Oxigraph's parser far more (10,000 nested parentheses overflow its stack and
+#: kill the process), so deeper texts are refused before either sees them.
+MAX_NESTING = 100
+
+
+def decode_codepoints(sparql: str) -> str:
+    """The text with ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes replaced by their characters.
+
+    SPARQL applies these escapes to the whole request before parsing (SPARQL 1.1 Query,
+    section 19.2), and so does Oxigraph; decoding first lets the lexer see what the parser
+    sees. A text whose decoding yields new escapes would be decoded twice by the server and is
+    refused."""
+    if "\\u" not in sparql and "\\U" not in sparql:
+        return sparql
+    decoded = _UCHAR.sub(_codepoint, sparql)
+    if decoded != sparql and _UCHAR.search(decoded):
+        raise UsageError("the SPARQL text builds a \\u escape out of another \\u escape; "
+                         "write the character itself")
+    return decoded
+
+
+def _codepoint(m: re.Match[str]) -> str:
+    value = int(m.group(1) or m.group(2), 16)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        raise UsageError(f"invalid codepoint escape {m.group()} in the SPARQL text")
+    return chr(value)
+
+
+def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
+    """UsageError if brackets nest deeper than ``limit`` (strings, IRIs, comments skipped)."""
+    depth = 0
+    for tok in tokens(sparql):
+        if tok.kind != "punct":
+            continue
+        if tok.text in "{([":
+            depth += 1
+            if depth > limit:
+                line = sparql.count("\n", 0, tok.start) + 1
+                col = tok.start - (sparql.rfind("\n", 0, tok.start) + 1) + 1
+                raise UsageError(f"the SPARQL text nests groups, brackets or parentheses more "
+                                 f"than {limit} levels deep (at line {line}, column {col}); "
+                                 f"the limit is {limit}")
+        elif tok.text in "})]":
+            depth -= 1
+
+
+@functools.lru_cache(maxsize=4096)
+def resolve_iri(iri: str, base: str | None) -> str:
+    """``iri`` resolved against ``base`` (RFC 3986, as Oxigraph resolves it); an IRI that is
+    already absolute, or no base, leaves it unchanged."""
+    if base is None or re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri):
+        return iri
+    try:
+        quad = next(iter(ox.parse(f"<{iri}> <urn:x:p> <urn:x:o> .".encode(),
+                                  ox.RdfFormat.TURTLE, base_iri=base)))
+    except (SyntaxError, ValueError, StopIteration):
+        return iri
+    return str(quad.subject.value)
+
+
+@dataclass
+class Prologue:
+    """PREFIX and BASE declarations in scope, to turn IRI tokens into IRIs."""
+
+    prefixes: dict[str, str]
+    base: str | None = None
+
+    def declare(self, toks: Sequence[Token], i: int) -> int | None:
+        """If ``toks[i]`` starts a PREFIX or BASE declaration, record it and return the index
+        after it; else None."""
+        kw = toks[i].keyword
+        if kw == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
+            self.base = resolve_iri(toks[i + 1].text[1:-1], self.base)
+            return i + 2
+        if kw == "PREFIX" and i + 2 < len(toks) and toks[i + 2].kind == "iri":
+            self.prefixes[toks[i + 1].text] = resolve_iri(toks[i + 2].text[1:-1], self.base)
+            return i + 3
+        return None
+
+    def text(self) -> str:
+        """The declarations as a prologue with every IRI absolute (repeatable anywhere)."""
+        lines = [f"BASE <{self.base}>"] if self.base else []
+        lines += [f"PREFIX {name} <{iri}>" for name, iri in self.prefixes.items()]
+        return "\n".join(lines)
+
+    def resolve(self, tok: Token) -> str | None:
+        """The IRI an IRIREF or prefixed-name token names (None: not an IRI, or an undeclared
+        prefix)."""
+        if tok.kind == "iri":
+            return resolve_iri(tok.text[1:-1], self.base)
+        if tok.kind == "word" and not tok.text.startswith("_:"):
+            prefix, sep, local = tok.text.partition(":")
+            if sep and prefix + ":" in self.prefixes:
+                return self.prefixes[prefix + ":"] + _LOCAL_ESC.sub(r"\1", local)
+        return None
+
+
+# -- helpers for other readers of SPARQL text (catalogue, validation, runner) -----------------
+
+def declared_prefixes(sparql: str) -> dict[str, str]:
+    """The PREFIX declarations of a text (``ex`` -> namespace; ``""`` for the empty prefix),
+    read with the lexer so that a PREFIX inside a string or comment does not count."""
+    toks = list(tokens(sparql))
+    prologue = Prologue({})
+    i = 0
+    while i < len(toks):
+        nxt = prologue.declare(toks, i)
+        i = nxt if nxt is not None else i + 1
+    return {name[:-1]: iri for name, iri in prologue.prefixes.items()}
+
+
+def variables(sparql: str) -> set[str]:
+    """Names of the variables the text uses (``?x`` and ``$x`` alike)."""
+    return {t.text[1:] for t in tokens(sparql) if t.kind == "var"}
+
+
+def replace_variables(sparql: str, replacements: Mapping[str, str]) -> str:
+    """The text with variable tokens replaced (keys are the token texts, such as ``$PATH`` or
+    ``?currentShape``); strings, IRIs and comments are left alone."""
+    out: list[str] = []
+    last = 0
+    for tok in tokens(sparql):
+        if tok.kind == "var" and tok.text in replacements:
+            out.append(sparql[last:tok.start])
+            out.append(replacements[tok.text])
+            last = tok.end
+    out.append(sparql[last:])
+    return "".join(out)

@@ -6,15 +6,16 @@ grammar expects a verb or a path step inside a WHERE pattern, never in a CONSTRU
 template, a VALUES block, an expression, a negated property set or a SERVICE clause. This module
 walks the token stream of ``sparql_text.tokens`` with a small recursive parser of the pattern
 grammar and reports those places; it does not evaluate or validate anything. Text it cannot
-follow (a syntax error, or syntax it does not know such as RDF-star) raises ``Unfollowable`` and
-the caller sends the request unchanged, so the server reports any real error itself.
+follow (a syntax error, or syntax it does not know such as RDF-star) raises ``Unfollowable``;
+the store then refuses the request (with the parser's own message if it is a syntax error)
+rather than run it with entailment silently dropped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from otmlops.store.sparql_text import Token, tokens
+from otmlops.store.sparql_text import Prologue, Token, tokens
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
@@ -22,7 +23,11 @@ _TEMPLATE_KEYWORDS = frozenset({"INSERT", "DELETE", "DATA", "CONSTRUCT"})
 
 
 class Unfollowable(Exception):
-    """The text leaves the grammar this parser follows."""
+    """The text leaves the grammar this parser follows (``offset``: where, in the text)."""
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
 @dataclass
@@ -44,8 +49,10 @@ def _normalise(raw: list[Token]) -> list[Token]:
     lone ``.`` word into punctuation; the shared lexer keeps dots inside words."""
     out: list[Token] = []
     for tok in raw:
-        if tok.kind == "word" and tok.text.endswith("."):
+        if tok.kind == "word" and tok.text.endswith(".") and not tok.text.endswith("\\."):
             stem = tok.text.rstrip(".")
+            if stem.endswith("\\"):  # ``ex:a\..``: the first dot is part of the name
+                stem += "."
             if stem:
                 out.append(Token("word", stem, tok.start, tok.start + len(stem)))
             for k in range(tok.start + len(stem), tok.end):
@@ -61,28 +68,24 @@ def _is(tok: Token, text: str) -> bool:
 
 class _Walker:
     def __init__(self, sparql: str) -> None:
+        self.text = sparql
         self.toks = _normalise(list(tokens(sparql)))
-        self.prefixes: dict[str, str] = {}
+        self.prologue = Prologue({})
         self.sites: list[VerbSite] = []
 
     # -- helpers ----------------------------------------------------------------------------
 
     def tok(self, i: int) -> Token:
         if i >= len(self.toks):
-            raise Unfollowable("unexpected end of text")
+            raise Unfollowable("unexpected end of text", len(self.text))
         return self.toks[i]
 
     def resolve(self, tok: Token) -> str | None:
-        """The IRI a token names, or None if it is not an IRI."""
-        if tok.kind == "iri":
-            return tok.text[1:-1]
-        if tok.kind == "word":
-            if tok.text == "a":
-                return RDF_TYPE
-            prefix, sep, local = tok.text.partition(":")
-            if sep and not tok.text.startswith("_:") and prefix + ":" in self.prefixes:
-                return self.prefixes[prefix + ":"] + local.replace("\\", "")
-        return None
+        """The IRI a token names (prefixed names and relative IRIs resolved against the
+        PREFIX and BASE declarations seen so far), or None if it is not an IRI."""
+        if tok.kind == "word" and tok.text == "a":
+            return RDF_TYPE
+        return self.prologue.resolve(tok)
 
     def skip_balanced(self, i: int, opener: str, closer: str) -> int:
         """Index after the bracket matching the one at ``i``, rewriting any EXISTS group met
@@ -111,11 +114,14 @@ class _Walker:
         while i < len(toks):
             t = toks[i]
             kw = t.keyword
-            if kw in ("PREFIX",):
-                name, iri = self.tok(i + 1), self.tok(i + 2)
-                if iri.kind == "iri":
-                    self.prefixes[name.text] = iri.text[1:-1]
-                i += 3
+            if kw in ("PREFIX", "BASE"):
+                nxt = self.prologue.declare(toks, i)
+                if nxt is None:
+                    raise Unfollowable(f"incomplete {kw} declaration", t.start)
+                i = nxt
+                continue
+            if kw == "EXISTS":  # in HAVING, ORDER BY or a projection without brackets
+                i = self.group(i + 1)
                 continue
             if kw in _QUERY_FORMS or kw in _TEMPLATE_KEYWORDS:
                 form = kw if kw in _QUERY_FORMS else form
@@ -155,7 +161,7 @@ class _Walker:
     def group(self, i: int) -> int:
         """Walk the group whose ``{`` is at ``i``; return the index after its ``}``."""
         if not _is(self.tok(i), "{"):
-            raise Unfollowable("expected {")
+            raise Unfollowable("expected {", self.tok(i).start)
         i += 1
         if self.tok(i).keyword == "SELECT":
             return self.subselect(i)
@@ -171,6 +177,8 @@ class _Walker:
             t = self.tok(i)
             if _is(t, "("):
                 i = self.skip_balanced(i, "(", ")")
+            elif t.keyword == "EXISTS":  # HAVING EXISTS { } / ORDER BY EXISTS { }
+                i = self.group(i + 1)
             elif _is(t, "{"):  # a VALUES block after the sub-select
                 i = self.skip_balanced(i, "{", "}")
             else:
@@ -246,7 +254,7 @@ class _Walker:
             while not _is(self.tok(i), "{"):
                 i += 1
             return self.skip_plain(i)
-        raise Unfollowable(f"unexpected {t.text!r}")
+        raise Unfollowable(f"unexpected {t.text!r}", t.start)
 
     def skip_plain(self, i: int) -> int:
         """Index after the braces at ``i``, rewriting nothing inside."""
@@ -297,9 +305,9 @@ class _Walker:
             return i + 2
         if t.kind in ("var", "iri", "word"):
             if t.keyword in _GROUP_KEYWORDS:
-                raise Unfollowable(f"keyword {t.text} where a term belongs")
+                raise Unfollowable(f"keyword {t.text} where a term belongs", t.start)
             return i + 1
-        raise Unfollowable(f"unexpected {t.text!r} where a term belongs")
+        raise Unfollowable(f"unexpected {t.text!r} where a term belongs", t.start)
 
     def property_list(self, i: int) -> int:
         """The inside of ``[ ... ]``; returns the index of the ``]``."""
@@ -326,7 +334,8 @@ class _Walker:
             elif _is(t, ";"):
                 state, i = "verb", i + 1
             else:
-                raise Unfollowable(f"unexpected {t.text!r} in a blank node property list")
+                raise Unfollowable(f"unexpected {t.text!r} in a blank node property list",
+                                   t.start)
 
     def verb(self, i: int) -> tuple[int, VerbSite | None]:
         """A variable or a property path; records the IRIs that can be widened."""
@@ -352,7 +361,8 @@ class _Walker:
                 else:
                     iri = self.resolve(t)
                     if iri is None:
-                        raise Unfollowable(f"unexpected {t.text!r} in a property path")
+                        raise Unfollowable(f"unexpected {t.text!r} in a property path",
+                                           t.start)
                     found.append(VerbSite(t, iri))
                     i += 1
                     expect_primary = False
@@ -370,7 +380,7 @@ class _Walker:
             elif depth == 0:
                 break
             else:
-                raise Unfollowable(f"unexpected {t.text!r} in a property path")
+                raise Unfollowable(f"unexpected {t.text!r} in a property path", t.start)
         self.sites.extend(found)
         if len(found) == 1 and i == start + 1:
             found[0].simple = True

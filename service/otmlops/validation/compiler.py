@@ -9,7 +9,6 @@ results never depend on what this module implements.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -17,6 +16,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
+from otmlops.store.sparql_text import replace_variables, tokens, variables
 from otmlops.validation.paths import UnsupportedPath, path_to_sparql
 from otmlops.validation.terms import sparql_term
 
@@ -445,16 +445,18 @@ def _sparql(ctx: _Ctx, constraint: Node) -> list[Check]:
     if select is None:
         raise Unsupported("sh:sparql without sh:select")
     text = str(select)
-    if re.search(r"[$?]shapesGraph\b", text):
+    used = variables(text)
+    if "shapesGraph" in used:
         raise Unsupported("$shapesGraph in a SPARQL constraint")
-    if re.search(r"[$?]currentShape\b", text):
+    if "currentShape" in used:
         if not isinstance(ctx.shape, URIRef):
             raise Unsupported("$currentShape of a blank node shape")
-        text = re.sub(r"[$?]currentShape\b", f"<{ctx.shape}>", text)
-    if ctx.path is not None:
-        text = re.sub(r"\$PATH\b", ctx.path, text)
-    elif "$PATH" in text:
-        raise Unsupported("$PATH in a node shape's SPARQL constraint")
+        text = replace_variables(text, {"$currentShape": f"<{ctx.shape}>",
+                                        "?currentShape": f"<{ctx.shape}>"})
+    if "$PATH" in {t.text for t in tokens(text) if t.kind == "var"}:
+        if ctx.path is None:
+            raise Unsupported("$PATH in a node shape's SPARQL constraint")
+        text = replace_variables(text, {"$PATH": ctx.path})
     _check_prebinding(text)
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes(g, constraint).items())
     body = _inject_focus(text, ctx.focus)
@@ -478,12 +480,6 @@ def _prefixes(g: Graph, constraint: Node) -> dict[str, str]:
     return out
 
 
-_TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|[{}]|[^"\'<#{}]+|.', re.S)
-
-
 def _check_prebinding(query: str) -> None:
     """Refuse queries where joining the focus nodes in once is not the same as pre-binding.
 
@@ -491,40 +487,35 @@ def _check_prebinding(query: str) -> None:
     $this in that group and in FILTER (NOT) EXISTS patterns, not in nested groups (UNION
     branches, sub-selects) where a FILTER or BIND would see it unbound. Such queries, and those
     SHACL forbids with pre-bound variables (MINUS, VALUES, SERVICE, AS $this), go to pySHACL.
+    The text is read with the store's SPARQL lexer (strings, IRIs, comments skipped).
     """
     stack: list[tuple[str, int]] = []
     parens = 0
-    code: list[str] = []
-    for m in _TOKEN.finditer(query):
-        tok = m.group(0)
-        if tok[0] in "\"'#":
-            code.append(" ")
-            continue
-        if tok.startswith("<") and len(tok) > 1:
-            code.append(" <iri> ")
-            continue
-        if tok == "{":
-            before = "".join(code)
-            kind = "exists" if re.search(r"EXISTS\s*$", before, re.I) else "group"
+    toks = list(tokens(query))
+    selects = 0
+    for i, tok in enumerate(toks):
+        kw = tok.keyword
+        if kw in ("MINUS", "VALUES", "SERVICE") or (
+                kw == "AS" and i + 1 < len(toks) and toks[i + 1].text[1:] == "this"
+                and toks[i + 1].kind == "var"):
+            raise Unsupported("MINUS, VALUES, SERVICE or AS $this with pre-bound variables")
+        if kw == "SELECT":
+            selects += 1
+        if tok.kind == "punct" and tok.text == "{":
+            kind = "exists" if i and toks[i - 1].keyword == "EXISTS" else "group"
             stack.append((kind, parens))
             parens = 0
-        elif tok == "}":
+        elif tok.kind == "punct" and tok.text == "}":
             if stack:
                 parens = stack.pop()[1]
-        else:
-            for part in re.finditer(r"[$?]this\b|[()]", tok):
-                if part.group(0) == "(":
-                    parens += 1
-                elif part.group(0) == ")":
-                    parens -= 1
-                elif (len(stack) > 1 and parens > 0
-                      and not any(kind == "exists" for kind, _ in stack[1:])):
-                    raise Unsupported("$this in an expression inside a nested group")
-        code.append(tok)
-    flat = "".join(code)
-    if re.search(r"\b(MINUS|VALUES|SERVICE)\b|\bAS\s+[?$]this\b", flat, re.I):
-        raise Unsupported("MINUS, VALUES, SERVICE or AS $this with pre-bound variables")
-    if len(re.findall(r"\bSELECT\b", flat, re.I)) > 1:
+        elif tok.kind == "punct" and tok.text == "(":
+            parens += 1
+        elif tok.kind == "punct" and tok.text == ")":
+            parens -= 1
+        elif (tok.kind == "var" and tok.text[1:] == "this" and len(stack) > 1 and parens > 0
+              and not any(kind == "exists" for kind, _ in stack[1:])):
+            raise Unsupported("$this in an expression inside a nested group")
+    if selects > 1:
         raise Unsupported("sub-select in a SPARQL constraint")
 
 
@@ -535,41 +526,44 @@ def _inject_focus(query: str, focus: str) -> str:
     result is the same (the outer ?this is already a focus node), and an engine that evaluates
     the optional part on its own then only looks at the focus nodes, not the whole graph.
     """
-    tokens = [m.group(0) for m in _TOKEN.finditer(query)]
+    toks = list(tokens(query))
     match: dict[int, int] = {}
     stack: list[int] = []
-    for i, tok in enumerate(tokens):
-        if tok == "{":
+    for i, tok in enumerate(toks):
+        if tok.kind == "punct" and tok.text == "{":
             stack.append(i)
-        elif tok == "}" and stack:
+        elif tok.kind == "punct" and tok.text == "}" and stack:
             match[stack.pop()] = i
-    opens = [i for i, tok in enumerate(tokens) if tok == "{"]
+    opens = [i for i, tok in enumerate(toks) if tok.kind == "punct" and tok.text == "{"]
     if not opens:
         raise Unsupported("SPARQL constraint without a WHERE group")
     where = opens[0]
-    inject = {where}
+    inject = [where]
     depth = 0
-    for i in range(where + 1, match.get(where, len(tokens))):
-        tok = tokens[i]
-        if tok == "{":
+    for i in range(where + 1, match.get(where, len(toks))):
+        tok = toks[i]
+        if tok.kind == "punct" and tok.text == "{":
             depth += 1
-            if depth == 1 and re.search(r"OPTIONAL\s*$", "".join(
-                    x for x in tokens[max(where, i - 3):i] if x[0] not in "\"'#"), re.I):
-                span = tokens[i:match.get(i, i) + 1]
-                if any(re.search(r"[$?]this\b", x) for x in span if x[0] not in "\"'#<"):
-                    inject.add(i)
-        elif tok == "}":
+            if depth == 1 and toks[i - 1].keyword == "OPTIONAL" and any(
+                    t.kind == "var" and t.text[1:] == "this"
+                    for t in toks[i:match.get(i, i) + 1]):
+                inject.append(i)
+        elif tok.kind == "punct" and tok.text == "}":
             depth -= 1
-    out = [tok + " " + focus + " " if i in inject else tok for i, tok in enumerate(tokens)]
-    text = "".join(out)
-    head = "".join(tokens[:where])
-    sel = re.search(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?", head, re.I)
-    if sel is None:
+    select = next((k for k in range(where) if toks[k].keyword == "SELECT"), None)
+    if select is None:
         raise Unsupported("sh:select is not a SELECT query")
-    projection = head[sel.end():]
-    if not re.search(r"[$?]this\b", projection) and not projection.strip().startswith("*"):
-        text = text[:sel.end()] + "?this " + text[sel.end():]
-    return text
+    first = select + 1
+    if first < where and toks[first].keyword in ("DISTINCT", "REDUCED"):
+        first += 1
+    projection = toks[first:where]
+    edits: list[tuple[int, str]] = [(toks[i].end, " " + focus + " ") for i in inject]
+    if not any(t.kind == "var" and t.text[1:] == "this" for t in projection) and not (
+            projection and projection[0].text == "*"):
+        edits.append((toks[first].start if first < len(toks) else len(query), "?this "))
+    for at, text in sorted(edits, reverse=True):
+        query = query[:at] + text + query[at:]
+    return query
 
 
 # -- helpers ---------------------------------------------------------------------------------

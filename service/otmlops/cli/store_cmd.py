@@ -135,7 +135,13 @@ def cmd_drop(args: argparse.Namespace) -> int:
 
 
 def cmd_bootstrap(args: argparse.Namespace) -> int:
+    from otmlops.store.service import ServiceStore
+
     with open_cli_store(args) as store:
+        if isinstance(store, ServiceStore):  # the service keeps its own bundled graphs
+            raise UsageError("bootstrap restores the bundled graphs of a store folder or SPARQL "
+                             "endpoint; an otmlops service holds this one: stop it and run "
+                             "bootstrap on its store folder")
         store.bootstrap(force=True)
         sizes = {g.iri: g.triples for g in store.graphs() if g.system}
     for iri, n in sorted(sizes.items()):

@@ -1,5 +1,5 @@
 """The W3C SPARQL 1.1 query (235) and update (94) evaluation tests, run through ``open_store``
-on the embedded (memory) and remote (``oxigraph serve``) backends.
+on the embedded (on disk and in memory) and remote (``oxigraph serve``) backends.
 
 Every test that plain pyoxigraph passes must pass through the store, except those listed in
 ``BY_DESIGN`` with the reason: the store's default graph is the union of all graphs, and its
@@ -44,6 +44,7 @@ BY_DESIGN: dict[str, str] = {
 }
 #: the same, for one backend only
 BY_DESIGN_BACKEND: dict[str, dict[str, str]] = {
+    "disk": {},
     "memory": {},
     "remote": {
         # two USING graphs, or USING next to GRAPH: not expressible as one GRAPH block
@@ -59,7 +60,8 @@ BY_DESIGN_BACKEND: dict[str, dict[str, str]] = {
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Store]]:
     location = tmp_path_factory.mktemp("w3c-oxigraph")
     proc, url = start_server(location)
-    opened = {"memory": open_store("memory", bootstrap=False),
+    opened = {"disk": open_store(str(location.parent / "w3c-disk-store"), bootstrap=False),
+              "memory": open_store("memory", bootstrap=False),
               "remote": open_store(url, bootstrap=False)}
     try:
         yield opened
@@ -83,7 +85,7 @@ def _passes(store: Store, test: W3CTest) -> bool:
     return dataset_passes(default, named, test)
 
 
-@pytest.mark.parametrize("backend", ["memory", "remote"])
+@pytest.mark.parametrize("backend", ["disk", "memory", "remote"])
 @pytest.mark.parametrize("test", TESTS, ids=[t.id for t in TESTS])
 def test_w3c_through_the_store(stores: dict[str, Store], backend: str, test: W3CTest) -> None:
     plain = plain_query_passes(test) if test.kind == "query" else plain_update_passes(test)

@@ -17,7 +17,7 @@ DEFAULT_QUERY_BODY_LIMIT = 1024 * 1024
 #: Seconds a client may take to send its request line and headers.
 DEFAULT_HEADER_TIMEOUT_S = 10.0
 #: Deepest nesting of brackets and braces accepted in a SPARQL request.
-DEFAULT_MAX_NESTING = 64
+DEFAULT_MAX_NESTING = 100  # the store's own limit (otmlops.store.sparql_text.MAX_NESTING)
 #: The smallest time limit a request may ask for: each overrun costs a worker restart, so a
 #: client must not be able to ask for thousands of them per second.
 MIN_TIMEOUT_S = 1.0

@@ -6,97 +6,51 @@ makes requests anywhere it can reach. The service refuses every SERVICE and LOAD
 the hosts the operator allows (``--allow-remote HOST[:PORT]``), and every ``file:`` target.
 Deeply nested groups can exhaust the parser's stack; the depth is bounded instead.
 
-The scan is lexical (strings, IRIs and comments are recognised, prefixes and BASE resolved),
-so a keyword inside a literal does not count and ``SERVICE ex:x`` is resolved like the parser
-would.
+The scan uses the store's SPARQL lexer (otmlops.store.sparql_text: strings, IRIs and comments
+are recognised, ``\\u`` escapes decoded, prefixes and BASE resolved), so a keyword inside a
+literal does not count and ``SERVICE ex:x`` is resolved like the parser would.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from otmlops.errors import UsageError
-
-_TOKEN = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
-    r'|(?P<comment>#[^\n]*)'
-    r'|(?P<iri><(?:[^<>"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)'
-    r'|(?P<var>[?$][\w]+)'
-    r'|(?P<pname>(?:[A-Za-z][\w.\-]*)?:[\w.\-:%]*)'
-    r'|(?P<word>[A-Za-z_][\w\-]*)'
-    r'|(?P<open>[({\[])|(?P<close>[)}\]])'
-    r'|(?P<other>\S)',
-    re.S,
-)
-
-
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _iri(token: str) -> str:
-    """The IRI of an IRIREF token, its \\u / \\U escapes decoded as the parser does."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
-
-
-def _tokens(text: str) -> Iterator[tuple[str, str]]:
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind not in ("string", "comment"):
-            yield kind, m.group()
+from otmlops.store import sparql_text
+from otmlops.store.sparql_text import Prologue, tokens
 
 
 def check_nesting(text: str, limit: int) -> None:
-    """UsageError if brackets and braces nest deeper than ``limit``."""
-    depth = 0
-    for kind, _ in _tokens(text):
-        if kind == "open":
-            depth += 1
-            if depth > limit:
-                raise UsageError(f"the request nests groups, lists or expressions more than "
-                                 f"{limit} levels deep (the server's limit, --max-nesting); "
-                                 "flatten it")
-        elif kind == "close":
-            depth = max(0, depth - 1)
+    """UsageError if brackets and braces nest deeper than ``limit`` (the server's
+    --max-nesting; the store refuses deeper texts than its own limit as well)."""
+    try:
+        sparql_text.check_nesting(text, limit)
+    except UsageError as exc:
+        raise UsageError(f"{exc} (the server's --max-nesting)") from None
 
 
 def outbound_targets(text: str, base_iri: str | None = None) -> Iterator[tuple[str, str]]:
     """(keyword, target) for each SERVICE and LOAD in ``text``; the target is an absolute
-    IRI, or ``?var`` for SERVICE with a variable."""
-    prefixes: dict[str, str] = {}
-    base = base_iri or ""
-    tokens = list(_tokens(text))
+    IRI, or ``?var`` for SERVICE with a variable, or "" where it cannot be told."""
+    toks = list(tokens(sparql_text.decode_codepoints(text)))
+    prologue = Prologue({}, base_iri)
     i = 0
-    while i < len(tokens):
-        kind, value = tokens[i]
-        upper = value.upper() if kind == "word" else ""
-        if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2][0] == "iri":
-            prefixes[tokens[i + 1][1].rstrip(":")] = urljoin(base, _iri(tokens[i + 2][1]))
-            i += 3
+    while i < len(toks):
+        nxt = prologue.declare(toks, i)
+        if nxt is not None:
+            i = nxt
             continue
-        if upper == "BASE" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
-            base = urljoin(base, _iri(tokens[i + 1][1]))
-            i += 2
-            continue
-        if upper in ("SERVICE", "LOAD"):
+        keyword = toks[i].keyword
+        if keyword in ("SERVICE", "LOAD"):
             j = i + 1
-            if j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "SILENT":
+            if j < len(toks) and toks[j].keyword == "SILENT":
                 j += 1
-            if j < len(tokens):
-                tkind, target = tokens[j]
-                if tkind == "iri":
-                    yield upper, urljoin(base, _iri(target))
-                elif tkind == "pname":
-                    prefix, _, local = target.partition(":")
-                    yield upper, prefixes.get(prefix, f"{prefix}:") + local
-                elif tkind == "var":
-                    yield upper, target
-                else:  # something we cannot resolve: refused rather than guessed
-                    yield upper, ""
-            else:
-                yield upper, ""
+            target = toks[j] if j < len(toks) else None
+            if target is not None and target.kind == "var":
+                yield keyword, target.text
+            else:  # something we cannot resolve is refused rather than guessed
+                yield keyword, (prologue.resolve(target) or "") if target is not None else ""
             i = j
             continue
         i += 1

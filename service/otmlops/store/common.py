@@ -417,6 +417,11 @@ class SparqlBackedStore(Store):
             self._changed()
         self._raw_update(meta.forget_prefixes_update(graph))
 
+    def _record_prefixes(self, update: str) -> None:
+        """Write a loaded file's prefix records into the meta graph (bookkeeping, so not
+        through the protected SPARQL Update path)."""
+        self._raw_update(update)
+
     def prefixes(self) -> dict[str, str]:
         """The bundled prefixes, then those declared by loaded files (``name -> namespace``).
 
@@ -436,7 +441,8 @@ class SparqlBackedStore(Store):
     def load(self, source: Path | bytes, *, graph: str | None = None,
              format: ox.RdfFormat | None = None, base_iri: str | None = None,
              source_name: str | None = None,
-             progress: ProgressCallback | None = None) -> LoadReport:
+             progress: ProgressCallback | None = None,
+             record_prefixes: bool = True) -> LoadReport:
         started = time.perf_counter()
         item, targets, warnings = self._prepare(source, graph, format, base_iri, source_name,
                                                 progress)
@@ -446,9 +452,9 @@ class SparqlBackedStore(Store):
             self._write(plan, progress)
         finally:
             self._changed()
-        if targets:  # the file's prefixes, for short names in answers (docs/queries.md)
-            self._raw_update(" ;\n".join(meta.record_prefixes_update(g, item.prefixes)
-                                          for g in sorted(targets)))
+        if targets and record_prefixes:  # for short names in answers (docs/queries.md)
+            self._record_prefixes(" ;\n".join(meta.record_prefixes_update(g, item.prefixes)
+                                               for g in sorted(targets)))
         stored = {g: self._count_graph(g) for g in targets}
         main = item.target if item.target in stored else next(iter(sorted(stored)), "")
         return LoadReport(graph=main or "", triples=sum(stored.values()), source=item.name,
@@ -535,7 +541,8 @@ class SparqlBackedStore(Store):
         return {g: self._count_graph(g) for g in graphs}
 
     def add_to_graph(self, source: Path | bytes, *, graph: str | None,
-                     format: ox.RdfFormat | None = None, base_iri: str | None = None) -> int:
+                     format: ox.RdfFormat | None = None, base_iri: str | None = None,
+                     record_prefixes: bool = True) -> int:
         if graph is not None:
             check_graph_iri(graph)
         if format is None:
@@ -551,8 +558,9 @@ class SparqlBackedStore(Store):
             self._append(item)
         finally:
             self._changed()
-        if graph is not None and found.prefixes:
-            self._raw_update(meta.record_prefixes_update(graph, found.prefixes, replace=False))
+        if graph is not None and found.prefixes and record_prefixes:
+            self._record_prefixes(meta.record_prefixes_update(graph, found.prefixes,
+                                                              replace=False))
         return found.total
 
     def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:

@@ -415,11 +415,11 @@ class SparqlBackedStore(Store):
             self._drop_graph(graph)
         finally:
             self._changed()
-        self._raw_update(meta.forget_prefixes_update(graph))
+        self._record_prefixes(meta.forget_prefixes_update(graph))
 
     def _record_prefixes(self, update: str) -> None:
-        """Write a loaded file's prefix records into the meta graph (bookkeeping, so not
-        through the protected SPARQL Update path)."""
+        """Write (or, on a drop, remove) a graph's prefix records in the meta graph:
+        bookkeeping, so not through the protected SPARQL Update path."""
         self._raw_update(update)
 
     def prefixes(self) -> dict[str, str]:

@@ -116,8 +116,9 @@ class ServiceStore(RemoteStore):
                                     record_prefixes=record_prefixes)
 
     def _record_prefixes(self, update: str) -> None:
-        """Not kept: the service guards its meta graph against SPARQL Update, and the data
-        reaches it as N-Triples, which declare no prefixes (docs/store.md)."""
+        """Left to the service: it guards its meta graph against SPARQL Update, records what
+        its own loads declare (N-Triples declare nothing) and forgets a dropped graph's
+        records itself (docs/store.md)."""
 
     def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
                using_named_graphs: Sequence[str] | None = None) -> None:

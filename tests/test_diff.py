@@ -127,10 +127,17 @@ def test_yaml_against_csv_and_a_graph_in_the_store(tmp_path: Path) -> None:
     (("missing.ttl", str(PDM)), "missing.ttl: no such file"),
     ((str(PDM), "broken.yaml"), "broken.yaml:2"),
     ((str(PDM), "urn:x:no-such-graph"), "no graph <urn:x:no-such-graph>"),
+    (("bad.xlsx", str(PDM)), "bad.xlsx: not an XLSX workbook"),
+    (("bad.csv", str(PDM)), "bad.csv:1:4: row 1, column 4: unknown column 'levle'"),
+    (("term.yaml", str(PDM)), "term.yaml:5:12: unknown RAMI 4.0 hierarchy level 'Statoin'"),
 ])
 def test_bad_input_exits_2_with_one_error(tmp_path: Path, args: tuple[str, ...],
                                           message: str) -> None:
     (tmp_path / "broken.yaml").write_text("use_case: ex:A\n  stages: [\n")
+    (tmp_path / "bad.xlsx").write_text("not a zip\n")
+    (tmp_path / "bad.csv").write_text("use case,stage,stage kind,levle\nex:A,ex:B,Monitoring,Station\n")
+    (tmp_path / "term.yaml").write_text("prefixes: {ex: 'https://example.org/x#'}\nuse_case: ex:A\n"
+                                        "stages:\n  ex:B:\n    level: Statoin\n    kind: Monitoring\n")
     r = run_cli("diff", *args, store=tmp_path / "store", cwd=tmp_path)
     assert r.returncode == 2, r.stdout + r.stderr
     assert message in r.stderr and "Traceback" not in r.stderr

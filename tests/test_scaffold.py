@@ -136,3 +136,18 @@ def test_bad_input_is_one_error_and_nothing_is_written(tmp_path: Path, args: tup
     assert message in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_name_with_quotes_and_accents_in_every_form(tmp_path: Path) -> None:
+    name = '3D "Défauts" prüfen: Linie #2'
+    graphs = []
+    for form in ("yaml", "ttl", "csv"):
+        out = tmp_path / f"u.{form}"
+        r = run_cli("new", "use-case", name, "--stages", "Monitoring", "--format", form,
+                    "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        graphs.append(compile_file(out).graph if form != "ttl" else Graph().parse(out))
+    uc = URIRef("https://example.org/mappings/3d-defauts-prufen-linie-2#3DDefautsPrufenLinie2")
+    for g in graphs:
+        assert str(g.value(uc, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == name
+        assert isomorphic(g, graphs[0])

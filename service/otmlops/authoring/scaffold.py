@@ -64,13 +64,20 @@ class Skeleton:
 
     @property
     def use_case_local(self) -> str:
-        return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^0-9A-Za-z]+", self.name)
+        return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^0-9A-Za-z]+", _ascii(self.name))
                        if w) or "UseCase"
+
+
+def _ascii(text: str) -> str:
+    """Accents dropped (``Défauts prüfen`` -> ``Defauts prufen``), so IRIs stay readable."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def slugify(name: str) -> str:
     """``Visual defects at Labeller 3`` -> ``visual-defects-at-labeller-3``."""
-    slug = re.sub(r"[^0-9a-z]+", "-", name.lower()).strip("-")
+    slug = re.sub(r"[^0-9a-z]+", "-", _ascii(name).lower()).strip("-")
     return slug or "use-case"
 
 

@@ -151,3 +151,13 @@ def test_name_with_quotes_and_accents_in_every_form(tmp_path: Path) -> None:
     for g in graphs:
         assert str(g.value(uc, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == name
         assert isomorphic(g, graphs[0])
+
+
+def test_plant_from_a_graph_in_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run_cli("load", str(PLANT), store=store).returncode == 0
+    r = run_cli("new", "use-case", NAME, "--stages", "Monitoring", "--format", "ttl",
+                "--plant", PLANT.resolve().as_uri(), store=store)
+    assert r.returncode == 0, r.stderr
+    assert "Candidates from the plant at Station level: <https://example.org/bottling#EdgePC3>" \
+        in r.stdout

@@ -39,6 +39,7 @@ EXPECTED: dict[str, set[tuple[str, str, str, str]]] = {
     "phase-kind": {("ex:Prep", "map:lifeCyclePhase", "SPARQL", "Violation")},
     "level-equipment": {("ex:Prep", "map:deployedOn", "SPARQL", "Violation")},
     "owner-level": {("ex:Prep", "map:ownedBy", "SPARQL", "Warning")},
+    "stage-not-deployed": {("ex:Prep", "map:deployedOn", "SPARQL", "Warning")},
     "stage-orphan": {("ex:Prep", "^mlops:hasStage", "MinCount", "Warning")},
     "deployed-dangling": {("ex:Prep", "map:deployedOn", "Or", "Violation")},
     "data-dangling": {("ex:Prep", "map:usesDataFrom", "Or", "Violation")},

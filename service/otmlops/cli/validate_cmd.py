@@ -35,9 +35,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                    help="mapping file (Turtle, N-Triples, RDF/XML, JSON-LD; '-' reads stdin)")
     p.add_argument("--plant", action="append", default=[], metavar="FILE|GRAPH-IRI",
                    help="plant model: a file, or the IRI of a graph in the store (repeatable)")
-    p.add_argument("--format", choices=("text", "json", "turtle"), default="text",
+    p.add_argument("--format", choices=("text", "json", "turtle", "sarif"), default="text",
                    help="report format: text for people, json grouped by focus node, turtle "
-                   "for a W3C sh:ValidationReport (default: text)")
+                   "for a W3C sh:ValidationReport, sarif (2.1.0) for code-scanning views "
+                   "(default: text)")
     p.add_argument("--max-size", default=DEFAULT_MAX_SIZE_TEXT, metavar="SIZE",
                    help="refuse input files larger than this (e.g. 50MB, 500k; default 50MB)")
     p.add_argument("--engine", choices=("fast", "pyshacl"), default="fast",
@@ -124,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
         out = report.to_json() + "\n"
     elif args.format == "turtle":
         out = report.to_turtle()
+    elif args.format == "sarif":
+        from otmlops.validation.sarif import to_sarif_json
+
+        out = to_sarif_json(report)
     else:
         out = report.to_text()
     sys.stdout.write(out)

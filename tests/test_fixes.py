@@ -240,3 +240,43 @@ def test_fix_bad_input_is_one_error_and_nothing_written(tmp_path: Path) -> None:
     assert bad.read_bytes() == before
     r = run_cli("fix", str(tmp_path / "missing.ttl"))
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_misspelt_property_is_renamed_in_turtle_and_n_triples(tmp_path: Path) -> None:
+    ttl = tmp_path / "p.ttl"
+    ttl.write_text(PREFIXES + """
+vd:UC a mlops:UseCase ; mlops:hasStage vd:Train .
+vd:Train a mlops:ModelTraining ;
+    map:layer rami:FunctionalLayer ;
+    map:hierachyLevel rami:EnterpriseLevel ;   # typo in the property
+    map:lifeCyclePhase rami:TypeDevelopment ;
+    map:ownedBy isa95:ResearchDevelopmentAndEngineering .
+""", encoding="utf-8")
+    text = run_cli("validate", str(ttl)).stdout
+    assert "fix (line 12): did you mean map:hierarchyLevel?" in text
+    nt = tmp_path / "p.nt"
+    from rdflib import Graph
+
+    nt.write_text(Graph().parse(ttl).serialize(format="nt"), encoding="utf-8")
+    for path in (ttl, nt):
+        r = run_cli("fix", str(path), "--apply")
+        assert r.returncode == 0, r.stderr
+        report = json.loads(run_cli("validate", str(path), "--format", "json").stdout)
+        shapes = {x["sourceShape"].rsplit("#", 1)[1] for g in report["focusNodes"]
+                  for x in g["results"]}
+        assert "VocabularyShape" not in shapes and "StageHierarchyLevel" not in shapes
+    assert "map:hierarchyLevel rami:EnterpriseLevel ;   # typo in the property" in ttl.read_text()
+
+
+def test_fix_json_lists_what_it_cannot_make(tmp_path: Path) -> None:
+    nt = tmp_path / "m.nt"
+    from rdflib import Graph
+
+    g = Graph().parse(data=FAULTY, format="turtle")
+    nt.write_text(g.serialize(format="nt"), encoding="utf-8")
+    r = run_cli("fix", str(nt), "--plant", str(PLANT), "--format", "json")
+    assert r.returncode == 1, r.stderr
+    out = json.loads(r.stdout)
+    assert out["fixes"] and out["skipped"]
+    assert any("N-Triples" in s["reason"] for s in out["skipped"])  # additions are by hand
+    assert "not applied:" in r.stderr

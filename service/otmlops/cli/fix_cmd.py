@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "mapping and the plant determine unambiguously (a misspelt term with one close "
         "match, the reference owner of a stage kind, the level of the equipment a stage is "
         "deployed on ...). Prints a unified diff of the file in its own format (Turtle, YAML, "
-        "CSV); --apply writes it. Exit status: 0 nothing to fix or applied, 1 fixes printed, "
+        "CSV); --apply writes it. Exit status: 0 nothing to fix or applied, 1 fixes printed (or only fixes it cannot make), "
         "2 bad input or usage.")
     p.add_argument("mapping", metavar="MAPPING", help="the mapping file (Turtle, YAML or CSV)")
     p.add_argument("--plant", action="append", default=[], metavar="FILE|GRAPH-IRI",
@@ -56,9 +56,6 @@ def run(args: argparse.Namespace) -> int:
     plant_files, plant_graphs = _plant_sources(args, max_size)
     result = fix_bytes(data, args.mapping, plant=plant_files, plant_graphs=plant_graphs,
                        max_size=max_size, base_iri=path.resolve().as_uri())
-    if result.form == "xlsx" and result.applied:
-        raise InputError("fixes are applied to Turtle, YAML and CSV files; export the workbook "
-                         "as CSV first", source=args.mapping)
     if args.format == "json":
         sys.stdout.write(json.dumps({
             "file": args.mapping, "form": result.form, "applied": args.apply and result.changed,
@@ -71,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     for s, why in result.skipped:
         sys.stderr.write(f"not applied: {s.message}: {why}\n")
     if not result.changed:
+        if result.skipped:
+            return 1  # there are fixes, but they are the user's to make (named on stderr)
         if args.format != "json":
             sys.stderr.write("nothing to fix unambiguously\n")
         return 0

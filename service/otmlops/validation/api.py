@@ -250,7 +250,7 @@ def validate(data_sources: Sequence[SourceLike], plant_sources: Sequence[SourceL
     if suggest:
         from otmlops.validation.fixes import attach
 
-        attach(report, [*validator.base_triples, *data], data_src)
+        attach(report, data, data_src, store=validator.store, graph=BASE)
     return report
 
 

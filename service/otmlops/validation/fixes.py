@@ -11,7 +11,7 @@ them, so comparing the fast engine with pySHACL is unaffected.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,7 +23,7 @@ from rdflib.term import Node
 from otmlops.namespaces import ISA95, MAP, MLOPS, RAMI
 from otmlops.resources import ontology_dir
 from otmlops.validation.report import ValidationResult, _short
-from otmlops.validation.terms import to_rdflib
+from otmlops.validation.terms import to_ox, to_rdflib
 
 SHP = "https://w3id.org/otmlops/shapes#"
 OURS = ("https://w3id.org/otmlops/",)
@@ -53,21 +53,92 @@ class Suggestion:
         return out
 
 
+class Lookup:
+    """Reads over a small rdflib graph (the mapping, the reference mapping) and, when given, the
+    validator's pyoxigraph store (ontology and plant, already indexed there): nothing large is
+    copied to build suggestions."""
+
+    def __init__(self, small: Graph, store: ox.Store | None = None,
+                 graph: ox.NamedNode | None = None) -> None:
+        self.small, self.store, self.graph_name = small, store, graph
+
+    def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterable[ox.Quad]:
+        if self.store is None:
+            return ()
+        try:
+            args = [to_ox(x) if x is not None else None for x in (s, p, o)]
+        except TypeError:
+            return ()
+        if isinstance(args[0], ox.Literal) or isinstance(args[1], (ox.Literal, ox.BlankNode)):
+            return ()
+        return self.store.quads_for_pattern(*args, self.graph_name)  # type: ignore[arg-type]
+
+    def objects(self, s: Node | None, p: Node) -> Iterable[Node]:
+        seen = set()
+        for o in self.small.objects(s, p):
+            seen.add(o)
+            yield o
+        for q in self._quads(s, p, None):
+            o = to_rdflib(q.object)
+            if o not in seen:
+                seen.add(o)
+                yield o
+
+    def subjects(self, p: Node, o: Node) -> Iterable[Node]:
+        seen = set()
+        for x in self.small.subjects(p, o):
+            seen.add(x)
+            yield x
+        for q in self._quads(None, p, o):
+            x = to_rdflib(q.subject)
+            if x not in seen:
+                seen.add(x)
+                yield x
+
+    def transitive_objects(self, node: Node, p: Node) -> Iterable[Node]:
+        seen: list[Node] = []
+        todo = [node]
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.append(n)
+            todo.extend(self.objects(n, p))
+        return seen
+
+    def transitive_subjects(self, p: Node, node: Node) -> Iterable[Node]:
+        seen: list[Node] = []
+        todo = [node]
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.append(n)
+            todo.extend(self.subjects(p, n))
+        return seen
+
+    def has_type(self, node: Node) -> bool:
+        return next(iter(self.objects(node, RDF.type)), None) is not None
+
+
 @dataclass
 class Knowledge:
     """The graph suggestions are read from: ontology, reference mapping, plant and mapping."""
 
-    graph: Graph
+    graph: Lookup
     classes: dict[str, list[URIRef]] = field(default_factory=dict)
     properties: dict[str, list[URIRef]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, triples: Iterable[ox.Triple]) -> Knowledge:
-        g = Graph()
+    def build(cls, triples: Iterable[ox.Triple], store: ox.Store | None = None,
+              graph: ox.NamedNode | None = None) -> Knowledge:
+        """From the given triples, plus (when given) the triples of ``graph`` in ``store``."""
+        small = Graph()
         for t in _reference_triples():
-            g.add(t)
+            small.add(t)
         for t in triples:
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            small.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        g = Lookup(small, store, graph)
         k = cls(g)
         for kind in (OWL.Class, RDFS.Class):
             for c in g.subjects(RDF.type, kind):
@@ -373,7 +444,7 @@ def _stage_type(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
         return []
     out: list[Suggestion] = []
     for t in sorted(k.types(stage), key=str):
-        if str(t).startswith(OURS) and not any(True for _ in k.graph.triples((t, RDF.type, None))):
+        if str(t).startswith(OURS) and not k.graph.has_type(t):
             found = [c for c in candidates(k, t, want_class=True)
                      if MLOPS.LifecycleStage in k.superclasses(c)]
             for i, c in enumerate(found):
@@ -403,20 +474,45 @@ _BY_SHAPE = {
 }
 
 
-def suggest(results: Sequence[ValidationResult], triples: Iterable[ox.Triple]
+def suggest(results: Sequence[ValidationResult], triples: Iterable[ox.Triple],
+            store: ox.Store | None = None, graph: ox.NamedNode | None = None
             ) -> dict[tuple[str, str | None, str, str, str], list[Suggestion]]:
-    """result identity (key plus value) -> its suggestions; results without any are left out."""
-    k = Knowledge.build(triples)
+    """result identity (key plus value) -> its suggestions; results without any are left out.
+    ``triples`` are read as given; ``store``/``graph`` (the validator's indexed ontology and
+    plant) are read in place."""
+    if not any(_handler(r) for r in results):
+        return {}  # nothing to suggest: the knowledge graph is not built
+    if store is not None:  # the mapping goes beside the indexed ontology and plant, for now
+        from otmlops.validation.fast import add_triples
+
+        add_triples(store, list(triples), _SCRATCH)
+        try:
+            return _suggest(results, Knowledge.build((), store, None))
+        finally:
+            store.clear_graph(_SCRATCH)
+    return _suggest(results, Knowledge.build(triples))
+
+
+#: where ``suggest`` puts the mapping in the validator's store while it reads it
+_SCRATCH = ox.NamedNode("urn:otmlops:validation:fixes")
+
+
+def _suggest(results: Sequence[ValidationResult], k: Knowledge
+             ) -> dict[tuple[str, str | None, str, str, str], list[Suggestion]]:
     out: dict[tuple[str, str | None, str, str, str], list[Suggestion]] = {}
     for r in results:
-        name = str(r.source_shape)[len(SHP):] if str(r.source_shape).startswith(SHP) else ""
-        make = _BY_SHAPE.get(name)
+        make = _handler(r)
         if make is None:
             continue
         found = make(k, r)
         if found:
             out[result_id(r)] = found
     return out
+
+
+def _handler(r: ValidationResult) -> Callable[[Knowledge, ValidationResult], list[Suggestion]] | None:
+    name = str(r.source_shape)[len(SHP):] if str(r.source_shape).startswith(SHP) else ""
+    return _BY_SHAPE.get(name)
 
 
 def result_id(r: ValidationResult) -> tuple[str, str | None, str, str, str]:
@@ -428,14 +524,15 @@ def result_id(r: ValidationResult) -> tuple[str, str | None, str, str, str]:
 __all__ = ["Suggestion", "Knowledge", "suggest", "candidates", "result_id"]
 
 
-def attach(report: object, triples: Sequence[ox.Triple], mappings: Sequence[object] = ()) -> None:
+def attach(report: object, triples: Sequence[ox.Triple], mappings: Sequence[object] = (), *,
+           store: ox.Store | None = None, graph: ox.NamedNode | None = None) -> None:
     """Fill ``report.suggestions``; a suggestion about a misspelt term gets the line of the
     term in the mapping that mentions it (a line-oriented file: Turtle or N-Triples)."""
     from dataclasses import replace
 
     from otmlops.validation.locator import find
 
-    found = suggest(report.results, triples)  # type: ignore[attr-defined]
+    found = suggest(report.results, triples, store, graph)  # type: ignore[attr-defined]
     for items in found.values():
         for i, s in enumerate(items):
             terms = {str(t) for tr in s.remove for t in tr[1:] if isinstance(t, URIRef)}

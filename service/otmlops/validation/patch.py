@@ -403,6 +403,10 @@ def apply(data: bytes, form: str, edits: Sequence[Edit], name: str,
     """The file with the edits made, in its own form ("turtle", "yaml", "csv")."""
     if not edits:
         return data
+    if form == "ntriples":
+        if any(e.old is None for e in edits):
+            raise Unsafe("an N-Triples file gets new triples by hand (a line of its own)")
+        return apply_turtle(data.decode("utf-8"), edits, base_iri).encode("utf-8")
     if form == "turtle":
         return apply_turtle(data.decode("utf-8"), edits, base_iri).encode("utf-8")
     if form == "yaml":
@@ -475,13 +479,17 @@ def fix_bytes(data: bytes, name: str, media_type: str | None = None, *,
     applied: list[Suggestion] = []
     skipped: list[tuple[Suggestion, str]] = []
     done: set[tuple] = set()
-    if form == "ntriples":
-        form = "turtle"  # replacements are the same; additions need a block and are refused
+    # a misspelt property that is renamed already gives its subject the value: do not add one
+    renamed = {(a[0], a[1]) for s in wanted for a in s.add
+               if s.remove and all(r[1] != a[1] for r in s.remove) and a[1] != RDF.type}
     for s in wanted:
         key = (s.remove, s.add)
         if key in done:
             continue
         done.add(key)
+        if not s.remove and any((a[0], a[1]) in renamed for a in s.add):
+            skipped.append((s, "the misspelt property is renamed instead"))
+            continue
         try:
             after = apply(after, form, edits_from([s]), name, source.base_iri)
             applied.append(s)

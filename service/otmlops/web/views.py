@@ -496,9 +496,10 @@ def findings_of(store: Any, graph: str | None, focus: list[str]) -> dict[str, An
             _VALIDATOR.append(Validator())
         validator = _VALIDATOR[0]
         found = validator.validate([*data, *plant], incremental=False)
-    from otmlops.validation.fixes import attach
+        from otmlops.validation.fast import BASE
+        from otmlops.validation.fixes import attach
 
-    attach(found, [*validator.base_triples, *data, *plant])  # the fixes shown with findings
+        attach(found, [*data, *plant], store=validator.store, graph=BASE)  # fixes with findings
     report = found.to_dict()
     report["focusNodes"] = [g for g in report["focusNodes"]  # type: ignore[union-attr]
                             if _focus_iri(g) in set(focus)]

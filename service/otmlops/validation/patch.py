@@ -186,48 +186,68 @@ def _write_term(node: Node, prefixes: dict[str, str], *, predicate: bool = False
     return node.n3()
 
 
-def apply_turtle(text: str, edits: Sequence[Edit], base_iri: str | None = None) -> str:
-    """Edit the Turtle text; Unsafe when a change has no single place to go."""
+def apply_turtle(text: str, edits: Sequence[Edit], base_iri: str | None = None,
+                 failures: list[tuple[Edit, str]] | None = None) -> str:
+    """Edit the Turtle text; Unsafe when a change has no single place to go (or, with
+    ``failures``, that edit is listed there with the reason and the others are made)."""
     stmts, prefixes = _statements(text, base_iri)
     changes: list[tuple[int, int, str]] = []  # (start, end, replacement)
     inserts: dict[int, list[str]] = {}
+    by_subject: dict[str | None, list[_Stmt]] = {}
+    for st in stmts:
+        by_subject.setdefault(st.subject, []).append(st)
     for e in edits:
-        subject = str(e.subject)
-        blocks = [s for s in stmts if s.subject == subject]
-        if e.rename_of is not None:
-            spots = [(ps, pe) for s in blocks for p, o, ps, pe, _, _ in s.terms
-                     if p == str(e.rename_of)]
-            if not spots:
-                raise Unsafe(f"{e.rename_of} of {subject} is not written in this file")
-            for ps, pe in sorted(set(spots)):
-                changes.append((ps, pe, _write_term(e.predicate, prefixes, predicate=True)))
-            continue
-        if e.old is not None:
-            spots = [(os_, oe) for s in blocks for p, o, _, _, os_, oe in s.terms
-                     if p == str(e.predicate) and o == str(e.old)]
-            if len(spots) != 1:
-                raise Unsafe(f"cannot find {e.old} as the {e.predicate} of {subject} in this "
-                             "file")
-            if e.new is None:
-                raise Unsafe("removing a triple from Turtle is left to you")
-            changes.append((*spots[0], _write_term(e.new, prefixes)))
-            continue
-        if not blocks:
-            raise Unsafe(f"{subject} has no block of its own in this file")
-        block = blocks[-1]
-        line = (f"{_write_term(e.predicate, prefixes, predicate=True)} "
-                f"{_write_term(e.new, prefixes)}")  # type: ignore[arg-type]
-        inserts.setdefault(block.end, []).append(line)
+        try:
+            _place(e, by_subject, prefixes, changes, inserts)
+        except Unsafe as exc:
+            if failures is None:
+                raise
+            failures.append((e, str(exc)))
     for end, lines in inserts.items():
         before = text[:end]
         stripped = before.rstrip()
         indent = _indent(text, stripped)
         new = "".join(f" ;\n{indent}{line}" for line in lines) + " "
         changes.append((len(stripped), end, new))
-    out = text
+    parts: list[str] = []
+    last = len(text)
     for start, end, new in sorted(changes, reverse=True):
-        out = out[:start] + new + out[end:]
-    return out
+        parts.append(text[end:last])
+        parts.append(new)
+        last = start
+    parts.append(text[:last])
+    return "".join(reversed(parts))
+
+
+def _place(e: Edit, by_subject: dict[str | None, list[_Stmt]], prefixes: dict[str, str],
+           changes: list[tuple[int, int, str]], inserts: dict[int, list[str]]) -> None:
+    """Where one edit goes in the Turtle text (Unsafe when there is no single place)."""
+    subject = str(e.subject)
+    blocks = by_subject.get(subject, [])
+    if e.rename_of is not None:
+        spots = [(ps, pe) for s in blocks for p, o, ps, pe, _, _ in s.terms
+                 if p == str(e.rename_of)]
+        if not spots:
+            raise Unsafe(f"{e.rename_of} of {subject} is not written in this file")
+        for ps, pe in sorted(set(spots)):
+            changes.append((ps, pe, _write_term(e.predicate, prefixes, predicate=True)))
+        return
+    if e.old is not None:
+        spots = [(os_, oe) for s in blocks for p, o, _, _, os_, oe in s.terms
+                 if p == str(e.predicate) and o == str(e.old)]
+        if len(spots) != 1:
+            raise Unsafe(f"cannot find {e.old} as the {e.predicate} of {subject} in this "
+                         "file")
+        if e.new is None:
+            raise Unsafe("removing a triple from Turtle is left to you")
+        changes.append((*spots[0], _write_term(e.new, prefixes)))
+        return
+    if not blocks:
+        raise Unsafe(f"{subject} has no block of its own in this file")
+    block = blocks[-1]
+    line = (f"{_write_term(e.predicate, prefixes, predicate=True)} "
+            f"{_write_term(e.new, prefixes)}")  # type: ignore[arg-type]
+    inserts.setdefault(block.end, []).append(line)
 
 
 def _indent(text: str, upto: str) -> str:
@@ -482,6 +502,7 @@ def fix_bytes(data: bytes, name: str, media_type: str | None = None, *,
     # a misspelt property that is renamed already gives its subject the value: do not add one
     renamed = {(a[0], a[1]) for s in wanted for a in s.add
                if s.remove and all(r[1] != a[1] for r in s.remove) and a[1] != RDF.type}
+    todo: list[Suggestion] = []
     for s in wanted:
         key = (s.remove, s.add)
         if key in done:
@@ -490,11 +511,44 @@ def fix_bytes(data: bytes, name: str, media_type: str | None = None, *,
         if not s.remove and any((a[0], a[1]) in renamed for a in s.add):
             skipped.append((s, "the misspelt property is renamed instead"))
             continue
+        todo.append(s)
+    if form in ("turtle", "ntriples"):  # one pass over the text for all fixes
+        return _fix_text(data, name, form, source.base_iri, todo, skipped)
+    for s in todo:
         try:
             after = apply(after, form, edits_from([s]), name, source.base_iri)
             applied.append(s)
         except Unsafe as exc:
             skipped.append((s, str(exc)))
+    return FixResult(name, form, data, after, applied, skipped)
+
+
+def _fix_text(data: bytes, name: str, form: str, base_iri: str | None,
+              todo: list[Suggestion], skipped: list[tuple[Suggestion, str]]) -> FixResult:
+    """Turtle and N-Triples: find every fix's place in one tokenizing pass; a fix with an edit
+    that has no safe place is skipped whole (a second pass makes only the others)."""
+    text = data.decode("utf-8")
+    owner: dict[int, int] = {}
+    edits: list[Edit] = []
+    for n, s in enumerate(todo):
+        for e in edits_from([s]):
+            if form == "ntriples" and e.old is None:
+                skipped.append((s, "an N-Triples file gets new triples by hand (a line of "
+                                   "its own)"))
+                break
+            owner[len(edits)] = n
+            edits.append(e)
+    bad = {n for n, s in enumerate(todo) if any(x is s for x, _ in skipped)}
+    failures: list[tuple[Edit, str]] = []
+    apply_turtle(text, edits, base_iri, failures)
+    for e, why in failures:
+        n = owner[next(i for i, x in enumerate(edits) if x is e)]
+        if n not in bad:
+            bad.add(n)
+            skipped.append((todo[n], why))
+    keep = [e for i, e in enumerate(edits) if owner[i] not in bad]
+    after = apply_turtle(text, keep, base_iri).encode("utf-8") if keep else data
+    applied = [s for n, s in enumerate(todo) if n not in bad]
     return FixResult(name, form, data, after, applied, skipped)
 
 

@@ -195,6 +195,20 @@ def test_validate_page_shows_fixes_and_hands_out_the_fixed_file(client: TestClie
     assert empty.status_code == 400
 
 
+def test_fixed_file_keeps_the_yaml_form(client: TestClient) -> None:
+    src = (REPO / "tests" / "data" / "authoring" / "visual-defects.yaml").read_text()
+    faulty = src.replace("    phase: Instance maintenance/usage\n    owner: Quality execution "
+                         "management\n", "    phase: Type development\n", 1)
+    assert faulty != src
+    r = client.post("/ui/validate/fixed", files={"file": ("mine.yaml", faulty.encode())})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/yaml")
+    assert 'filename="mine.fixed.yaml"' in r.headers["content-disposition"]
+    assert r.text.startswith("# Visual defect detection at labeller 3, in the YAML form")
+    assert "phase: rami:InstanceMaintenanceUsage" in r.text
+    assert "owner: isa95:ProductionExecutionManagement" in r.text
+
+
 def test_validate_json_and_use_case_pages_carry_suggestions(client: TestClient) -> None:
     r = client.post("/validate", content=FAULTY.read_bytes(),
                     headers={"Content-Type": "text/turtle"})

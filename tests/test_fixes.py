@@ -280,3 +280,19 @@ def test_fix_json_lists_what_it_cannot_make(tmp_path: Path) -> None:
     assert out["fixes"] and out["skipped"]
     assert any("N-Triples" in s["reason"] for s in out["skipped"])  # additions are by hand
     assert "not applied:" in r.stderr
+
+
+def test_host_level_finding_states_the_levels_and_fixes_the_host(tmp_path: Path) -> None:
+    mapping = tmp_path / "host.ttl"
+    mapping.write_text(PREFIXES + """
+vd:EdgePC a map:EdgeDevice ;
+    map:hierarchyLevel rami:EnterpriseLevel ;   # but it stands at a work cell
+    map:locatedAt plant:Labeller .
+""", encoding="utf-8")
+    report = _json(mapping)
+    level = _shape(_results(report, "#EdgePC"), "HostLevelMatchesLocation")
+    assert "ISA-95 level 2" in level["suggestions"][0]["message"]
+    r = run_cli("fix", str(mapping), "--plant", str(PLANT), "--apply")
+    assert r.returncode == 0, r.stderr
+    text = mapping.read_text(encoding="utf-8")
+    assert "map:hierarchyLevel rami:StationLevel ;   # but it stands at a work cell" in text

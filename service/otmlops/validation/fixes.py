@@ -409,7 +409,7 @@ def _level_equipment(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
     out = [Suggestion(
         f"{_short(equipment)} is {_names(sorted(k.types(equipment), key=str))} "
         f"(ISA-95 level {' and '.join(map(str, eq_numbers)) or '?'}, RAMI {_names(levels)}); "
-        f"the stage is at {_names(current)} (ISA-95 level "
+        f"{_short(focus)} is at {_names(current)} (ISA-95 level "
         f"{' and '.join(map(str, st_numbers)) or '?'}); equipment classes at "
         f"{_names(current)}: {_names([c for lv in current for c in k.equipment_classes(lv)])}")]
     out.extend(_set_value(k, focus, MAP.hierarchyLevel, levels, "", current=current,
@@ -469,6 +469,7 @@ _BY_SHAPE = {
     "StageLifeCyclePhase": lambda k, r: _closed(k, r, MAP.lifeCyclePhase, RAMI.LifeCyclePhase),
     "StagePhaseKind": _phase_kind,
     "StageLevelMatchesEquipment": _level_equipment,
+    "HostLevelMatchesLocation": _level_equipment,
     "EquipmentAllowedParent": _containment,
     "UseCaseStageKind": _stage_type,
 }

@@ -147,7 +147,7 @@ plant:Cell a isa95:WorkCell ; isa95:partOf plant:Hall .
     parent = _shape(_results(data, "#Cell"), "EquipmentAllowedParent")
     assert "isa95:WorkCenter" in parent["suggestions"][0]["message"]
     text = run_cli("validate", str(plant)).stdout
-    assert "fix: isa95:WorkCell may be part of:" in text
+    assert "note: isa95:WorkCell may be part of:" in text
 
 
 def test_text_report_prints_fix_lines(faulty: Path) -> None:

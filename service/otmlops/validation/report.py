@@ -178,7 +178,8 @@ class Report:
             for f in self.fixes_for(r):
                 at = f" (line {f.line})" if f.line is not None else ""
                 sure = "  [otmlops fix]" if f.unambiguous else ""
-                lines.append(f"    fix{at}: {f.message}{sure}")
+                word = "fix" if f.remove or f.add else "note"
+                lines.append(f"    {word}{at}: {f.message}{sure}")
         v, w, i = self.count(SH.Violation), self.count(SH.Warning), self.count(SH.Info)
         verdict = "Does not conform" if v else "Conforms (no violations)"
         lines.append(f"\n{verdict}: {v} violation(s), {w} warning(s), {i} info(s).")

@@ -175,6 +175,58 @@ def test_validate_page_reports_without_token_and_stores_nothing(client: TestClie
     assert r.status_code == 400 and "nothing to validate" in r.text
 
 
+def test_validate_page_shows_fixes_and_hands_out_the_fixed_file(client: TestClient) -> None:
+    r = client.post("/ui/validate", files={"file": ("mine.ttl", FAULTY.read_bytes())})
+    assert r.status_code == 200
+    assert "set map:ownedBy isa95:ProductionExecutionManagement" in r.text
+    assert 'download="mine.fixed.ttl"' in r.text and 'id="download-fixed"' in r.text
+    r = client.post("/ui/validate/fixed", files={"file": ("mine.ttl", FAULTY.read_bytes())})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/turtle")
+    assert 'filename="mine.fixed.ttl"' in r.headers["content-disposition"]
+    fixed = r.text
+    assert fixed.startswith("# A mapping with mistakes")  # comments and prefixes kept
+    assert "map:ownedBy isa95:ProductionExecutionManagement" in fixed
+    again = client.post("/ui/validate", data={"text": fixed})
+    assert "set map:ownedBy" not in again.text
+    bad = client.post("/ui/validate/fixed", data={"text": "@prefix x: <y"})
+    assert bad.status_code == 400 and "pasted text:1:" in bad.text
+    empty = client.post("/ui/validate/fixed", data={"text": ""})
+    assert empty.status_code == 400
+
+
+def test_fixed_file_keeps_the_yaml_form(client: TestClient) -> None:
+    src = (REPO / "tests" / "data" / "authoring" / "visual-defects.yaml").read_text()
+    faulty = src.replace("    phase: Instance maintenance/usage\n    owner: Quality execution "
+                         "management\n", "    phase: Type development\n", 1)
+    assert faulty != src
+    r = client.post("/ui/validate/fixed", files={"file": ("mine.yaml", faulty.encode())})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/yaml")
+    assert 'filename="mine.fixed.yaml"' in r.headers["content-disposition"]
+    assert r.text.startswith("# Visual defect detection at labeller 3, in the YAML form")
+    assert "phase: rami:InstanceMaintenanceUsage" in r.text
+    assert "owner: isa95:ProductionExecutionManagement" in r.text
+
+
+def test_validate_json_and_use_case_pages_carry_suggestions(client: TestClient) -> None:
+    r = client.post("/validate", content=FAULTY.read_bytes(),
+                    headers={"Content-Type": "text/turtle"})
+    assert r.status_code == 200
+    serving = next(g for g in r.json()["focusNodes"] if g["focusNode"].endswith("#Serving"))
+    owner = next(x for x in serving["results"] if x["sourceShape"].endswith("StageOwnerPresent"))
+    assert owner["suggestions"][0]["add"][0][2] == \
+        "<https://w3id.org/otmlops/isa95#ProductionExecutionManagement>"
+    page = client.get("/ui/use-case", params={"iri": "https://example.org/faulty#Inspection"})
+    assert page.status_code == 200
+    assert "set map:ownedBy isa95:ProductionExecutionManagement" in page.text
+    page = client.get("/ui/stage", params={"iri": "https://example.org/faulty#Training"})
+    assert page.status_code == 200
+    assert 'class="suggestions"' in page.text
+    assert "replace map:lifeCyclePhase rami:InstanceMaintenanceUsage with rami:TypeDevelopment" \
+        in page.text
+
+
 def test_unknown_nodes_get_a_404_page(client: TestClient) -> None:
     r = client.get("/ui/use-case", params={"iri": "http://example.org/none"})
     assert r.status_code == 404 and "is not described in the store" in r.text

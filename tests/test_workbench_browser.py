@@ -172,7 +172,7 @@ def test_isa95_tree_shows_the_equipment_and_loads_parts_on_demand(watch: Watch) 
 def test_uploading_a_faulty_mapping_shows_its_findings(watch: Watch) -> None:
     page = watch.open(PAGES["validate"])
     page.set_input_files("#file", str(BROWSER_DIR / "faulty-mapping.ttl"))
-    page.locator("#validate-form button[type=submit]").click()
+    page.locator("#validate-submit").click()
     page.wait_for_selector("#report")
     report = page.locator("#report").inner_text()
     assert "does not conform" in report
@@ -181,9 +181,18 @@ def test_uploading_a_faulty_mapping_shows_its_findings(watch: Watch) -> None:
     assert "faulty-mapping.ttl:21" in report
     assert "Place this stage on one or more RAMI 4.0 layers" in report
     assert "has no monitoring stage" in report
-    assert "no automatic fixes" in report
+    # the fixes (issue 16 item 3, issue 17 item 6): shown under the findings, and downloadable
+    assert "set map:ownedBy isa95:ProductionExecutionManagement" in report
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "validate-report.png"), full_page=True)
+    with page.expect_download() as info:
+        page.locator("#download-fixed").click()
+    download = info.value
+    assert download.suggested_filename == "faulty-mapping.fixed.ttl"
+    fixed = Path(download.path()).read_text(encoding="utf-8")
+    assert fixed.startswith("# A mapping with mistakes the workbench must report")
+    assert "map:ownedBy isa95:ProductionExecutionManagement" in fixed
+    assert "map:lifeCyclePhase rami:TypeDevelopment" in fixed
     assert watch.errors == []
 
 

@@ -33,3 +33,27 @@ def validate(store: Any, *, body: bytes, media_type: str, graphs: list[str],
     if report_type == "text/turtle":
         return Reply("text/turtle", report.to_turtle().encode("utf-8"), "report")
     return Reply("application/json", report.to_json().encode("utf-8"), "report")
+
+
+#: the media type a fixed file is sent back in, by its form
+FIXED_TYPES = {"turtle": "text/turtle", "yaml": "application/yaml", "csv": "text/csv"}
+
+
+def fix(store: Any, *, body: bytes, media_type: str, graphs: list[str], name: str) -> Reply:
+    """The unambiguous fixes of validation made in the body's own format (nothing stored):
+    JSON with the fixed text, its media type, and the fixes made and skipped."""
+    import json
+
+    from otmlops.validation.patch import fix_bytes
+
+    result = fix_bytes(body, name, media_type, plant_graphs=plant_graphs(store, graphs))
+    out = {
+        "form": result.form,
+        "mediaType": FIXED_TYPES.get(result.form, media_type),
+        "changed": result.changed,
+        "fixed": result.after.decode("utf-8", errors="replace") if result.changed else None,
+        "applied": [s.to_dict() for s in result.applied],
+        "skipped": [{**s.to_dict(), "reason": why} for s, why in result.skipped],
+    }
+    return Reply("application/json", json.dumps(out, ensure_ascii=False).encode("utf-8"),
+                 "fixes")

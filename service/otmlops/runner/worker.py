@@ -43,6 +43,7 @@ READ_OPS = {
     "exists": lambda store, graph: tasks.graph_exists(store, graph),
     "triple_count": lambda store: store.triple_count(),
     "validate": lambda store, **kw: _validate(store, **kw),
+    "fix": lambda store, **kw: _fix(store, **kw),
     "view": lambda store, name, args: _view(store, name, args),
 }
 WRITE_OPS = {
@@ -57,6 +58,12 @@ def _validate(store: Any, **kwargs: Any) -> Any:
     from otmlops.runner import validation_adapter
 
     return validation_adapter.validate(store, **kwargs)
+
+
+def _fix(store: Any, **kwargs: Any) -> Any:
+    from otmlops.runner import validation_adapter
+
+    return validation_adapter.fix(store, **kwargs)
 
 
 def _view(store: Any, name: str, args: dict[str, Any]) -> Any:

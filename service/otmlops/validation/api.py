@@ -223,7 +223,8 @@ def validate(data_sources: Sequence[SourceLike], plant_sources: Sequence[SourceL
              plant_triples: Iterable[ox.Triple] = (),
              plant_graphs: Mapping[str, Sequence[ox.Triple]] | None = None,
              shapes: Graph | None = None, include_ontology: bool = True, engine: Engine = "fast",
-             max_size: int | None = DEFAULT_MAX_SIZE, locate_lines: bool = True) -> Report:
+             max_size: int | None = DEFAULT_MAX_SIZE, locate_lines: bool = True,
+             suggest: bool = True) -> Report:
     """Validate mapping documents (plus plant documents, graphs or triples) against the shapes.
 
     Sources are paths, :class:`Source` objects or ``(bytes, media_type)`` pairs;
@@ -246,6 +247,10 @@ def validate(data_sources: Sequence[SourceLike], plant_sources: Sequence[SourceL
     if locate_lines:
         report.locations = locations(report.results, data_src, plant_src, graphs,
                                      max_size=max_size)
+    if suggest:
+        from otmlops.validation.fixes import attach
+
+        attach(report, data, data_src, store=validator.store, graph=BASE)
     return report
 
 

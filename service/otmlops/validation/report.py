@@ -70,6 +70,11 @@ class Report:
     #: focus node (N-Triples form) -> where it is described (see ``api.locations``)
     locations: dict[str, Location] = field(default_factory=dict)
     shapes_graph: Graph | None = None
+    #: result identity (``fixes.result_id``) -> its suggested fixes (see validation/fixes.py)
+    suggestions: dict[tuple[str, ...], list] = field(default_factory=dict)
+
+    def fixes_for(self, r: ValidationResult) -> list:
+        return self.suggestions.get((*r.key, _node_key(r.value)), [])
 
     def __post_init__(self) -> None:
         self.results = sorted(self.results, key=_sort_key)
@@ -140,6 +145,7 @@ class Report:
                 "message": r.message,
                 "sourceShape": _plain(r.source_shape),
                 "constraintComponent": str(r.component).rsplit("#", 1)[-1],
+                "suggestions": [f.to_dict() for f in self.fixes_for(r)],
             })
         return {
             "conforms": self.conforms,
@@ -169,6 +175,11 @@ class Report:
             value = f" = {_short(r.value)}" if r.value is not None else ""
             lines.append(f"  {r.severity_name.upper()}{path}{value}: {r.message or ''}".rstrip())
             lines.append(f"    [{_short(r.source_shape)}, {str(r.component).rsplit('#', 1)[-1]}]")
+            for f in self.fixes_for(r):
+                at = f" (line {f.line})" if f.line is not None else ""
+                sure = "  [otmlops fix]" if f.unambiguous else ""
+                word = "fix" if f.remove or f.add else "note"
+                lines.append(f"    {word}{at}: {f.message}{sure}")
         v, w, i = self.count(SH.Violation), self.count(SH.Warning), self.count(SH.Info)
         verdict = "Does not conform" if v else "Conforms (no violations)"
         lines.append(f"\n{verdict}: {v} violation(s), {w} warning(s), {i} info(s).")

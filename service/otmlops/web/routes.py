@@ -198,12 +198,83 @@ async def validate_post(
                                graphs=form.plant, report_type="application/json")
         result = report_view(reply.body, name)  # type: ignore[attr-defined]
         status = 200
+        if not result.get("conforms"):
+            result.update(await _fixed(request, body, media, name, form.plant))
     except HttpError as exc:  # the parser names the input <request>: say which input it was
         result, status = {"error": exc.message.replace("<request>", name)}, exc.status
     except ValueError as exc:
         result, status = {"error": str(exc)}, 400
     return _page(request, "validate.html", "/ui/validate", status=status, title="Validate",
                  graphs=graphs, result=result, form=form, syntaxes=syntaxes())
+
+
+async def _fixed(request: Request, body: bytes, media: str, name: str,
+                 plant: list[str]) -> dict[str, Any]:
+    """The fixed file for the report page's download link (empty when nothing is fixed)."""
+    import json
+
+    app = state_of(request)
+    try:
+        reply = await app.read("fix", app.settings.timeout, body=body, media_type=media,
+                               graphs=plant, name=name)
+    except HttpError:
+        return {}
+    fixes = json.loads(reply.body)  # type: ignore[attr-defined]
+    if not fixes["changed"]:
+        return {"fixSkipped": fixes["skipped"]}
+    return {"fixed": fixes["fixed"], "fixedType": fixes["mediaType"],
+            "fixedName": fixed_name(name, fixes["form"]), "fixApplied": fixes["applied"],
+            "fixSkipped": fixes["skipped"]}
+
+
+def fixed_name(name: str, form: str) -> str:
+    """``mapping.fixed.ttl`` for ``mapping.ttl``; pasted text gets the form's ending."""
+    from pathlib import PurePath
+
+    endings = {"turtle": ".ttl", "yaml": ".yaml", "csv": ".csv"}
+    p = PurePath(name.replace(" ", "-"))
+    suffix = p.suffix or endings.get(form, ".ttl")
+    return f"{p.stem}.fixed{suffix}"
+
+
+@router.post("/ui/validate/fixed")
+async def validate_fixed(
+    request: Request,
+    text: Annotated[str, Form()] = "",
+    syntax: Annotated[str, Form()] = "",
+    plant: Annotated[list[str] | None, Form()] = None,
+    file: UploadFile | None = None,
+) -> Response:
+    """The same input as the Validate form, answered with the fixed file as a download (its
+    own format; nothing is stored)."""
+    app = state_of(request)
+    form = ValidateInput(text=text, syntax=syntax, plant=plant or [])
+    if file is not None and file.filename:
+        form.upload_name = file.filename
+        form.upload = await file.read(app.settings.body_limit + 1)
+    try:
+        body, media, name = form.body(app.settings.body_limit)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from None
+    try:
+        fixes = await _fixed_or_raise(request, body, media, name, form.plant)
+    except HttpError as exc:
+        raise HttpError(exc.status, exc.message.replace("<request>", name)) from None
+    data = fixes["fixed"] if fixes["changed"] else body.decode("utf-8", errors="replace")
+    filename = fixed_name(name, fixes["form"])
+    return Response(data.encode("utf-8"), media_type=fixes["mediaType"], headers={
+        "Content-Disposition": f"attachment; filename=\"{filename}\"",
+        "X-Otmlops-Fixes-Applied": str(len(fixes["applied"]))})
+
+
+async def _fixed_or_raise(request: Request, body: bytes, media: str, name: str,
+                          plant: list[str]) -> dict[str, Any]:
+    import json
+
+    app = state_of(request)
+    reply = await app.read("fix", app.settings.timeout, body=body, media_type=media,
+                           graphs=plant, name=name)
+    return json.loads(reply.body)  # type: ignore[attr-defined]
 
 
 async def _data_graphs(request: Request) -> list[dict[str, Any]]:

@@ -494,7 +494,13 @@ def findings_of(store: Any, graph: str | None, focus: list[str]) -> dict[str, An
     with _VALIDATOR_LOCK:
         if not _VALIDATOR:
             _VALIDATOR.append(Validator())
-        report = _VALIDATOR[0].validate([*data, *plant], incremental=False).to_dict()
+        validator = _VALIDATOR[0]
+        found = validator.validate([*data, *plant], incremental=False)
+        from otmlops.validation.fast import BASE
+        from otmlops.validation.fixes import attach
+
+        attach(found, [*data, *plant], store=validator.store, graph=BASE)  # fixes with findings
+    report = found.to_dict()
     report["focusNodes"] = [g for g in report["focusNodes"]  # type: ignore[union-attr]
                             if _focus_iri(g) in set(focus)]
     every = [r["severity"] for g in report["focusNodes"] for r in g["results"]]  # type: ignore[union-attr]

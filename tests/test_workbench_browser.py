@@ -176,7 +176,7 @@ def test_uploading_a_faulty_mapping_shows_its_findings(watch: Watch) -> None:
     page.wait_for_selector("#report")
     report = page.locator("#report").inner_text()
     assert "does not conform" in report
-    assert "4 violations, 2 warnings, 1 infos" in report
+    assert "4 violations, 3 warnings, 1 infos" in report
     assert "https://example.org/faulty#Serving" in report
     assert "faulty-mapping.ttl:21" in report
     assert "Place this stage on one or more RAMI 4.0 layers" in report

@@ -19,7 +19,7 @@ PROBE = textwrap.dedent("""
     import json, otmlops
     from otmlops import resources
     from otmlops.ontology import load_ontology, load_reference_mapping, module_files
-    from otmlops.http.docs_pages import SITE_DIR, assets_dir
+    from otmlops.http.docs_pages import assets_dir
     from otmlops.web.pages import WEB_DIR
     print(json.dumps({
         "package": otmlops.__file__,
@@ -30,8 +30,6 @@ PROBE = textwrap.dedent("""
         "shapes": sorted(p.name for p in resources.shapes_dir().glob("*.ttl")),
         "queries": sorted(p.name for p in resources.queries_dir().glob("*.rq")),
         "examples": sorted(p.name for p in resources.examples_dir().glob("*.ttl")),
-        "site": str(SITE_DIR),
-        "site_files": sorted(p.name for p in SITE_DIR.iterdir()),
         "docs_assets": sorted(p.name for p in assets_dir().iterdir()),
         "schema": str(__import__("otmlops.authoring.schema", fromlist=["x"]).SCHEMA_FILE),
         "web": sorted(str(p.relative_to(WEB_DIR)) for p in WEB_DIR.rglob("*") if p.is_file()
@@ -67,9 +65,7 @@ def test_wheel_installs_and_loads_its_data_from_another_directory(tmp_path: Path
     assert info["shapes"] == sorted(p.name for p in (REPO / "shapes").glob("*.ttl"))
     assert info["queries"] == sorted(p.name for p in (REPO / "queries").glob("*.rq"))
     assert info["queries"], "no queries shipped"
-    # the start page's stylesheet ships in the wheel; /docs assets come from fastapi-offline
-    assert info["site"] == str(target / "otmlops" / "http" / "static")
-    assert info["site_files"] == ["home.css"]
+    # /docs assets come from fastapi-offline
     assert {"swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"} \
         <= set(info["docs_assets"])
     schema = Path(info["schema"])  # the JSON Schema of the YAML form ships in the package

@@ -4,11 +4,10 @@ JSON Schema of the YAML form (for editor completion)."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from otmlops.cli.output import check_generated, write_or_print
 from otmlops.errors import InputError, UsageError
 
 
@@ -64,22 +63,6 @@ def _rdflib_format(path: Path) -> str:
     return guess_format(str(path)) or "turtle"
 
 
-def _write(path: Path | None, text: str) -> None:
-    """Write atomically (a partial file is never left behind), or print."""
-    if path is None:
-        sys.stdout.write(text)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _cmd_form(args: argparse.Namespace) -> int:
     from otmlops.authoring.export import to_csv, to_yaml
 
@@ -95,9 +78,9 @@ def _cmd_form(args: argparse.Namespace) -> int:
     if args.rest is not None and args.out is not None and \
             args.rest.resolve() == args.out.resolve():
         raise UsageError("--rest and --out name the same file")
-    _write(args.out, text)
+    write_or_print(args.out, text)
     if args.rest is not None and rest_text is not None:
-        _write(args.rest, rest_text)
+        write_or_print(args.rest, rest_text)
     if args.out is not None:
         extra = f" and {args.rest} ({len(rest)} triples)" if args.rest is not None else ""
         print(f"wrote {args.out}{extra}", file=sys.stderr)
@@ -109,15 +92,6 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
     text = schema_text()
     if args.check:
-        try:
-            current = args.check.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--check {args.check}: {exc.strerror}") from None
-        if current != text:
-            print(f"{args.check} is out of date; run `otmlops export schema --out "
-                  f"{args.check}`", file=sys.stderr)
-            return 1
-        print(f"{args.check} is up to date")
-        return 0
-    _write(args.out, text)
+        return check_generated(args.check, text, "otmlops export schema")
+    write_or_print(args.out, text)
     return 0

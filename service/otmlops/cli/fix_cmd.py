@@ -8,11 +8,10 @@ Exit 2: bad input or usage, and nothing is written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from otmlops.cli.output import write_atomic
 from otmlops.errors import InputError
 
 
@@ -75,22 +74,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.apply:
         return 1
-    _write_atomic(path, result.after)
+    write_atomic(path, result.after)
     sys.stderr.write(f"applied {len(result.applied)} fix(es) to {args.mapping}\n")
     return 0
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the file and rename over it, so a crash leaves the old file whole."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        try:
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        except OSError:
-            pass
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -55,7 +55,7 @@ def _plant_triples(args: argparse.Namespace) -> list | None:
 
 def run(args: argparse.Namespace) -> int:
     from otmlops.authoring.scaffold import build, render
-    from otmlops.cli.export_cmd import _write
+    from otmlops.cli.output import write_or_print
 
     if args.out is not None and args.out.exists() and not args.force:
         raise UsageError(f"{args.out} exists; choose another file or pass --force to "
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("not a regular file", source=str(args.out))
     skeleton = build(args.name, args.stages, base=args.base, plant=_plant_triples(args))
     text = render(skeleton, args.format)
-    _write(args.out, text)
+    write_or_print(args.out, text)
     if args.out is not None:
         print(f"wrote {args.out}: use case {skeleton.name!r} with {len(skeleton.stages)} "
               "stage(s); fill in the TODOs, then `otmlops validate`", file=sys.stderr)

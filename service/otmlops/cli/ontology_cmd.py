@@ -114,26 +114,15 @@ def _cmd_terms(args: argparse.Namespace) -> int:
 
 
 def _cmd_reference_doc(args: argparse.Namespace) -> int:
+    from otmlops.cli.output import check_generated, write_or_print
     from otmlops.ontology.refmap_doc import render
 
     text = render()
     if args.check:
-        try:
-            current = args.check.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--check {args.check}: {exc.strerror}") from None
-        if current != text:
-            print(f"{args.check} is out of date; run `otmlops ontology reference-doc --out "
-                  f"{args.check}`", file=sys.stderr)
-            return 1
-        print(f"{args.check} is up to date")
-        return 0
+        return check_generated(args.check, text, "otmlops ontology reference-doc")
+    write_or_print(args.out, text)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
         print(f"wrote {args.out}")
-    else:
-        sys.stdout.write(text)
     return 0
 
 

@@ -19,9 +19,6 @@ from otmlops.http.guard import docs_csp
 
 #: Where the Swagger UI and ReDoc files are served.
 ASSETS_URL = "/static/docs"
-#: Where this package's own static files (the start page's stylesheet) are served.
-SITE_URL = "/static/site"
-SITE_DIR = Path(__file__).resolve().parent / "static"
 
 
 def assets_dir() -> Path:
@@ -32,7 +29,6 @@ def assets_dir() -> Path:
 def add_docs(app: FastAPI) -> None:
     """Mount the static files and add /docs and /redoc (left out of the OpenAPI schema)."""
     app.mount(ASSETS_URL, StaticFiles(directory=assets_dir()), name="docs-assets")
-    app.mount(SITE_URL, StaticFiles(directory=SITE_DIR), name="site-assets")
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:

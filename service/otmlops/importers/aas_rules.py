@@ -8,12 +8,12 @@ the entry.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from otmlops.errors import InputError
 from otmlops.importers.isa95_model import equipment_classes
+from otmlops.importers.rule_files import read_rule_file
 
 SHIPPED = Path(__file__).resolve().parent / "rules" / "aas.toml"
 
@@ -67,18 +67,7 @@ def load_aas_rules(extra: list[Path] | None = None) -> AasRules:
 
 def _add(rules: AasRules, path: Path, *, first: bool) -> None:
     source = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read rule file: {exc.strerror}", source=source) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("rule file is not UTF-8 text", source=source) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", source=source) from exc
-    unknown = set(data) - {"placeholders", "not_equipment", "asset_class", "part_class"}
-    if unknown:
-        raise InputError(f"unknown section(s) {', '.join(sorted(unknown))}; expected "
-                         "placeholders, not_equipment, asset_class, part_class", source=source)
+    data = read_rule_file(path, ("placeholders", "not_equipment", "asset_class", "part_class"))
     known = equipment_classes()
 
     def cls(value: object, where: str) -> str:

@@ -8,12 +8,12 @@ naming the file and the rule; names are resolved against the nodesets at import 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from otmlops.errors import InputError
 from otmlops.importers.isa95_model import equipment_classes
+from otmlops.importers.rule_files import read_rule_file
 
 SHIPPED = Path(__file__).resolve().parent / "rules" / "opcua.toml"
 NONE = "none"
@@ -71,19 +71,8 @@ def load_rules(extra: list[Path] | None = None) -> Rules:
 
 def _add(rules: Rules, path: Path) -> None:
     source = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read rule file: {exc.strerror}", source=source) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("rule file is not UTF-8 text", source=source) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", source=source) from exc
-    unknown = set(data) - {"prefixes", "containment", "placement", "equipment", "level",
-                           "data_source"}
-    if unknown:
-        raise InputError(f"unknown section(s) {', '.join(sorted(unknown))}; expected prefixes, "
-                         "containment, placement, equipment, level, data_source", source=source)
+    data = read_rule_file(path, ("prefixes", "containment", "placement", "equipment", "level",
+                                 "data_source"))
     prefixes = rules.prefixes  # later files see the prefixes of earlier ones
     prefixes.update({str(k): str(v) for k, v in data.get("prefixes", {}).items()})
     classes = equipment_classes()

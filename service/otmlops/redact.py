@@ -2,7 +2,7 @@
 
 A remote store location may carry ``user:password@`` or a token in its query string; error
 messages from the store layer may quote it. Everything the service shows about its store
-(/healthz, the start page, the greeting) and every error body goes through these functions.
+(/healthz, the workbench pages, the greeting) and every error body goes through these functions.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
 )
-#: The policy of HTML pages without inline script (the start page): own styles and images
-#: only, nothing else.
+#: The default policy of HTML pages that set none of their own (the workbench sets its own,
+#: and the API docs theirs): own styles and images only, nothing else.
 HTML_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             "base-uri 'none'; frame-ancestors 'none'")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")

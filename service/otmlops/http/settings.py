@@ -41,7 +41,7 @@ class ServerSettings:
     #: Reads one client address may run at once (None: workers - 1, at least 1).
     per_client: int | None = None
     max_nesting: int = DEFAULT_MAX_NESTING
-    #: Show the store folder in /healthz and on the start page (else only its kind).
+    #: Show the store folder in /healthz and on the workbench pages (else only its kind).
     show_store_path: bool = False
     #: Bytes of memory one query worker may use (None: from the machine's memory; 0: none).
     worker_memory: int | None = None
@@ -70,7 +70,7 @@ class ServerSettings:
 
     @property
     def store_shown(self) -> str:
-        """The store location as /healthz, the start page and errors show it: no user info
+        """The store location as /healthz, the workbench pages and errors show it: no user info
         or query of a remote URL; a folder only if the operator asked (--show-store-path)."""
         from otmlops.redact import display_store
 

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 import aas_core3_1.types as aas
 import pyoxigraph as ox
 
-from otmlops.importers.aas_rdf import RDF_TYPE, identifiable_iri
+from otmlops.importers.aas_rdf import RDF_TYPE, identifiable_iri, semantic_id
 from otmlops.importers.aas_rules import AasRules
 from otmlops.importers.aas_sources import source_triples
 from otmlops.importers.aas_structure import structure_triples
@@ -50,12 +50,6 @@ _LIVE_MONITORING = re.compile(re.escape(IDTA) + r"AIDeployment/LiveMonitoring/\d
 
 def _n(iri: object) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
-
-
-def semantic_id(obj: aas.HasSemantics) -> str:
-    """The value of the first key of ``semanticId`` ('' if none)."""
-    ref = obj.semantic_id
-    return ref.keys[0].value if ref is not None and ref.keys else ""
 
 
 def _elements(elements: list[aas.SubmodelElement] | None) -> Iterator[aas.SubmodelElement]:

@@ -128,3 +128,9 @@ def environment_triples(env: aas.Environment, base: str,
         for identifiable in group or ():
             writer.add_identifiable(identifiable)
     return writer.triples
+
+
+def semantic_id(obj: aas.HasSemantics) -> str:
+    """The value of the first key of ``semanticId`` ('' if none): what importer rules match."""
+    ref = obj.semantic_id
+    return ref.keys[0].value if ref is not None and ref.keys else ""

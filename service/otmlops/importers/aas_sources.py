@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import aas_core3_1.types as aas
 import pyoxigraph as ox
 
-from otmlops.importers.aas_rdf import RDF_TYPE, identifiable_iri
+from otmlops.importers.aas_rdf import RDF_TYPE, identifiable_iri, semantic_id
 from otmlops.namespaces import MAP
 
 ALIGN = "https://w3id.org/otmlops/alignment#"
@@ -26,11 +26,6 @@ _SEGMENT = re.compile(re.escape(TIME_SERIES) + r"Segments/\w+Segment/")
 AID = "https://admin-shell.io/idta/AssetInterfacesDescription/"
 _PROPERTY_DEFINITION = "/AssetInterfacesDescription/1/0/PropertyDefinition"
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-
-
-def _sid(obj: aas.HasSemantics) -> str:
-    ref = obj.semantic_id
-    return ref.keys[0].value if ref is not None and ref.keys else ""
 
 
 def _kids(obj: object) -> list[aas.SubmodelElement]:
@@ -53,7 +48,7 @@ def _walk(obj: object, path: tuple[str, ...] = ()) -> Iterator[tuple[aas.Submode
 
 def _value(obj: object, semantic_suffix: str) -> str | None:
     for child in _kids(obj):
-        if isinstance(child, aas.Property) and _sid(child).endswith(semantic_suffix):
+        if isinstance(child, aas.Property) and semantic_id(child).endswith(semantic_suffix):
             return child.value
     return None
 
@@ -66,12 +61,12 @@ def source_iri(submodel: ox.NamedNode, path: tuple[str, ...]) -> ox.NamedNode:
 def source_triples(sm: aas.Submodel, base: str, nodes: dict[int, ox.NamedNode | ox.BlankNode],
                    counts: dict[str, int],
                    equipment: ox.NamedNode | None) -> Iterator[ox.Triple]:
-    sid = _sid(sm)
+    sid = semantic_id(sm)
     if sm.kind == aas.ModellingKind.TEMPLATE or not sid.startswith((TIME_SERIES, AID)):
         return
     submodel = identifiable_iri(sm.id, base)
     for element, path in _walk(sm):
-        esid = _sid(element)
+        esid = semantic_id(element)
         endpoint = unit = None
         if sid.startswith(TIME_SERIES) and _SEGMENT.match(esid):
             kind = "time series segments"

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import aas_core3_1.types as aas
 import pyoxigraph as ox
 
-from otmlops.importers.aas_rdf import RDF_TYPE, identifiable_iri
+from otmlops.importers.aas_rdf import RDF_TYPE, identifiable_iri, semantic_id
 from otmlops.importers.aas_rules import AasRules
 from otmlops.importers.isa95_model import may_be_part_of
 from otmlops.namespaces import ISA95
@@ -29,11 +29,6 @@ SAME_AS = HS + "SameAs/"
 _PART_OF = ox.NamedNode(str(ISA95.partOf))
 _SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-
-
-def _sid(obj: aas.HasSemantics) -> str:
-    ref = obj.semantic_id
-    return ref.keys[0].value if ref is not None and ref.keys else ""
 
 
 def _children(obj: object) -> list[aas.SubmodelElement]:
@@ -83,12 +78,12 @@ def structure_triples(env: aas.Environment, classes: dict[str, str], rules: AasR
     edges: list[tuple[str, str, aas.Entity]] = []  # (part, whole, part entity)
     same: list[tuple[str, str]] = []
     for sm in env.submodels or ():
-        if not _sid(sm).startswith(HS) or sm.kind == aas.ModellingKind.TEMPLATE:
+        if not semantic_id(sm).startswith(HS) or sm.kind == aas.ModellingKind.TEMPLATE:
             continue
         for rel in _walk(sm):
             if not isinstance(rel, aas.RelationshipElement):
                 continue
-            kind = _sid(rel)
+            kind = semantic_id(rel)
             first, second = (_resolve(rel.first, submodels), _resolve(rel.second, submodels))
             if not (isinstance(first, aas.Entity) and isinstance(second, aas.Entity)):
                 continue
@@ -114,7 +109,7 @@ def structure_triples(env: aas.Environment, classes: dict[str, str], rules: AasR
             if whole_cls is None:
                 continue
             part_cls = (classes.get(part) or derived.get(part)
-                        or rules.class_for(None, [], _sid(entity))
+                        or rules.class_for(None, [], semantic_id(entity))
                         or rules.part_class.get(whole_cls))
             done.add((part, whole))
             changed = True

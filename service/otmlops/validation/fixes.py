@@ -96,26 +96,10 @@ class Lookup:
                 yield x
 
     def transitive_objects(self, node: Node, p: Node) -> Iterable[Node]:
-        seen: list[Node] = []
-        todo = [node]
-        while todo:
-            n = todo.pop()
-            if n in seen:
-                continue
-            seen.append(n)
-            todo.extend(self.objects(n, p))
-        return seen
+        return _reach(node, lambda n: self.objects(n, p))
 
     def transitive_subjects(self, p: Node, node: Node) -> Iterable[Node]:
-        seen: list[Node] = []
-        todo = [node]
-        while todo:
-            n = todo.pop()
-            if n in seen:
-                continue
-            seen.append(n)
-            todo.extend(self.subjects(p, n))
-        return seen
+        return _reach(node, lambda n: self.subjects(p, n))
 
     def has_type(self, node: Node) -> bool:
         return next(iter(self.objects(node, RDF.type)), None) is not None
@@ -550,3 +534,18 @@ def attach(report: object, triples: Sequence[ox.Triple], mappings: Sequence[obje
                     items[i] = replace(s, line=min(line for line, _ in hits.values()))
                     break
     report.suggestions = found  # type: ignore[attr-defined]
+
+
+def _reach(start: Node, step: Callable[[Node], Iterable[Node]]) -> list[Node]:
+    """``start`` and every node ``step`` leads to from it, in the order first visited."""
+    order: list[Node] = []
+    seen: set[Node] = set()
+    todo = [start]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        order.append(n)
+        todo.extend(step(n))
+    return order

@@ -31,8 +31,9 @@ def main() -> None:
     started = time.perf_counter()
     totals: Counter[str] = Counter()
     failures: list[tuple[str, str]] = []
-    for path in sorted(p for p in args.root.rglob("*")
-                       if p.suffix.lower() in (".aasx", ".json", ".xml")):
+    for path in sorted(
+        p for p in args.root.rglob("*") if p.suffix.lower() in (".aasx", ".json", ".xml")
+    ):
         name = str(path.relative_to(args.root))
         totals["files"] += 1
         try:
@@ -46,19 +47,29 @@ def main() -> None:
             totals["crashed"] += 1
             continue
         triples = [t for p in result.payloads for t in p.triples]
-        equipment = {t.subject for t in triples if t.predicate.value == RDF_TYPE
-                     and t.object.value.startswith(ISA95)}
+        equipment = {
+            t.subject
+            for t in triples
+            if t.predicate.value == RDF_TYPE and t.object.value.startswith(ISA95)
+        }
         totals["imported"] += 1
         totals["equipment"] += len(equipment)
         totals["files with equipment"] += bool(equipment)
         totals["partOf"] += sum(1 for t in triples if t.predicate.value == ISA95 + "partOf")
-        totals["data sources"] += len({t.subject for t in triples if t.predicate.value ==
-                                       RDF_TYPE and t.object.value == DATA_SOURCE})
+        totals["data sources"] += len(
+            {
+                t.subject
+                for t in triples
+                if t.predicate.value == RDF_TYPE and t.object.value == DATA_SOURCE
+            }
+        )
     if args.errors:
         for name, why in failures:
             print(f"{name}\n    {why}")
-    print(", ".join(f"{k}: {v}" for k, v in sorted(totals.items()))
-          + f"; {time.perf_counter() - started:.0f} s")
+    print(
+        ", ".join(f"{k}: {v}" for k, v in sorted(totals.items()))
+        + f"; {time.perf_counter() - started:.0f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -63,8 +63,11 @@ def measure(size: int, runs: int, work: Path) -> tuple[list[tuple[str, ...]], di
         n = len(list(run_named_query(store, qid, args)))
         alone = _median_ms(lambda: list(run_named_query(store, qid, args)), runs)  # noqa: B023
         table = _median_ms(lambda: render(run_named_query(store, qid, args)), runs)  # noqa: B023
-        readable = _median_ms(lambda: readable_text(  # noqa: B023
-            store, run_named_query(store, qid, args), width=100), runs)  # noqa: B023
+
+        def readable_run(qid: str = qid, args: list[str] = args) -> str:
+            return readable_text(store, run_named_query(store, qid, args), width=100)
+
+        readable = _median_ms(readable_run, runs)
         rows.append((qid, str(n), f"{alone:.1f}", f"{table:.1f}", f"{readable:.1f}"))
     coverage: list[tuple[str, ...]] = []
     for qid in COVERAGE:
@@ -78,17 +81,27 @@ def measure(size: int, runs: int, work: Path) -> tuple[list[tuple[str, ...]], di
 
 
 def section(size_label: str, rows: list[tuple[str, ...]], info: dict[str, object]) -> str:
-    lines = [HEADING, "",
-             f"`python bench/bench_answers.py --size {size_label}`: a generated plant of "
-             f"{info['triples']} triples in the embedded store; median ms of the query alone, "
-             "with the plain table, and with what `otmlops query` prints (the store's prefixes, "
-             "one label look-up for the answer's IRIs, the table fitted to 100 columns). "
-             "Compare the columns with each other rather than with the tables above: the run "
-             "may share the machine with other work.", "",
-             "| query | rows | query | + table | + labels, prefixes, fit |", "|---|---:|---:|---:|---:|"]
+    lines = [
+        HEADING,
+        "",
+        f"`python bench/bench_answers.py --size {size_label}`: a generated plant of "
+        f"{info['triples']} triples in the embedded store; median ms of the query alone, "
+        "with the plain table, and with what `otmlops query` prints (the store's prefixes, "
+        "one label look-up for the answer's IRIs, the table fitted to 100 columns). "
+        "Compare the columns with each other rather than with the tables above: the run "
+        "may share the machine with other work.",
+        "",
+        "| query | rows | query | + table | + labels, prefixes, fit |",
+        "|---|---:|---:|---:|---:|",
+    ]
     lines += [f"| `{r[0]}` | {r[1]} | {r[2]} | {r[3]} | {r[4]} |" for r in rows]
-    lines += ["", "The coverage questions over every use case and over one (`useCase` given):", "",
-              "| query | every use case | one use case |", "|---|---:|---:|"]
+    lines += [
+        "",
+        "The coverage questions over every use case and over one (`useCase` given):",
+        "",
+        "| query | every use case | one use case |",
+        "|---|---:|---:|",
+    ]
     lines += [f"| `{c[0]}` | {c[1]} | {c[2]} |" for c in info["coverage"]]  # type: ignore[attr-defined]
     return "\n".join(lines) + "\n"
 

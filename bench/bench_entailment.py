@@ -37,16 +37,17 @@ PREFIX = f"PREFIX isa95: <{ISA}>\n"
 
 #: (question, SPARQL); the generator asserts direct partOf edges and most specific classes only.
 QUESTIONS = (
-    ("ancestors of one sensor (`<s> isa95:partOf ?a`)",
-     f"SELECT ?a WHERE {{ <{SENSOR}> isa95:partOf ?a }}"),
-    ("everything inside one site (`?x isa95:partOf <site>`)",
-     f"SELECT ?x WHERE {{ ?x isa95:partOf <{SITE}> }}"),
-    ("`?x a isa95:WorkCenter`, count",
-     "SELECT (COUNT(?x) AS ?n) WHERE { ?x a isa95:WorkCenter }"),
-    ("`?x a isa95:Equipment`, count",
-     "SELECT (COUNT(?x) AS ?n) WHERE { ?x a isa95:Equipment }"),
-    ("types of one sensor (`<s> a ?c`)",
-     f"SELECT ?c WHERE {{ <{SENSOR}> a ?c }}"),
+    (
+        "ancestors of one sensor (`<s> isa95:partOf ?a`)",
+        f"SELECT ?a WHERE {{ <{SENSOR}> isa95:partOf ?a }}",
+    ),
+    (
+        "everything inside one site (`?x isa95:partOf <site>`)",
+        f"SELECT ?x WHERE {{ ?x isa95:partOf <{SITE}> }}",
+    ),
+    ("`?x a isa95:WorkCenter`, count", "SELECT (COUNT(?x) AS ?n) WHERE { ?x a isa95:WorkCenter }"),
+    ("`?x a isa95:Equipment`, count", "SELECT (COUNT(?x) AS ?n) WHERE { ?x a isa95:Equipment }"),
+    ("types of one sensor (`<s> a ?c`)", f"SELECT ?c WHERE {{ <{SENSOR}> a ?c }}"),
 )
 
 
@@ -65,9 +66,11 @@ def generate(path: Path, triples: int) -> int:
                 for parent in frontier:
                     for k in range(fanout):
                         node = f"{parent}-{k}"
-                        out.write(f"<{node}> {RDF_TYPE} <{ISA}{kind}> .\n"
-                                  f"<{node}> <{ISA}partOf> <{parent}> .\n"
-                                  f'<{node}> {LABEL} "{kind} {node.rsplit("/", 1)[1]}" .\n')
+                        out.write(
+                            f"<{node}> {RDF_TYPE} <{ISA}{kind}> .\n"
+                            f"<{node}> <{ISA}partOf> <{parent}> .\n"
+                            f'<{node}> {LABEL} "{kind} {node.rsplit("/", 1)[1]}" .\n'
+                        )
                         written += 3
                         nxt.append(node)
                 frontier = nxt
@@ -129,23 +132,31 @@ def main() -> None:
             with timed(timings, "load"):
                 store.load(data, graph=PLANT_GRAPH)
             with timed(timings, "one-triple update (reads the rules the load made stale)"):
-                store.update("INSERT DATA { GRAPH <http://example.org/g/extra> { "
-                             f"<http://example.org/new> <{ISA}partOf> <{SITE}> }} }}")
+                store.update(
+                    "INSERT DATA { GRAPH <http://example.org/g/extra> { "
+                    f"<http://example.org/new> <{ISA}partOf> <{SITE}> }} }}"
+                )
             with timed(timings, "re-read entailment rules (first query after a write)"):
                 store.entailment_rules()
             rows = [(q, *measure(store, PREFIX + text, args.repeat)) for q, text in QUESTIONS]
-    print(f"store={args.store}, {n} asserted triples in the plant graph, "
-          f"median of {args.repeat} runs\n")
+    print(
+        f"store={args.store}, {n} asserted triples in the plant graph, "
+        f"median of {args.repeat} runs\n"
+    )
     print("| step | wall (ms) | CPU, this process (ms) |")
     print("|---|---:|---:|")
     for name, (wall, cpu) in timings.items():
         print(f"| {name} | {1000 * wall:.1f} | {1000 * cpu:.1f} |")
-    print("\n| question | answers (entailed / asserted) | entailed (ms) | asserted only (ms) "
-          "| rewrite, uncached (ms) |")
+    print(
+        "\n| question | answers (entailed / asserted) | entailed (ms) | asserted only (ms) "
+        "| rewrite, uncached (ms) |"
+    )
     print("|---|---:|---:|---:|---:|")
     for q, entailed, asserted, with_ms, without_ms, rewrite_ms in rows:
-        print(f"| {q} | {entailed} / {asserted} | {with_ms:.2f} | {without_ms:.2f} "
-              f"| {rewrite_ms:.2f} |")
+        print(
+            f"| {q} | {entailed} / {asserted} | {with_ms:.2f} | {without_ms:.2f} "
+            f"| {rewrite_ms:.2f} |"
+        )
 
 
 if __name__ == "__main__":

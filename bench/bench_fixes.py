@@ -47,9 +47,11 @@ def main(argv: list[str] | None = None) -> int:
             with_fixes = _best(lambda p=path: validate([p], suggest=True))
             data = path.read_bytes()
             fixing = _best(lambda d=data, p=path: fix_bytes(d, str(p)), runs=1)
-            print(f"{size}: {len(report.results)} findings, {n} suggestions; validate "
-                  f"{plain:.2f} s, with suggestions {with_fixes:.2f} s "
-                  f"(+{with_fixes - plain:.2f} s); fix_bytes {fixing:.2f} s")
+            print(
+                f"{size}: {len(report.results)} findings, {n} suggestions; validate "
+                f"{plain:.2f} s, with suggestions {with_fixes:.2f} s "
+                f"(+{with_fixes - plain:.2f} s); fix_bytes {fixing:.2f} s"
+            )
     return 0
 
 

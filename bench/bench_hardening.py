@@ -105,9 +105,13 @@ def _measure(base: str, pid: int, query: str, accept: str, timeout: float) -> di
     status = 0
     with Sampler(pid) as sampler:
         try:
-            with httpx.stream("GET", base + "/sparql", params={"query": query,
-                                                              "timeout": str(timeout)},
-                              headers={"accept": accept}, timeout=timeout + 60) as r:
+            with httpx.stream(
+                "GET",
+                base + "/sparql",
+                params={"query": query, "timeout": str(timeout)},
+                headers={"accept": accept},
+                timeout=timeout + 60,
+            ) as r:
                 status = r.status_code
                 head = b""
                 for chunk in r.iter_bytes():
@@ -115,21 +119,36 @@ def _measure(base: str, pid: int, query: str, accept: str, timeout: float) -> di
                     head = head or chunk[:400]
                 if status != 200:
                     why = head.decode("utf-8", "replace")
-                    reason = ("memory cap" if "memory" in why else
-                              "time limit" if "time limit" in why else why[:80])
+                    reason = (
+                        "memory cap"
+                        if "memory" in why
+                        else "time limit"
+                        if "time limit" in why
+                        else why[:80]
+                    )
                     status = f"{status} ({reason})"  # type: ignore[assignment]
         except httpx.HTTPError as exc:
             status = f"error: {type(exc).__name__}"  # type: ignore[assignment]
         seconds = time.monotonic() - start
         time.sleep(0.3)
-    return {"status": status, "bytes": size, "seconds": round(seconds, 2),
-            "server_mib": round(sampler.server / 1024), "worker_mib": round(sampler.worker / 1024)}
+    return {
+        "status": status,
+        "bytes": size,
+        "seconds": round(seconds, 2),
+        "server_mib": round(sampler.server / 1024),
+        "worker_mib": round(sampler.worker / 1024),
+    }
 
 
 def _restarts(base: str) -> int:
     text = httpx.get(base + "/metrics", timeout=60).text
-    return int(next(line.split()[1] for line in text.splitlines()
-                    if line.startswith("otmlops_worker_restarts_total ")))
+    return int(
+        next(
+            line.split()[1]
+            for line in text.splitlines()
+            if line.startswith("otmlops_worker_restarts_total ")
+        )
+    )
 
 
 def _abandoned(base: str, wait: float = 40.0) -> float | None:
@@ -153,13 +172,34 @@ def run(src: Path, label: str, extra: list[str], bomb_timeout: float) -> dict[st
     store = tmp / "store"
     env = {**os.environ, "PYTHONPATH": str(src)}
     env.pop("OTMLOPS_TOKEN", None)
-    subprocess.run([sys.executable, "-m", "otmlops", "--store", str(store), "graphs"],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "otmlops", "--store", str(store), "graphs"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
     log = open(tmp / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "otmlops", "serve", "--store", str(store),
-                             "--port", str(port), "--workers", "2", "--max-timeout", "300",
-                             *extra], env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "otmlops",
+            "serve",
+            "--store",
+            str(store),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--max-timeout",
+            "300",
+            *extra,
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -172,11 +212,12 @@ def run(src: Path, label: str, extra: list[str], bomb_timeout: float) -> dict[st
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        idle = {"server_mib": round(_rss_kib(proc.pid) / 1024),
-                "worker_mib": round(max(_rss_kib(k) for k in _children(proc.pid)) / 1024)}
+        idle = {
+            "server_mib": round(_rss_kib(proc.pid) / 1024),
+            "worker_mib": round(max(_rss_kib(k) for k in _children(proc.pid)) / 1024),
+        }
         rows = _measure(base, proc.pid, ROWS_QUERY, "text/csv", 120)
-        bomb = _measure(base, proc.pid, BOMB_QUERY, "application/sparql-results+json",
-                        bomb_timeout)
+        bomb = _measure(base, proc.pid, BOMB_QUERY, "application/sparql-results+json", bomb_timeout)
         after = httpx.get(base + "/sparql", params={"query": "ASK {}"}, timeout=60).status_code
         abandoned = _abandoned(base)
     finally:
@@ -187,16 +228,24 @@ def run(src: Path, label: str, extra: list[str], bomb_timeout: float) -> dict[st
             proc.kill()
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"label": label, "options": " ".join(extra) or "(defaults)", "idle": idle,
-            "rows": rows, "bomb": bomb, "bomb_timeout": bomb_timeout,
-            "served_after": after, "abandoned_stop_s": abandoned,
-            "python": platform.python_version(),
-            "cpus": os.cpu_count()}
+    return {
+        "label": label,
+        "options": " ".join(extra) or "(defaults)",
+        "idle": idle,
+        "rows": rows,
+        "bomb": bomb,
+        "bomb_timeout": bomb_timeout,
+        "served_after": after,
+        "abandoned_stop_s": abandoned,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+    }
 
 
 def render(results: list[dict[str, object]]) -> str:
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         "Measured by `bench/bench_hardening.py` (run by hand): peak resident memory of the "
         "server process and of the largest query worker, sampled every 50 ms, while one client "
         "fetches a 3M-row CSV answer (about 290 MB) and then sends the ORDER BY bomb "
@@ -204,7 +253,8 @@ def render(results: list[dict[str, object]]) -> str:
         "(answers buffered whole in the worker and again in the server; no memory cap); "
         "*after* streams answers in 256 KiB chunks and caps each worker's memory. The last "
         "column: a client sends a runaway query (time limit 30 s) and gives up after 1 s; "
-        "how long until its worker is stopped (`otmlops_worker_restarts_total` grows).", "",
+        "how long until its worker is stopped (`otmlops_worker_restarts_total` grows).",
+        "",
         "| run | options | 3M-row CSV: status, s | server peak MiB | worker peak MiB "
         "| ORDER BY bomb: status, s | server peak MiB | worker peak MiB | next query "
         "| client left: worker stopped after |",
@@ -217,11 +267,16 @@ def render(results: list[dict[str, object]]) -> str:
             f"| {rows['server_mib']} | {rows['worker_mib']} "  # type: ignore[index]
             f"| {bomb['status']}, {bomb['seconds']} (limit {r['bomb_timeout']:g} s) "  # type: ignore[index]
             f"| {bomb['server_mib']} | {bomb['worker_mib']} | {r['served_after']} "  # type: ignore[index]
-            f"| {_stop(r.get('abandoned_stop_s'))} |")
+            f"| {_stop(r.get('abandoned_stop_s'))} |"
+        )
     first = results[0]
-    lines += ["", f"Machine: {first['cpus']} CPUs, Python {first['python']}. Idle after start: "
-                  f"server {first['idle']['server_mib']} MiB, worker "  # type: ignore[index]
-                  f"{first['idle']['worker_mib']} MiB.", ""]  # type: ignore[index]
+    lines += [
+        "",
+        f"Machine: {first['cpus']} CPUs, Python {first['python']}. Idle after start: "
+        f"server {first['idle']['server_mib']} MiB, worker "  # type: ignore[index]
+        f"{first['idle']['worker_mib']} MiB.",
+        "",
+    ]  # type: ignore[index]
     return "\n".join(lines)
 
 
@@ -232,14 +287,24 @@ def _stop(seconds: object) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--label", default="after")
-    ap.add_argument("--src", type=Path, default=REPO / "service",
-                    help="the service folder to run (default: this checkout)")
-    ap.add_argument("--worker-memory", default="1G",
-                    help="--worker-memory for the server (default: 1G)")
-    ap.add_argument("--old", action="store_true",
-                    help="the server predates --worker-memory: do not pass it")
-    ap.add_argument("--bomb-timeout", type=float, default=8.0,
-                    help="time limit of the ORDER BY bomb (default: 8 s)")
+    ap.add_argument(
+        "--src",
+        type=Path,
+        default=REPO / "service",
+        help="the service folder to run (default: this checkout)",
+    )
+    ap.add_argument(
+        "--worker-memory", default="1G", help="--worker-memory for the server (default: 1G)"
+    )
+    ap.add_argument(
+        "--old", action="store_true", help="the server predates --worker-memory: do not pass it"
+    )
+    ap.add_argument(
+        "--bomb-timeout",
+        type=float,
+        default=8.0,
+        help="time limit of the ORDER BY bomb (default: 8 s)",
+    )
     ap.add_argument("--no-docs", action="store_true")
     args = ap.parse_args()
     extra = [] if args.old else ["--worker-memory", args.worker_memory]

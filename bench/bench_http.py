@@ -56,8 +56,12 @@ SELECT ?useCase ?label (COUNT(?stage) AS ?stages) WHERE {
 } GROUP BY ?useCase ?label ORDER BY ?useCase LIMIT 50"""
 TOKEN = "bench-token"
 SECTION = "## HTTP service"
-WORKLOADS = ("named query", "SPARQL SELECT (competency question)", "SPARQL SELECT (lookup)",
-             "SPARQL SELECT (aggregate)")
+WORKLOADS = (
+    "named query",
+    "SPARQL SELECT (competency question)",
+    "SPARQL SELECT (lookup)",
+    "SPARQL SELECT (aggregate)",
+)
 
 
 @dataclass
@@ -103,8 +107,9 @@ def wait_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float =
     raise SystemExit(f"server at {url} did not start")
 
 
-def load(url: str, params: dict[str, str], concurrency: int, seconds: float,
-         headers: dict[str, str]) -> tuple[int, int, float, list[float]]:
+def load(
+    url: str, params: dict[str, str], concurrency: int, seconds: float, headers: dict[str, str]
+) -> tuple[int, int, float, list[float]]:
     """Closed-loop load: ``concurrency`` threads, each with one keep-alive connection, send
     the next request as soon as the last one is answered, for ``seconds``. (stdlib
     http.client: a light client, so the numbers measure the servers, not the client.)"""
@@ -156,13 +161,16 @@ SAME: dict[str, tuple[bool, int, int]] = {}
 
 def answers(url: str, params: dict[str, str]) -> set[tuple[str, ...]]:
     """The solutions of a SELECT as a set of value tuples (to check both servers agree)."""
-    r = httpx.get(url, params=params, headers={"accept": "application/sparql-results+json"},
-                  timeout=600)
+    r = httpx.get(
+        url, params=params, headers={"accept": "application/sparql-results+json"}, timeout=600
+    )
     r.raise_for_status()
     data = r.json()
     names = data["head"]["vars"]
-    return {tuple(str(b.get(v, {}).get("value", "")) for v in sorted(names))
-            for b in data["results"]["bindings"]}
+    return {
+        tuple(str(b.get(v, {}).get("value", "")) for v in sorted(names))
+        for b in data["results"]["bindings"]
+    }
 
 
 def named_query_text() -> str:
@@ -183,26 +191,58 @@ def run(args: argparse.Namespace) -> list[Cell]:
         env = {**os.environ, "OTMLOPS_TOKEN": TOKEN}
         ours_log = work / "otmlops.log"
         with open(ours_log, "wb") as out:
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "otmlops", "serve", "--store", str(work / "store"),
-                 "--port", str(ours_port), "--workers", str(args.workers)],
-                stdout=out, stderr=subprocess.STDOUT, env=env))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "otmlops",
+                        "serve",
+                        "--store",
+                        str(work / "store"),
+                        "--port",
+                        str(ours_port),
+                        "--workers",
+                        str(args.workers),
+                    ],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                )
+            )
         ours = f"http://127.0.0.1:{ours_port}"
         wait_up(ours + "/healthz", procs[-1], ours_log)
-        r = httpx.put(ours + "/store", params={"graph": "http://example.org/bench/plant"},
-                      content=plant.read_bytes(), timeout=600,
-                      headers={"content-type": "application/n-triples",
-                               "authorization": f"Bearer {TOKEN}"})
+        r = httpx.put(
+            ours + "/store",
+            params={"graph": "http://example.org/bench/plant"},
+            content=plant.read_bytes(),
+            timeout=600,
+            headers={"content-type": "application/n-triples", "authorization": f"Bearer {TOKEN}"},
+        )
         r.raise_for_status()
 
-        exe = shutil.which("rdflib-endpoint") or str(Path(sys.executable).parent /
-                                                      "rdflib-endpoint")
+        exe = shutil.which("rdflib-endpoint") or str(
+            Path(sys.executable).parent / "rdflib-endpoint"
+        )
         ontology = sorted((REPO / "ontology").glob("*.ttl"))
         theirs_log = work / "rdflib-endpoint.log"
         with open(theirs_log, "wb") as out:
-            procs.append(subprocess.Popen(
-                [exe, "serve", str(plant), *map(str, ontology), "--host", "127.0.0.1",
-                 "--port", str(theirs_port)], stdout=out, stderr=subprocess.STDOUT))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        exe,
+                        "serve",
+                        str(plant),
+                        *map(str, ontology),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(theirs_port),
+                    ],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         theirs = f"http://127.0.0.1:{theirs_port}"
         wait_up(theirs + "/?query=ASK%7B%7D", procs[-1], theirs_log)
 
@@ -230,9 +270,12 @@ def run(args: argparse.Namespace) -> list[Cell]:
                 n, errors, elapsed, lat = load(url, params, c, args.seconds, accept)
                 cell = Cell(server, workload, c, n, errors, elapsed, lat)
                 cells.append(cell)
-                print(f"{server:16} {workload:26} c={c:<3} {cell.rps:9.1f} req/s  "
-                      f"p50 {cell.pct(50):8.1f} ms  p99 {cell.pct(99):8.1f} ms  "
-                      f"errors {errors}", file=sys.stderr)
+                print(
+                    f"{server:16} {workload:26} c={c:<3} {cell.rps:9.1f} req/s  "
+                    f"p50 {cell.pct(50):8.1f} ms  p99 {cell.pct(99):8.1f} ms  "
+                    f"errors {errors}",
+                    file=sys.stderr,
+                )
         cells += runaway_cells(ours, args)
         return cells
     finally:
@@ -253,7 +296,8 @@ GOAL_NOTE = (
     "queries killable), so 30x is out of reach on these 2 cores; for the aggregate, "
     "Oxigraph itself needs about 10-16 ms per evaluation in-process on this machine, so the HTTP "
     "layer is not what limits it. The competency questions of the catalogue, which are what "
-    "the service is for, are where the engine difference shows.")
+    "the service is for, are where the engine difference shows."
+)
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -274,23 +318,32 @@ def runaway_cells(ours: str, args: argparse.Namespace) -> list[Cell]:
     thread.start()
     time.sleep(0.5)
     try:
-        n, errors, elapsed, lat = load(ours + f"/queries/{NAMED_ID}", {}, 4,
-                                       max(args.seconds, 10.0),
-                                       {"accept": "application/sparql-results+json"})
+        n, errors, elapsed, lat = load(
+            ours + f"/queries/{NAMED_ID}",
+            {},
+            4,
+            max(args.seconds, 10.0),
+            {"accept": "application/sparql-results+json"},
+        )
     finally:
         stop.set()
         thread.join()
-    cell = Cell("otmlops", f"named query + runaways ({stopped[0]} stopped)", 4, n, errors,
-                elapsed, lat)
-    print(f"otmlops          named query with runaways c=4 {cell.rps:9.1f} req/s  "
-          f"p50 {cell.pct(50):8.1f} ms  p99 {cell.pct(99):8.1f} ms  runaways stopped "
-          f"{stopped[0]}", file=sys.stderr)
+    cell = Cell(
+        "otmlops", f"named query + runaways ({stopped[0]} stopped)", 4, n, errors, elapsed, lat
+    )
+    print(
+        f"otmlops          named query with runaways c=4 {cell.rps:9.1f} req/s  "
+        f"p50 {cell.pct(50):8.1f} ms  p99 {cell.pct(99):8.1f} ms  runaways stopped "
+        f"{stopped[0]}",
+        file=sys.stderr,
+    )
     return [cell]
 
 
 def table(cells: list[Cell], args: argparse.Namespace) -> str:
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"`python bench/bench_http.py --size {args.size} --seconds {args.seconds:g} --workers "
         f"{args.workers}` on {platform.machine()} with {os.cpu_count()} CPU cores "
         f"(Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}). Both servers "
@@ -301,10 +354,14 @@ def table(cells: list[Cell], args: argparse.Namespace) -> str:
         "gets the same SPARQL text); SPARQL SELECT by GET /sparql: the same stages-without-owner "
         "text sent as ad-hoc SPARQL, a lookup (the stages of one "
         "use case with layer and owner) and an aggregate (stages per use case, GROUP BY). "
-        "Results in SPARQL JSON. Query texts: bench/bench_http.py.", "",
+        "Results in SPARQL JSON. Query texts: bench/bench_http.py.",
+        "",
         "Both servers gave the same answers for: "
-        + ", ".join(f"{w} ({'yes' if same else 'NO'}: {a} and {b} rows)"
-                    for w, (same, a, b) in SAME.items()) + ".", "",
+        + ", ".join(
+            f"{w} ({'yes' if same else 'NO'}: {a} and {b} rows)" for w, (same, a, b) in SAME.items()
+        )
+        + ".",
+        "",
         "| workload | clients | otmlops req/s | p50 ms | p99 ms | rdflib-endpoint req/s "
         "| p50 ms | p99 ms | throughput ratio |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -318,22 +375,30 @@ def table(cells: list[Cell], args: argparse.Namespace) -> str:
             lines.append(
                 f"| {workload} | {conc} | {ours.rps:.1f} | {ours.pct(50):.1f} | "
                 f"{ours.pct(99):.1f} | {theirs.rps:.2f} | {theirs.pct(50):.0f} | "
-                f"{theirs.pct(99):.0f} | {ratio:.0f}x |")
+                f"{theirs.pct(99):.0f} | {ratio:.0f}x |"
+            )
     top = max(args.concurrency)
-    ratios = {w: by_key[("otmlops", w, top)].rps / max(by_key[("rdflib-endpoint", w, top)].rps,
-                                                         1e-9) for w in WORKLOADS}
+    ratios = {
+        w: by_key[("otmlops", w, top)].rps / max(by_key[("rdflib-endpoint", w, top)].rps, 1e-9)
+        for w in WORKLOADS
+    }
     met = [f"{w} ({r:.0f}x)" for w, r in ratios.items() if r >= 30]
     missed = [f"{w} ({r:.0f}x)" for w, r in ratios.items() if r < 30]
-    lines += ["", f"Goal: at least 30x rdflib-endpoint's throughput at {top} clients. Met for: "
-                  f"{', '.join(met) or 'none'}. Not met for: {', '.join(missed) or 'none'}. "
-                  + GOAL_NOTE]
+    lines += [
+        "",
+        f"Goal: at least 30x rdflib-endpoint's throughput at {top} clients. Met for: "
+        f"{', '.join(met) or 'none'}. Not met for: {', '.join(missed) or 'none'}. " + GOAL_NOTE,
+    ]
     for cell in cells:
         if cell.workload.startswith("named query + runaways"):
-            lines += ["", f"While a runaway cartesian `COUNT(*)` (time limit 2 s) was sent again "
-                          f"and again ({cell.workload.split('(')[1].split()[0]} of them stopped "
-                          f"with 503 in {cell.seconds:.0f} s), the named query at 4 clients ran "
-                          f"at {cell.rps:.1f} req/s with p50 {cell.pct(50):.1f} ms and p99 "
-                          f"{cell.pct(99):.1f} ms."]
+            lines += [
+                "",
+                f"While a runaway cartesian `COUNT(*)` (time limit 2 s) was sent again "
+                f"and again ({cell.workload.split('(')[1].split()[0]} of them stopped "
+                f"with 503 in {cell.seconds:.0f} s), the named query at 4 clients ran "
+                f"at {cell.rps:.1f} req/s with p50 {cell.pct(50):.1f} ms and p99 "
+                f"{cell.pct(99):.1f} ms.",
+            ]
     errors = sum(c.errors for c in cells)
     lines += ["", f"Failed requests in the run: {errors}."]
     return "\n".join(lines) + "\n"

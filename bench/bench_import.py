@@ -40,9 +40,12 @@ def main() -> None:
     args = parser.parse_args()
     ua = args.fixtures / "opcua"
     core = [ua / "Schema" / "Opc.Ua.NodeSet2.xml"]
-    machinery = [*core, ua / "DI" / "Opc.Ua.Di.NodeSet2.xml",
-                 ua / "Machinery" / "Opc.Ua.Machinery.NodeSet2.xml",
-                 ua / "Machinery" / "Opc.Ua.Machinery.Examples.NodeSet2.xml"]
+    machinery = [
+        *core,
+        ua / "DI" / "Opc.Ua.Di.NodeSet2.xml",
+        ua / "Machinery" / "Opc.Ua.Machinery.NodeSet2.xml",
+        ua / "Machinery" / "Opc.Ua.Machinery.Examples.NodeSet2.xml",
+    ]
 
     def convert(files):
         result = import_opcua(files)
@@ -60,8 +63,10 @@ def main() -> None:
         ("convert Machinery example + core, DI, Machinery", lambda: convert(machinery)),
         ("convert + store core (fresh store)", lambda: store(core)),
         ("convert + store Machinery set, one graph (default)", lambda: store(machinery)),
-        ("convert + store Machinery set, --graph-per-file",
-         lambda: store(machinery, per_file=True)),
+        (
+            "convert + store Machinery set, --graph-per-file",
+            lambda: store(machinery, per_file=True),
+        ),
     ]
     for label, fn in rows:
         print(f"{label:58} {timed(fn, args.repeat):8.2f}", flush=True)

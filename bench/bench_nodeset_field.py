@@ -48,8 +48,9 @@ def closure(ns: NodeSet, providers: dict[str, NodeSet]) -> list[NodeSet]:
         if id(n) in seen:
             return
         seen.add(id(n))
-        needed = ({r.uri for m in n.models for r in m.required} if n.models
-                  else set(n.namespaces[1:]))
+        needed = (
+            {r.uri for m in n.models for r in m.required} if n.models else set(n.namespaces[1:])
+        )
         for uri in sorted(needed):
             p = providers.get(uri)
             if p is not None:
@@ -67,8 +68,7 @@ def main() -> None:
     parser.add_argument("--only", help="only files whose path contains this")
     args = parser.parse_args()
     started = time.perf_counter()
-    files = sorted(p for p in args.root.rglob("*") if p.suffix.lower() == ".xml"
-                   and is_nodeset(p))
+    files = sorted(p for p in args.root.rglob("*") if p.suffix.lower() == ".xml" and is_nodeset(p))
     parsed: dict[Path, NodeSet | str] = {}
     for path in files:
         try:
@@ -102,12 +102,23 @@ def main() -> None:
         mine = [t for p in result.payloads if p.source == str(ns.path) for t in p.triples]
         # OPC UA nodes only, not the asset-identity IRIs their typing is repeated on
         nodes = {t.subject for t in mine if t.predicate.value == NODE_ID}
-        equipment = {t.subject for t in mine if t.predicate.value == RDF_TYPE
-                     and t.object.value.startswith(ISA95) and t.subject in nodes}
-        part_of = sum(1 for t in mine if t.predicate.value == PART_OF
-                      and t.subject in nodes and t.object in nodes)
-        sources = {t.subject for t in mine if t.predicate.value == RDF_TYPE
-                   and t.object.value == DATA_SOURCE}
+        equipment = {
+            t.subject
+            for t in mine
+            if t.predicate.value == RDF_TYPE
+            and t.object.value.startswith(ISA95)
+            and t.subject in nodes
+        }
+        part_of = sum(
+            1
+            for t in mine
+            if t.predicate.value == PART_OF and t.subject in nodes and t.object in nodes
+        )
+        sources = {
+            t.subject
+            for t in mine
+            if t.predicate.value == RDF_TYPE and t.object.value == DATA_SOURCE
+        }
         rows.append((name, "ok", len(equipment), part_of, len(sources)))
         totals["imported"] += 1
         totals["equipment"] += len(equipment)
@@ -123,9 +134,11 @@ def main() -> None:
     else:
         for name, status, e, p, d in rows:
             print(f"{name:70} {status[:60]:60} {e:6} {p:6} {d:6}")
-    print(f"\n{len(rows)} nodeset files; " + ", ".join(f"{k}: {v}" for k, v in
-                                                      sorted(totals.items()))
-          + f"; {time.perf_counter() - started:.0f} s")
+    print(
+        f"\n{len(rows)} nodeset files; "
+        + ", ".join(f"{k}: {v}" for k, v in sorted(totals.items()))
+        + f"; {time.perf_counter() - started:.0f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,13 @@ from otmlops.store import open_store  # noqa: E402
 
 
 def _old_text(rev: str, qid: str) -> str:
-    return subprocess.run(["git", "show", f"{rev}:queries/{qid}.rq"], cwd=HERE.parent,
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["git", "show", f"{rev}:queries/{qid}.rq"],
+        cwd=HERE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,8 +60,10 @@ def main(argv: list[str] | None = None) -> int:
                     times[name].append((time.perf_counter() - started) * 1000)
                     answers[name] = len(rows)
             for name in texts:
-                print(f"{qid:28} {name:8} median {statistics.median(times[name]):8.1f} ms  "
-                      f"({answers[name]} answers)")
+                print(
+                    f"{qid:28} {name:8} median {statistics.median(times[name]):8.1f} ms  "
+                    f"({answers[name]} answers)"
+                )
             if len(set(answers.values())) != 1:
                 print(f"{qid}: answer counts differ: {answers}")
         store.close()

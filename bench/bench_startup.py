@@ -82,12 +82,15 @@ def run_once(argv: list[str], tree: Tree) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one run of ``argv``."""
     cpu = _children_cpu()
     started = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          cwd=tree.root, env=tree.env)
+    done = subprocess.run(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tree.root, env=tree.env
+    )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"[{tree.label}] {' '.join(argv)} failed ({done.returncode}): "
-                         f"{done.stderr.decode(errors='replace')}")
+        raise SystemExit(
+            f"[{tree.label}] {' '.join(argv)} failed ({done.returncode}): "
+            f"{done.stderr.decode(errors='replace')}"
+        )
     return elapsed, _children_cpu() - cpu
 
 
@@ -98,8 +101,13 @@ def measure(trees: list[Tree], repeat: int) -> None:
         for tree in trees:
             stores[tree.label] = tmp / tree.label
             examples = sorted(str(p) for p in (tree.root / "examples").glob("*.ttl"))
-            subprocess.run([*_otmlops(), "--store", str(stores[tree.label]), "load", *examples],
-                           check=True, stdout=subprocess.DEVNULL, cwd=tree.root, env=tree.env)
+            subprocess.run(
+                [*_otmlops(), "--store", str(stores[tree.label]), "load", *examples],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                cwd=tree.root,
+                env=tree.env,
+            )
         for tree in trees:
             for name, argv in commands(stores[tree.label]):
                 run_once(argv, tree)  # warm-up: page cache, .pyc files, the store's first open
@@ -115,17 +123,21 @@ def measure(trees: list[Tree], repeat: int) -> None:
             print(name)
             for tree in trees:
                 runs, cpu = tree.runs[name], tree.cpu[name]
-                print(f"  {tree.label:10} wall min {1000 * min(runs):7.1f} ms, "
-                      f"median {1000 * statistics.median(runs):7.1f} ms;  "
-                      f"cpu min {1000 * min(cpu):7.1f} ms, "
-                      f"median {1000 * statistics.median(cpu):7.1f} ms", flush=True)
+                print(
+                    f"  {tree.label:10} wall min {1000 * min(runs):7.1f} ms, "
+                    f"median {1000 * statistics.median(runs):7.1f} ms;  "
+                    f"cpu min {1000 * min(cpu):7.1f} ms, "
+                    f"median {1000 * statistics.median(cpu):7.1f} ms",
+                    flush=True,
+                )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _commit(root: Path) -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True, cwd=root)
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=root
+    )
     return done.stdout.strip() if done.returncode == 0 else root.name
 
 
@@ -141,15 +153,23 @@ def cpu_model() -> str:
 
 def result(tree: Tree, repeat: int, commit: str, load_before: float) -> dict:
     return {
-        "python": platform.python_version(), "machine": platform.machine(),
-        "cpu_model": cpu_model(), "cpus": os.cpu_count(), "repeat": repeat,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpu_model": cpu_model(),
+        "cpus": os.cpu_count(),
+        "repeat": repeat,
         "load_avg": f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}",
         "commit": commit,
-        "rows": [{"command": name, "min_ms": 1000 * min(runs),
-                  "median_ms": 1000 * statistics.median(runs),
-                  "cpu_min_ms": 1000 * min(tree.cpu[name]),
-                  "cpu_median_ms": 1000 * statistics.median(tree.cpu[name])}
-                 for name, runs in tree.runs.items()],
+        "rows": [
+            {
+                "command": name,
+                "min_ms": 1000 * min(runs),
+                "median_ms": 1000 * statistics.median(runs),
+                "cpu_min_ms": 1000 * min(tree.cpu[name]),
+                "cpu_median_ms": 1000 * statistics.median(tree.cpu[name]),
+            }
+            for name, runs in tree.runs.items()
+        ],
     }
 
 
@@ -165,25 +185,46 @@ def section(results: dict[str, dict]) -> str:
         "disturbs less). The query runs on an embedded store holding the two "
         "case studies (`otmlops load examples/*.ttl`). The first row is the least a "
         "store-backed command can cost: starting Python and importing pyoxigraph. The "
-        "machine is shared with other jobs (load average before -> after the runs below).")
-    lines = [HEADING, "", textwrap.fill(intro, width=96), "",
-             "| label | commit | python | CPU | load avg |", "|---|---|---|---|---|"]
+        "machine is shared with other jobs (load average before -> after the runs below)."
+    )
+    lines = [
+        HEADING,
+        "",
+        textwrap.fill(intro, width=96),
+        "",
+        "| label | commit | python | CPU | load avg |",
+        "|---|---|---|---|---|",
+    ]
     for label, r in results.items():
-        lines.append(f"| {label} | {r['commit']} | {r['python']} ({r['machine']}) | "
-                     f"{r.get('cpu_model', '?')}, {r['cpus']} cores | {r['load_avg']} |")
+        lines.append(
+            f"| {label} | {r['commit']} | {r['python']} ({r['machine']}) | "
+            f"{r.get('cpu_model', '?')}, {r['cpus']} cores | {r['load_avg']} |"
+        )
     for kind, key in (("Wall time", ""), ("CPU time (user + system)", "cpu_")):
         head = " | ".join(f"{lab} min | {lab} median" for lab in labels)
-        lines += ["", f"{kind}, ms:", "", f"| command | {head} |",
-                  "|---|" + "---:|---:|" * len(labels)]
+        lines += [
+            "",
+            f"{kind}, ms:",
+            "",
+            f"| command | {head} |",
+            "|---|" + "---:|---:|" * len(labels),
+        ]
         for name in [row["command"] for row in first["rows"]]:
             cells = []
             for r in results.values():
                 row = _row(r, name)
-                cells += ([f"{row[key + 'min_ms']:.0f}", f"{row[key + 'median_ms']:.0f}"]
-                          if row else ["", ""])
+                cells += (
+                    [f"{row[key + 'min_ms']:.0f}", f"{row[key + 'median_ms']:.0f}"]
+                    if row
+                    else ["", ""]
+                )
             lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
-    lines += ["", *_goals(results), "",
-              textwrap.fill(" ".join(WHERE_THE_TIME_GOES.split()), width=96)]
+    lines += [
+        "",
+        *_goals(results),
+        "",
+        textwrap.fill(" ".join(WHERE_THE_TIME_GOES.split()), width=96),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -200,16 +241,20 @@ def _goals(results: dict[str, dict]) -> list[str]:
     version = _row(now, "otmlops --version")
     out = ["Goals (issue 12, item 5), on the minima:", ""]
     if reference and version:
-        out.append(f"- `otmlops --version` / `import pyoxigraph` ({label}): "
-                   f"{version['min_ms'] / reference['min_ms']:.2f}x wall, "
-                   f"{version['cpu_min_ms'] / reference['cpu_min_ms']:.2f}x CPU (goal: <= 2x)")
+        out.append(
+            f"- `otmlops --version` / `import pyoxigraph` ({label}): "
+            f"{version['min_ms'] / reference['min_ms']:.2f}x wall, "
+            f"{version['cpu_min_ms'] / reference['cpu_min_ms']:.2f}x CPU (goal: <= 2x)"
+        )
     if older:
         base_label, base = older[0]
         query = f"otmlops query {QUERY}"
         a, b = _row(base, query), _row(now, query)
         if a and b:
-            out.append(f"- `{query}`, {label} / {base_label}: {b['min_ms'] / a['min_ms']:.2f} "
-                       f"wall, {b['cpu_min_ms'] / a['cpu_min_ms']:.2f} CPU (goal: < 0.5)")
+            out.append(
+                f"- `{query}`, {label} / {base_label}: {b['min_ms'] / a['min_ms']:.2f} "
+                f"wall, {b['cpu_min_ms'] / a['cpu_min_ms']:.2f} CPU (goal: < 0.5)"
+            )
     return out
 
 
@@ -233,17 +278,28 @@ from source, about 30 ms more."""
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--label", default="current", help="name of this tree's figures")
-    parser.add_argument("--compare", action="append", default=[], metavar="LABEL=DIR",
-                        help="also time the source tree in DIR (repeatable)")
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="also time the source tree in DIR (repeatable)",
+    )
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--doc", type=Path, help="rewrite the Start-up section of this page")
-    parser.add_argument("--no-run", action="store_true",
-                        help="measure nothing: rewrite --doc from the saved figures of the labels")
+    parser.add_argument(
+        "--no-run",
+        action="store_true",
+        help="measure nothing: rewrite --doc from the saved figures of the labels",
+    )
     args = parser.parse_args()
     # PYTHONDONTWRITEBYTECODE would make every run compile otmlops from source (30 ms and
     # more); an installed package has its .pyc files, so the warm-up run is left to write them.
-    base_env = {k: v for k, v in os.environ.items()
-                if k not in ("OTMLOPS_STORE", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
+    base_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OTMLOPS_STORE", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    }
     trees = []
     for spec in args.compare:
         label, _, folder = spec.partition("=")
@@ -264,8 +320,9 @@ def main() -> None:
     for tree in trees:
         commit = _commit(tree.root) if tree.root == REPO else tree.root.name
         results[tree.label] = result(tree, args.repeat, commit, load_before)
-        (RESULTS / f"{tree.label}.json").write_text(json.dumps(results[tree.label], indent=2)
-                                                    + "\n")
+        (RESULTS / f"{tree.label}.json").write_text(
+            json.dumps(results[tree.label], indent=2) + "\n"
+        )
     if args.doc:
         replace_section(args.doc, HEADING, section(results))
 

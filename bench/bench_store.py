@@ -62,8 +62,11 @@ def bench_params(samples: dict[str, str]) -> dict[str, list[str]]:
         "models-on-equipment": [f"equipment={samples['deployedArea']}"],
         "impact-of-equipment": [f"equipment={samples['deployedArea']}"],
         "stages-of-use-case": [f"useCase={samples['useCase']}"],
-        "stages-in-rami-cell": ["layer=rami:FunctionalLayer", "level=rami:StationLevel",
-                                "phase=rami:InstanceMaintenanceUsage"],
+        "stages-in-rami-cell": [
+            "layer=rami:FunctionalLayer",
+            "level=rami:StationLevel",
+            "phase=rami:InstanceMaintenanceUsage",
+        ],
         "use-cases-by-label": ["text=pump"],
         "equipment-load": ["minStages=3"],
     }
@@ -95,8 +98,13 @@ def child_load(store_dir: str, plant: str) -> dict[str, object]:
     t2 = time.perf_counter()
     total = store.triple_count()
     store.close()
-    return {"bootstrap_s": t1 - t0, "load_s": t2 - t1, "loaded_triples": report.triples,
-            "store_triples": total, "peak_rss_mib": _peak_rss_mib()}
+    return {
+        "bootstrap_s": t1 - t0,
+        "load_s": t2 - t1,
+        "loaded_triples": report.triples,
+        "store_triples": total,
+        "peak_rss_mib": _peak_rss_mib(),
+    }
 
 
 #: Both engines run each query at least their minimum number of times, and fast queries
@@ -110,8 +118,9 @@ def _more_runs(times: list[float], minimum: int) -> bool:
     return len(times) < minimum or (sum(times) < SAMPLE_BUDGET_S and len(times) < MAX_RUNS)
 
 
-def child_query(store_dir: str, params_json: str, runs: int, export: str | None
-                ) -> dict[str, object]:
+def child_query(
+    store_dir: str, params_json: str, runs: int, export: str | None
+) -> dict[str, object]:
     """Run every catalogue query ``runs`` times on the store; optionally export the union."""
     from otmlops.catalogue import bind_params, load_catalogue, run_named_query
     from otmlops.store import open_store
@@ -125,8 +134,9 @@ def child_query(store_dir: str, params_json: str, runs: int, export: str | None
         assignments = params.get(qid, query.example_assignments(0) if query.params else [])
         bindings = bind_params(query, assignments)
         # what rdflib runs: the same text after parameter binding and entailment rewriting
-        texts[qid] = store.entailed(bind_values(query.sparql, bindings) if bindings
-                                    else query.sparql)
+        texts[qid] = store.entailed(
+            bind_values(query.sparql, bindings) if bindings else query.sparql
+        )
         times, answer = [], []
         while _more_runs(times, runs):
             t = time.perf_counter()
@@ -134,10 +144,15 @@ def child_query(store_dir: str, params_json: str, runs: int, export: str | None
             answer = list(outcome)
             times.append(time.perf_counter() - t)
         names = [v.value for v in outcome.variables]
-        digest = _digest([{n: str(s[n]) if s[n] is not None else "" for n in names}
-                          for s in answer])
-        out[qid] = {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
-                    "rows": len(answer), "digest": digest}
+        digest = _digest(
+            [{n: str(s[n]) if s[n] is not None else "" for n in names} for s in answer]
+        )
+        out[qid] = {
+            "median_ms": statistics.median(times) * 1000,
+            "min_ms": min(times) * 1000,
+            "rows": len(answer),
+            "digest": digest,
+        }
     result: dict[str, object] = {"queries": out, "texts": texts, "peak_rss_mib": _peak_rss_mib()}
     if export:
         import pyoxigraph as ox
@@ -154,8 +169,7 @@ class _Timeout(Exception):
     pass
 
 
-def child_rdflib(nt_file: str, texts_json: str, runs: int, timeout_s: float
-                 ) -> dict[str, object]:
+def child_rdflib(nt_file: str, texts_json: str, runs: int, timeout_s: float) -> dict[str, object]:
     """Parse the exported triples into an rdflib Graph and run the same (rewritten) queries."""
     import rdflib
 
@@ -189,12 +203,24 @@ def child_rdflib(nt_file: str, texts_json: str, runs: int, timeout_s: float
             out[qid] = {"timeout_s": timeout_s}
             continue
         names = [str(v) for v in result.vars]
-        digest = _digest([{n: row[i].n3() if row[i] is not None else ""
-                           for i, n in enumerate(names)} for row in answer])
-        out[qid] = {"median_ms": statistics.median(times) * 1000, "rows": len(answer),
-                    "runs": len(times), "digest": digest}
-    return {"parse_s": parse_s, "triples": len(graph), "queries": out,
-            "peak_rss_mib": _peak_rss_mib()}
+        digest = _digest(
+            [
+                {n: row[i].n3() if row[i] is not None else "" for i, n in enumerate(names)}
+                for row in answer
+            ]
+        )
+        out[qid] = {
+            "median_ms": statistics.median(times) * 1000,
+            "rows": len(answer),
+            "runs": len(times),
+            "digest": digest,
+        }
+    return {
+        "parse_s": parse_s,
+        "triples": len(graph),
+        "queries": out,
+        "peak_rss_mib": _peak_rss_mib(),
+    }
 
 
 def _run_child(*args: str, timeout: float = 7200) -> dict[str, object]:
@@ -216,8 +242,17 @@ def oxigraph_cli() -> str:
     return found
 
 
-def bench_size(label: str, n: int, seed: int, runs: int, rdflib_runs: int, rdflib_max: int,
-               rdflib_timeout: float, work: Path, load_runs: int = 3) -> dict[str, object]:
+def bench_size(
+    label: str,
+    n: int,
+    seed: int,
+    runs: int,
+    rdflib_runs: int,
+    rdflib_max: int,
+    rdflib_timeout: float,
+    work: Path,
+    load_runs: int = 3,
+) -> dict[str, object]:
     work.mkdir(parents=True, exist_ok=True)
     plant = work / f"plant-{label}-seed{seed}.nt"
     t = time.perf_counter()
@@ -238,8 +273,19 @@ def bench_size(label: str, n: int, seed: int, runs: int, rdflib_runs: int, rdfli
         for key, extra in variants.items():
             with tempfile.TemporaryDirectory(dir=work) as tmp:
                 t = time.perf_counter()
-                subprocess.run([oxigraph_cli(), "load", "--location", str(Path(tmp) / "ox"),
-                                "--file", str(plant), *extra], check=True, capture_output=True)
+                subprocess.run(
+                    [
+                        oxigraph_cli(),
+                        "load",
+                        "--location",
+                        str(Path(tmp) / "ox"),
+                        "--file",
+                        str(plant),
+                        *extra,
+                    ],
+                    check=True,
+                    capture_output=True,
+                )
                 timings[key].append(time.perf_counter() - t)
         shutil.rmtree(store_dir, ignore_errors=True)
         loads.append(_run_child("load", str(store_dir), str(plant)))
@@ -247,35 +293,54 @@ def bench_size(label: str, n: int, seed: int, runs: int, rdflib_runs: int, rdfli
     load = dict(loads[-1])
     load["load_s"] = statistics.median(float(x["load_s"]) for x in loads)  # type: ignore[arg-type]
     load["load_runs_s"] = [x["load_s"] for x in loads]
-    print(f"[{label}] load: ours {load['load_s']:.2f} s, oxigraph load into the same graph "
-          f"{oxigraph['oxigraph_load_graph_s']:.2f} s, into the default graph "
-          f"{oxigraph['oxigraph_load_s']:.2f} s", file=sys.stderr)
+    print(
+        f"[{label}] load: ours {load['load_s']:.2f} s, oxigraph load into the same graph "
+        f"{oxigraph['oxigraph_load_graph_s']:.2f} s, into the default graph "
+        f"{oxigraph['oxigraph_load_s']:.2f} s",
+        file=sys.stderr,
+    )
 
     export = work / f"union-{label}.nt"
-    ours = _run_child("query", str(store_dir), json.dumps(bench_params(stats.samples)),
-                      str(runs), str(export) if n <= rdflib_max else "")
+    ours = _run_child(
+        "query",
+        str(store_dir),
+        json.dumps(bench_params(stats.samples)),
+        str(runs),
+        str(export) if n <= rdflib_max else "",
+    )
     print(f"[{label}] queries done, peak RSS {ours['peak_rss_mib']:.0f} MiB", file=sys.stderr)
 
     rdf: dict[str, object] | None = None
     if n <= rdflib_max:
         texts = work / f"texts-{label}.json"
         texts.write_text(json.dumps(ours["texts"]))
-        rdf = _run_child("rdflib", str(export), str(texts), str(rdflib_runs),
-                         str(rdflib_timeout))
+        rdf = _run_child("rdflib", str(export), str(texts), str(rdflib_runs), str(rdflib_timeout))
         print(f"[{label}] rdflib done (parse {rdf['parse_s']:.1f} s)", file=sys.stderr)
     shutil.rmtree(store_dir, ignore_errors=True)
 
     return {
-        "label": label, "target": n, "seed": seed, "file_triples": stats.triples,
+        "label": label,
+        "target": n,
+        "seed": seed,
+        "file_triples": stats.triples,
         "plant": {k: v for k, v in vars(stats).items() if k != "samples"},
-        "runs": runs, "rdflib_runs": rdflib_runs,
-        "generate_s": gen_s, **oxigraph, "oxigraph_load_runs_s": timings, "load": load,
+        "runs": runs,
+        "rdflib_runs": rdflib_runs,
+        "generate_s": gen_s,
+        **oxigraph,
+        "oxigraph_load_runs_s": timings,
+        "load": load,
         "ours": {"queries": ours["queries"], "peak_rss_mib": ours["peak_rss_mib"]},
         "rdflib": rdf,
-        "env": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                "loadavg_start": os.getloadavg()[0], "platform": platform.platform(),
-                "pyoxigraph": _version("pyoxigraph"), "rdflib": _version("rdflib"),
-                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())},
+        "env": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "loadavg_start": os.getloadavg()[0],
+            "platform": platform.platform(),
+            "pyoxigraph": _version("pyoxigraph"),
+            "rdflib": _version("rdflib"),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        },
     }
 
 
@@ -346,19 +411,20 @@ def render_report(results: list[dict[str, object]]) -> str:
         load = r["load"]
         rdf = r["rdflib"]
         same = r.get("oxigraph_load_graph_s")
-        same_text = (f"{same:.2f} | {load['load_s'] / same:.2f}x" if same
-                     else "not measured | —")
+        same_text = f"{same:.2f} | {load['load_s'] / same:.2f}x" if same else "not measured | —"
         ratio = load["load_s"] / r["oxigraph_load_s"]
         parse = f"{rdf['parse_s']:.1f}" if rdf else "skipped"
         lines.append(
             f"| {r['label']} | {r['file_triples']:,} | {load['store_triples']:,} | "
             f"{load['load_s']:.2f} | {same_text} | {r['oxigraph_load_s']:.2f} | {ratio:.2f}x | "
             f"{parse} | "
-            f"{r['ours']['peak_rss_mib']:.0f} | {r['env']['loadavg_start']:.1f} |")
+            f"{r['ours']['peak_rss_mib']:.0f} | {r['env']['loadavg_start']:.1f} |"
+        )
     lines += ["", "## Queries (median ms)", ""]
     header = "| query |" + "".join(
         f" {r['label']} rows | {r['label']} ours | {r['label']} rdflib | {r['label']} speed-up |"
-        for r in results)
+        for r in results
+    )
     lines += [header, "|---|" + "---|---|---|---|" * len(results)]
     qids = list(results[-1]["ours"]["queries"])
     mismatches: list[str] = []
@@ -371,28 +437,51 @@ def render_report(results: list[dict[str, object]]) -> str:
             speed = f"{rdf_ms / ours['median_ms']:.0f}x" if rdf_ms and ours else "—"
             if rdf_entry and "timeout_s" in rdf_entry:
                 speed = f">{rdf_entry['timeout_s'] * 1000 / ours['median_ms']:.0f}x"
-            rdf_text = (f">{rdf_entry['timeout_s']:.0f} s" if rdf_entry and "timeout_s" in rdf_entry
-                        else _fmt_ms(rdf_ms))
-            if rdf_entry and "rows" in rdf_entry and (
+            rdf_text = (
+                f">{rdf_entry['timeout_s']:.0f} s"
+                if rdf_entry and "timeout_s" in rdf_entry
+                else _fmt_ms(rdf_ms)
+            )
+            if (
+                rdf_entry
+                and "rows" in rdf_entry
+                and (
                     rdf_entry["rows"] != ours["rows"]
-                    or rdf_entry.get("digest", "") != ours.get("digest", "")):
-                mismatches.append(f"{qid} at {r['label']}: ours {ours['rows']} rows, "
-                                  f"rdflib {rdf_entry['rows']} rows")
-            row += (f" {ours['rows']} | {_fmt_ms(ours['median_ms'])} | {rdf_text} | {speed} |"
-                    if ours else " — | — | — | — |")
+                    or rdf_entry.get("digest", "") != ours.get("digest", "")
+                )
+            ):
+                mismatches.append(
+                    f"{qid} at {r['label']}: ours {ours['rows']} rows, "
+                    f"rdflib {rdf_entry['rows']} rows"
+                )
+            row += (
+                f" {ours['rows']} | {_fmt_ms(ours['median_ms'])} | {rdf_text} | {speed} |"
+                if ours
+                else " — | — | — | — |"
+            )
         lines.append(row)
-    lines += ["", "Answers (every row, compared as sorted N-Triples terms): "
-              + ("identical in both engines wherever rdflib finished." if not mismatches
-                 else "DIFFER: " + "; ".join(mismatches)),
-              "", "![query medians](benchmarks-queries.svg)", ""]
+    lines += [
+        "",
+        "Answers (every row, compared as sorted N-Triples terms): "
+        + (
+            "identical in both engines wherever rdflib finished."
+            if not mismatches
+            else "DIFFER: " + "; ".join(mismatches)
+        ),
+        "",
+        "![query medians](benchmarks-queries.svg)",
+        "",
+    ]
     lines += goals_section(results)
     lines += ["", "## Environment", ""]
     for r in results:
         e = r["env"]
-        lines.append(f"- {r['label']}: {e['date']}, Python {e['python']}, pyoxigraph "
-                     f"{e['pyoxigraph']}, rdflib {e['rdflib']}, {e['cpus']} CPUs, "
-                     f"{e['platform']}; at least {r['runs']} runs per query (rdflib "
-                     f"{r['rdflib_runs']}), more for fast ones.")
+        lines.append(
+            f"- {r['label']}: {e['date']}, Python {e['python']}, pyoxigraph "
+            f"{e['pyoxigraph']}, rdflib {e['rdflib']}, {e['cpus']} CPUs, "
+            f"{e['platform']}; at least {r['runs']} runs per query (rdflib "
+            f"{r['rdflib_runs']}), more for fast ones."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -404,9 +493,15 @@ def goals_section(results: list[dict[str, object]]) -> list[str]:
     ratio = big["load"]["load_s"] / (same or big["oxigraph_load_s"])
     default_ratio = big["load"]["load_s"] / big["oxigraph_load_s"]
     out = [f"## Goals (checked at the largest size measured: {big['label']})", ""]
-    out.append(f"- every query <= {GOAL_QUERY_MS:.0f} ms median: "
-               + ("met." if not slow else f"{len(qs) - len(slow)} of {len(qs)} met; over: "
-                  + ", ".join(f"`{q}` {_fmt_ms(ms)} ms" for q, ms in sorted(slow.items()))))
+    out.append(
+        f"- every query <= {GOAL_QUERY_MS:.0f} ms median: "
+        + (
+            "met."
+            if not slow
+            else f"{len(qs) - len(slow)} of {len(qs)} met; over: "
+            + ", ".join(f"`{q}` {_fmt_ms(ms)} ms" for q, ms in sorted(slow.items()))
+        )
+    )
     if big["rdflib"]:
         rq = big["rdflib"]["queries"]
         speeds = {}
@@ -417,19 +512,32 @@ def goals_section(results: list[dict[str, object]]) -> list[str]:
             if rdf_ms:
                 speeds[q] = rdf_ms / v["median_ms"]
         low = {q: s for q, s in speeds.items() if s < GOAL_SPEEDUP}
-        out.append(f"- every query >= {GOAL_SPEEDUP:.0f}x faster than rdflib: "
-                   + ("met." if not low else f"{len(speeds) - len(low)} of {len(speeds)} met; "
-                      "below: " + ", ".join(f"`{q}` {s:.1f}x" for q, s in sorted(low.items()))))
+        out.append(
+            f"- every query >= {GOAL_SPEEDUP:.0f}x faster than rdflib: "
+            + (
+                "met."
+                if not low
+                else f"{len(speeds) - len(low)} of {len(speeds)} met; "
+                "below: " + ", ".join(f"`{q}` {s:.1f}x" for q, s in sorted(low.items()))
+            )
+        )
     else:
-        out.append(f"- >= {GOAL_SPEEDUP:.0f}x faster than rdflib: rdflib not run at this size "
-                   "(`--rdflib-max`); see the smaller sizes.")
-    out.append(f"- load <= {GOAL_LOAD_RATIO}x `oxigraph load` into the same named graph: "
-               f"{ratio:.2f}x, " + ("met" if ratio <= GOAL_LOAD_RATIO else "not met")
-               + f" ({default_ratio:.2f}x against `oxigraph load` into its default graph, which "
-               "no per-file store can match: one named graph per file is part of the contract).")
+        out.append(
+            f"- >= {GOAL_SPEEDUP:.0f}x faster than rdflib: rdflib not run at this size "
+            "(`--rdflib-max`); see the smaller sizes."
+        )
+    out.append(
+        f"- load <= {GOAL_LOAD_RATIO}x `oxigraph load` into the same named graph: "
+        f"{ratio:.2f}x, "
+        + ("met" if ratio <= GOAL_LOAD_RATIO else "not met")
+        + f" ({default_ratio:.2f}x against `oxigraph load` into its default graph, which "
+        "no per-file store can match: one named graph per file is part of the contract)."
+    )
     rss = big["ours"]["peak_rss_mib"]
-    out.append(f"- peak RSS while querying <= {GOAL_RSS_MIB:.0f} MiB: {rss:.0f} MiB, "
-               + ("met." if rss <= GOAL_RSS_MIB else "not met."))
+    out.append(
+        f"- peak RSS while querying <= {GOAL_RSS_MIB:.0f} MiB: {rss:.0f} MiB, "
+        + ("met." if rss <= GOAL_RSS_MIB else "not met.")
+    )
     out += ["", *WHERE_TIME_GOES]
     return out
 
@@ -476,31 +584,42 @@ def render_svg(results: list[dict[str, object]]) -> str:
     def x(v: float) -> float:
         return left + width * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 30}" '
-           f'height="{height}" font-family="sans-serif" font-size="11">',
-           '<rect width="100%" height="100%" fill="white"/>',
-           f'<text x="{left}" y="16" font-size="13">Catalogue query median time (ms, log '
-           'scale)</text>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 30}" '
+        f'height="{height}" font-family="sans-serif" font-size="11">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<text x="{left}" y="16" font-size="13">Catalogue query median time (ms, log '
+        "scale)</text>",
+    ]
     decade = lo
     while decade <= hi:
-        out.append(f'<line x1="{x(decade):.1f}" y1="40" x2="{x(decade):.1f}" '
-                   f'y2="{height - 35}" stroke="#ddd"/>')
-        out.append(f'<text x="{x(decade):.1f}" y="{height - 22}" text-anchor="middle">'
-                   f'{decade:g}</text>')
+        out.append(
+            f'<line x1="{x(decade):.1f}" y1="40" x2="{x(decade):.1f}" '
+            f'y2="{height - 35}" stroke="#ddd"/>'
+        )
+        out.append(
+            f'<text x="{x(decade):.1f}" y="{height - 22}" text-anchor="middle">{decade:g}</text>'
+        )
         decade *= 10
     goal = x(GOAL_QUERY_MS)
-    out.append(f'<line x1="{goal:.1f}" y1="40" x2="{goal:.1f}" y2="{height - 35}" '
-               'stroke="#d62728" stroke-dasharray="4 3"/>')
+    out.append(
+        f'<line x1="{goal:.1f}" y1="40" x2="{goal:.1f}" y2="{height - 35}" '
+        'stroke="#d62728" stroke-dasharray="4 3"/>'
+    )
     out.append(f'<text x="{goal + 3:.1f}" y="50" fill="#d62728">{GOAL_QUERY_MS:g} ms goal</text>')
     for qi, qid in enumerate(qids):
         y0 = 60 + qi * group
-        out.append(f'<text x="{left - 6}" y="{y0 + group / 2:.1f}" text-anchor="end" '
-                   f'dominant-baseline="middle">{qid}</text>')
+        out.append(
+            f'<text x="{left - 6}" y="{y0 + group / 2:.1f}" text-anchor="end" '
+            f'dominant-baseline="middle">{qid}</text>'
+        )
         for si, (_, colour, data) in enumerate(series):
             v = data.get(qid)
             if v:
-                out.append(f'<rect x="{left}" y="{y0 + si * bar}" width="{x(v) - left:.1f}" '
-                           f'height="{bar - 1}" fill="{colour}"/>')
+                out.append(
+                    f'<rect x="{left}" y="{y0 + si * bar}" width="{x(v) - left:.1f}" '
+                    f'height="{bar - 1}" fill="{colour}"/>'
+                )
     lx = left
     for name, colour, _ in series:
         out.append(f'<rect x="{lx}" y="{height - 12}" width="10" height="8" fill="{colour}"/>')
@@ -532,29 +651,59 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", action="append", type=str, default=[],
-                        help="plant size: 10k, 100k, 1M, ... (repeatable; default 10k and 100k)")
+    parser.add_argument(
+        "--size",
+        action="append",
+        type=str,
+        default=[],
+        help="plant size: 10k, 100k, 1M, ... (repeatable; default 10k and 100k)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=7, help="runs per query on our store")
     parser.add_argument("--rdflib-runs", type=int, default=3)
-    parser.add_argument("--load-runs", type=int, default=3,
-                        help="loads per tool and size (median reported)")
-    parser.add_argument("--rdflib-max", type=plantgen.parse_size, default=plantgen.SIZES["100k"],
-                        help="skip rdflib above this size (default 100k)")
-    parser.add_argument("--rdflib-timeout", type=float, default=120.0,
-                        help="seconds before an rdflib query run is abandoned")
-    parser.add_argument("--work", type=Path, default=None,
-                        help="scratch folder for plants and stores (default: a temp folder)")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rebuild docs/benchmarks.md from bench/results/*.json")
+    parser.add_argument(
+        "--load-runs", type=int, default=3, help="loads per tool and size (median reported)"
+    )
+    parser.add_argument(
+        "--rdflib-max",
+        type=plantgen.parse_size,
+        default=plantgen.SIZES["100k"],
+        help="skip rdflib above this size (default 100k)",
+    )
+    parser.add_argument(
+        "--rdflib-timeout",
+        type=float,
+        default=120.0,
+        help="seconds before an rdflib query run is abandoned",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="scratch folder for plants and stores (default: a temp folder)",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rebuild docs/benchmarks.md from bench/results/*.json",
+    )
     args = parser.parse_args(argv)
     if not args.report_only:
         RESULTS.mkdir(exist_ok=True)
         work = args.work or Path(tempfile.mkdtemp(prefix="otmlops-bench-"))
         for label in args.size or ["10k", "100k"]:
             n = plantgen.parse_size(label)
-            result = bench_size(label, n, args.seed, args.runs, args.rdflib_runs,
-                                args.rdflib_max, args.rdflib_timeout, work, args.load_runs)
+            result = bench_size(
+                label,
+                n,
+                args.seed,
+                args.runs,
+                args.rdflib_runs,
+                args.rdflib_max,
+                args.rdflib_timeout,
+                work,
+                args.load_runs,
+            )
             (RESULTS / f"{n:09d}.json").write_text(json.dumps(result, indent=1))
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

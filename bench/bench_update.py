@@ -31,24 +31,37 @@ LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 #: (name, update, its WHERE clause as a query or None); every shape leaves the store as it
 #: found it, so repeats start from the same state.
 SHAPES = (
-    ("INSERT DATA, one triple",
-     f"INSERT DATA {{ GRAPH <{EX}g/extra> {{ <{EX}s> <{EX}p> 1 }} }}", None),
-    ("DELETE/INSERT WHERE on one node",
-     f"DELETE {{ GRAPH ?g {{ <{SENSOR}> <{LABEL}> ?l }} }} "
-     f"INSERT {{ GRAPH ?g {{ <{SENSOR}> <{LABEL}> ?l }} }} "
-     f"WHERE {{ GRAPH ?g {{ <{SENSOR}> <{LABEL}> ?l }} }}",
-     f"SELECT * WHERE {{ GRAPH ?g {{ <{SENSOR}> <{LABEL}> ?l }} }}"),
-    ("INSERT WHERE over the partOf closure of one site (2,676 solutions)",
-     f"INSERT {{ GRAPH <{EX}g/out> {{ ?x <{EX}inSite> <{SITE}> }} }} "
-     f"WHERE {{ ?x <{ISA}partOf> <{SITE}> }}",
-     f"SELECT * WHERE {{ ?x <{ISA}partOf> <{SITE}> }}"),
-    ("three data operations (one Oxigraph update)",
-     f"INSERT DATA {{ GRAPH <{EX}g/a> {{ <{EX}s> <{EX}p> 1 }} }} ; "
-     f"DELETE DATA {{ GRAPH <{EX}g/a> {{ <{EX}s> <{EX}p> 1 }} }} ; "
-     f"INSERT DATA {{ GRAPH <{EX}g/a> {{ <{EX}s> <{EX}p> 2 }} }}", None),
-    ("two operations, one with a WHERE (checkpoint)",
-     f"INSERT DATA {{ GRAPH <{EX}g/a> {{ <{EX}s> <{EX}p> 3 }} }} ; "
-     f"DELETE {{ GRAPH <{EX}g/a> {{ ?s <{EX}p> 3 }} }} WHERE {{ ?s <{EX}p> 3 }}", None),
+    (
+        "INSERT DATA, one triple",
+        f"INSERT DATA {{ GRAPH <{EX}g/extra> {{ <{EX}s> <{EX}p> 1 }} }}",
+        None,
+    ),
+    (
+        "DELETE/INSERT WHERE on one node",
+        f"DELETE {{ GRAPH ?g {{ <{SENSOR}> <{LABEL}> ?l }} }} "
+        f"INSERT {{ GRAPH ?g {{ <{SENSOR}> <{LABEL}> ?l }} }} "
+        f"WHERE {{ GRAPH ?g {{ <{SENSOR}> <{LABEL}> ?l }} }}",
+        f"SELECT * WHERE {{ GRAPH ?g {{ <{SENSOR}> <{LABEL}> ?l }} }}",
+    ),
+    (
+        "INSERT WHERE over the partOf closure of one site (2,676 solutions)",
+        f"INSERT {{ GRAPH <{EX}g/out> {{ ?x <{EX}inSite> <{SITE}> }} }} "
+        f"WHERE {{ ?x <{ISA}partOf> <{SITE}> }}",
+        f"SELECT * WHERE {{ ?x <{ISA}partOf> <{SITE}> }}",
+    ),
+    (
+        "three data operations (one Oxigraph update)",
+        f"INSERT DATA {{ GRAPH <{EX}g/a> {{ <{EX}s> <{EX}p> 1 }} }} ; "
+        f"DELETE DATA {{ GRAPH <{EX}g/a> {{ <{EX}s> <{EX}p> 1 }} }} ; "
+        f"INSERT DATA {{ GRAPH <{EX}g/a> {{ <{EX}s> <{EX}p> 2 }} }}",
+        None,
+    ),
+    (
+        "two operations, one with a WHERE (checkpoint)",
+        f"INSERT DATA {{ GRAPH <{EX}g/a> {{ <{EX}s> <{EX}p> 3 }} }} ; "
+        f"DELETE {{ GRAPH <{EX}g/a> {{ ?s <{EX}p> 3 }} }} WHERE {{ ?s <{EX}p> 3 }}",
+        None,
+    ),
 )
 
 
@@ -76,13 +89,18 @@ def main() -> None:
             store.load(data, graph=PLANT_GRAPH)
             raw = store.pyoxigraph_store
             print(f"{n} plant triples, {args.store} store, median of {args.repeat}\n")
-            print("| update | Store.update (ms) | its WHERE as Store.query (ms) "
-                  "| pyoxigraph update, no union or entailment (ms) |")
+            print(
+                "| update | Store.update (ms) | its WHERE as Store.query (ms) "
+                "| pyoxigraph update, no union or entailment (ms) |"
+            )
             print("|---|---:|---:|---:|")
             for name, text, where in SHAPES:
                 ours = median_ms(lambda t=text: store.update(t), args.repeat)
-                alone = "" if where is None else \
-                    f"{median_ms(lambda w=where: list(store.query(w)), args.repeat):.1f}"
+                alone = (
+                    ""
+                    if where is None
+                    else f"{median_ms(lambda w=where: list(store.query(w)), args.repeat):.1f}"
+                )
                 floor = median_ms(lambda t=text: raw.update(t), args.repeat)
                 print(f"| {name} | {ours:.1f} | {alone} | {floor:.1f} |")
 

@@ -60,8 +60,14 @@ from docsection import replace_section  # noqa: E402
 GOAL_SPEEDUP = 200.0
 GOAL_MAPPING_MS = 200.0
 #: pySHACL's options, as otmlops.validation.reference.run_pyshacl passes them (recorded in the JSON).
-PYSHACL_OPTIONS = {"inference": "none", "ont_graph": None, "advanced": False, "meta_shacl": False,
-                   "allow_warnings": False, "allow_infos": False}
+PYSHACL_OPTIONS = {
+    "inference": "none",
+    "ont_graph": None,
+    "advanced": False,
+    "meta_shacl": False,
+    "allow_warnings": False,
+    "allow_infos": False,
+}
 
 
 def log(msg: str) -> None:
@@ -124,6 +130,7 @@ def make_plant(size: int, seed: int, folder: Path) -> tuple[Path, Path]:
 
 def _shapes(files: list[str]):  # noqa: ANN202
     from otmlops.validation.api import load_shapes, shipped_shapes_files
+
     paths = [Path(f) for f in files] or shipped_shapes_files()
     return load_shapes(files or None), paths
 
@@ -141,8 +148,10 @@ class Phases:
     child still leaves what it measured."""
 
     def __init__(self, out: Path, engine: str) -> None:
-        self.out, self.data = out, {"engine": engine, "status": "running",
-                                    "loadavg_start": os.getloadavg()[0]}
+        self.out, self.data = (
+            out,
+            {"engine": engine, "status": "running", "loadavg_start": os.getloadavg()[0]},
+        )
         self._save()
 
     def run(self, name: str, fn, *args):  # noqa: ANN001, ANN201
@@ -173,8 +182,11 @@ def _parse_inputs(ph: Phases, plant_path: Path, mapping_path: Path):  # noqa: AN
     from otmlops.validation.sources import parse, read_file
 
     def go():  # noqa: ANN202
-        return (ontology_triples(), parse(read_file(plant_path, max_size=None)),
-                parse(read_file(mapping_path, max_size=None)))
+        return (
+            ontology_triples(),
+            parse(read_file(plant_path, max_size=None)),
+            parse(read_file(mapping_path, max_size=None)),
+        )
 
     onto, plant, mapping = ph.run("parse", go)
     ph.set(triples={"plant": len(plant), "mapping": len(mapping), "ontology": len(onto)})
@@ -207,12 +219,20 @@ def child_fast(a: argparse.Namespace) -> None:
         inc = validator.validate(parse(read_file(a.mapping)), incremental=True)
         times.append(time.perf_counter() - t0)
         same = same and inc.keys() == report.keys()
-    ph.set(incremental={"runs": a.repeat, "median_ms": round(statistics.median(times) * 1000, 1),
-                        "min_ms": round(min(times) * 1000, 1),
-                        "max_ms": round(max(times) * 1000, 1), "same_results": same})
-    log(f"  fast: one mapping file against the pre-loaded plant: median "
+    ph.set(
+        incremental={
+            "runs": a.repeat,
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "min_ms": round(min(times) * 1000, 1),
+            "max_ms": round(max(times) * 1000, 1),
+            "same_results": same,
+        }
+    )
+    log(
+        f"  fast: one mapping file against the pre-loaded plant: median "
         f"{statistics.median(times) * 1000:.1f} ms (min {min(times) * 1000:.1f}, "
-        f"max {max(times) * 1000:.1f}); same results as the full run: {same}")
+        f"max {max(times) * 1000:.1f}); same results as the full run: {same}"
+    )
     ph.done()
 
 
@@ -223,7 +243,9 @@ def child_pyshacl(a: argparse.Namespace) -> None:
 
     ph = Phases(a.out, "pyshacl")
     shapes, files = _shapes(a.shapes)
-    ph.set(shapes=[_shown(p) for p in files], shapes_digest=_digest(*files), options=PYSHACL_OPTIONS)
+    ph.set(
+        shapes=[_shown(p) for p in files], shapes_digest=_digest(*files), options=PYSHACL_OPTIONS
+    )
     onto, plant, mapping = _parse_inputs(ph, a.plant, a.mapping)
     graph = ph.run("load", rdflib_graph, onto, plant, mapping)
     ph.set(graph_triples=len(graph))
@@ -280,10 +302,31 @@ def _proc_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_child(kind: str, plant: Path, mapping: Path, out: Path, shapes: list[str],
-              budget: float | None, repeat: int, tag: str, progress: float) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--plant", str(plant),
-           "--mapping", str(mapping), "--out", str(out), "--repeat", str(repeat)]
+def run_child(
+    kind: str,
+    plant: Path,
+    mapping: Path,
+    out: Path,
+    shapes: list[str],
+    budget: float | None,
+    repeat: int,
+    tag: str,
+    progress: float,
+) -> dict:
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        kind,
+        "--plant",
+        str(plant),
+        "--mapping",
+        str(mapping),
+        "--out",
+        str(out),
+        "--repeat",
+        str(repeat),
+    ]
     if budget:
         cmd += ["--budget", str(budget)]
     for s in shapes:
@@ -301,20 +344,25 @@ def run_child(kind: str, plant: Path, mapping: Path, out: Path, shapes: list[str
         if time.monotonic() - last >= progress:
             last = time.monotonic()
             cpu = _proc_cpu(proc.pid)
-            log(f"[{tag}] {kind} still running: {time.perf_counter() - w0:,.0f} s wall, "
-                f"{cpu or 0:,.0f} s CPU" + (f" (budget {budget:,.0f} s CPU for validation)"
-                                             if budget else ""))
+            log(
+                f"[{tag}] {kind} still running: {time.perf_counter() - w0:,.0f} s wall, "
+                f"{cpu or 0:,.0f} s CPU"
+                + (f" (budget {budget:,.0f} s CPU for validation)" if budget else "")
+            )
     data = json.loads(out.read_text()) if out.exists() else {"engine": kind}
     data["process_wall_s"] = round(time.perf_counter() - w0, 1)
     data["process_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     if proc.returncode != 0:
         killed = proc.returncode == -signal.SIGXCPU or (
-            proc.returncode == -signal.SIGKILL and budget is not None)
+            proc.returncode == -signal.SIGKILL and budget is not None
+        )
         data["status"] = "over budget" if killed else f"failed (exit {proc.returncode})"
         data["budget_cpu_s"] = budget
         data.pop("keys", None)
-        log(f"[{tag}] {kind}: {data['status']}"
-            + (f": did not finish within {budget:,.0f} CPU s" if killed else ""))
+        log(
+            f"[{tag}] {kind}: {data['status']}"
+            + (f": did not finish within {budget:,.0f} CPU s" if killed else "")
+        )
     return data
 
 
@@ -323,29 +371,69 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
     tag = label + (f"-{args.tag}" if args.tag else "")
     plant, mapping = make_plant(size, args.seed, args.workdir)
     budgets = dict(args.budget)
-    row: dict = {"label": label, "tag": args.tag, "size_target": size, "seed": args.seed,
-                 "plant_file": str(plant), "mapping_file": str(mapping),
-                 "data_digest": _digest(plant, mapping), "env": _env()}
+    row: dict = {
+        "label": label,
+        "tag": args.tag,
+        "size_target": size,
+        "seed": args.seed,
+        "plant_file": str(plant),
+        "mapping_file": str(mapping),
+        "data_digest": _digest(plant, mapping),
+        "env": _env(),
+    }
     scratch = args.workdir / f"child-{tag}-{os.getpid()}"
     if args.per_shape:
         log(f"[{tag}] pySHACL per shape (others deactivated)")
-        row["pyshacl_per_shape"] = run_child("pyshacl-per-shape", plant, mapping,
-                                             scratch.with_suffix(".per-shape.json"), args.shapes,
-                                             budgets.get("pyshacl"), args.repeat, tag,
-                                             args.progress)
+        row["pyshacl_per_shape"] = run_child(
+            "pyshacl-per-shape",
+            plant,
+            mapping,
+            scratch.with_suffix(".per-shape.json"),
+            args.shapes,
+            budgets.get("pyshacl"),
+            args.repeat,
+            tag,
+            args.progress,
+        )
         return row
     log(f"[{tag}] fast engine")
-    fast = run_child("fast", plant, mapping, scratch.with_suffix(".fast.json"), args.shapes,
-                     budgets.get("fast"), args.repeat, tag, args.progress)
+    fast = run_child(
+        "fast",
+        plant,
+        mapping,
+        scratch.with_suffix(".fast.json"),
+        args.shapes,
+        budgets.get("fast"),
+        args.repeat,
+        tag,
+        args.progress,
+    )
     row["fast"] = fast
     if fast.get("status") == "done":
-        log(f"[{tag}] fast: load {fast['load_s']:.2f} s, validation {fast['validate_s']:.3f} s, "
-            f"{fast['results']} results")
+        log(
+            f"[{tag}] fast: load {fast['load_s']:.2f} s, validation {fast['validate_s']:.3f} s, "
+            f"{fast['results']} results"
+        )
     if not args.no_pyshacl:
-        log(f"[{tag}] pySHACL" + (f" (budget {budgets['pyshacl']:,.0f} CPU s for validation)"
-                                  if budgets.get("pyshacl") else ""))
-        ref = run_child("pyshacl", plant, mapping, scratch.with_suffix(".pyshacl.json"),
-                        args.shapes, budgets.get("pyshacl"), args.repeat, tag, args.progress)
+        log(
+            f"[{tag}] pySHACL"
+            + (
+                f" (budget {budgets['pyshacl']:,.0f} CPU s for validation)"
+                if budgets.get("pyshacl")
+                else ""
+            )
+        )
+        ref = run_child(
+            "pyshacl",
+            plant,
+            mapping,
+            scratch.with_suffix(".pyshacl.json"),
+            args.shapes,
+            budgets.get("pyshacl"),
+            args.repeat,
+            tag,
+            args.progress,
+        )
         row["pyshacl"] = ref
         compare(row)
     for k in ("fast", "pyshacl"):
@@ -368,28 +456,40 @@ def compare(row: dict) -> None:
     row["only_pyshacl"] = sorted(map(list, b - a), key=str)[:50]
     row["speedup_validate"] = round(ref["validate_s"] / fast["validate_s"], 1)
     row["speedup_validate_cpu"] = round(ref["validate_cpu_s"] / fast["validate_cpu_s"], 1)
-    row["speedup_load_validate"] = round((ref["load_s"] + ref["validate_s"])
-                                         / (fast["load_s"] + fast["validate_s"]), 1)
-    log(f"[{row['label']}] pySHACL: load {ref['load_s']:.1f} s, validation "
+    row["speedup_load_validate"] = round(
+        (ref["load_s"] + ref["validate_s"]) / (fast["load_s"] + fast["validate_s"]), 1
+    )
+    log(
+        f"[{row['label']}] pySHACL: load {ref['load_s']:.1f} s, validation "
         f"{ref['validate_s']:.1f} s, {ref['results']} results; same result set: "
         f"{row['same_results']}; speed-up {row['speedup_validate']:,.0f}x (validation), "
-        f"{row['speedup_load_validate']:,.0f}x (load + validation)")
+        f"{row['speedup_load_validate']:,.0f}x (load + validation)"
+    )
 
 
 def _label(size: int) -> str:
-    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else (
-        f"{size // 1000}k" if size % 1000 == 0 else str(size))
+    return (
+        f"{size // 1_000_000}M"
+        if size % 1_000_000 == 0
+        else (f"{size // 1000}k" if size % 1000 == 0 else str(size))
+    )
 
 
 def _env() -> dict:
     import pyoxigraph
     import pyshacl
     import rdflib
-    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__,
-            "rdflib": rdflib.__version__, "pyshacl": pyshacl.__version__,
-            "cpus": os.cpu_count(), "platform": platform.platform(),
-            "loadavg_start": os.getloadavg()[0]}
+
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "pyshacl": pyshacl.__version__,
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "loadavg_start": os.getloadavg()[0],
+    }
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -408,14 +508,14 @@ def _ref_cell(ref: dict | None) -> tuple[str, str]:
         return load, f"{_s(ref['validate_s'])} (CPU {_s(ref['validate_cpu_s'])})"
     if ref.get("status") == "over budget":
         hours = f" ({ref['budget_cpu_s'] / 3600:.1f} h)" if ref["budget_cpu_s"] >= 3600 else ""
-        return load, (f"**did not finish** within {ref['budget_cpu_s']:,.0f} CPU s{hours}; "
-                      "stopped")
+        return load, (f"**did not finish** within {ref['budget_cpu_s']:,.0f} CPU s{hours}; stopped")
     return load, f"{ref.get('status', 'failed')}"
 
 
 def render_section(rows: list[dict]) -> str:
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         "Generated by `python bench/bench_validation.py` from bench/results/validation/*.json "
         "(one file per plant size and shapes variant; the numbers are rewritten on every run). "
         "A plant from `bench/plantgen.py` (seed 1) is split into the plant file and one use "
@@ -445,20 +545,25 @@ def render_section(rows: list[dict]) -> str:
     for r in rows:
         fast, ref = r["fast"], r.get("pyshacl")
         if fast.get("status") != "done":
-            lines.append(f"| {r['label']} | — | — | fast engine: {fast.get('status')} |"
-                         " | | | | | | |")
+            lines.append(
+                f"| {r['label']} | — | — | fast engine: {fast.get('status')} | | | | | | | |"
+            )
             continue
         t = fast["triples"]
         shapes = "shipped" if not r.get("tag") else f"`{r['tag']}`"
         rload, rval = _ref_cell(ref)
         if r.get("same_results") is True:
-            same = (f"**yes** ({fast['results']} results each)"
-                    if fast["results"] == ref["results"] == len(fast["keys"]) else
-                    f"**yes** ({len(fast['keys'])} distinct; {fast['results']} fast, "
-                    f"{ref['results']} pySHACL results)")
+            same = (
+                f"**yes** ({fast['results']} results each)"
+                if fast["results"] == ref["results"] == len(fast["keys"])
+                else f"**yes** ({len(fast['keys'])} distinct; {fast['results']} fast, "
+                f"{ref['results']} pySHACL results)"
+            )
         elif r.get("same_results") is False:
-            same = (f"**NO**: {len(r['only_fast'])} only fast, {len(r['only_pyshacl'])} only "
-                    "pySHACL (see JSON)")
+            same = (
+                f"**NO**: {len(r['only_fast'])} only fast, {len(r['only_pyshacl'])} only "
+                "pySHACL (see JSON)"
+            )
         else:
             same = "not compared (pySHACL did not finish)" if ref else "—"
         if "speedup_validate" in r:
@@ -470,36 +575,53 @@ def render_section(rows: list[dict]) -> str:
             speed = "—"
         inc = fast["incremental"]
         inc_cell = f"{inc['median_ms']:.1f} ms ({inc['min_ms']:.1f}–{inc['max_ms']:.1f})" + (
-            "" if inc["same_results"] else " **results differ**")
+            "" if inc["same_results"] else " **results differ**"
+        )
         loads = [fast.get("loadavg_start"), (ref or {}).get("loadavg_start")]
         load_avg = " / ".join(f"{x:.1f}" for x in loads if x is not None)
         lines.append(
             f"| {r['label']} | {t['plant']:,} + {t['mapping']} + {t['ontology']:,} | {shapes} | "
             f"{_s(fast['load_s'])} | {_s(fast['validate_s'])} (CPU {_s(fast['validate_cpu_s'])}) "
-            f"| {rload} | {rval} | {same} | {speed} | {inc_cell} | {load_avg} |")
-    lines += ["", *goals(rows), "", "Environment: " + "; ".join(
-        f"{r['label']}{'-' + r['tag'] if r.get('tag') else ''}: {r['env']['date']}, Python "
-        f"{r['env']['python']}, pyoxigraph {r['env']['pyoxigraph']}, rdflib {r['env']['rdflib']}, "
-        f"pySHACL {r['env']['pyshacl']}, {r['env']['cpus']} CPUs" for r in rows) + ". "
+            f"| {rload} | {rval} | {same} | {speed} | {inc_cell} | {load_avg} |"
+        )
+    lines += [
+        "",
+        *goals(rows),
+        "",
+        "Environment: "
+        + "; ".join(
+            f"{r['label']}{'-' + r['tag'] if r.get('tag') else ''}: {r['env']['date']}, Python "
+            f"{r['env']['python']}, pyoxigraph {r['env']['pyoxigraph']}, rdflib {r['env']['rdflib']}, "
+            f"pySHACL {r['env']['pyshacl']}, {r['env']['cpus']} CPUs"
+            for r in rows
+        )
+        + ". "
         "`load avg` is the 1-minute load average when the fast / pySHACL process started; the "
-        "machine is shared, so absolute times are pessimistic."]
+        "machine is shared, so absolute times are pessimistic.",
+    ]
     for r in per:
         p = r["pyshacl_per_shape"]
         items = sorted(p["per_shape"].items(), key=lambda kv: -kv[1]["cpu_s"])
-        lines += ["", f"pySHACL CPU time per shape at {r['label']}"
-                  + (f" (shapes `{r['tag']}`)" if r.get("tag") else "")
-                  + " (one run per shape, every other shape deactivated): "
-                  + ", ".join(f"`{k}` {v['cpu_s']:,.1f} s" for k, v in items if v["cpu_s"] >= 0.1)
-                  + "; every other shape under 0.1 s."]
+        lines += [
+            "",
+            f"pySHACL CPU time per shape at {r['label']}"
+            + (f" (shapes `{r['tag']}`)" if r.get("tag") else "")
+            + " (one run per shape, every other shape deactivated): "
+            + ", ".join(f"`{k}` {v['cpu_s']:,.1f} s" for k, v in items if v["cpu_s"] >= 0.1)
+            + "; every other shape under 0.1 s.",
+        ]
     if per:
-        lines += ["", "Where pySHACL's time goes: it runs each SHACL-SPARQL constraint once per "
-                  "focus node, parsing the query text again each time (about 10 ms per node for "
-                  "the containment checks), while the fast engine runs each query once over the "
-                  "whole graph. rdflib also orders a query's patterns without knowing that "
-                  "`$this` is pre-bound: until the shapes tested the class of a reached node "
-                  "with `FILTER EXISTS` (docs/validation.md, \"Writing fast SHACL-SPARQL\"), "
-                  "`shp:EquipmentAllowedParent` listed every piece of equipment for every focus "
-                  "node and took 104 s at 10k, growing with the square of the plant."]
+        lines += [
+            "",
+            "Where pySHACL's time goes: it runs each SHACL-SPARQL constraint once per "
+            "focus node, parsing the query text again each time (about 10 ms per node for "
+            "the containment checks), while the fast engine runs each query once over the "
+            "whole graph. rdflib also orders a query's patterns without knowing that "
+            "`$this` is pre-bound: until the shapes tested the class of a reached node "
+            'with `FILTER EXISTS` (docs/validation.md, "Writing fast SHACL-SPARQL"), '
+            "`shp:EquipmentAllowedParent` listed every piece of equipment for every focus "
+            "node and took 104 s at 10k, growing with the square of the plant.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -512,21 +634,27 @@ def goals(rows: list[dict]) -> list[str]:
     out = [f"Goals, at the largest plant measured with the shipped shapes ({big['label']}):", ""]
     if "speedup_validate" in big:
         ok = big["speedup_validate"] >= GOAL_SPEEDUP and big["same_results"]
-        out.append(f"- at least {GOAL_SPEEDUP:.0f}x faster than pySHACL with identical results: "
-                   f"{big['speedup_validate']:,.0f}x, results "
-                   f"{'identical' if big['same_results'] else 'DIFFERENT'}: "
-                   f"{'met' if ok else 'not met'}.")
+        out.append(
+            f"- at least {GOAL_SPEEDUP:.0f}x faster than pySHACL with identical results: "
+            f"{big['speedup_validate']:,.0f}x, results "
+            f"{'identical' if big['same_results'] else 'DIFFERENT'}: "
+            f"{'met' if ok else 'not met'}."
+        )
     elif big.get("pyshacl", {}).get("status") == "over budget":
         ref = big["pyshacl"]
-        out.append(f"- at least {GOAL_SPEEDUP:.0f}x faster than pySHACL with identical results: "
-                   f"not measured: pySHACL did not finish within its budget of "
-                   f"{ref['budget_cpu_s']:,.0f} CPU s, so neither the ratio nor the result sets "
-                   f"could be compared at this size (the fast engine used "
-                   f"{big['fast']['validate_cpu_s']:.1f} CPU s).")
+        out.append(
+            f"- at least {GOAL_SPEEDUP:.0f}x faster than pySHACL with identical results: "
+            f"not measured: pySHACL did not finish within its budget of "
+            f"{ref['budget_cpu_s']:,.0f} CPU s, so neither the ratio nor the result sets "
+            f"could be compared at this size (the fast engine used "
+            f"{big['fast']['validate_cpu_s']:.1f} CPU s)."
+        )
     else:
         out.append("- speed-up against pySHACL: not measured at this size.")
-    out.append(f"- one mapping file against the pre-loaded plant in at most {GOAL_MAPPING_MS:.0f} "
-               f"ms median: {inc:.1f} ms, {'met' if inc <= GOAL_MAPPING_MS else 'not met'}.")
+    out.append(
+        f"- one mapping file against the pre-loaded plant in at most {GOAL_MAPPING_MS:.0f} "
+        f"ms median: {inc:.1f} ms, {'met' if inc <= GOAL_MAPPING_MS else 'not met'}."
+    )
     return out
 
 
@@ -564,35 +692,72 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--budget", type=float)
         p.add_argument("--repeat", type=int, default=21)
         a = p.parse_args(argv[1:])
-        {"fast": child_fast, "pyshacl": child_pyshacl,
-         "pyshacl-per-shape": child_per_shape}[a.kind](a)
+        {"fast": child_fast, "pyshacl": child_pyshacl, "pyshacl-per-shape": child_per_shape}[
+            a.kind
+        ](a)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", action="append", type=plantgen.parse_size,
-                        help="plant size in triples: 10k, 100k, 500k, ... (repeatable; default 100k)")
+    parser.add_argument(
+        "--size",
+        action="append",
+        type=plantgen.parse_size,
+        help="plant size in triples: 10k, 100k, 500k, ... (repeatable; default 100k)",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=21,
-                        help="runs of one mapping file against the pre-loaded plant (median)")
-    parser.add_argument("--budget", action="append", type=_budget_arg, default=[],
-                        metavar="ENGINE=CPU_SECONDS",
-                        help="stop an engine's validation after this much CPU time and record "
-                             "that it did not finish (e.g. pyshacl=9000)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=21,
+        help="runs of one mapping file against the pre-loaded plant (median)",
+    )
+    parser.add_argument(
+        "--budget",
+        action="append",
+        type=_budget_arg,
+        default=[],
+        metavar="ENGINE=CPU_SECONDS",
+        help="stop an engine's validation after this much CPU time and record "
+        "that it did not finish (e.g. pyshacl=9000)",
+    )
     parser.add_argument("--no-pyshacl", action="store_true", help="skip the reference engine")
-    parser.add_argument("--per-shape", action="store_true",
-                        help="only profile pySHACL: one run per shape, the others deactivated")
-    parser.add_argument("--shapes", action="append", default=[], metavar="FILE",
-                        help="validate against these shapes files instead of shapes/ (needs --tag)")
+    parser.add_argument(
+        "--per-shape",
+        action="store_true",
+        help="only profile pySHACL: one run per shape, the others deactivated",
+    )
+    parser.add_argument(
+        "--shapes",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="validate against these shapes files instead of shapes/ (needs --tag)",
+    )
     parser.add_argument("--tag", help="name of this variant in the results (file name, report)")
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/otmlops-bench-validation"),
-                        help="where plants are generated and cached")
-    parser.add_argument("--progress", type=float, default=300.0,
-                        help="seconds between progress lines on stderr while an engine runs")
-    parser.add_argument("--results", type=Path, default=RESULTS,
-                        help="folder of the JSON results (default bench/results/validation)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path("/tmp/otmlops-bench-validation"),
+        help="where plants are generated and cached",
+    )
+    parser.add_argument(
+        "--progress",
+        type=float,
+        default=300.0,
+        help="seconds between progress lines on stderr while an engine runs",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="folder of the JSON results (default bench/results/validation)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rebuild the docs section from bench/results/validation/*.json")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rebuild the docs section from bench/results/validation/*.json",
+    )
     args = parser.parse_args(argv)
     if args.shapes and not args.tag:
         parser.error("--shapes needs --tag (results of other shapes are kept apart)")
@@ -607,8 +772,11 @@ def main(argv: list[str] | None = None) -> int:
             name = f"{size:09d}{'-' + args.tag if args.tag else ''}{suffix}.json"
             (args.results / name).write_text(json.dumps(row, indent=1) + "\n")
             log(f"wrote {args.results / name}")
-            ok = ok and row.get("same_results") is not False and (
-                row.get("fast", {}).get("incremental", {}).get("same_results", True))
+            ok = (
+                ok
+                and row.get("same_results") is not False
+                and (row.get("fast", {}).get("incremental", {}).get("same_results", True))
+            )
             if not args.no_docs:
                 write_section(render_section(load_rows(args.results)))
         if args.json:

@@ -52,15 +52,26 @@ def free_port() -> int:
 
 def pages(use_case: str, stage: str) -> dict[str, str]:
     uc, st = quote(use_case, safe=""), quote(stage, safe="")
-    return {"overview": "/", "search (\"line\")": "/?q=line", "RAMI 4.0, all use cases": "/ui/rami",
-            "RAMI 4.0, one use case": f"/ui/rami?useCase={uc}", "ISA-95 + owner matrix": "/ui/isa95",
-            "gaps": "/ui/gaps", "use case": f"/ui/use-case?iri={uc}",
-            "stage": f"/ui/stage?iri={st}", "report": f"/ui/report?iri={uc}",
-            "validate": "/ui/validate", "query console": "/ui/query"}
+    return {
+        "overview": "/",
+        'search ("line")': "/?q=line",
+        "RAMI 4.0, all use cases": "/ui/rami",
+        "RAMI 4.0, one use case": f"/ui/rami?useCase={uc}",
+        "ISA-95 + owner matrix": "/ui/isa95",
+        "gaps": "/ui/gaps",
+        "use case": f"/ui/use-case?iri={uc}",
+        "stage": f"/ui/stage?iri={st}",
+        "report": f"/ui/report?iri={uc}",
+        "validate": "/ui/validate",
+        "query console": "/ui/query",
+    }
 
 
-def run(args: argparse.Namespace) -> tuple[list[tuple[str, list[float], list[float], int]],
-                                           dict[str, list[float]], dict[str, object]]:
+def run(
+    args: argparse.Namespace,
+) -> tuple[
+    list[tuple[str, list[float], list[float], int]], dict[str, list[float]], dict[str, object]
+]:
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="otmlops-bench-workbench-"))
@@ -69,15 +80,39 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[str, list[float], list[flo
         plant = work / "plant.nt"
         stats = plantgen.generate(args.size, seed=1, out=plant)
         store = work / "store"
-        subprocess.run([sys.executable, "-m", "otmlops", "load", "--store", str(store), str(plant),
-                        str(REPO / "examples" / "pdm-machinery.ttl"),
-                        str(REPO / "examples" / "quality-esmf.ttl")], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "otmlops",
+                "load",
+                "--store",
+                str(store),
+                str(plant),
+                str(REPO / "examples" / "pdm-machinery.ttl"),
+                str(REPO / "examples" / "quality-esmf.ttl"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         port = free_port()
         log = open(work / "serve.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen([sys.executable, "-m", "otmlops", "serve", "--store", str(store),
-                                 "--port", str(port), "--workers", str(args.workers)],
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "otmlops",
+                "serve",
+                "--store",
+                str(store),
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 300
         while True:
@@ -92,9 +127,11 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[str, list[float], list[flo
         use_case = stats.samples["useCase"]  # type: ignore[union-attr]
         stage = use_case + "/ModelServing"
         rows = []
-        extra: dict[str, list[float]] = {"list a RAMI 4.0 cell (all use cases)": [],
-                                         "expand an ISA-95 node": [],
-                                         "run a catalogue question (query console)": []}
+        extra: dict[str, list[float]] = {
+            "list a RAMI 4.0 cell (all use cases)": [],
+            "expand an ISA-95 node": [],
+            "run a catalogue question (query console)": [],
+        }
         chromium = shutil.which("chromium") or "/usr/bin/chromium"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium)
@@ -108,7 +145,8 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[str, list[float], list[flo
                     page.wait_for_load_state("load")
                     at = float(page.get_attribute("html", "data-ready") or "nan")
                     end = page.evaluate(
-                        "() => performance.getEntriesByType('navigation')[0].loadEventEnd")
+                        "() => performance.getEntriesByType('navigation')[0].loadEventEnd"
+                    )
                     size = len(response.body())
                     if visit:  # the first visit warms caches and workers
                         ready.append(at)
@@ -121,31 +159,41 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[str, list[float], list[flo
                 page.locator("a.cellbtn").first.click()
                 page.wait_for_selector("#cell-panel table")
                 extra["list a RAMI 4.0 cell (all use cases)"].append(
-                    (time.perf_counter() - start) * 1000)
+                    (time.perf_counter() - start) * 1000
+                )
                 page.goto(base + "/ui/isa95")
                 page.wait_for_selector("html[data-ready]", state="attached")
-                button = page.locator("#tree button.toggle[aria-expanded=false]").first \
-                    .element_handle()
+                button = page.locator(
+                    "#tree button.toggle[aria-expanded=false]"
+                ).first.element_handle()
                 start = time.perf_counter()
                 button.click()
-                page.wait_for_function("b => b.getAttribute('aria-expanded') === 'true'",
-                                       arg=button)
+                page.wait_for_function(
+                    "b => b.getAttribute('aria-expanded') === 'true'", arg=button
+                )
                 extra["expand an ISA-95 node"].append((time.perf_counter() - start) * 1000)
                 page.goto(base + "/ui/query")
                 page.wait_for_selector("html[data-ready]", state="attached")
                 page.locator("button.example", has_text="Stages without an ISA-95 owner").click()
-                page.wait_for_function("() => document.getElementById('status').textContent"
-                                       ".startsWith('Loaded')")
+                page.wait_for_function(
+                    "() => document.getElementById('status').textContent.startsWith('Loaded')"
+                )
                 start = time.perf_counter()
                 page.locator("#run").click()
                 page.wait_for_selector("#result-table")
                 extra["run a catalogue question (query console)"].append(
-                    (time.perf_counter() - start) * 1000)
+                    (time.perf_counter() - start) * 1000
+                )
             browser.close()
-        info = {"triples": stats.triples, "use_cases": stats.use_cases,  # type: ignore[union-attr]
-                "stages": stats.stages, "equipment": stats.equipment,  # type: ignore[union-attr]
-                "chromium": subprocess.run([chromium, "--version"], capture_output=True,
-                                           text=True).stdout.strip()}
+        info = {
+            "triples": stats.triples,
+            "use_cases": stats.use_cases,  # type: ignore[union-attr]
+            "stages": stats.stages,
+            "equipment": stats.equipment,  # type: ignore[union-attr]
+            "chromium": subprocess.run(
+                [chromium, "--version"], capture_output=True, text=True
+            ).stdout.strip(),
+        }
         return rows, extra, info
     finally:
         if proc is not None:
@@ -154,27 +202,41 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[str, list[float], list[flo
         shutil.rmtree(work, ignore_errors=True)
 
 
-def table(rows: list[tuple[str, list[float], list[float], int]], extra: dict[str, list[float]],
-          info: dict[str, object], args: argparse.Namespace) -> str:
-    lines = [SECTION, "",
-             f"Measured by `python bench/bench_workbench.py --size {args.size_text}` "
-             f"({args.visits} visits per page after a warm-up visit, {args.workers} workers): "
-             f"a generated plant of {info['triples']:,} triples ({info['equipment']:,} equipment "
-             f"nodes, {info['use_cases']} use cases, {info['stages']} stages) plus the two case "
-             f"studies, served by `otmlops serve` on 127.0.0.1 and opened in headless "
-             f"{info['chromium']} via Playwright. *Interactive* is the time from the start of "
-             "navigation until the page's script has wired every control; *load* is the end "
-             "of the browser's load event. Goal: every page interactive within 1 s.", "",
-             "| page | interactive, median ms | interactive, worst ms | load, median ms | HTML KiB |",
-             "|---|---:|---:|---:|---:|"]
+def table(
+    rows: list[tuple[str, list[float], list[float], int]],
+    extra: dict[str, list[float]],
+    info: dict[str, object],
+    args: argparse.Namespace,
+) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"Measured by `python bench/bench_workbench.py --size {args.size_text}` "
+        f"({args.visits} visits per page after a warm-up visit, {args.workers} workers): "
+        f"a generated plant of {info['triples']:,} triples ({info['equipment']:,} equipment "
+        f"nodes, {info['use_cases']} use cases, {info['stages']} stages) plus the two case "
+        f"studies, served by `otmlops serve` on 127.0.0.1 and opened in headless "
+        f"{info['chromium']} via Playwright. *Interactive* is the time from the start of "
+        "navigation until the page's script has wired every control; *load* is the end "
+        "of the browser's load event. Goal: every page interactive within 1 s.",
+        "",
+        "| page | interactive, median ms | interactive, worst ms | load, median ms | HTML KiB |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name, ready, loaded, size in rows:
-        lines.append(f"| {name} | {statistics.median(ready):.0f} | {max(ready):.0f} | "
-                     f"{statistics.median(loaded):.0f} | {size / 1024:.0f} |")
+        lines.append(
+            f"| {name} | {statistics.median(ready):.0f} | {max(ready):.0f} | "
+            f"{statistics.median(loaded):.0f} | {size / 1024:.0f} |"
+        )
     lines += ["", "| action | median ms | worst ms |", "|---|---:|---:|"]
     for name, values in extra.items():
         lines.append(f"| {name} | {statistics.median(values):.0f} | {max(values):.0f} |")
-    lines += ["", f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-              f"{platform.python_version()}.", ""]
+    lines += [
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}.",
+        "",
+    ]
     return "\n".join(lines)
 
 

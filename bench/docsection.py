@@ -17,7 +17,7 @@ def replace_section(doc: Path, heading: str, section: str) -> None:
         text = text.rstrip("\n") + "\n\n" + section
     else:
         end = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + ("\n" + text[end + 1:] if end != -1 else "")
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
     _write(doc, text)
 
 
@@ -26,9 +26,11 @@ def replace_page_keeping_others(doc: Path, report: str) -> None:
     of the current page that the report does not produce, atomically."""
     if doc.exists():
         ours = _sections(report)
-        kept = [body.rstrip("\n")
-                for head, body in _sections(doc.read_text(encoding="utf-8")).items()
-                if head not in ours]
+        kept = [
+            body.rstrip("\n")
+            for head, body in _sections(doc.read_text(encoding="utf-8")).items()
+            if head not in ours
+        ]
         report = report.rstrip("\n") + "".join("\n\n" + k for k in kept) + "\n"
     _write(doc, report)
 

@@ -38,8 +38,14 @@ MAP = "https://w3id.org/otmlops/map#"
 #: Namespace of generated individuals; the seed is part of it so two plants never collide.
 BASE = "https://plant.example.org/gen/"
 
-SIZES = {"small": 10_000, "medium": 100_000, "large": 1_000_000,
-         "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+SIZES = {
+    "small": 10_000,
+    "medium": 100_000,
+    "large": 1_000_000,
+    "10k": 10_000,
+    "100k": 100_000,
+    "1m": 1_000_000,
+}
 
 # Rates of planted defects (fractions).
 P_NO_OWNER = 0.08
@@ -54,8 +60,12 @@ USE_CASE_SHARE = 0.05
 MIN_USE_CASES = 12
 
 #: Work center kind -> the work unit kind it contains.
-WORK_CENTER_KINDS = (("ProductionLine", "WorkCell", "Line"), ("ProcessCell", "Unit", "Cell"),
-                     ("ProductionUnit", "Unit", "Unit"), ("StorageZone", "StorageUnit", "Zone"))
+WORK_CENTER_KINDS = (
+    ("ProductionLine", "WorkCell", "Line"),
+    ("ProcessCell", "Unit", "Cell"),
+    ("ProductionUnit", "Unit", "Unit"),
+    ("StorageZone", "StorageUnit", "Zone"),
+)
 
 
 def _iri(local: str) -> str:
@@ -86,36 +96,117 @@ class Stage:
 
 #: The ten stages with a sensible default placement (consistent with the level correspondence).
 STAGES: tuple[Stage, ...] = (
-    Stage("DataCollection", "IntegrationLayer", "ControlDeviceLevel", "InstanceMaintenanceUsage",
-          ("ProductionDataCollection", "MaintenanceDataCollection", "QualityDataCollection"),
-          "module", 3),
-    Stage("DataPreparation", "InformationLayer", "WorkCentersLevel", "TypeDevelopment",
-          ("ProductionDataCollection", "QualityDataCollection"), "center", 0),
-    Stage("FeatureEngineering", "InformationLayer", "WorkCentersLevel", "TypeDevelopment",
-          ("ResearchDevelopmentAndEngineering",), None, 0),
-    Stage("ModelTraining", "FunctionalLayer", "EnterpriseLevel", "TypeDevelopment",
-          ("ResearchDevelopmentAndEngineering",), None, 2),
-    Stage("ModelEvaluation", "FunctionalLayer", "EnterpriseLevel", "TypeDevelopment",
-          ("QualityPerformanceAnalysis", "ResearchDevelopmentAndEngineering"), None, 0),
-    Stage("ModelRegistration", "InformationLayer", "EnterpriseLevel", "TypeMaintenanceUsage",
-          ("ProductionDefinitionManagement", "MaintenanceDefinitionManagement"), None, 0),
-    Stage("ModelDeployment", "FunctionalLayer", "StationLevel", "InstanceProduction",
-          ("ProductionDispatching", "MaintenanceDispatching"), "unit", 0),
-    Stage("ModelServing", "FunctionalLayer", "StationLevel", "InstanceMaintenanceUsage",
-          ("ProductionExecutionManagement", "MaintenanceExecutionManagement",
-           "QualityExecutionManagement"), "unit", 1),
-    Stage("Monitoring", "InformationLayer", "WorkCentersLevel", "InstanceMaintenanceUsage",
-          ("ProductionPerformanceAnalysis", "MaintenancePerformanceAnalysis",
-           "QualityPerformanceAnalysis"), "center", 2),
-    Stage("Retraining", "FunctionalLayer", "EnterpriseLevel", "TypeMaintenanceUsage",
-          ("ResearchDevelopmentAndEngineering", "MaintenanceResourceManagement"), None, 1),
+    Stage(
+        "DataCollection",
+        "IntegrationLayer",
+        "ControlDeviceLevel",
+        "InstanceMaintenanceUsage",
+        ("ProductionDataCollection", "MaintenanceDataCollection", "QualityDataCollection"),
+        "module",
+        3,
+    ),
+    Stage(
+        "DataPreparation",
+        "InformationLayer",
+        "WorkCentersLevel",
+        "TypeDevelopment",
+        ("ProductionDataCollection", "QualityDataCollection"),
+        "center",
+        0,
+    ),
+    Stage(
+        "FeatureEngineering",
+        "InformationLayer",
+        "WorkCentersLevel",
+        "TypeDevelopment",
+        ("ResearchDevelopmentAndEngineering",),
+        None,
+        0,
+    ),
+    Stage(
+        "ModelTraining",
+        "FunctionalLayer",
+        "EnterpriseLevel",
+        "TypeDevelopment",
+        ("ResearchDevelopmentAndEngineering",),
+        None,
+        2,
+    ),
+    Stage(
+        "ModelEvaluation",
+        "FunctionalLayer",
+        "EnterpriseLevel",
+        "TypeDevelopment",
+        ("QualityPerformanceAnalysis", "ResearchDevelopmentAndEngineering"),
+        None,
+        0,
+    ),
+    Stage(
+        "ModelRegistration",
+        "InformationLayer",
+        "EnterpriseLevel",
+        "TypeMaintenanceUsage",
+        ("ProductionDefinitionManagement", "MaintenanceDefinitionManagement"),
+        None,
+        0,
+    ),
+    Stage(
+        "ModelDeployment",
+        "FunctionalLayer",
+        "StationLevel",
+        "InstanceProduction",
+        ("ProductionDispatching", "MaintenanceDispatching"),
+        "unit",
+        0,
+    ),
+    Stage(
+        "ModelServing",
+        "FunctionalLayer",
+        "StationLevel",
+        "InstanceMaintenanceUsage",
+        (
+            "ProductionExecutionManagement",
+            "MaintenanceExecutionManagement",
+            "QualityExecutionManagement",
+        ),
+        "unit",
+        1,
+    ),
+    Stage(
+        "Monitoring",
+        "InformationLayer",
+        "WorkCentersLevel",
+        "InstanceMaintenanceUsage",
+        (
+            "ProductionPerformanceAnalysis",
+            "MaintenancePerformanceAnalysis",
+            "QualityPerformanceAnalysis",
+        ),
+        "center",
+        2,
+    ),
+    Stage(
+        "Retraining",
+        "FunctionalLayer",
+        "EnterpriseLevel",
+        "TypeMaintenanceUsage",
+        ("ResearchDevelopmentAndEngineering", "MaintenanceResourceManagement"),
+        None,
+        1,
+    ),
 )
 #: Level that does not fit each deployment target (for planted level mismatches).
-WRONG_LEVEL = {"module": "WorkCentersLevel", "unit": "FieldDeviceLevel",
-               "center": "StationLevel"}
-USE_CASE_TOPICS = ("Pump predictive maintenance", "Visual quality inspection",
-                   "Energy forecasting", "Spindle wear detection", "Batch yield prediction",
-                   "Anomaly detection", "Tool life estimation", "Scrap prediction")
+WRONG_LEVEL = {"module": "WorkCentersLevel", "unit": "FieldDeviceLevel", "center": "StationLevel"}
+USE_CASE_TOPICS = (
+    "Pump predictive maintenance",
+    "Visual quality inspection",
+    "Energy forecasting",
+    "Spindle wear detection",
+    "Batch yield prediction",
+    "Anomaly detection",
+    "Tool life estimation",
+    "Scrap prediction",
+)
 
 
 @dataclass
@@ -147,7 +238,9 @@ class _Plant:
         self.target = target
         self.ns = f"{BASE}{seed}/"
         self.stats = PlantStats(seed=seed)
-        self.units: list[tuple[str, str, list[str], list[str]]] = []  # unit, center, modules, sensors
+        self.units: list[
+            tuple[str, str, list[str], list[str]]
+        ] = []  # unit, center, modules, sensors
 
     def node(self, path: str) -> str:
         return f"<{self.ns}{path}>"
@@ -181,29 +274,33 @@ class _Plant:
                     wc_kind, wu_kind, word = WORK_CENTER_KINDS[rng.randrange(4)]
                     center = self.node(f"s{site_no}/a{a}/w{w}")
                     self.stats.samples.setdefault("workCenter", center[1:-1])
-                    yield from self.equipment(center, wc_kind,
-                                              f"Site {site_no} Area {a} {word} {w}", area)
+                    yield from self.equipment(
+                        center, wc_kind, f"Site {site_no} Area {a} {word} {w}", area
+                    )
                     produced += 3
                     for u in range(1, rng.randint(2, 5) + 1):
                         unit = self.node(f"s{site_no}/a{a}/w{w}/u{u}")
-                        yield from self.equipment(unit, wu_kind, f"{word} {w} {wu_kind} {u}",
-                                                  center)
+                        yield from self.equipment(
+                            unit, wu_kind, f"{word} {w} {wu_kind} {u}", center
+                        )
                         produced += 3
                         modules: list[str] = []
                         sensors: list[str] = []
                         for m in range(1, rng.randint(2, 4) + 1):
                             module = self.node(f"s{site_no}/a{a}/w{w}/u{u}/m{m}")
                             modules.append(module)
-                            yield from self.equipment(module, "EquipmentModule",
-                                                      f"{wu_kind} {u} module {m}", unit)
+                            yield from self.equipment(
+                                module, "EquipmentModule", f"{wu_kind} {u} module {m}", unit
+                            )
                             produced += 3
                             for c in range(1, rng.randint(2, 6) + 1):
                                 cm = self.node(f"s{site_no}/a{a}/w{w}/u{u}/m{m}/c{c}")
                                 kind = "Sensor" if rng.random() < 0.75 else "Actuator"
                                 if kind == "Sensor":
                                     sensors.append(cm)
-                                yield from self.equipment(cm, kind, f"module {m} {kind} {c}",
-                                                          module)
+                                yield from self.equipment(
+                                    cm, kind, f"module {m} {kind} {c}", module
+                                )
                                 produced += 3
                         if sensors:
                             self.units.append((unit, center, modules, sensors))
@@ -281,16 +378,21 @@ class _Plant:
                 yield line
 
 
-def iter_ntriples(n_triples_target: int, seed: int = 1, use_case_share: float = USE_CASE_SHARE
-                  ) -> tuple[Iterator[str], PlantStats]:
+def iter_ntriples(
+    n_triples_target: int, seed: int = 1, use_case_share: float = USE_CASE_SHARE
+) -> tuple[Iterator[str], PlantStats]:
     """Lines of N-Triples for a plant of about ``n_triples_target`` triples, and the stats object
     that fills in while the lines are consumed."""
     plant = _Plant(n_triples_target, seed, use_case_share)
     return plant.lines(), plant.stats
 
 
-def generate(n_triples_target: int, seed: int = 1, out: Path | str | None = None,
-             use_case_share: float = USE_CASE_SHARE) -> PlantStats | tuple[bytes, PlantStats]:
+def generate(
+    n_triples_target: int,
+    seed: int = 1,
+    out: Path | str | None = None,
+    use_case_share: float = USE_CASE_SHARE,
+) -> PlantStats | tuple[bytes, PlantStats]:
     """Generate a plant. With ``out``: write N-Triples there and return the stats; without:
     return (N-Triples bytes, stats)."""
     lines, stats = iter_ntriples(n_triples_target, seed, use_case_share)
@@ -317,17 +419,28 @@ def parse_size(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=parse_size, default="10k",
-                        help="target triples: small|medium|large or e.g. 10k, 100k, 1M")
+    parser.add_argument(
+        "--size",
+        type=parse_size,
+        default="10k",
+        help="target triples: small|medium|large or e.g. 10k, 100k, 1M",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True, help="N-Triples file to write")
-    parser.add_argument("--use-case-share", type=float, default=USE_CASE_SHARE,
-                        help=f"share of triples describing use cases (default {USE_CASE_SHARE})")
+    parser.add_argument(
+        "--use-case-share",
+        type=float,
+        default=USE_CASE_SHARE,
+        help=f"share of triples describing use cases (default {USE_CASE_SHARE})",
+    )
     args = parser.parse_args(argv)
     stats = generate(args.size, args.seed, args.out, args.use_case_share)
     assert isinstance(stats, PlantStats)
-    print(f"{args.out}: {stats.triples} triples, {stats.equipment} equipment, "
-          f"{stats.use_cases} use cases, {stats.stages} stages", file=sys.stderr)
+    print(
+        f"{args.out}: {stats.triples} triples, {stats.equipment} equipment, "
+        f"{stats.use_cases} use cases, {stats.stages} stages",
+        file=sys.stderr,
+    )
     return 0
 
 

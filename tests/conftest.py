@@ -16,9 +16,14 @@ FIXTURES = REPO / "tests" / "fixtures"
 EXAMPLES = REPO / "examples"
 
 
-def run_cli(*args: str, store: str | os.PathLike[str] | None = None, input: bytes | None = None,
-            env: dict[str, str] | None = None, timeout: float = 300,
-            cwd: str | os.PathLike[str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    store: str | os.PathLike[str] | None = None,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+    cwd: str | os.PathLike[str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run ``otmlops ARGS`` in a real subprocess (``python -m otmlops``)."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("OTMLOPS_STORE", None) if env is None or "OTMLOPS_STORE" not in env else None
@@ -26,8 +31,15 @@ def run_cli(*args: str, store: str | os.PathLike[str] | None = None, input: byte
     if store is not None:
         cmd += ["--store", str(store)]
     cmd += list(args)
-    return subprocess.run(cmd, input=input.decode() if input else None, capture_output=True,
-                          text=True, env=full_env, timeout=timeout, cwd=cwd)
+    return subprocess.run(
+        cmd,
+        input=input.decode() if input else None,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=cwd,
+    )
 
 
 def free_port() -> int:

@@ -33,24 +33,38 @@ class LiveServer:
         return self.base + path
 
     def update(self, sparql: str, timeout: float = 120) -> httpx.Response:
-        r = httpx.post(self.url("/sparql"), content=sparql.encode(),
-                       headers={"content-type": "application/sparql-update", **self.auth},
-                       timeout=timeout)
+        r = httpx.post(
+            self.url("/sparql"),
+            content=sparql.encode(),
+            headers={"content-type": "application/sparql-update", **self.auth},
+            timeout=timeout,
+        )
         assert r.status_code == 204, r.text
         return r
 
-    def put_graph(self, graph: str, data: bytes, media_type: str = "application/n-triples"
-                  ) -> httpx.Response:
-        r = httpx.put(self.url("/store"), params={"graph": graph}, content=data,
-                      headers={"content-type": media_type, **self.auth}, timeout=120)
+    def put_graph(
+        self, graph: str, data: bytes, media_type: str = "application/n-triples"
+    ) -> httpx.Response:
+        r = httpx.put(
+            self.url("/store"),
+            params={"graph": graph},
+            content=data,
+            headers={"content-type": media_type, **self.auth},
+            timeout=120,
+        )
         assert r.status_code in (201, 204), r.text
         return r
 
 
 @contextmanager
-def live_server(store: Path, *extra: str, token: str | None = TOKEN,
-                env: dict[str, str] | None = None, startup_s: float = 300,
-                location: str | None = None) -> Iterator[LiveServer]:
+def live_server(
+    store: Path,
+    *extra: str,
+    token: str | None = TOKEN,
+    env: dict[str, str] | None = None,
+    startup_s: float = 300,
+    location: str | None = None,
+) -> Iterator[LiveServer]:
     """Run ``otmlops serve`` until the block ends; wait for /healthz first. ``store`` names
     the store folder (and where the token file and log go); ``location`` overrides what is
     passed to --store (e.g. ``memory``)."""
@@ -58,8 +72,16 @@ def live_server(store: Path, *extra: str, token: str | None = TOKEN,
     full_env = {**os.environ, **(env or {})}
     full_env.pop("OTMLOPS_TOKEN", None)
     store.parent.mkdir(parents=True, exist_ok=True)
-    args = [sys.executable, "-m", "otmlops", "serve", "--store", location or str(store),
-            "--port", str(port)]
+    args = [
+        sys.executable,
+        "-m",
+        "otmlops",
+        "serve",
+        "--store",
+        location or str(store),
+        "--port",
+        str(port),
+    ]
     if token is not None:
         token_file = store.parent / f"{store.name}.token"
         token_file.write_text(token + "\n", encoding="utf-8")

@@ -16,8 +16,7 @@ def superclasses(graph: Graph, cls: URIRef) -> set[URIRef]:
         current = todo.pop()
         if current not in seen:
             seen.add(current)
-            todo.extend(o for o in graph.objects(current, RDFS.subClassOf)
-                        if isinstance(o, URIRef))
+            todo.extend(o for o in graph.objects(current, RDFS.subClassOf) if isinstance(o, URIRef))
     return seen
 
 
@@ -31,22 +30,28 @@ def types_closure(graph: Graph, node) -> set[URIRef]:
 
 def isa_numbers(graph: Graph, rami_level) -> set[int]:
     """ISA-95 level numbers that correspond to a RAMI hierarchy level."""
-    return {int(graph.value(isa, ISA95.levelNumber))
-            for corr in graph.subjects(MAP.ramiLevel, rami_level)
-            for isa in graph.objects(corr, MAP.isa95Level)}
+    return {
+        int(graph.value(isa, ISA95.levelNumber))
+        for corr in graph.subjects(MAP.ramiLevel, rami_level)
+        for isa in graph.objects(corr, MAP.isa95Level)
+    }
 
 
 def equipment_classes(graph: Graph, rami_level) -> set[URIRef]:
-    return {c for corr in graph.subjects(MAP.ramiLevel, rami_level)
-            for c in graph.objects(corr, MAP.equipmentClass)}
+    return {
+        c
+        for corr in graph.subjects(MAP.ramiLevel, rami_level)
+        for c in graph.objects(corr, MAP.equipmentClass)
+    }
 
 
 def owner_distance(graph: Graph, owner, rami_level) -> int | None:
     """Smallest distance between the owner's ISA-95 levels and the stage level's; None when the
     RAMI level lies outside ISA-95."""
     stage = isa_numbers(graph, rami_level)
-    owner_levels = {int(graph.value(lv, ISA95.levelNumber))
-                    for lv in graph.objects(owner, ISA95.atLevel)}
+    owner_levels = {
+        int(graph.value(lv, ISA95.levelNumber)) for lv in graph.objects(owner, ISA95.atLevel)
+    }
     if not stage:
         return None
     assert owner_levels, f"owner {owner} has no isa95:atLevel"

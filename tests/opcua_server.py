@@ -29,8 +29,9 @@ class _OneUser(UserManager):
 
 async def main(port: int, nodesets: list[str]) -> None:
     user = os.environ.get("OPCUA_TEST_USER")
-    server = Server(user_manager=_OneUser(user, os.environ.get("OPCUA_TEST_PASSWORD", ""))
-                    if user else None)
+    server = Server(
+        user_manager=_OneUser(user, os.environ.get("OPCUA_TEST_PASSWORD", "")) if user else None
+    )
     await server.init()
     server.set_endpoint(f"opc.tcp://127.0.0.1:{port}/otmlops/")
     if user:

@@ -23,8 +23,9 @@ def oxigraph_binary() -> str:
     beside = Path(sys.executable).with_name("oxigraph")
     found = str(beside) if beside.exists() else shutil.which("oxigraph")
     if not found:
-        pytest.fail("the `oxigraph` command is missing; install the test extra (pip install "
-                    "-e .[test])")
+        pytest.fail(
+            "the `oxigraph` command is missing; install the test extra (pip install -e .[test])"
+        )
     return found
 
 
@@ -34,13 +35,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(location: Path, *, union: bool = True, timeout: float = 30.0
-                 ) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    location: Path, *, union: bool = True, timeout: float = 30.0
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``oxigraph serve`` on a free port and wait until it answers."""
     for _attempt in range(5):
         port = _free_port()
-        cmd = [oxigraph_binary(), "serve", "--location", str(location),
-               "--bind", f"127.0.0.1:{port}"]
+        cmd = [
+            oxigraph_binary(),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ]
         if union:
             cmd.append("--union-default-graph")
         log = location.with_name(location.name + ".log").open("wb")

@@ -56,7 +56,7 @@ def test_load_remembers_a_files_prefixes(any_store, plant_file: Path, tmp_path: 
     assert prefixes["rami"] == "https://w3id.org/otmlops/rami#"  # ours are not overridden
     # a reload without the declaration forgets it; so does dropping the graph
     plain = tmp_path / "plain.nt"
-    plain.write_text("<https://example.org/plant#a> <https://example.org/plant#b> \"c\" .\n")
+    plain.write_text('<https://example.org/plant#a> <https://example.org/plant#b> "c" .\n')
     any_store.load(plain, graph=report.graph)
     assert "plant" not in any_store.prefixes()
     any_store.load(plant_file)
@@ -76,17 +76,22 @@ def test_labels_follow_the_language_preference(any_store, plant_file: Path) -> N
 
 def test_readable_table_on_every_backend(any_store, plant_file: Path) -> None:
     any_store.load(plant_file)
-    outcome = any_store.query("SELECT ?uc ?l WHERE { ?uc a <https://w3id.org/otmlops/mlops#"
-                              "UseCase> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l "
-                              "FILTER (LANG(?l) = 'en') }")
+    outcome = any_store.query(
+        "SELECT ?uc ?l WHERE { ?uc a <https://w3id.org/otmlops/mlops#"
+        "UseCase> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "FILTER (LANG(?l) = 'en') }"
+    )
     text = readable_text(any_store, outcome)
     assert "plant:Forecast (Energy forecast)  Energy forecast" in text
     assert "@en" not in text
 
 
 def test_best_label_ranking() -> None:
-    labels = [ox.Literal("Pumpe", language="de-AT"), ox.Literal("Pump"),
-              ox.Literal("Pump one", language="en")]
+    labels = [
+        ox.Literal("Pumpe", language="de-AT"),
+        ox.Literal("Pump"),
+        ox.Literal("Pump one", language="en"),
+    ]
     assert best_label(labels, "de") == "Pumpe"
     assert best_label(labels, "en") == "Pump one"
     assert best_label(labels, "fr") == "Pump"
@@ -99,8 +104,13 @@ def test_best_label_ranking() -> None:
 def test_shorten_uses_the_longest_namespace() -> None:
     prefixes = {"ex": "https://example.org/", "plant": "https://example.org/plant/"}
     assert shorten("https://example.org/plant/Line1", prefixes) == "plant:Line1"
-    assert shorten("http://opcfoundation.org/UA/Machinery_Example/i=5003",
-                   {"opc": "http://opcfoundation.org/UA/Machinery_Example/"}) == "opc:i=5003"
+    assert (
+        shorten(
+            "http://opcfoundation.org/UA/Machinery_Example/i=5003",
+            {"opc": "http://opcfoundation.org/UA/Machinery_Example/"},
+        )
+        == "opc:i=5003"
+    )
     assert shorten("https://example.org/a#b", prefixes) == "<https://example.org/a#b>"
 
 
@@ -115,8 +125,9 @@ def test_fit_widths_gives_way_from_the_widest() -> None:
 
 def test_table_respects_the_width() -> None:
     a, b = ox.NamedNode("https://example.org/" + "a" * 60), ox.Literal("x" * 70)
-    rows = [(a, b, ox.Literal("3", datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#integer")))]
+    rows = [
+        (a, b, ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    ]
     narrow = table_text(["first", "second", "n"], rows, {}, {}, 60)
     assert all(len(line) <= 60 for line in narrow.splitlines()[:-1])
     assert "\u2026" in narrow and "--wide shows them in full" in narrow
@@ -149,16 +160,17 @@ def _grids(text: str) -> dict[str, dict[str, dict[str, list[str]]]]:
         for dashes in lines[rule].split("  "):
             spans.append((pos, pos + len(dashes)))
             pos += len(dashes) + 2
-        heads = [" ".join(h[s:e].strip() for h in lines[title + 1:rule]).strip()
-                 for s, e in spans]
+        heads = [
+            " ".join(h[s:e].strip() for h in lines[title + 1 : rule]).strip() for s, e in spans
+        ]
         grid: dict[str, dict[str, list[str]]] = {}
         layer = ""
         end = titles[k + 1] if k + 1 < len(titles) else len(lines)
-        for row in lines[rule + 1:end]:
+        for row in lines[rule + 1 : end]:
             if not row.strip():
                 continue
-            if row[spans[0][0]:spans[0][1]].strip():
-                layer = row[spans[0][0]:spans[0][1]].strip()
+            if row[spans[0][0] : spans[0][1]].strip():
+                layer = row[spans[0][0] : spans[0][1]].strip()
                 grid[layer] = {h: [] for h in heads[1:]}
             for (s, e), head in zip(spans[1:], heads[1:], strict=True):
                 if row[s:e].strip():
@@ -173,18 +185,37 @@ def test_grid_of_the_predictive_maintenance_case(both_cases) -> None:
     axes = read_axes(both_cases)
     labels = fetch_labels(both_cases, {*axes.layers, *axes.levels, *axes.phases})
     grids = _grids(grid_text(header, rows, axes, both_cases.prefixes(), labels, None))
-    assert list(grids) == ["Type development (rami:TypeDevelopment)",
-                           "Type maintenance/usage (rami:TypeMaintenanceUsage)",
-                           "Instance production (rami:InstanceProduction)",
-                           "Instance maintenance/usage (rami:InstanceMaintenanceUsage)"]
+    assert list(grids) == [
+        "Type development (rami:TypeDevelopment)",
+        "Type maintenance/usage (rami:TypeMaintenanceUsage)",
+        "Instance production (rami:InstanceProduction)",
+        "Instance maintenance/usage (rami:InstanceMaintenanceUsage)",
+    ]
     first = grids["Type development (rami:TypeDevelopment)"]
-    assert list(first) == ["Business layer", "Functional layer", "Information layer",
-                           "Communication layer", "Integration layer", "Asset layer"]
-    assert list(first["Asset layer"]) == ["Product", "Field Device", "Control Device", "Station",
-                                          "Work Centers", "Enterprise", "Connected World"]
-    occupied = {(phase.split(" (")[0], layer, level): n
-                for phase, grid in grids.items() for layer, cells in grid.items()
-                for level, (n,) in cells.items() if n != "."}
+    assert list(first) == [
+        "Business layer",
+        "Functional layer",
+        "Information layer",
+        "Communication layer",
+        "Integration layer",
+        "Asset layer",
+    ]
+    assert list(first["Asset layer"]) == [
+        "Product",
+        "Field Device",
+        "Control Device",
+        "Station",
+        "Work Centers",
+        "Enterprise",
+        "Connected World",
+    ]
+    occupied = {
+        (phase.split(" (")[0], layer, level): n
+        for phase, grid in grids.items()
+        for layer, cells in grid.items()
+        for level, (n,) in cells.items()
+        if n != "."
+    }
     # from examples/pdm-machinery.ttl: feature engineering, training, evaluation and retraining
     # share the functional/enterprise cell; collection, deployment, monitoring and feature
     # engineering span two layers each
@@ -209,9 +240,13 @@ def test_grid_of_the_quality_case_with_the_stages(both_cases) -> None:
     axes = read_axes(both_cases)
     labels = fetch_labels(both_cases, {*axes.layers, *axes.levels, *axes.phases})
     grids = _grids(grid_text(header, rows, axes, both_cases.prefixes(), labels, None))
-    occupied = {(phase.split(" (")[0], layer, level): names
-                for phase, grid in grids.items() for layer, cells in grid.items()
-                for level, names in cells.items() if names != ["."]}
+    occupied = {
+        (phase.split(" (")[0], layer, level): names
+        for phase, grid in grids.items()
+        for layer, cells in grid.items()
+        for level, names in cells.items()
+        if names != ["."]
+    }
     # from examples/quality-esmf.ttl (one namespace: names without their prefix)
     assert occupied == {
         ("Type development", "Functional layer", "Enterprise"): ["ModelTraining", "Retraining"],
@@ -239,8 +274,12 @@ def _counts(store, qid: str, *params: str) -> dict[tuple[str, ...], int]:
 
 def test_coverage_questions_take_a_use_case(both_cases) -> None:
     coverage = sorted(q.id for q in load_catalogue().values() if "coverage" in q.tags)
-    assert coverage == ["empty-rami-cells", "stages-by-layer", "stages-by-rami-cell",
-                        "stages-in-rami-cell"]
+    assert coverage == [
+        "empty-rami-cells",
+        "stages-by-layer",
+        "stages-by-rami-cell",
+        "stages-in-rami-cell",
+    ]
     for qid in coverage:
         param = load_catalogue()[qid].param("useCase")
         assert param is not None and param.optional and param.type == "iri", qid
@@ -249,29 +288,40 @@ def test_coverage_questions_take_a_use_case(both_cases) -> None:
     qp = _counts(both_cases, "stages-by-layer", f"useCase={QP_UC}")
     everyone = _counts(both_cases, "stages-by-layer")
     rami = "https://w3id.org/otmlops/rami#"
-    assert pdm == {(rami + "AssetLayer",): 0, (rami + "IntegrationLayer",): 1,
-                   (rami + "CommunicationLayer",): 2, (rami + "InformationLayer",): 4,
-                   (rami + "FunctionalLayer",): 7, (rami + "BusinessLayer",): 0}
+    assert pdm == {
+        (rami + "AssetLayer",): 0,
+        (rami + "IntegrationLayer",): 1,
+        (rami + "CommunicationLayer",): 2,
+        (rami + "InformationLayer",): 4,
+        (rami + "FunctionalLayer",): 7,
+        (rami + "BusinessLayer",): 0,
+    }
     assert everyone == {k: pdm[k] + qp[k] for k in pdm}  # no stage is shared
 
     cells = _counts(both_cases, "stages-by-rami-cell", f"useCase={PDM_UC}")
     assert len(cells) == 168 and sum(cells.values()) == 14
     assert sum(1 for n in cells.values() if n) == 11
     assert sum(_counts(both_cases, "stages-by-rami-cell").values()) == 14 + sum(
-        _counts(both_cases, "stages-by-rami-cell", f"useCase={QP_UC}").values())
+        _counts(both_cases, "stages-by-rami-cell", f"useCase={QP_UC}").values()
+    )
 
     empty = list(run_named_query(both_cases, "empty-rami-cells", [f"useCase={PDM_UC}"]))
     assert len(empty) == 168 - 11
     assert len(list(run_named_query(both_cases, "empty-rami-cells"))) < 168 - 11
 
-    cell = ["layer=rami:FunctionalLayer", "level=rami:EnterpriseLevel",
-            "phase=rami:TypeDevelopment"]
-    stages = {r["stage"].value for r in run_named_query(both_cases, "stages-in-rami-cell",
-                                                        [*cell, f"useCase={PDM_UC}"])}
-    assert stages == {PDM_NS + s for s in ("FeatureEngineering", "ModelTraining",
-                                           "ModelEvaluation", "Retraining")}
-    every = {r["useCase"].value for r in run_named_query(both_cases, "stages-in-rami-cell",
-                                                         cell)}
+    cell = [
+        "layer=rami:FunctionalLayer",
+        "level=rami:EnterpriseLevel",
+        "phase=rami:TypeDevelopment",
+    ]
+    stages = {
+        r["stage"].value
+        for r in run_named_query(both_cases, "stages-in-rami-cell", [*cell, f"useCase={PDM_UC}"])
+    }
+    assert stages == {
+        PDM_NS + s for s in ("FeatureEngineering", "ModelTraining", "ModelEvaluation", "Retraining")
+    }
+    every = {r["useCase"].value for r in run_named_query(both_cases, "stages-in-rami-cell", cell)}
     assert every == {PDM_UC, QP_UC}
 
 
@@ -292,8 +342,10 @@ def test_cli_table_has_labels_and_the_users_prefixes(cli_store: Path) -> None:
     done = run_cli("query", "use-case-overview", "--wide", store=cli_store)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "pdm:PredictiveMaintenanceExampleMachine01 (Predictive maintenance of " \
-           "ExampleMachine01)" in out
+    assert (
+        "pdm:PredictiveMaintenanceExampleMachine01 (Predictive maintenance of "
+        "ExampleMachine01)" in out
+    )
     assert "plant:Forecast (Energy forecast)" in out  # plant: comes from the user's file
     assert "@en" not in out and "<https://example.org/plant#" not in out
     german = run_cli("query", "use-case-overview", "--wide", "--lang", "de", store=cli_store)
@@ -307,8 +359,12 @@ def test_cli_table_has_labels_and_the_users_prefixes(cli_store: Path) -> None:
 
 
 def test_cli_table_fits_columns_unless_wide(cli_store: Path) -> None:
-    args = ("query", "stages-of-use-case", "-p", "useCase=pdm:PredictiveMaintenance"
-            "ExampleMachine01")
+    args = (
+        "query",
+        "stages-of-use-case",
+        "-p",
+        "useCase=pdm:PredictiveMaintenanceExampleMachine01",
+    )
     narrow = run_cli(*args, store=cli_store, env={"COLUMNS": "70"})
     assert narrow.returncode == 0, narrow.stderr
     lines = narrow.stdout.splitlines()
@@ -324,17 +380,27 @@ def test_cli_table_fits_columns_unless_wide(cli_store: Path) -> None:
 
 
 def test_cli_grid_and_use_case_with_a_users_prefix(cli_store: Path) -> None:
-    done = run_cli("query", "stages-by-rami-cell", "--grid", "-p",
-                   "useCase=pdm:PredictiveMaintenanceExampleMachine01", store=cli_store,
-                   env={"COLUMNS": "100"})
+    done = run_cli(
+        "query",
+        "stages-by-rami-cell",
+        "--grid",
+        "-p",
+        "useCase=pdm:PredictiveMaintenanceExampleMachine01",
+        store=cli_store,
+        env={"COLUMNS": "100"},
+    )
     assert done.returncode == 0, done.stderr
     grids = _grids(done.stdout)
-    assert grids["Type development (rami:TypeDevelopment)"]["Functional layer"][
-        "Enterprise"] == ["4"]
+    assert grids["Type development (rami:TypeDevelopment)"]["Functional layer"]["Enterprise"] == [
+        "4"
+    ]
     assert all(len(line) <= 100 for line in done.stdout.splitlines())
     wrong = run_cli("query", "stages-by-layer", "--grid", store=cli_store)
-    assert wrong.returncode == 2 and "--grid needs an answer with layer, level and phase" \
-        in wrong.stderr and "this one has layer, stages" in wrong.stderr
+    assert (
+        wrong.returncode == 2
+        and "--grid needs an answer with layer, level and phase" in wrong.stderr
+        and "this one has layer, stages" in wrong.stderr
+    )
     csv = run_cli("query", "stages-by-rami-cell", "--grid", "--format", "csv", store=cli_store)
     assert csv.returncode == 2 and "--grid is a table view" in csv.stderr
 
@@ -350,25 +416,48 @@ def test_documented_results_are_what_each_query_returns(both_cases) -> None:
 
 
 def test_cli_grid_with_the_stages_in_the_cells(cli_store: Path) -> None:
-    done = run_cli("query", "stages-in-rami-cell", "--grid", "-p",
-                   "useCase=pdm:PredictiveMaintenanceExampleMachine01", store=cli_store,
-                   env={"COLUMNS": ""})
+    done = run_cli(
+        "query",
+        "stages-in-rami-cell",
+        "--grid",
+        "-p",
+        "useCase=pdm:PredictiveMaintenanceExampleMachine01",
+        store=cli_store,
+        env={"COLUMNS": ""},
+    )
     assert done.returncode == 0, done.stderr
     grids = _grids(done.stdout)
     assert len(grids) == 4  # the case study has stages in every phase
     development = grids["Type development (rami:TypeDevelopment)"]
     # one namespace among the stages: their names are shown without the prefix
     assert development["Functional layer"]["Enterprise"] == [
-        "FeatureEngineering", "ModelEvaluation", "ModelTraining", "Retraining"]
+        "FeatureEngineering",
+        "ModelEvaluation",
+        "ModelTraining",
+        "Retraining",
+    ]
     assert development["Information layer"] == {
-        "Product": ["."], "Field Device": ["."], "Control Device": ["."], "Station": ["."],
-        "Work Centers": ["DataPreparation"], "Enterprise": ["FeatureEngineering"],
-        "Connected World": ["."]}
+        "Product": ["."],
+        "Field Device": ["."],
+        "Control Device": ["."],
+        "Station": ["."],
+        "Work Centers": ["DataPreparation"],
+        "Enterprise": ["FeatureEngineering"],
+        "Connected World": ["."],
+    }
     usage = grids["Instance maintenance/usage (rami:InstanceMaintenanceUsage)"]
     assert usage["Integration layer"]["Control Device"] == ["DataCollection"]
     # one phase asked for: only its grid
-    one = run_cli("query", "stages-in-rami-cell", "--grid", "-p", "phase=rami:InstanceProduction",
-                  store=cli_store, env={"COLUMNS": ""})
+    one = run_cli(
+        "query",
+        "stages-in-rami-cell",
+        "--grid",
+        "-p",
+        "phase=rami:InstanceProduction",
+        store=cli_store,
+        env={"COLUMNS": ""},
+    )
     assert list(_grids(one.stdout)) == ["Instance production (rami:InstanceProduction)"]
     assert _grids(one.stdout)["Instance production (rami:InstanceProduction)"][
-        "Communication layer"]["Station"] == ["ModelDeployment"]
+        "Communication layer"
+    ]["Station"] == ["ModelDeployment"]

@@ -97,15 +97,24 @@ def test_stages_as_a_list_or_a_map_are_the_same() -> None:
 
 
 def test_terms_by_name_label_curie_or_iri() -> None:
-    for level in ("Station", "station", "StationLevel", "Station level", "rami:StationLevel",
-                  "https://w3id.org/otmlops/rami#StationLevel"):
+    for level in (
+        "Station",
+        "station",
+        "StationLevel",
+        "Station level",
+        "rami:StationLevel",
+        "https://w3id.org/otmlops/rami#StationLevel",
+    ):
         text = f"""prefixes: {{ex: "{EX}"}}
 use_case: ex:U
 stages: {{ex:S: {{kind: Model serving, level: "{level}"}}}}
 """
         g = compile_bytes(text.encode(), "yaml", "t.yaml").graph
-        assert (None, MAP.hierarchyLevel, URIRef("https://w3id.org/otmlops/rami#StationLevel")) \
-            in g, level
+        assert (
+            None,
+            MAP.hierarchyLevel,
+            URIRef("https://w3id.org/otmlops/rami#StationLevel"),
+        ) in g, level
 
 
 # --- validate, load and HTTP read the forms -------------------------------------------------
@@ -122,7 +131,8 @@ def test_validate_cli_reads_yaml_csv_and_xlsx(tmp_path: Path) -> None:
 def test_findings_point_at_the_yaml_line(tmp_path: Path) -> None:
     text = YAML.read_text(encoding="utf-8").replace(
         "    level: Work Centers\n    phase: Instance maintenance/usage",
-        "    level: Enterprise\n    phase: Instance maintenance/usage")  # ex:Watch on Line3
+        "    level: Enterprise\n    phase: Instance maintenance/usage",
+    )  # ex:Watch on Line3
     bad = tmp_path / "watch.yaml"
     bad.write_text(text, encoding="utf-8")
     watch_line = text.splitlines().index("  ex:Watch:") + 1
@@ -136,8 +146,15 @@ def test_load_reads_the_yaml_form(tmp_path: Path) -> None:
     r = run_cli("load", str(YAML), store=store)
     assert r.returncode == 0, r.stderr
     assert f"{len(_turtle())} triples" in r.stdout
-    r = run_cli("query", "stages-of-use-case", "--param", f"useCase=<{EX}LabelDefects>",
-                "--format", "csv", store=store)
+    r = run_cli(
+        "query",
+        "stages-of-use-case",
+        "--param",
+        f"useCase=<{EX}LabelDefects>",
+        "--format",
+        "csv",
+        store=store,
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.count(EX) >= 6
 
@@ -147,8 +164,10 @@ def test_bad_yaml_is_not_loaded(tmp_path: Path) -> None:
     assert run_cli("load", str(PLANT), store=store).returncode == 0
     before = run_cli("graphs", store=store).stdout
     bad = tmp_path / "bad.yaml"
-    bad.write_text(YAML.read_text(encoding="utf-8").replace("level: Station\n", "level: Statoin\n", 1),
-                   encoding="utf-8")
+    bad.write_text(
+        YAML.read_text(encoding="utf-8").replace("level: Station\n", "level: Statoin\n", 1),
+        encoding="utf-8",
+    )
     r = run_cli("load", str(bad), store=store)
     assert r.returncode == 2
     assert f"{bad}:17:12: unknown RAMI 4.0 hierarchy level 'Statoin'" in r.stderr, r.stderr
@@ -169,19 +188,35 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 @pytest.mark.slow
 def test_http_validate_accepts_the_forms(server, tmp_path: Path) -> None:
     book = _xlsx(tmp_path / "m.xlsx", _csv_rows(), {"ex": EX}).read_bytes()
-    for body, media in ((YAML.read_bytes(), "application/yaml"), (CSV.read_bytes(), "text/csv"),
-                        (book, "application/vnd.openxmlformats-officedocument.spreadsheetml"
-                               ".sheet")):
-        r = httpx.post(server.url("/validate"), params={"graph": "http://example.org/plant"},
-                       content=body, headers={"content-type": media}, timeout=120)
+    for body, media in (
+        (YAML.read_bytes(), "application/yaml"),
+        (CSV.read_bytes(), "text/csv"),
+        (book, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ):
+        r = httpx.post(
+            server.url("/validate"),
+            params={"graph": "http://example.org/plant"},
+            content=body,
+            headers={"content-type": media},
+            timeout=120,
+        )
         assert r.status_code == 200, r.text
         assert r.json()["violations"] == 0, r.text
-    r = httpx.post(server.url("/validate"), content=b"use_case: [\n",
-                   headers={"content-type": "application/yaml"}, timeout=60)
+    r = httpx.post(
+        server.url("/validate"),
+        content=b"use_case: [\n",
+        headers={"content-type": "application/yaml"},
+        timeout=60,
+    )
     assert r.status_code == 400 and "malformed YAML" in r.json()["detail"]
-    r = httpx.post(server.url("/validate"), content=b"not a workbook",
-                   headers={"content-type": "application/vnd.openxmlformats-officedocument"
-                                            ".spreadsheetml.sheet"}, timeout=60)
+    r = httpx.post(
+        server.url("/validate"),
+        content=b"not a workbook",
+        headers={
+            "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        },
+        timeout=60,
+    )
     assert r.status_code == 400 and "not an XLSX workbook" in r.json()["detail"]
 
 
@@ -203,9 +238,12 @@ def test_malformed_yaml_names_line_and_column() -> None:
 def test_wrong_term_and_unknown_key_in_yaml() -> None:
     text = f'prefixes: {{ex: "{EX}"}}\nuse_case: ex:U\nstages:\n  ex:S:\n    kind: serving\n'
     err = _error(text.encode(), "yaml")
-    assert err.line == 5 and "unknown stage kind 'serving'" in str(err) and "ModelServing" in str(err)
-    err = _error((text.replace("serving", "model serving") + "    levle: Station\n").encode(),
-                 "yaml")
+    assert (
+        err.line == 5 and "unknown stage kind 'serving'" in str(err) and "ModelServing" in str(err)
+    )
+    err = _error(
+        (text.replace("serving", "model serving") + "    levle: Station\n").encode(), "yaml"
+    )
     assert err.line == 6 and "unknown key 'levle'" in str(err)
     err = _error(b"use_case: ex:U\n", "yaml")
     assert err.line == 1 and "unknown prefix 'ex'" in str(err)
@@ -215,11 +253,15 @@ def test_wrong_term_and_unknown_key_in_yaml() -> None:
 
 def test_unknown_column_and_wrong_term_in_csv() -> None:
     head = f"# prefix ex: {EX}\n"
-    err = _error((head + "use case,stage,stage kind,levle\nex:U,ex:S,Model serving,Station\n"
-                  ).encode(), "csv")
+    err = _error(
+        (head + "use case,stage,stage kind,levle\nex:U,ex:S,Model serving,Station\n").encode(),
+        "csv",
+    )
     assert (err.line, err.column) == (2, 4) and "unknown column 'levle'" in str(err)
-    err = _error((head + "use case,stage,stage kind,level\nex:U,ex:S,Model serving,Statoin\n"
-                  ).encode(), "csv")
+    err = _error(
+        (head + "use case,stage,stage kind,level\nex:U,ex:S,Model serving,Statoin\n").encode(),
+        "csv",
+    )
     assert (err.line, err.column) == (3, 4)
     assert str(err).startswith("m.csv:3:4: row 3, column 4 (level): unknown RAMI 4.0 hierarchy")
     err = _error(b"use case,stage\nex:U,ex:S\n", "csv")
@@ -227,8 +269,14 @@ def test_unknown_column_and_wrong_term_in_csv() -> None:
 
 
 def test_xlsx_errors_name_sheet_and_cell(tmp_path: Path) -> None:
-    book = _xlsx(tmp_path / "m.xlsx", [["use case", "stage", "stage kind", "level"],
-                                       ["ex:U", "ex:S", "Model serving", "Statoin"]], {"ex": EX})
+    book = _xlsx(
+        tmp_path / "m.xlsx",
+        [
+            ["use case", "stage", "stage kind", "level"],
+            ["ex:U", "ex:S", "Model serving", "Statoin"],
+        ],
+        {"ex": EX},
+    )
     with pytest.raises(InputError) as info:
         compile_file(book)
     assert "sheet 'stages', cell D2 (level): unknown RAMI 4.0 hierarchy level" in str(info.value)
@@ -239,8 +287,7 @@ def test_xlsx_errors_name_sheet_and_cell(tmp_path: Path) -> None:
 
 def test_cli_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "m.csv"
-    bad.write_text("use case,stage,stage kind,owner\nex:U,ex:S,Model serving,x\n",
-                   encoding="utf-8")
+    bad.write_text("use case,stage,stage kind,owner\nex:U,ex:S,Model serving,x\n", encoding="utf-8")
     r = run_cli("validate", str(bad))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"{bad}:2:1" in r.stderr and "unknown prefix 'ex'" in r.stderr
@@ -283,8 +330,15 @@ def test_export_yaml_refuses_two_use_cases(tmp_path: Path) -> None:
     both.write_text((EXAMPLES / "pdm-machinery.ttl").read_text(encoding="utf-8"), encoding="utf-8")
     g = Graph().parse(both) + Graph().parse(EXAMPLES / "quality-esmf.ttl")
     g.serialize(both, format="turtle")
-    r = run_cli("export", "yaml", str(both), "--out", str(tmp_path / "x.yaml"), "--rest",
-                str(tmp_path / "r.ttl"))
+    r = run_cli(
+        "export",
+        "yaml",
+        str(both),
+        "--out",
+        str(tmp_path / "x.yaml"),
+        "--rest",
+        str(tmp_path / "r.ttl"),
+    )
     assert r.returncode == 2 and "one use case per file" in r.stderr
     assert not (tmp_path / "x.yaml").exists() and not (tmp_path / "r.ttl").exists()
 
@@ -293,8 +347,9 @@ def test_export_yaml_refuses_two_use_cases(tmp_path: Path) -> None:
 
 
 def test_shipped_schema_is_up_to_date() -> None:
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), \
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
         "run `otmlops export schema --out service/otmlops/authoring/mapping.schema.json`"
+    )
     r = run_cli("export", "schema", "--check", str(SCHEMA_FILE))
     assert r.returncode == 0, r.stderr
 
@@ -317,14 +372,17 @@ def test_schema_accepts_the_example_and_lists_terms_with_labels() -> None:
 
 
 def test_export_round_trip_of_plain_labels_and_a_list_of_levels() -> None:
-    g = Graph().parse(data=f"""
+    g = Graph().parse(
+        data=f"""
         @prefix ex: <{EX}> . @prefix mlops: <https://w3id.org/otmlops/mlops#> .
         @prefix map: <https://w3id.org/otmlops/map#> . @prefix rami: <https://w3id.org/otmlops/rami#> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         ex:U a mlops:UseCase ; rdfs:label "plain" ; mlops:hasStage ex:S .
         ex:S a mlops:ModelServing ; rdfs:label "serve; then watch" ;
             map:hierarchyLevel rami:StationLevel , rami:WorkCentersLevel .
-        """, format="turtle")
+        """,
+        format="turtle",
+    )
     for form, write in (("yaml", to_yaml), ("csv", to_csv)):
         text, rest = write(g)
         assert len(rest) == 0, form

@@ -43,8 +43,11 @@ def _stages(data: Graph, graph: Graph) -> list:
 
 
 def _stage_class(graph: Graph, stage) -> URIRef:
-    (cls,) = [c for c in graph.objects(stage, RDF.type)
-              if (c, RDFS.subClassOf, MLOPS.LifecycleStage) in graph]
+    (cls,) = [
+        c
+        for c in graph.objects(stage, RDF.type)
+        if (c, RDFS.subClassOf, MLOPS.LifecycleStage) in graph
+    ]
     return cls
 
 
@@ -55,8 +58,9 @@ def test_one_use_case_with_all_ten_stages(case) -> None:
     classes = [_stage_class(graph, s) for s in stages]
     # the ten stages of the design notes; labelling is done within data preparation here
     # (measurement against tolerance), so neither case study has a separate mlops:DataLabelling
-    assert sorted(classes) == sorted(set(graph.subjects(RDFS.subClassOf, MLOPS.LifecycleStage))
-                                     - {MLOPS.DataLabelling})
+    assert sorted(classes) == sorted(
+        set(graph.subjects(RDFS.subClassOf, MLOPS.LifecycleStage)) - {MLOPS.DataLabelling}
+    )
     assert {MLOPS.ModelServing, MLOPS.Monitoring, MLOPS.Retraining} <= set(classes)
 
 
@@ -78,7 +82,9 @@ def test_every_stage_is_placed_on_the_three_axes_and_owned(case) -> None:
 def test_every_stage_is_linked_to_equipment(case) -> None:
     data, graph = case
     for stage in _stages(data, graph):
-        links = set(graph.objects(stage, MAP.deployedOn)) | set(graph.objects(stage, MAP.usesDataFrom))
+        links = set(graph.objects(stage, MAP.deployedOn)) | set(
+            graph.objects(stage, MAP.usesDataFrom)
+        )
         assert links, f"{stage} is not linked to equipment"
 
 
@@ -87,8 +93,9 @@ def test_links_resolve_to_equipment_or_data_sources_described_in_the_file(case) 
     for prop in (MAP.deployedOn, MAP.usesDataFrom):
         for source, target in data.subject_objects(prop):
             kinds = types_closure(graph, target)
-            allowed = {ISA95.Equipment} if prop == MAP.deployedOn else {ISA95.Equipment,
-                                                                       MAP.DataSource}
+            allowed = (
+                {ISA95.Equipment} if prop == MAP.deployedOn else {ISA95.Equipment, MAP.DataSource}
+            )
             assert kinds & allowed, f"{source} {prop} {target}: target not typed"
             assert list(data.objects(target, RDFS.label)), target
 
@@ -101,7 +108,8 @@ def test_stage_levels_match_the_equipment_they_are_deployed_on(case) -> None:
         for equipment in graph.objects(stage, MAP.deployedOn):
             checked += 1
             assert types_closure(graph, equipment) & equipment_classes(graph, level), (
-                f"{stage} at {level} is deployed on {equipment}")
+                f"{stage} at {level} is deployed on {equipment}"
+            )
     assert checked == 10
 
 
@@ -141,7 +149,8 @@ def test_containment_is_allowed_and_reaches_an_enterprise(case) -> None:
     assert edges
     for child, parent in edges:
         assert may_be_part_of(graph, types_closure(graph, child), types_closure(graph, parent)), (
-            f"{child} may not be part of {parent}")
+            f"{child} may not be part of {parent}"
+        )
     for equipment in {s for s, _ in edges}:
         seen, current = set(), equipment
         while (nxt := data.value(current, ISA95.partOf)) is not None:
@@ -154,8 +163,12 @@ def test_containment_is_allowed_and_reaches_an_enterprise(case) -> None:
 def test_only_defined_terms_from_our_namespaces(case) -> None:
     data, _graph = case
     ontology = loader.load_ontology()
-    used = {t for triple in data for t in triple
-            if isinstance(t, URIRef) and str(t).startswith(OUR_NAMESPACES)}
+    used = {
+        t
+        for triple in data
+        for t in triple
+        if isinstance(t, URIRef) and str(t).startswith(OUR_NAMESPACES)
+    }
     assert used
     undefined = sorted(str(t) for t in used if (t, RDF.type, None) not in ontology)
     assert undefined == []
@@ -169,6 +182,7 @@ def test_use_case_is_deployed_on_its_equipment(case) -> None:
 
 
 # --- links to the real plant models ---------------------------------------------------------
+
 
 def _opcua_nodes() -> dict[str, str]:
     path = FIXTURES / "opcua" / "Machinery" / "Opc.Ua.Machinery.Examples.NodeSet2.xml"
@@ -188,17 +202,20 @@ def test_pdm_case_uses_the_opcua_node_iris_of_machine_and_component() -> None:
     assert (component, ISA95.partOf, machine) in data
     opc_iris = {t for triple in data for t in triple if str(t).startswith(OPCUA_NS)}
     assert opc_iris == {machine, component}
-    assert {f"ns=1;{str(i)[len(OPCUA_NS):]}" for i in opc_iris} <= set(nodes)
+    assert {f"ns=1;{str(i)[len(OPCUA_NS) :]}" for i in opc_iris} <= set(nodes)
 
 
 def test_quality_case_reuses_the_esmf_iris() -> None:
     data = Graph().parse(EXAMPLES / "quality-esmf.ttl")
     esmf = Graph().parse(FIXTURES / "esmf" / "esmf_i40_core_whitepaper_example.ttl")
-    used = {t for triple in data for t in triple
-            if isinstance(t, URIRef) and str(t).startswith(ESMF)}
-    assert {URIRef(ESMF + "Equipment/Line/Aluminium_Cast"),
-            URIRef(ESMF + "Equipment/Station/Housing_10"),
-            URIRef(ESMF + "Parameter/ParameterSpecification/Hole_diameter_8mm")} <= used
+    used = {
+        t for triple in data for t in triple if isinstance(t, URIRef) and str(t).startswith(ESMF)
+    }
+    assert {
+        URIRef(ESMF + "Equipment/Line/Aluminium_Cast"),
+        URIRef(ESMF + "Equipment/Station/Housing_10"),
+        URIRef(ESMF + "Parameter/ParameterSpecification/Hole_diameter_8mm"),
+    } <= used
     for iri in used:
         assert (iri, RDF.type, None) in esmf, f"{iri} is not in the ESMF example"
     line = URIRef(ESMF + "Equipment/Line/Aluminium_Cast")

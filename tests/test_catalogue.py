@@ -84,47 +84,62 @@ SELECT ?x WHERE { ?x ?p ?thing FILTER (?n > 0) } LIMIT 1
 def test_metadata_is_parsed() -> None:
     q = parse_query_text(GOOD)
     assert (q.id, q.title, q.description) == ("demo", "Demo", "A demo query over two lines.")
-    assert [(p.name, p.type, p.default) for p in q.params] == [("thing", "iri", None),
-                                                               ("n", "integer", "2")]
+    assert [(p.name, p.type, p.default) for p in q.params] == [
+        ("thing", "iri", None),
+        ("n", "integer", "2"),
+    ]
     assert q.example_assignments(0) == ["thing=rami:AssetLayer", "n=3"]
     assert q.prefixes["rami"] == "https://w3id.org/otmlops/rami#"
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (("# param: thing iri", "# param: thing colour"), "unknown type 'colour'"),
-    (("# param: thing iri The thing", "# param: other iri The other"), "not a variable"),
-    (("# result: x The x", "# result: y The y"), "'y' is not projected"),
-    (("SELECT ?x", "SELECT ?x ?p"), r"results documented \(x\) are not the variables the "
-     r"query returns \(x, p\)"),
-    (("# param: thing iri The thing", "# param: thing iri?=rami:AssetLayer The thing"),
-     "is optional .* and has a default"),
-    (("# example: thing=rami:AssetLayer n=3", "# example: thing=rami:AssetLayer n=three"),
-     "must be integer"),
-    (("# example: thing=rami:AssetLayer n=3", "# example: n=3"), "needs parameter 'thing'"),
-    (("# title: Demo", "# colour: blue"), "unknown metadata key 'colour'"),
-    (("# id: demo", "# id: Demo Query"), "lower-case words"),
-    (("WHERE { ?x", "WHERE { ?x ?x ?x ?x"), "SPARQL syntax error"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("# param: thing iri", "# param: thing colour"), "unknown type 'colour'"),
+        (("# param: thing iri The thing", "# param: other iri The other"), "not a variable"),
+        (("# result: x The x", "# result: y The y"), "'y' is not projected"),
+        (
+            ("SELECT ?x", "SELECT ?x ?p"),
+            r"results documented \(x\) are not the variables the "
+            r"query returns \(x, p\)",
+        ),
+        (
+            ("# param: thing iri The thing", "# param: thing iri?=rami:AssetLayer The thing"),
+            "is optional .* and has a default",
+        ),
+        (
+            ("# example: thing=rami:AssetLayer n=3", "# example: thing=rami:AssetLayer n=three"),
+            "must be integer",
+        ),
+        (("# example: thing=rami:AssetLayer n=3", "# example: n=3"), "needs parameter 'thing'"),
+        (("# title: Demo", "# colour: blue"), "unknown metadata key 'colour'"),
+        (("# id: demo", "# id: Demo Query"), "lower-case words"),
+        (("WHERE { ?x", "WHERE { ?x ?x ?x ?x"), "SPARQL syntax error"),
+    ],
+)
 def test_bad_metadata_is_rejected(change: tuple[str, str], message: str) -> None:
     with pytest.raises(CatalogueError, match=message):
         parse_query_text(GOOD.replace(*change))
 
 
 def test_optional_parameter_is_left_unbound() -> None:
-    q = parse_query_text(GOOD.replace("# param: thing iri The thing",
-                                      "# param: thing iri? The thing, if any"))
+    q = parse_query_text(
+        GOOD.replace("# param: thing iri The thing", "# param: thing iri? The thing, if any")
+    )
     thing = q.param("thing")
     assert thing is not None and thing.optional and not thing.required
     assert q.to_dict()["params"][0]["required"] is False
     assert set(catalogue.bind_params(q, [])) == {"n"}  # nothing bound for the optional one
     assert catalogue.bind_params(q, ["thing=rami:AssetLayer"])["thing"] == ox.NamedNode(
-        "https://w3id.org/otmlops/rami#AssetLayer")
+        "https://w3id.org/otmlops/rami#AssetLayer"
+    )
 
 
 def test_prefixes_given_to_bind_params() -> None:
     q = parse_query_text(GOOD)
-    found = catalogue.bind_params(q, ["thing=plant:Line1"],
-                                  prefixes={"plant": "https://example.org/plant#"})
+    found = catalogue.bind_params(
+        q, ["thing=plant:Line1"], prefixes={"plant": "https://example.org/plant#"}
+    )
     assert found["thing"] == ox.NamedNode("https://example.org/plant#Line1")
 
 
@@ -155,41 +170,67 @@ def test_iri_forms() -> None:
     assert to_iri("ex:a", {"ex": "https://example.org/"}) == ox.NamedNode("https://example.org/a")
 
 
-@pytest.mark.parametrize("value", ["not an iri", "relative/path", "x> } ; DROP ALL ; SELECT * { <y",
-                                   "http://a b", "nope:thing with space"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not an iri",
+        "relative/path",
+        "x> } ; DROP ALL ; SELECT * { <y",
+        "http://a b",
+        "nope:thing with space",
+    ],
+)
 def test_invalid_iri_is_a_usage_error(value: str) -> None:
     with pytest.raises(UsageError, match="parameter 'equipment'.*not a valid absolute IRI"):
         convert("equipment", value, "iri")
 
 
-@pytest.mark.parametrize(("type_name", "value", "expected"), [
-    ("integer", " 42", ox.Literal("42", datatype=ox.NamedNode(XSD + "integer"))),
-    ("integer", "-7", ox.Literal("-7", datatype=ox.NamedNode(XSD + "integer"))),
-    ("decimal", "0.50", ox.Literal("0.50", datatype=ox.NamedNode(XSD + "decimal"))),
-    ("double", "1.5e3", ox.Literal("1.5e3", datatype=ox.NamedNode(XSD + "double"))),
-    ("boolean", "TRUE", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
-    ("date", "2024-05-31", ox.Literal("2024-05-31", datatype=ox.NamedNode(XSD + "date"))),
-    ("dateTime", "2024-05-31T12:00:00Z",
-     ox.Literal("2024-05-31T12:00:00Z", datatype=ox.NamedNode(XSD + "dateTime"))),
-    ("string", 'a "quoted" } text', ox.Literal('a "quoted" } text')),
-])
+@pytest.mark.parametrize(
+    ("type_name", "value", "expected"),
+    [
+        ("integer", " 42", ox.Literal("42", datatype=ox.NamedNode(XSD + "integer"))),
+        ("integer", "-7", ox.Literal("-7", datatype=ox.NamedNode(XSD + "integer"))),
+        ("decimal", "0.50", ox.Literal("0.50", datatype=ox.NamedNode(XSD + "decimal"))),
+        ("double", "1.5e3", ox.Literal("1.5e3", datatype=ox.NamedNode(XSD + "double"))),
+        ("boolean", "TRUE", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
+        ("date", "2024-05-31", ox.Literal("2024-05-31", datatype=ox.NamedNode(XSD + "date"))),
+        (
+            "dateTime",
+            "2024-05-31T12:00:00Z",
+            ox.Literal("2024-05-31T12:00:00Z", datatype=ox.NamedNode(XSD + "dateTime")),
+        ),
+        ("string", 'a "quoted" } text', ox.Literal('a "quoted" } text')),
+    ],
+)
 def test_typed_values(type_name: str, value: str, expected: ox.Literal) -> None:
     assert convert("p", value, type_name) == expected
 
 
-@pytest.mark.parametrize(("type_name", "value"), [
-    ("integer", "3.5"), ("integer", "three"), ("integer", "1 } UNION { ?s ?p ?o"),
-    ("decimal", "1e5"), ("boolean", "maybe"), ("date", "2024-02-30"), ("dateTime", "2024-05-31"),
-    ("double", "fast"),
-])
+@pytest.mark.parametrize(
+    ("type_name", "value"),
+    [
+        ("integer", "3.5"),
+        ("integer", "three"),
+        ("integer", "1 } UNION { ?s ?p ?o"),
+        ("decimal", "1e5"),
+        ("boolean", "maybe"),
+        ("date", "2024-02-30"),
+        ("dateTime", "2024-05-31"),
+        ("double", "fast"),
+    ],
+)
 def test_wrong_type_is_a_usage_error(type_name: str, value: str) -> None:
     with pytest.raises(UsageError, match=f"parameter 'p' must be {type_name}"):
         convert("p", value, type_name)
 
 
 def test_assignments() -> None:
-    assert parse_assignments(["a=1", "b=x=y", "?c=", "$d=z"]) == {"a": "1", "b": "x=y", "c": "",
-                                                                 "d": "z"}
+    assert parse_assignments(["a=1", "b=x=y", "?c=", "$d=z"]) == {
+        "a": "1",
+        "b": "x=y",
+        "c": "",
+        "d": "z",
+    }
     with pytest.raises(UsageError, match="NAME=VALUE"):
         parse_assignments(["novalue"])
     with pytest.raises(UsageError, match="more than once"):
@@ -207,19 +248,23 @@ def test_unknown_and_missing_parameters() -> None:
 def test_defaults_apply() -> None:
     q = catalogue.get_query("equipment-load")
     assert catalogue.bind_params(q, [])["minStages"] == ox.Literal(
-        "1", datatype=ox.NamedNode(XSD + "integer"))
+        "1", datatype=ox.NamedNode(XSD + "integer")
+    )
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("<urn:a>", ox.NamedNode("urn:a")),
-    ("mlops:UseCase", ox.NamedNode("https://w3id.org/otmlops/mlops#UseCase")),
-    ('"pump"', ox.Literal("pump")),
-    ('"Pumpe"@de', ox.Literal("Pumpe", language="de")),
-    ('"5"^^xsd:integer', ox.Literal("5", datatype=ox.NamedNode(XSD + "integer"))),
-    ('"a\\"b"', ox.Literal('a"b')),
-    ("12", ox.Literal("12", datatype=ox.NamedNode(XSD + "integer"))),
-    ("true", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<urn:a>", ox.NamedNode("urn:a")),
+        ("mlops:UseCase", ox.NamedNode("https://w3id.org/otmlops/mlops#UseCase")),
+        ('"pump"', ox.Literal("pump")),
+        ('"Pumpe"@de', ox.Literal("Pumpe", language="de")),
+        ('"5"^^xsd:integer', ox.Literal("5", datatype=ox.NamedNode(XSD + "integer"))),
+        ('"a\\"b"', ox.Literal('a"b')),
+        ("12", ox.Literal("12", datatype=ox.NamedNode(XSD + "integer"))),
+        ("true", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
+    ],
+)
 def test_untyped_parameters_use_term_syntax(text: str, expected: object) -> None:
     assert parse_term(text) == expected
 
@@ -244,8 +289,9 @@ def store():
 def test_sparql_in_an_iri_parameter_is_rejected(store) -> None:
     before = store.triple_count()
     with pytest.raises(UsageError, match="not a valid absolute IRI"):
-        catalogue.run_named_query(store, "models-on-equipment",
-                                  ["equipment=x> } ; DROP ALL ; SELECT * { <y"])
+        catalogue.run_named_query(
+            store, "models-on-equipment", ["equipment=x> } ; DROP ALL ; SELECT * { <y"]
+        )
     assert store.triple_count() == before
 
 
@@ -275,20 +321,27 @@ def test_render_formats(store) -> None:
     assert "<https://example.org/gaps#UC2_Serve>" in table and table.endswith("(1 row)\n")
     doc = json.loads(render(run(), "json"))
     assert doc["head"]["vars"] == ["useCase", "servingStage"]
-    assert doc["results"]["bindings"] == [{
-        "useCase": {"type": "uri", "value": "https://example.org/gaps#UC2"},
-        "servingStage": {"type": "uri", "value": "https://example.org/gaps#UC2_Serve"}}]
+    assert doc["results"]["bindings"] == [
+        {
+            "useCase": {"type": "uri", "value": "https://example.org/gaps#UC2"},
+            "servingStage": {"type": "uri", "value": "https://example.org/gaps#UC2_Serve"},
+        }
+    ]
     assert render(run(), "csv").decode().splitlines() == [
-        "useCase,servingStage", "https://example.org/gaps#UC2,https://example.org/gaps#UC2_Serve"]
+        "useCase,servingStage",
+        "https://example.org/gaps#UC2,https://example.org/gaps#UC2_Serve",
+    ]
     assert render(run(), "tsv").decode().splitlines()[1] == (
-        "<https://example.org/gaps#UC2>\t<https://example.org/gaps#UC2_Serve>")
+        "<https://example.org/gaps#UC2>\t<https://example.org/gaps#UC2_Serve>"
+    )
 
 
 def test_render_ask_and_construct(store) -> None:
     assert render(store.query("ASK { ?s ?p ?o }"), "table") == b"true\n"
     assert json.loads(render(store.query("ASK { <urn:no> ?p ?o }"), "json"))["boolean"] is False
-    construct = store.query("CONSTRUCT { ?u a <urn:T> } WHERE { ?u a "
-                            "<https://w3id.org/otmlops/mlops#UseCase> }")
+    construct = store.query(
+        "CONSTRUCT { ?u a <urn:T> } WHERE { ?u a <https://w3id.org/otmlops/mlops#UseCase> }"
+    )
     doc = json.loads(render(construct, "json"))
     assert doc["head"]["vars"] == ["s", "p", "o"] and len(doc["results"]["bindings"]) == 3
 
@@ -306,6 +359,7 @@ def test_docs_catalogue_is_up_to_date() -> None:
     from otmlops.cli.query_cmd import DOC_BEGIN, DOC_END, catalogue_markdown
 
     text = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
-    generated = text[text.index(DOC_BEGIN) + len(DOC_BEGIN):text.index(DOC_END)]
+    generated = text[text.index(DOC_BEGIN) + len(DOC_BEGIN) : text.index(DOC_END)]
     assert generated.strip() == catalogue_markdown(catalogue.load_catalogue()).strip(), (
-        "docs/queries.md is stale: run `otmlops queries --write-doc docs/queries.md`")
+        "docs/queries.md is stale: run `otmlops queries --write-doc docs/queries.md`"
+    )

@@ -43,8 +43,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     plant = root / "plant.ttl"
     plant.write_text((SHAPES / "base-plant.ttl").read_text(encoding="utf-8"), encoding="utf-8")
     mapping = root / "mapping.ttl"
-    mapping.write_text((SHAPES / "base-mapping.ttl").read_text(encoding="utf-8"),
-                       encoding="utf-8")
+    mapping.write_text((SHAPES / "base-mapping.ttl").read_text(encoding="utf-8"), encoding="utf-8")
     loaded = run_cli("load", str(plant), store=store)
     assert loaded.returncode == 0, loaded.stderr
     with live_server(store) as server:
@@ -81,13 +80,20 @@ def test_read_commands_work_on_the_held_folder(served: Served) -> None:
     named = run_cli("query", "use-cases-by-area", "--format", "json", store=store)
     assert named.returncode == 0, named.stderr
     assert {b["area"]["value"] for b in json.loads(named.stdout)["results"]["bindings"]} == {
-        EX + "Area1"}
-    adhoc = run_cli("query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?e a "
-                    "<https://w3id.org/otmlops/isa95#Equipment> }", "--format", "csv",
-                    store=store)
+        EX + "Area1"
+    }
+    adhoc = run_cli(
+        "query",
+        "--sparql",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/otmlops/isa95#Equipment> }",
+        "--format",
+        "csv",
+        store=store,
+    )
     assert adhoc.returncode == 0 and adhoc.stdout.split() == ["n", "7"], adhoc.stdout
-    checked = run_cli("validate", str(served.mapping), "--plant",
-                      served.plant.resolve().as_uri(), store=store)
+    checked = run_cli(
+        "validate", str(served.mapping), "--plant", served.plant.resolve().as_uri(), store=store
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Conforms" in checked.stdout
 
@@ -97,8 +103,11 @@ def test_writes_without_token_stop_with_one_line(served: Served, tmp_path: Path)
     before = graphs(store)
     extra = tmp_path / "extra.ttl"
     extra.write_text("<urn:x:a> <urn:x:p> <urn:x:b> .\n", encoding="utf-8")
-    for args in (("load", str(extra)), ("drop", served.plant.resolve().as_uri()),
-                 ("import", "aas", str(AAS))):
+    for args in (
+        ("load", str(extra)),
+        ("drop", served.plant.resolve().as_uri()),
+        ("import", "aas", str(AAS)),
+    ):
         line = one_line_error(run_cli(*args, store=store, env=NO_TOKEN))
         assert served.server.base in line and "--token" in line and "OTMLOPS_TOKEN" in line
         assert "stop the service" in line
@@ -117,9 +126,11 @@ def test_writes_with_token_go_through_the_service(served: Served, tmp_path: Path
     assert done.stdout.startswith(f"{graph}\t2 triples")
     assert graphs(store)[graph] == 2
     # the service itself answers with the new graph
-    asked = httpx.get(served.server.url("/sparql"), params={
-        "query": f"ASK {{ GRAPH <{graph}> {{ <urn:x:a> <urn:x:p> <urn:x:c> }} }}"},
-        headers={"accept": "application/sparql-results+json"})
+    asked = httpx.get(
+        served.server.url("/sparql"),
+        params={"query": f"ASK {{ GRAPH <{graph}> {{ <urn:x:a> <urn:x:p> <urn:x:c> }} }}"},
+        headers={"accept": "application/sparql-results+json"},
+    )
     assert asked.json()["boolean"] is True
     dropped = run_cli("drop", graph, store=store, env=WITH_TOKEN)
     assert dropped.returncode == 0, dropped.stderr
@@ -133,23 +144,27 @@ def test_bad_input_through_the_service_changes_nothing(served: Served, tmp_path:
     store = served.store
     before = graphs(store)
     broken = tmp_path / "broken.ttl"
-    broken.write_text("@prefix ex: <urn:x:> .\nex:a ex:b ex:c ;\n  ex:d \"open .\n",
-                      encoding="utf-8")
+    broken.write_text(
+        '@prefix ex: <urn:x:> .\nex:a ex:b ex:c ;\n  ex:d "open .\n', encoding="utf-8"
+    )
     line = one_line_error(run_cli("load", str(broken), store=store, env=WITH_TOKEN))
     assert line.startswith(f"otmlops: error: {broken}:3:"), line
     line = one_line_error(run_cli("drop", "urn:x:none", store=store, env=WITH_TOKEN))
     assert "no graph urn:x:none" in line
-    line = one_line_error(run_cli("drop", "https://w3id.org/otmlops/graph/ontology",
-                                  store=store, env=WITH_TOKEN))
+    line = one_line_error(
+        run_cli("drop", "https://w3id.org/otmlops/graph/ontology", store=store, env=WITH_TOKEN)
+    )
     assert "managed by otmlops" in line
     assert graphs(store) == before
 
 
 def test_several_graphs_in_one_load_through_the_service(served: Served, tmp_path: Path) -> None:
     trig = tmp_path / "two.trig"
-    trig.write_text("<urn:g:one> { <urn:x:a> <urn:x:p> 1 . }\n"
-                    "<urn:g:two> { <urn:x:a> <urn:x:p> 2 . <urn:x:b> <urn:x:p> 3 . }\n",
-                    encoding="utf-8")
+    trig.write_text(
+        "<urn:g:one> { <urn:x:a> <urn:x:p> 1 . }\n"
+        "<urn:g:two> { <urn:x:a> <urn:x:p> 2 . <urn:x:b> <urn:x:p> 3 . }\n",
+        encoding="utf-8",
+    )
     done = run_cli("load", str(trig), store=served.store, env=WITH_TOKEN)
     assert done.returncode == 0, done.stderr
     found = graphs(served.store)
@@ -166,14 +181,16 @@ def test_service_url_as_store(served: Served, tmp_path: Path) -> None:
     line = one_line_error(run_cli("load", str(extra), store=url, env=NO_TOKEN))
     assert f"the otmlops service at {url}" in line and "--token" in line
     assert "stop the service" not in line  # nothing to stop: the user chose the URL
-    done = run_cli("--token", TOKEN, "load", str(extra), "--graph", "urn:g:remote", store=url,
-                   env=NO_TOKEN)
+    done = run_cli(
+        "--token", TOKEN, "load", str(extra), "--graph", "urn:g:remote", store=url, env=NO_TOKEN
+    )
     assert done.returncode == 0, done.stderr
     assert graphs(served.store)["urn:g:remote"] == 1
     # with the slash the service's greeting may print
     assert graphs(url + "/")["urn:g:remote"] == 1
-    checked = run_cli("validate", str(served.mapping), "--plant",
-                      served.plant.resolve().as_uri(), store=url)
+    checked = run_cli(
+        "validate", str(served.mapping), "--plant", served.plant.resolve().as_uri(), store=url
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -188,8 +205,10 @@ def test_record_goes_when_the_server_stops(tmp_path: Path) -> None:
         pid = server.proc.pid
     assert not record.exists()
     assert len(graphs(store)) == graph_count
-    record.write_text(json.dumps({"url": "http://127.0.0.1:9", "pid": pid,
-                                  "store": str(store.resolve())}), encoding="utf-8")
+    record.write_text(
+        json.dumps({"url": "http://127.0.0.1:9", "pid": pid, "store": str(store.resolve())}),
+        encoding="utf-8",
+    )
     extra = tmp_path / "extra.ttl"
     extra.write_text("<urn:x:a> <urn:x:p> <urn:x:b> .\n", encoding="utf-8")
     done = run_cli("load", str(extra), store=store, env=NO_TOKEN)
@@ -201,10 +220,18 @@ def test_folder_held_by_another_process(tmp_path: Path) -> None:
     and the folder is not touched (no crash recovery under the holder's feet)."""
     store = tmp_path / "store"
     assert run_cli("graphs", store=store).returncode == 0
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, pyoxigraph as ox\n"
-                               f"s = ox.Store({str(store)!r}); print('open', flush=True)\n"
-                               "sys.stdin.read()"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pyoxigraph as ox\n"
+            f"s = ox.Store({str(store)!r}); print('open', flush=True)\n"
+            "sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         marker = tmp_path / "store.otmlops-rollback.ready"

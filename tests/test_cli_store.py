@@ -46,8 +46,9 @@ def test_store_option_after_subcommand_and_environment(tmp_path: Path, plant: Pa
     assert res.returncode == 0, res.stderr
     assert after.is_dir()
     env_store = tmp_path / "env"
-    res = run_cli("load", str(plant), "--graph", "http://example.org/g",
-                  env={"OTMLOPS_STORE": str(env_store)})
+    res = run_cli(
+        "load", str(plant), "--graph", "http://example.org/g", env={"OTMLOPS_STORE": str(env_store)}
+    )
     assert res.returncode == 0, res.stderr
     for args in (("graphs",), ("drop", "http://example.org/g")):
         res = run_cli(*args, env={"OTMLOPS_STORE": str(env_store)})
@@ -60,7 +61,9 @@ def test_store_option_after_subcommand_and_environment(tmp_path: Path, plant: Pa
 
 def test_malformed_file_exit_2_with_position(tmp_path: Path, plant: Path) -> None:
     store = tmp_path / "store"
-    assert run_cli("load", str(plant), "--graph", "http://example.org/g", store=store).returncode == 0
+    assert (
+        run_cli("load", str(plant), "--graph", "http://example.org/g", store=store).returncode == 0
+    )
     bad = tmp_path / "bad.ttl"
     bad.write_text(PLANT + "<http://example.org/x> <http://example.org/p> .\n")
     res = run_cli("load", str(bad), "--graph", "http://example.org/g", store=store)
@@ -74,11 +77,13 @@ def test_malformed_file_exit_2_with_position(tmp_path: Path, plant: Path) -> Non
 
 def test_usage_errors(tmp_path: Path, plant: Path) -> None:
     store = tmp_path / "store"
-    for args in (("load", str(plant), "--graph", "relative"),
-                 ("load", str(plant), str(plant), "--graph", "http://example.org/g"),
-                 ("load", str(plant), "--format", "nonsense"),
-                 ("load", str(tmp_path / "missing.ttl")),
-                 ("drop", "http://example.org/not-there")):
+    for args in (
+        ("load", str(plant), "--graph", "relative"),
+        ("load", str(plant), str(plant), "--graph", "http://example.org/g"),
+        ("load", str(plant), "--format", "nonsense"),
+        ("load", str(tmp_path / "missing.ttl")),
+        ("drop", "http://example.org/not-there"),
+    ):
         res = run_cli(*args, store=store)
         assert res.returncode == 2, (args, res.stderr)
         assert res.stderr.startswith("otmlops:") and "Traceback" not in res.stderr

@@ -13,7 +13,9 @@ def test_a_file_given_as_the_store_is_refused_and_left_alone(tmp_path: Path) -> 
     for args in (["query", "stages-without-owner"], ["graphs"], ["load", str(plant)]):
         done = run_cli(*args, store=plant, cwd=tmp_path)
         assert done.returncode == 2, done.stderr
-        assert done.stderr == (f"otmlops: usage error: store {plant}: this is a file, not a "
-                               "store folder; give a folder (created if missing), an http(s):// "
-                               "SPARQL endpoint or 'memory'\n")
+        assert done.stderr == (
+            f"otmlops: usage error: store {plant}: this is a file, not a "
+            "store folder; give a folder (created if missing), an http(s):// "
+            "SPARQL endpoint or 'memory'\n"
+        )
         assert plant.read_text(encoding="utf-8") == "<urn:a> <urn:b> <urn:c> .\n"

@@ -17,8 +17,14 @@ MAPPING = REPO / "tests" / "shapes" / "base-mapping.ttl"
 ESMF_PLANT = FIXTURES / "esmf" / "esmf_i40_core_whitepaper_example.ttl"
 ESMF_MAPPING = REPO / "tests" / "data" / "importers" / "esmf-mapping.ttl"
 
-TYPED = ["ex:Acme [enterprise]", "ex:Cell1 [work cell]", "ex:History [data source]",
-         "ex:Line1 [production line]", "ex:Sensor1 [sensor]", "ex:Spindle1 [equipment module]"]
+TYPED = [
+    "ex:Acme [enterprise]",
+    "ex:Cell1 [work cell]",
+    "ex:History [data source]",
+    "ex:Line1 [production line]",
+    "ex:Sensor1 [sensor]",
+    "ex:Spindle1 [equipment module]",
+]
 
 
 def equipment_lines(out: str) -> list[str]:
@@ -43,8 +49,10 @@ def test_mapping_alone_says_the_plant_is_missing(tmp_path: Path) -> None:
     done = run_cli("summary", str(MAPPING), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert equipment_lines(done.stdout)[:6] == [f"{t.split(' [')[0]} [untyped]" for t in TYPED]
-    assert ("  note: 6 items not described in the files given; give the plant model too: "
-            "otmlops summary PLANT.ttl MAPPING.ttl") in done.stdout
+    assert (
+        "  note: 6 items not described in the files given; give the plant model too: "
+        "otmlops summary PLANT.ttl MAPPING.ttl"
+    ) in done.stdout
 
 
 def test_plant_in_another_vocabulary_is_typed_through_the_alignments(tmp_path: Path) -> None:
@@ -66,8 +74,10 @@ def test_a_plant_without_use_cases_says_so(tmp_path: Path) -> None:
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     broken = tmp_path / "broken.ttl"
-    broken.write_text("@prefix ex: <https://example.org/x#> .\nex:a ex:b ex:c ;\n"
-                      "    ex:d ex:e ex:f .\n", encoding="utf-8")
+    broken.write_text(
+        "@prefix ex: <https://example.org/x#> .\nex:a ex:b ex:c ;\n    ex:d ex:e ex:f .\n",
+        encoding="utf-8",
+    )
     undeclared = tmp_path / "undeclared.ttl"
     undeclared.write_text("ex:a ex:b ex:c .\n", encoding="utf-8")
     empty = tmp_path / "empty.ttl"

@@ -28,10 +28,12 @@ def _edit(tmp_path: Path, name: str, *replacements: tuple[str, str]) -> Path:
 
 # The data preparation stage moves from Work Centers to Enterprise level (a level its equipment
 # does not match: a new violation) and the deployment stage gets another owner.
-LEVEL = ("map:hierarchyLevel rami:WorkCentersLevel ;\n    map:lifeCyclePhase rami:TypeDevelopment ;\n"
-         "    map:ownedBy isa95:MaintenanceTracking ;",
-         "map:hierarchyLevel rami:EnterpriseLevel ;\n    map:lifeCyclePhase rami:TypeDevelopment ;\n"
-         "    map:ownedBy isa95:MaintenanceTracking ;")
+LEVEL = (
+    "map:hierarchyLevel rami:WorkCentersLevel ;\n    map:lifeCyclePhase rami:TypeDevelopment ;\n"
+    "    map:ownedBy isa95:MaintenanceTracking ;",
+    "map:hierarchyLevel rami:EnterpriseLevel ;\n    map:lifeCyclePhase rami:TypeDevelopment ;\n"
+    "    map:ownedBy isa95:MaintenanceTracking ;",
+)
 OWNER = ("map:ownedBy isa95:MaintenanceDispatching ;", "map:ownedBy isa95:ProductionDispatching ;")
 
 
@@ -42,8 +44,12 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _changes(report: dict) -> dict[tuple[str, str], dict]:
-    return {(st["stage"].rsplit("#", 1)[1], c["field"]): c
-            for uc in report["useCases"] for st in uc["stages"] for c in st["changes"]}
+    return {
+        (st["stage"].rsplit("#", 1)[1], c["field"]): c
+        for uc in report["useCases"]
+        for st in uc["stages"]
+        for c in st["changes"]
+    }
 
 
 def test_identical_versions_exit_0() -> None:
@@ -86,25 +92,36 @@ def test_text_and_markdown(edited: tuple[Path, Path]) -> None:
     assert "+ VIOLATION" in text
     md = run_cli("diff", str(old), str(new), "--format", "markdown").stdout
     assert md.startswith("### Mapping changes")
-    assert "| `DataPreparation` (data preparation) | RAMI 4.0 hierarchy level | Work Centers | " \
-           "Enterprise |" in md
+    assert (
+        "| `DataPreparation` (data preparation) | RAMI 4.0 hierarchy level | Work Centers | "
+        "Enterprise |" in md
+    )
     assert "- **new** Violation: `" in md
 
 
 def test_stages_added_removed_and_deployment_moved(tmp_path: Path) -> None:
     old = _edit(tmp_path, "old.ttl")
-    new = _edit(tmp_path, "new.ttl",
-                ("pdm:ModelDeployment , pdm:ModelServing , pdm:Monitoring , pdm:Retraining .",
-                 "pdm:ModelDeployment , pdm:ModelServing , pdm:Monitoring , pdm:Relabel ."),
-                ("pdm:DataPreparation a mlops:DataPreparation ;",
-                 "pdm:Relabel a mlops:DataLabelling .\n\npdm:DataPreparation a mlops:DataPreparation ;"),
-                ("map:deployedOn pdm:PlantLinz ;", "map:deployedOn pdm:ExamplePlasticsGroup ;"))
+    new = _edit(
+        tmp_path,
+        "new.ttl",
+        (
+            "pdm:ModelDeployment , pdm:ModelServing , pdm:Monitoring , pdm:Retraining .",
+            "pdm:ModelDeployment , pdm:ModelServing , pdm:Monitoring , pdm:Relabel .",
+        ),
+        (
+            "pdm:DataPreparation a mlops:DataPreparation ;",
+            "pdm:Relabel a mlops:DataLabelling .\n\npdm:DataPreparation a mlops:DataPreparation ;",
+        ),
+        ("map:deployedOn pdm:PlantLinz ;", "map:deployedOn pdm:ExamplePlasticsGroup ;"),
+    )
     r = run_cli("diff", str(old), str(new), "--format", "json", "--no-findings")
     assert r.returncode == 1, r.stderr
     report = json.loads(r.stdout)
     status = {st["stage"].rsplit("#", 1)[1]: st["status"] for st in report["useCases"][0]["stages"]}
     assert status == {"Retraining": "removed", "Relabel": "added", "DataPreparation": "changed"}
-    assert _changes(report)[("DataPreparation", "deployedOn")]["new"] == [NS + "ExamplePlasticsGroup"]
+    assert _changes(report)[("DataPreparation", "deployedOn")]["new"] == [
+        NS + "ExamplePlasticsGroup"
+    ]
     assert report["findings"]["compared"] is False
 
 
@@ -123,21 +140,29 @@ def test_yaml_against_csv_and_a_graph_in_the_store(tmp_path: Path) -> None:
     assert any(c["field"] == "hierarchyLevel" for c in _changes(json.loads(r.stdout)).values())
 
 
-@pytest.mark.parametrize("args, message", [
-    (("missing.ttl", str(PDM)), "missing.ttl: no such file"),
-    ((str(PDM), "broken.yaml"), "broken.yaml:2"),
-    ((str(PDM), "urn:x:no-such-graph"), "no graph <urn:x:no-such-graph>"),
-    (("bad.xlsx", str(PDM)), "bad.xlsx: not an XLSX workbook"),
-    (("bad.csv", str(PDM)), "bad.csv:1:4: row 1, column 4: unknown column 'levle'"),
-    (("term.yaml", str(PDM)), "term.yaml:5:12: unknown RAMI 4.0 hierarchy level 'Statoin'"),
-])
-def test_bad_input_exits_2_with_one_error(tmp_path: Path, args: tuple[str, ...],
-                                          message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("missing.ttl", str(PDM)), "missing.ttl: no such file"),
+        ((str(PDM), "broken.yaml"), "broken.yaml:2"),
+        ((str(PDM), "urn:x:no-such-graph"), "no graph <urn:x:no-such-graph>"),
+        (("bad.xlsx", str(PDM)), "bad.xlsx: not an XLSX workbook"),
+        (("bad.csv", str(PDM)), "bad.csv:1:4: row 1, column 4: unknown column 'levle'"),
+        (("term.yaml", str(PDM)), "term.yaml:5:12: unknown RAMI 4.0 hierarchy level 'Statoin'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_error(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
     (tmp_path / "broken.yaml").write_text("use_case: ex:A\n  stages: [\n")
     (tmp_path / "bad.xlsx").write_text("not a zip\n")
-    (tmp_path / "bad.csv").write_text("use case,stage,stage kind,levle\nex:A,ex:B,Monitoring,Station\n")
-    (tmp_path / "term.yaml").write_text("prefixes: {ex: 'https://example.org/x#'}\nuse_case: ex:A\n"
-                                        "stages:\n  ex:B:\n    level: Statoin\n    kind: Monitoring\n")
+    (tmp_path / "bad.csv").write_text(
+        "use case,stage,stage kind,levle\nex:A,ex:B,Monitoring,Station\n"
+    )
+    (tmp_path / "term.yaml").write_text(
+        "prefixes: {ex: 'https://example.org/x#'}\nuse_case: ex:A\n"
+        "stages:\n  ex:B:\n    level: Statoin\n    kind: Monitoring\n"
+    )
     r = run_cli("diff", *args, store=tmp_path / "store", cwd=tmp_path)
     assert r.returncode == 2, r.stdout + r.stderr
     assert message in r.stderr and "Traceback" not in r.stderr

@@ -11,12 +11,24 @@ from rdflib import Graph
 from conftest import REPO
 
 #: Folders whose files we write; a clone must not need anything beside them.
-OURS = ("README.md", "docs", "examples", "tests", "service", "bench", "ontology", "shapes",
-        "queries", "pyproject.toml")
+OURS = (
+    "README.md",
+    "docs",
+    "examples",
+    "tests",
+    "service",
+    "bench",
+    "ontology",
+    "shapes",
+    "queries",
+    "pyproject.toml",
+)
 TEXT = {".md", ".py", ".ttl", ".rq", ".toml", ".json", ".txt", ".xml", ".svg", ".cfg", ".yaml"}
 #: Built from pieces so that this file does not match itself.
-OUTSIDE = [re.compile(p) for p in (r"\.\./" + "shared", "shared/" + "fixtures",
-                                   "/" + r"work/", "DESIGN" + r"\.md")]
+OUTSIDE = [
+    re.compile(p)
+    for p in (r"\.\./" + "shared", "shared/" + "fixtures", "/" + r"work/", "DESIGN" + r"\.md")
+]
 
 
 def our_text_files() -> list[Path]:
@@ -24,9 +36,14 @@ def our_text_files() -> list[Path]:
     for name in OURS:
         top = REPO / name
         candidates = [top] if top.is_file() else top.rglob("*")
-        files += [p for p in candidates if p.is_file() and p.suffix in TEXT
-                  and "fixtures" not in p.relative_to(REPO).parts
-                  and "__pycache__" not in p.parts]
+        files += [
+            p
+            for p in candidates
+            if p.is_file()
+            and p.suffix in TEXT
+            and "fixtures" not in p.relative_to(REPO).parts
+            and "__pycache__" not in p.parts
+        ]
     return files
 
 
@@ -60,8 +77,9 @@ def test_the_ontology_size_on_the_ontology_page_is_true() -> None:
     alignments = sorted((onto / "alignments").glob("*.ttl"))
     assert _stated(r"five module files hold ([\d,]+) triples", page) == _triples(*modules)
     assert _stated(r"alignment files, ([\d,]+) triples", page) == _triples(*modules, *alignments)
-    assert (_stated(r"reference mapping \(([\d,]+) triples\)", page)
-            == _triples(onto / "reference-mapping.ttl"))
+    assert _stated(r"reference mapping \(([\d,]+) triples\)", page) == _triples(
+        onto / "reference-mapping.ttl"
+    )
     assert f"the {_number_word(len(alignments))} alignment files" in page
 
 

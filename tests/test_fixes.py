@@ -25,7 +25,9 @@ PREFIXES = """\
 @prefix map:   <https://w3id.org/otmlops/map#> .
 """
 
-FAULTY = PREFIXES + """
+FAULTY = (
+    PREFIXES
+    + """
 vd:LabelInspection a mlops:UseCase ;
     mlops:hasStage vd:TrainDetector , vd:ServeDetector , vd:WatchDetector .
 
@@ -48,6 +50,7 @@ vd:WatchDetector a mlops:Monitoring ;
     map:lifeCyclePhase rami:InstanceMaintenanceUsage ;
     map:ownedBy isa95:MarketingAndSales .
 """
+)
 
 
 def _json(path: Path, *extra: str) -> dict:
@@ -57,8 +60,12 @@ def _json(path: Path, *extra: str) -> dict:
 
 
 def _results(report: dict, node_suffix: str) -> list[dict]:
-    return [res for g in report["focusNodes"] if g["focusNode"].endswith(node_suffix)
-            for res in g["results"]]
+    return [
+        res
+        for g in report["focusNodes"]
+        if g["focusNode"].endswith(node_suffix)
+        for res in g["results"]
+    ]
 
 
 def _shape(results: list[dict], shape: str) -> dict:
@@ -83,8 +90,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_misspelt_class_is_an_unknown_term_at_its_line_with_candidates(report: dict) -> None:
     group = next(g for g in report["focusNodes"] if g["focusNode"].endswith("#TrainDetector"))
-    line = FAULTY.splitlines().index(
-        next(x for x in FAULTY.splitlines() if "ModelTrainig" in x)) + 1
+    line = (
+        FAULTY.splitlines().index(next(x for x in FAULTY.splitlines() if "ModelTrainig" in x)) + 1
+    )
     assert group["line"] == line
     vocab = _shape(group["results"], "VocabularyShape")
     assert vocab["value"].endswith("#ModelTrainig")
@@ -92,9 +100,13 @@ def test_misspelt_class_is_an_unknown_term_at_its_line_with_candidates(report: d
     assert "did you mean mlops:ModelTraining" in first["message"]
     assert first["line"] == line
     assert first["unambiguous"] is True
-    assert first["remove"] == [["<https://example.com/bottling/label-inspection#TrainDetector>",
-                                "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
-                                "<https://w3id.org/otmlops/mlops#ModelTrainig>"]]
+    assert first["remove"] == [
+        [
+            "<https://example.com/bottling/label-inspection#TrainDetector>",
+            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+            "<https://w3id.org/otmlops/mlops#ModelTrainig>",
+        ]
+    ]
     assert first["add"][0][2] == "<https://w3id.org/otmlops/mlops#ModelTraining>"
     # the use case's "type this stage" finding names the same candidate
     kind = _shape(_results(report, "#LabelInspection"), "UseCaseStageKind")
@@ -106,9 +118,13 @@ def test_missing_owner_names_the_reference_owner_of_the_stage_kind(report: dict)
     [fix] = owner["suggestions"]
     assert "isa95:ProductionExecutionManagement" in fix["message"]
     assert "mlops:ModelServing" in fix["message"]
-    assert fix["add"] == [["<https://example.com/bottling/label-inspection#ServeDetector>",
-                           "<https://w3id.org/otmlops/map#ownedBy>",
-                           "<https://w3id.org/otmlops/isa95#ProductionExecutionManagement>"]]
+    assert fix["add"] == [
+        [
+            "<https://example.com/bottling/label-inspection#ServeDetector>",
+            "<https://w3id.org/otmlops/map#ownedBy>",
+            "<https://w3id.org/otmlops/isa95#ProductionExecutionManagement>",
+        ]
+    ]
 
 
 def test_far_off_owner_states_both_levels_and_the_reference_owner(report: dict) -> None:
@@ -123,8 +139,10 @@ def test_far_off_owner_states_both_levels_and_the_reference_owner(report: dict) 
 def test_phase_and_level_findings_list_the_allowed_values(report: dict) -> None:
     serve = _results(report, "#ServeDetector")
     phase = _shape(serve, "StagePhaseKind")
-    assert "rami:InstanceMaintenanceUsage, rami:InstanceProduction" in \
-        phase["suggestions"][0]["message"]
+    assert (
+        "rami:InstanceMaintenanceUsage, rami:InstanceProduction"
+        in phase["suggestions"][0]["message"]
+    )
     level = _shape(serve, "StageLevelMatchesEquipment")
     info = level["suggestions"][0]["message"]
     assert "isa95:WorkCell" in info and "ISA-95 level 2" in info and "ISA-95 level 3" in info
@@ -135,13 +153,17 @@ def test_phase_and_level_findings_list_the_allowed_values(report: dict) -> None:
 
 def test_containment_finding_lists_allowed_parents(tmp_path: Path) -> None:
     plant = tmp_path / "plant.ttl"
-    plant.write_text(PREFIXES + """
+    plant.write_text(
+        PREFIXES
+        + """
 plant:Corp a isa95:Enterprise .
 plant:North a isa95:Site ; isa95:partOf plant:Corp .
 plant:Hall a isa95:Area ; isa95:partOf plant:North .
 plant:Line a isa95:ProductionLine ; isa95:partOf plant:Hall .
 plant:Cell a isa95:WorkCell ; isa95:partOf plant:Hall .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     r = run_cli("validate", str(plant), "--format", "json")
     data = json.loads(r.stdout)
     parent = _shape(_results(data, "#Cell"), "EquipmentAllowedParent")
@@ -162,8 +184,11 @@ def test_engines_agree_with_suggestions_attached(faulty: Path) -> None:
     ref = _json(faulty, "--engine", "pyshacl")
 
     def keys(rep: dict) -> set:
-        return {(g["focusNode"], r["sourceShape"], r["constraintComponent"], len(r["suggestions"]))
-                for g in rep["focusNodes"] for r in g["results"]}
+        return {
+            (g["focusNode"], r["sourceShape"], r["constraintComponent"], len(r["suggestions"]))
+            for g in rep["focusNodes"]
+            for r in g["results"]
+        }
 
     assert keys(fast) == keys(ref)
 
@@ -183,10 +208,17 @@ def test_fix_prints_a_patch_and_apply_round_trips_turtle(faulty: Path) -> None:
     assert "# the typo" in after
     assert "map:ownedBy isa95:ProductionExecutionManagement" in after
     report = _json(faulty)
-    shapes = {r["sourceShape"].rsplit("#", 1)[1] for g in report["focusNodes"]
-              for r in g["results"]}
-    assert not shapes & {"VocabularyShape", "UseCaseStageKind", "StageOwnerPresent",
-                         "StagePhaseKind", "StageLevelMatchesEquipment", "StageOwnerLevel"}
+    shapes = {
+        r["sourceShape"].rsplit("#", 1)[1] for g in report["focusNodes"] for r in g["results"]
+    }
+    assert not shapes & {
+        "VocabularyShape",
+        "UseCaseStageKind",
+        "StageOwnerPresent",
+        "StagePhaseKind",
+        "StageLevelMatchesEquipment",
+        "StageOwnerLevel",
+    }
     assert report["violations"] == 0
     again = run_cli("fix", str(faulty), "--plant", str(PLANT))
     assert again.returncode == 0 and again.stdout == ""
@@ -200,33 +232,42 @@ def _form_case(tmp_path: Path, name: str, old: str, new: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "old", "new"), [
-    ("visual-defects.yaml",
-     "    phase: Instance maintenance/usage\n    owner: Quality execution management\n",
-     "    phase: Type development\n"),
-    ("visual-defects.csv",
-     "Station,Instance maintenance/usage,Quality execution management,",
-     "Station,Type development,,"),
-])
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        (
+            "visual-defects.yaml",
+            "    phase: Instance maintenance/usage\n    owner: Quality execution management\n",
+            "    phase: Type development\n",
+        ),
+        (
+            "visual-defects.csv",
+            "Station,Instance maintenance/usage,Quality execution management,",
+            "Station,Type development,,",
+        ),
+    ],
+)
 def test_fix_apply_round_trips_the_forms(tmp_path: Path, name: str, old: str, new: str) -> None:
     path = _form_case(tmp_path, name, old, new)
     plant = str(AUTHORING / "bottling-plant.ttl")
-    before = json.loads(run_cli("validate", str(path), "--plant", plant, "--format",
-                                "json").stdout)
-    serve = [r for g in before["focusNodes"] if g["focusNode"].endswith("#Serve")
-             for r in g["results"]]
-    assert {r["sourceShape"].rsplit("#", 1)[1] for r in serve} >= {"StagePhaseKind",
-                                                                  "StageOwnerPresent"}
+    before = json.loads(run_cli("validate", str(path), "--plant", plant, "--format", "json").stdout)
+    serve = [
+        r for g in before["focusNodes"] if g["focusNode"].endswith("#Serve") for r in g["results"]
+    ]
+    assert {r["sourceShape"].rsplit("#", 1)[1] for r in serve} >= {
+        "StagePhaseKind",
+        "StageOwnerPresent",
+    }
     r = run_cli("fix", str(path), "--plant", plant)
     assert r.returncode == 1 and "rami:InstanceMaintenanceUsage" in r.stdout
     r = run_cli("fix", str(path), "--plant", plant, "--apply")
     assert r.returncode == 0, r.stderr
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Visual defect detection at labeller 3")  # comments kept
-    after = json.loads(run_cli("validate", str(path), "--plant", plant, "--format",
-                               "json").stdout)
-    serve = [r for g in after["focusNodes"] if g["focusNode"].endswith("#Serve")
-             for r in g["results"]]
+    after = json.loads(run_cli("validate", str(path), "--plant", plant, "--format", "json").stdout)
+    serve = [
+        r for g in after["focusNodes"] if g["focusNode"].endswith("#Serve") for r in g["results"]
+    ]
     assert serve == []
 
 
@@ -244,14 +285,18 @@ def test_fix_bad_input_is_one_error_and_nothing_written(tmp_path: Path) -> None:
 
 def test_misspelt_property_is_renamed_in_turtle_and_n_triples(tmp_path: Path) -> None:
     ttl = tmp_path / "p.ttl"
-    ttl.write_text(PREFIXES + """
+    ttl.write_text(
+        PREFIXES
+        + """
 vd:UC a mlops:UseCase ; mlops:hasStage vd:Train .
 vd:Train a mlops:ModelTraining ;
     map:layer rami:FunctionalLayer ;
     map:hierachyLevel rami:EnterpriseLevel ;   # typo in the property
     map:lifeCyclePhase rami:TypeDevelopment ;
     map:ownedBy isa95:ResearchDevelopmentAndEngineering .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     text = run_cli("validate", str(ttl)).stdout
     assert "fix (line 12): did you mean map:hierarchyLevel?" in text
     nt = tmp_path / "p.nt"
@@ -262,8 +307,9 @@ vd:Train a mlops:ModelTraining ;
         r = run_cli("fix", str(path), "--apply")
         assert r.returncode == 0, r.stderr
         report = json.loads(run_cli("validate", str(path), "--format", "json").stdout)
-        shapes = {x["sourceShape"].rsplit("#", 1)[1] for g in report["focusNodes"]
-                  for x in g["results"]}
+        shapes = {
+            x["sourceShape"].rsplit("#", 1)[1] for g in report["focusNodes"] for x in g["results"]
+        }
         assert "VocabularyShape" not in shapes and "StageHierarchyLevel" not in shapes
     assert "map:hierarchyLevel rami:EnterpriseLevel ;   # typo in the property" in ttl.read_text()
 
@@ -284,11 +330,15 @@ def test_fix_json_lists_what_it_cannot_make(tmp_path: Path) -> None:
 
 def test_host_level_finding_states_the_levels_and_fixes_the_host(tmp_path: Path) -> None:
     mapping = tmp_path / "host.ttl"
-    mapping.write_text(PREFIXES + """
+    mapping.write_text(
+        PREFIXES
+        + """
 vd:EdgePC a map:EdgeDevice ;
     map:hierarchyLevel rami:EnterpriseLevel ;   # but it stands at a work cell
     map:locatedAt plant:Labeller .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     report = _json(mapping)
     level = _shape(_results(report, "#EdgePC"), "HostLevelMatchesLocation")
     assert "ISA-95 level 2" in level["suggestions"][0]["message"]

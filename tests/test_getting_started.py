@@ -65,8 +65,9 @@ def read_guide() -> Guide:
             for raw in body.splitlines():
                 if raw.strip() and not raw.lstrip().startswith("#"):
                     found = EXIT.search(raw)
-                    target.append(Command(EXIT.sub("", raw).strip(),
-                                          int(found.group(1)) if found else 0))
+                    target.append(
+                        Command(EXIT.sub("", raw).strip(), int(found.group(1)) if found else 0)
+                    )
         elif mark == "output":
             assert guide.run, "an output block must follow a run block"
             guide.run[-1].output += [ln for ln in body.splitlines() if ln.strip()]
@@ -94,8 +95,14 @@ def run_session(commands: list[Command], cwd: Path) -> tuple[list[tuple[int, str
         # a newline first: the command's output need not end with one
         script += [c.line, f'printf "\\n{marker} %s\\n" "$?"']
     script.append(f'printf "\\n{marker} pwd %s\\n" "$PWD"')
-    done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=cwd, env=environment(),
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["bash", "-c", "\n".join(script)],
+        cwd=cwd,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     results, current = [], []
     end = cwd
     for line in done.stdout.splitlines():
@@ -113,20 +120,25 @@ def run_session(commands: list[Command], cwd: Path) -> tuple[list[tuple[int, str
 def check(commands: list[Command], results: list[tuple[int, str]]) -> None:
     for command, (status, output) in zip(commands, results, strict=True):
         assert status == command.exit, (
-            f"`{command.line}` exited {status}, the guide says {command.exit}:\n{output}")
+            f"`{command.line}` exited {status}, the guide says {command.exit}:\n{output}"
+        )
         for shown in command.output:
             assert shown.strip() in output, (
                 f"`{command.line}` did not print the line the guide shows:\n{shown}\n"
-                f"--- it printed:\n{output}")
+                f"--- it printed:\n{output}"
+            )
 
 
 def test_the_guide_has_the_steps_it_promises() -> None:
     guide = read_guide()
     lines = [c.line for c in guide.run]
-    assert any(c.line.startswith("otmlops validate mapping-first-try.ttl") and c.exit == 1
-               for c in guide.run), lines
-    assert any(c.line.startswith("otmlops validate mapping.ttl") and c.exit == 0
-               for c in guide.run), lines
+    assert any(
+        c.line.startswith("otmlops validate mapping-first-try.ttl") and c.exit == 1
+        for c in guide.run
+    ), lines
+    assert any(
+        c.line.startswith("otmlops validate mapping.ttl") and c.exit == 0 for c in guide.run
+    ), lines
     assert any(c.startswith("otmlops load") for c in lines)
     assert sum(c.startswith("otmlops query ") for c in lines) >= 2
     assert guide.server.startswith("otmlops serve") and guide.with_server
@@ -136,7 +148,8 @@ def test_the_guide_has_the_steps_it_promises() -> None:
 def test_the_listings_are_the_shipped_files() -> None:
     for name, listing in read_guide().files.items():
         assert listing == (FILES / name).read_text(encoding="utf-8"), (
-            f"the listing of {name} in {GUIDE.name} differs from {FILES / name}")
+            f"the listing of {name} in {GUIDE.name} differs from {FILES / name}"
+        )
 
 
 @pytest.mark.slow
@@ -153,15 +166,20 @@ def test_the_guide_runs_as_written(tmp_path: Path) -> None:
     port = str(free_port())
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        server = subprocess.Popen(["bash", "-c", "exec " + guide.server.replace(PAGE_PORT, port)],
-                                  cwd=folder, env=environment(), stdout=out,
-                                  stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            ["bash", "-c", "exec " + guide.server.replace(PAGE_PORT, port)],
+            cwd=folder,
+            env=environment(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_until_healthy(server, port, log)
         if shutil.which("curl") is None:
             pytest.skip("curl is not installed: the guide's HTTP commands use it")
-        commands = [Command(c.line.replace(PAGE_PORT, port), c.exit, c.output)
-                    for c in guide.with_server]
+        commands = [
+            Command(c.line.replace(PAGE_PORT, port), c.exit, c.output) for c in guide.with_server
+        ]
         results, _ = run_session(commands, folder)
         check(commands, results)
         assert "StageLevelMatchesEquipment" in results[-1][1]
@@ -174,8 +192,9 @@ def test_the_guide_runs_as_written(tmp_path: Path) -> None:
             server.wait()
 
 
-def wait_until_healthy(server: subprocess.Popen[bytes], port: str, log: Path,
-                       limit: float = 60) -> None:
+def wait_until_healthy(
+    server: subprocess.Popen[bytes], port: str, log: Path, limit: float = 60
+) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -38,8 +38,10 @@ def test_sparqlwrapper_select_json(server: LiveServer) -> None:
     sw.setQuery(SELECT)
     sw.setReturnFormat(JSON)
     result = sw.query().convert()
-    assert [b["pump"]["value"] for b in result["results"]["bindings"]] == [EX + "pump1",
-                                                                            EX + "pump2"]
+    assert [b["pump"]["value"] for b in result["results"]["bindings"]] == [
+        EX + "pump1",
+        EX + "pump2",
+    ]
 
 
 def test_sparqlwrapper_select_csv_by_post(server: LiveServer) -> None:
@@ -83,8 +85,9 @@ def test_rdflib_sparqlstore_reads(server: LiveServer) -> None:
 
 
 def test_rdflib_sparqlupdatestore_writes_with_token(server: LiveServer) -> None:
-    store = SPARQLUpdateStore(server.url("/sparql"), server.url("/sparql"),
-                              auth=None, headers=server.auth)
+    store = SPARQLUpdateStore(
+        server.url("/sparql"), server.url("/sparql"), auth=None, headers=server.auth
+    )
     graph = Graph(store=store, identifier=URIRef("http://example.org/graphs/rdflib"))
     graph.add((URIRef(EX + "pump3"), URIRef(EX + "partOf"), URIRef(EX + "line1")))
     store.commit() if hasattr(store, "commit") else None

@@ -24,24 +24,29 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 def entity_bomb(levels: int = 9) -> bytes:
     """The "billion laughs" in RDF/XML: each entity is ten of the one before (10**levels)."""
     ents = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(
-        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, levels))
-    return (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{ents}]>'
-            f'<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:ex="{EX}">'
-            f'<rdf:Description rdf:about="{EX}s"><ex:p>&a{levels - 1};</ex:p>'
-            "</rdf:Description></rdf:RDF>").encode()
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, levels)
+    )
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{ents}]>'
+        f'<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:ex="{EX}">'
+        f'<rdf:Description rdf:about="{EX}s"><ex:p>&a{levels - 1};</ex:p>'
+        "</rdf:Description></rdf:RDF>"
+    ).encode()
 
 
-NAMESPACE_ENTITIES = (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY ex "{EX}">]>'
-                      f'<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:ex="{EX}">'
-                      '<rdf:Description rdf:about="&ex;s"><ex:p>v</ex:p></rdf:Description>'
-                      "</rdf:RDF>").encode()
+NAMESPACE_ENTITIES = (
+    f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY ex "{EX}">]>'
+    f'<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:ex="{EX}">'
+    '<rdf:Description rdf:about="&ex;s"><ex:p>v</ex:p></rdf:Description>'
+    "</rdf:RDF>"
+).encode()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     store = tmp_path_factory.mktemp("hostile") / "store"
     with live_server(store, "--workers", "2") as srv:
-        srv.put_graph(GRAPH, f"<{EX}a> <{EX}p> \"alpha\" .\n".encode())
+        srv.put_graph(GRAPH, f'<{EX}a> <{EX}p> "alpha" .\n'.encode())
         yield srv
 
 
@@ -52,9 +57,14 @@ def _alive(server: LiveServer) -> None:
 
 # ------------------------------------------------------------------ 1. parsers are bounded
 
+
 def test_entity_bomb_to_validate_is_refused(server: LiveServer) -> None:
-    r = httpx.post(server.url("/validate"), content=entity_bomb(),
-                   headers={"content-type": "application/rdf+xml"}, timeout=30)
+    r = httpx.post(
+        server.url("/validate"),
+        content=entity_bomb(),
+        headers={"content-type": "application/rdf+xml"},
+        timeout=30,
+    )
     assert r.status_code == 400, r.text
     assert "entity" in r.json()["detail"]
     _alive(server)
@@ -62,10 +72,14 @@ def test_entity_bomb_to_validate_is_refused(server: LiveServer) -> None:
 
 def test_entity_bomb_to_graph_store_is_refused(server: LiveServer) -> None:
     for method in ("PUT", "POST"):
-        r = httpx.request(method, server.url("/store"), params={"graph": GRAPH + "/bomb"},
-                          content=entity_bomb(),
-                          headers={"content-type": "application/rdf+xml", **server.auth},
-                          timeout=30)
+        r = httpx.request(
+            method,
+            server.url("/store"),
+            params={"graph": GRAPH + "/bomb"},
+            content=entity_bomb(),
+            headers={"content-type": "application/rdf+xml", **server.auth},
+            timeout=30,
+        )
         assert r.status_code == 400, r.text
         assert "entity" in r.text
     r = httpx.get(server.url("/store"), params={"graph": GRAPH + "/bomb"}, timeout=30)
@@ -73,12 +87,19 @@ def test_entity_bomb_to_graph_store_is_refused(server: LiveServer) -> None:
 
 
 def test_namespace_entities_still_load(server: LiveServer) -> None:
-    r = httpx.put(server.url("/store"), params={"graph": GRAPH + "/entities"},
-                  content=NAMESPACE_ENTITIES,
-                  headers={"content-type": "application/rdf+xml", **server.auth}, timeout=30)
+    r = httpx.put(
+        server.url("/store"),
+        params={"graph": GRAPH + "/entities"},
+        content=NAMESPACE_ENTITIES,
+        headers={"content-type": "application/rdf+xml", **server.auth},
+        timeout=30,
+    )
     assert r.status_code == 201, r.text
-    r = httpx.get(server.url("/sparql"), params={
-        "query": f"ASK {{ GRAPH <{GRAPH}/entities> {{ <{EX}s> <{EX}p> 'v' }} }}"}, timeout=30)
+    r = httpx.get(
+        server.url("/sparql"),
+        params={"query": f"ASK {{ GRAPH <{GRAPH}/entities> {{ <{EX}s> <{EX}p> 'v' }} }}"},
+        timeout=30,
+    )
     assert r.json()["boolean"] is True
 
 
@@ -98,46 +119,66 @@ def test_entity_bomb_file_is_refused_by_the_cli(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------ 7. clear 4xx for client mistakes
 
+
 def test_invalid_utf8_in_a_parameter_is_refused(server: LiveServer) -> None:
-    for url in ("/sparql?query=ASK%20%7B%7D%20%23%FF", "/sparql?query=ASK%20%7B%7D&x%C3=1",
-                "/queries?q=%E9t%E9", "/store/%FF?x=1"):
+    for url in (
+        "/sparql?query=ASK%20%7B%7D%20%23%FF",
+        "/sparql?query=ASK%20%7B%7D&x%C3=1",
+        "/queries?q=%E9t%E9",
+        "/store/%FF?x=1",
+    ):
         r = httpx.get(server.url(url), timeout=30)
         assert r.status_code == 400, (url, r.text)
         assert "UTF-8" in r.text
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "PREFIX r: <http://192.0.2.1/> SELECT * WHERE { SERVICE SILENT r:q { ?s ?p ?o } }",
-    "SELECT * WHERE { VALUES ?e { <http://192.0.2.1/> } SERVICE ?e { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "PREFIX r: <http://192.0.2.1/> SELECT * WHERE { SERVICE SILENT r:q { ?s ?p ?o } }",
+        "SELECT * WHERE { VALUES ?e { <http://192.0.2.1/> } SERVICE ?e { ?s ?p ?o } }",
+    ],
+)
 def test_service_targets_are_refused_by_default(server: LiveServer, text: str) -> None:
     r = httpx.get(server.url("/sparql"), params={"query": text}, timeout=30)
     assert r.status_code == 400, r.text
     assert "SERVICE" in r.text
 
 
-@pytest.mark.parametrize("text", ["LOAD <file:///etc/passwd>",
-                                  "LOAD SILENT <http://192.0.2.1/data.ttl> INTO GRAPH <urn:x>"])
+@pytest.mark.parametrize(
+    "text",
+    ["LOAD <file:///etc/passwd>", "LOAD SILENT <http://192.0.2.1/data.ttl> INTO GRAPH <urn:x>"],
+)
 def test_load_targets_are_refused_even_with_the_token(server: LiveServer, text: str) -> None:
-    r = httpx.post(server.url("/sparql"), content=text.encode(),
-                   headers={"content-type": "application/sparql-update", **server.auth},
-                   timeout=30)
+    r = httpx.post(
+        server.url("/sparql"),
+        content=text.encode(),
+        headers={"content-type": "application/sparql-update", **server.auth},
+        timeout=30,
+    )
     assert r.status_code == 400, r.text
     assert "LOAD" in r.text
 
 
 def test_service_in_a_string_is_not_a_call(server: LiveServer) -> None:
-    r = httpx.get(server.url("/sparql"), params={
-        "query": 'SELECT ("SERVICE <file:///etc/passwd>" AS ?x) WHERE {}'}, timeout=30)
+    r = httpx.get(
+        server.url("/sparql"),
+        params={"query": 'SELECT ("SERVICE <file:///etc/passwd>" AS ?x) WHERE {}'},
+        timeout=30,
+    )
     assert r.status_code == 200, r.text
 
 
 def test_deep_nesting_is_refused(server: LiveServer) -> None:
     deep = "ASK { " + "{ " * 5000 + "}" * 5000 + " }"
-    r = httpx.post(server.url("/sparql"), content=deep.encode(),
-                   headers={"content-type": "application/sparql-query"}, timeout=30)
+    r = httpx.post(
+        server.url("/sparql"),
+        content=deep.encode(),
+        headers={"content-type": "application/sparql-query"},
+        timeout=30,
+    )
     assert r.status_code == 400, r.text
     assert "nest" in r.text
     expr = "SELECT (" + "(" * 3000 + "1" + ")" * 3000 + " AS ?x) {}"
@@ -155,17 +196,25 @@ def test_update_token_is_checked_before_the_body_is_read(server: LiveServer) -> 
         for _ in range(size >> 20):
             yield chunk
 
-    r = httpx.post(server.url("/sparql"), content=body(),
-                   headers={"content-type": "application/sparql-update",
-                            "content-length": str(size)}, timeout=30)
+    r = httpx.post(
+        server.url("/sparql"),
+        content=body(),
+        headers={"content-type": "application/sparql-update", "content-length": str(size)},
+        timeout=30,
+    )
     assert r.status_code == 401, r.text
     # a big form body without a token is refused at the query-body limit
-    r = httpx.post(server.url("/sparql"), content=b"update=" + b"%23" * 600_000,
-                   headers={"content-type": "application/x-www-form-urlencoded"}, timeout=30)
+    r = httpx.post(
+        server.url("/sparql"),
+        content=b"update=" + b"%23" * 600_000,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        timeout=30,
+    )
     assert r.status_code == 413 and "token" in r.text
 
 
 # ------------------------------------------------------------------- 6. no secrets shown
+
 
 def test_healthz_and_errors_do_not_show_the_store_folder(server: LiveServer) -> None:
     folder = str(server.log.parent)
@@ -181,18 +230,23 @@ def test_healthz_and_errors_do_not_show_the_store_folder(server: LiveServer) -> 
 
 # -------------------------------------------------------------- 5. browser-facing defaults
 
+
 def test_foreign_host_header_is_refused(server: LiveServer) -> None:
     r = httpx.get(server.url("/healthz"), headers={"host": "attacker.example"}, timeout=30)
     assert r.status_code == 400 and "allowed-hosts" in r.text
     port = server.base.rsplit(":", 1)[1]
     for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
-        assert httpx.get(server.url("/healthz"), headers={"host": host},
-                         timeout=30).status_code == 200, host
+        assert (
+            httpx.get(server.url("/healthz"), headers={"host": host}, timeout=30).status_code == 200
+        ), host
 
 
 def test_forwarded_headers_are_not_trusted(server: LiveServer) -> None:
-    r = httpx.get(server.url("/sparql"), headers={"x-forwarded-proto": "https",
-                                                  "accept": "text/turtle"}, timeout=30)
+    r = httpx.get(
+        server.url("/sparql"),
+        headers={"x-forwarded-proto": "https", "accept": "text/turtle"},
+        timeout=30,
+    )
     assert r.status_code == 200
     assert "https://" not in r.text and server.base in r.text
 
@@ -228,9 +282,13 @@ def test_slow_headers_are_cut_off(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------ 7. read-only mode
 
+
 def _tree(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 @pytest.mark.slow
@@ -247,8 +305,9 @@ def test_read_only_never_writes_the_store(tmp_path: Path) -> None:
         assert r.json()["boolean"] is True
     assert _tree(store) == before
     # no snapshot folder was made beside it (the token file and log are the test's own)
-    assert not [p for p in tmp_path.iterdir() if p.name not in siblings
-                and not p.name.startswith("ro.")]
+    assert not [
+        p for p in tmp_path.iterdir() if p.name not in siblings and not p.name.startswith("ro.")
+    ]
 
 
 # ------------------------------------------------------------ 3. work stops when clients leave
@@ -271,8 +330,7 @@ def _readers(server: LiveServer) -> set[int]:
 
 def _metric(server: LiveServer, name: str) -> int:
     text = httpx.get(server.url("/metrics"), timeout=30).text
-    return int(next(line.split()[1] for line in text.splitlines()
-                    if line.startswith(name + " ")))
+    return int(next(line.split()[1] for line in text.splitlines() if line.startswith(name + " ")))
 
 
 @pytest.mark.slow
@@ -283,8 +341,7 @@ def test_a_query_whose_client_leaves_is_stopped(server: LiveServer) -> None:
     gone_before = _metric(server, "otmlops_client_gone_stops_total")
     before = _readers(server)
     with pytest.raises(httpx.TimeoutException):
-        httpx.get(server.url("/sparql"), params={"query": CARTESIAN, "timeout": "100"},
-                  timeout=1.0)
+        httpx.get(server.url("/sparql"), params={"query": CARTESIAN, "timeout": "100"}, timeout=1.0)
     left = time.monotonic()
     while _metric(server, "otmlops_worker_restarts_total") == restarts:
         assert time.monotonic() - left < 5, "the abandoned query was not stopped"
@@ -305,8 +362,9 @@ def test_one_client_address_cannot_hold_every_reader(tmp_path: Path) -> None:
         outcome: dict[str, int] = {}
 
         def runaway(i: int) -> None:
-            r = httpx.get(srv.url("/sparql"), params={"query": CARTESIAN, "timeout": "4"},
-                          timeout=60)
+            r = httpx.get(
+                srv.url("/sparql"), params={"query": CARTESIAN, "timeout": "4"}, timeout=60
+            )
             outcome[f"runaway{i}"] = r.status_code
 
         threads = [threading.Thread(target=runaway, args=(i,)) for i in range(2)]
@@ -332,11 +390,11 @@ BOMB = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
 
 @pytest.mark.slow
 def test_order_by_bomb_hits_the_memory_cap_and_others_are_served(tmp_path: Path) -> None:
-    with live_server(tmp_path / "store", "--workers", "2", "--worker-memory", "500M",
-                     "--max-timeout", "120") as srv:
+    with live_server(
+        tmp_path / "store", "--workers", "2", "--worker-memory", "500M", "--max-timeout", "120"
+    ) as srv:
         restarts = _metric(srv, "otmlops_worker_restarts_total")
-        r = httpx.get(srv.url("/sparql"), params={"query": BOMB, "timeout": "120"},
-                      timeout=180)
+        r = httpx.get(srv.url("/sparql"), params={"query": BOMB, "timeout": "120"}, timeout=180)
         assert r.status_code == 503, r.text[:300]
         assert "memory" in r.text and "--worker-memory" in r.text
         _alive(srv)
@@ -349,8 +407,13 @@ ROWS = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 200000"
 
 @pytest.mark.slow
 def test_large_answers_are_streamed_in_chunks(server: LiveServer) -> None:
-    with httpx.stream("GET", server.url("/sparql"), params={"query": ROWS},
-                      headers={"accept": "text/csv"}, timeout=120) as r:
+    with httpx.stream(
+        "GET",
+        server.url("/sparql"),
+        params={"query": ROWS},
+        headers={"accept": "text/csv"},
+        timeout=120,
+    ) as r:
         assert r.status_code == 200
         assert r.headers.get("transfer-encoding") == "chunked"
         assert "content-length" not in r.headers
@@ -366,8 +429,13 @@ def test_a_client_leaving_mid_stream_stops_the_worker(server: LiveServer) -> Non
 
     restarts = _metric(server, "otmlops_worker_restarts_total")
     big = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    with httpx.stream("GET", server.url("/sparql"), params={"query": big, "timeout": "100"},
-                      headers={"accept": "text/csv"}, timeout=60) as r:
+    with httpx.stream(
+        "GET",
+        server.url("/sparql"),
+        params={"query": big, "timeout": "100"},
+        headers={"accept": "text/csv"},
+        timeout=60,
+    ) as r:
         assert r.status_code == 200
         next(r.iter_bytes())
     left = time.monotonic()
@@ -379,21 +447,29 @@ def test_a_client_leaving_mid_stream_stops_the_worker(server: LiveServer) -> Non
 
 # ------------------------------------------------------------------ 4. federation, allowed
 
+
 @pytest.mark.slow
 def test_service_to_an_allowed_host_works(tmp_path: Path) -> None:
-    with live_server(tmp_path / "store", "--workers", "2", "--per-client", "2",
-                     "--allow-remote", "127.0.0.1") as srv:
-        query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{srv.url('/sparql')}> "
-                 "{ SELECT * WHERE { ?s ?p ?o } LIMIT 5 } }")
+    with live_server(
+        tmp_path / "store", "--workers", "2", "--per-client", "2", "--allow-remote", "127.0.0.1"
+    ) as srv:
+        query = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{srv.url('/sparql')}> "
+            "{ SELECT * WHERE { ?s ?p ?o } LIMIT 5 } }"
+        )
         r = httpx.get(srv.url("/sparql"), params={"query": query}, timeout=60)
         assert r.status_code == 200, r.text
         assert r.json()["results"]["bindings"][0]["n"]["value"] == "5"
-        r = httpx.get(srv.url("/sparql"), params={
-            "query": "SELECT * { SERVICE <http://localhost:9/x> { ?s ?p ?o } }"}, timeout=60)
+        r = httpx.get(
+            srv.url("/sparql"),
+            params={"query": "SELECT * { SERVICE <http://localhost:9/x> { ?s ?p ?o } }"},
+            timeout=60,
+        )
         assert r.status_code == 400  # only the host named
 
 
 # ------------------------------------------------------------- 6. no credentials anywhere
+
 
 @pytest.mark.slow
 def test_remote_store_credentials_are_never_shown(tmp_path: Path) -> None:
@@ -421,8 +497,13 @@ def test_an_answer_cut_off_by_its_time_limit_is_visibly_incomplete(server: LiveS
     big = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     received = 0
     with pytest.raises(httpx.RemoteProtocolError):  # no final chunk: not mistaken for complete
-        with httpx.stream("GET", server.url("/sparql"), params={"query": big, "timeout": "1"},
-                          headers={"accept": "text/csv"}, timeout=60) as r:
+        with httpx.stream(
+            "GET",
+            server.url("/sparql"),
+            params={"query": big, "timeout": "1"},
+            headers={"accept": "text/csv"},
+            timeout=60,
+        ) as r:
             assert r.status_code == 200
             for chunk in r.iter_bytes():
                 received += len(chunk)
@@ -433,11 +514,21 @@ def test_an_answer_cut_off_by_its_time_limit_is_visibly_incomplete(server: LiveS
 
 @pytest.mark.slow
 def test_forwarded_headers_from_a_trusted_proxy_are_used(tmp_path: Path) -> None:
-    with live_server(tmp_path / "store", "--workers", "1", "--trusted-proxies", "127.0.0.1",
-                     "--allowed-hosts", "kg.example", "127.0.0.1") as srv:
-        r = httpx.get(srv.url("/sparql"), headers={
-            "x-forwarded-proto": "https", "host": "kg.example", "accept": "text/turtle"},
-            timeout=30)
+    with live_server(
+        tmp_path / "store",
+        "--workers",
+        "1",
+        "--trusted-proxies",
+        "127.0.0.1",
+        "--allowed-hosts",
+        "kg.example",
+        "127.0.0.1",
+    ) as srv:
+        r = httpx.get(
+            srv.url("/sparql"),
+            headers={"x-forwarded-proto": "https", "host": "kg.example", "accept": "text/turtle"},
+            timeout=30,
+        )
         assert r.status_code == 200, r.text
         assert "<https://kg.example/sparql>" in r.text
         r = httpx.get(srv.url("/healthz"), headers={"host": "other.example"}, timeout=30)

@@ -28,8 +28,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     # a deliberately wrong token: generated writes must all be refused, never applied
-    with live_server(tmp_path_factory.mktemp("st") / "store", "--workers", "2",
-                     "--timeout", "5") as srv:
+    with live_server(
+        tmp_path_factory.mktemp("st") / "store", "--workers", "2", "--timeout", "5"
+    ) as srv:
         yield srv
 
 
@@ -39,9 +40,17 @@ def test_api_contract(live: LiveServer) -> None:
     # warm every worker's validation caches (shapes, ontology) so that a generated request
     # with a short time limit measures the request, not the first load of the shapes
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda _: httpx.post(live.url("/validate"), content=b"<a:b> <a:c> <a:d> .",
-                                           headers={"content-type": "application/n-triples"},
-                                           timeout=300), range(4)))
+        list(
+            pool.map(
+                lambda _: httpx.post(
+                    live.url("/validate"),
+                    content=b"<a:b> <a:c> <a:d> .",
+                    headers={"content-type": "application/n-triples"},
+                    timeout=300,
+                ),
+                range(4),
+            )
+        )
     api = schemathesis.openapi.from_url(live.url("/openapi.json"))
     failures: list[str] = []
     labels = []
@@ -50,13 +59,21 @@ def test_api_contract(live: LiveServer) -> None:
         labels.append(operation.label)
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case: schemathesis.Case) -> None:
             case.call_and_validate(
                 base_url=live.base,
-                checks=[not_a_server_error, status_code_conformance, content_type_conformance,
-                        response_schema_conformance],
+                checks=[
+                    not_a_server_error,
+                    status_code_conformance,
+                    content_type_conformance,
+                    response_schema_conformance,
+                ],
                 timeout=30,
             )
 
@@ -64,6 +81,7 @@ def test_api_contract(live: LiveServer) -> None:
             check()
         except Exception as exc:  # noqa: BLE001 - collect all operations' failures
             failures.append(f"{operation.label}: {exc}")
-    assert {"GET /sparql", "POST /sparql", "GET /queries/{query_id}", "POST /validate"} \
-        <= set(labels)
+    assert {"GET /sparql", "POST /sparql", "GET /queries/{query_id}", "POST /validate"} <= set(
+        labels
+    )
     assert not failures, "\n\n".join(failures)

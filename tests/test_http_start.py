@@ -24,8 +24,10 @@ from otmlops.http.app import create_app
 from otmlops.http.settings import ServerSettings
 
 GRAPH = "http://example.org/graphs/start-page"
-DATA = b'<http://example.org/a> <http://example.org/p> "x" .\n' \
-       b'<http://example.org/b> <http://example.org/p> "y" .\n'
+DATA = (
+    b'<http://example.org/a> <http://example.org/p> "x" .\n'
+    b'<http://example.org/b> <http://example.org/p> "y" .\n'
+)
 
 
 class _Links(HTMLParser):
@@ -63,22 +65,29 @@ def _links(html: str) -> _Links:
 def client() -> Iterator[TestClient]:
     app = create_app(ServerSettings(store="memory", token=TOKEN, workers=1))
     with TestClient(app) as c:
-        r = c.put("/store", params={"graph": GRAPH}, content=DATA,
-                  headers={"content-type": "application/n-triples",
-                           "authorization": f"Bearer {TOKEN}"})
+        r = c.put(
+            "/store",
+            params={"graph": GRAPH},
+            content=DATA,
+            headers={"content-type": "application/n-triples", "authorization": f"Bearer {TOKEN}"},
+        )
         assert r.status_code == 201, r.text
         yield c
 
 
 # --- the start page -------------------------------------------------------------------------
 
+
 def test_start_page_says_what_is_loaded_and_where_to_go(client: TestClient) -> None:
     r = client.get("/")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     html = r.text
-    assert re.search(rf"<code>{re.escape(GRAPH)}</code></td><td class=\"num\">2</td>"
-                     r"<td>data</td>", html)
+    assert re.search(
+        rf"<code>{re.escape(GRAPH)}</code></td><td class=\"num\">2</td>"
+        r"<td>data</td>",
+        html,
+    )
     assert "https://w3id.org/otmlops/graph/ontology" in html  # system graphs are listed too
     assert "Writes over HTTP need the bearer token" in html
     hrefs = {url for tag, url in _links(html).urls if tag == "a"}
@@ -106,15 +115,29 @@ def test_a_page_that_cannot_answer_says_why(client: TestClient) -> None:
     assert "Traceback" not in r.text
 
 
-@pytest.mark.parametrize("page, assets", [
-    ("/docs", {"/static/docs/swagger-ui-bundle.js": "javascript",
-               "/static/docs/swagger-ui.css": "text/css",
-               "/static/docs/favicon.png": "image/png"}),
-    ("/redoc", {"/static/docs/redoc.standalone.js": "javascript",
-                "/static/docs/favicon.png": "image/png"}),
-])
-def test_api_docs_come_from_the_server_itself(client: TestClient, page: str,
-                                              assets: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "page, assets",
+    [
+        (
+            "/docs",
+            {
+                "/static/docs/swagger-ui-bundle.js": "javascript",
+                "/static/docs/swagger-ui.css": "text/css",
+                "/static/docs/favicon.png": "image/png",
+            },
+        ),
+        (
+            "/redoc",
+            {
+                "/static/docs/redoc.standalone.js": "javascript",
+                "/static/docs/favicon.png": "image/png",
+            },
+        ),
+    ],
+)
+def test_api_docs_come_from_the_server_itself(
+    client: TestClient, page: str, assets: dict[str, str]
+) -> None:
     r = client.get(page)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert not re.search(r"(?i)https?://|(?<![\w/])//\w", r.text), r.text
@@ -136,6 +159,7 @@ def test_pages_stay_out_of_the_api_schema(client: TestClient) -> None:
 
 # --- the serve command ----------------------------------------------------------------------
 
+
 def _read_lines(proc: subprocess.Popen[str], sink: queue.Queue[str]) -> None:
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -146,9 +170,22 @@ def _read_lines(proc: subprocess.Popen[str], sink: queue.Queue[str]) -> None:
 def test_serve_prints_the_urls_it_serves_once_listening(tmp_path: Path) -> None:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "otmlops", "serve", "--store", str(tmp_path / "store"),
-         "--port", str(port), "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "otmlops",
+            "serve",
+            "--store",
+            str(tmp_path / "store"),
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=_read_lines, args=(proc, lines), daemon=True).start()
     seen: list[str] = []
@@ -180,21 +217,27 @@ def test_a_taken_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        done = run_cli("serve", "--store", str(tmp_path / "store"), "--port", str(port),
-                       timeout=120)
+        done = run_cli(
+            "serve", "--store", str(tmp_path / "store"), "--port", str(port), timeout=120
+        )
     assert done.returncode == 2
-    assert done.stderr == (f"otmlops: error: port {port} on 127.0.0.1 is in use; choose "
-                           "another with --port N\n")
+    assert done.stderr == (
+        f"otmlops: error: port {port} on 127.0.0.1 is in use; choose another with --port N\n"
+    )
     assert done.stdout == ""
     assert not (tmp_path / "store").exists()  # failed before opening anything
 
 
-@pytest.mark.parametrize("args, expected", [
-    (("--host", "no-such-host.invalid"), "--host no-such-host.invalid: cannot resolve"),
-    (("--port", "70000"), "--port 70000 is not a port number"),
-])
-def test_bad_listen_options_are_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...],
-                                                    expected: str) -> None:
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("--host", "no-such-host.invalid"), "--host no-such-host.invalid: cannot resolve"),
+        (("--port", "70000"), "--port 70000 is not a port number"),
+    ],
+)
+def test_bad_listen_options_are_one_line_and_exit_2(
+    tmp_path: Path, args: tuple[str, ...], expected: str
+) -> None:
     done = run_cli("serve", "--store", "memory", *args, timeout=120)
     assert done.returncode == 2
     assert expected in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
@@ -203,8 +246,16 @@ def test_bad_listen_options_are_one_line_and_exit_2(tmp_path: Path, args: tuple[
 def test_a_store_that_cannot_open_is_one_line_without_traceback(tmp_path: Path) -> None:
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("not a store", encoding="utf-8")
-    done = run_cli("serve", "--store", str(not_a_folder), "--port", str(free_port()),
-                   "--workers", "1", timeout=120)
+    done = run_cli(
+        "serve",
+        "--store",
+        str(not_a_folder),
+        "--port",
+        str(free_port()),
+        "--workers",
+        "1",
+        timeout=120,
+    )
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("otmlops: error: ") and str(not_a_folder) in done.stderr

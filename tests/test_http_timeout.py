@@ -45,8 +45,9 @@ def test_runaway_query_is_stopped_while_others_are_served(tmp_path: Path) -> Non
     data, stats = plantgen.generate(100_000, seed=1)
     assert stats.triples >= 90_000
     # --per-client 2: the cheap requests come from the same address as the runaway
-    with live_server(tmp_path / "store", "--workers", "2", "--timeout", "30",
-                     "--per-client", "2") as srv:
+    with live_server(
+        tmp_path / "store", "--workers", "2", "--timeout", "30", "--per-client", "2"
+    ) as srv:
         srv.put_graph("http://example.org/plant", data)
         workers_before = _children(srv.proc.pid)
         assert len(workers_before) == 3  # writer + 2 readers
@@ -55,8 +56,9 @@ def test_runaway_query_is_stopped_while_others_are_served(tmp_path: Path) -> Non
 
         def runaway() -> None:
             start = time.monotonic()
-            r = httpx.get(srv.url("/sparql"), params={"query": CARTESIAN, "timeout": "2"},
-                          timeout=120)
+            r = httpx.get(
+                srv.url("/sparql"), params={"query": CARTESIAN, "timeout": "2"}, timeout=120
+            )
             outcome["status"], outcome["text"] = r.status_code, r.text
             outcome["seconds"] = time.monotonic() - start
 
@@ -88,8 +90,11 @@ def test_runaway_query_is_stopped_while_others_are_served(tmp_path: Path) -> Non
         metrics = httpx.get(srv.url("/metrics"), timeout=60).text
         assert "otmlops_query_timeouts_total 1" in metrics
         assert "otmlops_worker_restarts_total 1" in metrics
-        r = httpx.get(srv.url("/sparql"), params={"query": "SELECT (COUNT(*) AS ?n) "
-                                                  "WHERE { ?s ?p ?o }"}, timeout=60)
+        r = httpx.get(
+            srv.url("/sparql"),
+            params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+            timeout=60,
+        )
         assert int(r.json()["results"]["bindings"][0]["n"]["value"]) >= stats.triples
 
 
@@ -98,20 +103,35 @@ def test_runaway_update_is_stopped_and_the_store_keeps_its_state(tmp_path: Path)
     data, _ = plantgen.generate(5_000, seed=2)
     with live_server(tmp_path / "store", "--workers", "1", "--max-timeout", "900") as srv:
         srv.put_graph("http://example.org/plant", data)
-        runaway_update = ("INSERT { GRAPH <http://example.org/runaway> { ?a <http://example.org/p> ?d } }"
-                          " WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
-        r = httpx.post(srv.url("/sparql"), params={"timeout": "2"}, content=runaway_update,
-                       headers={"content-type": "application/sparql-update", **srv.auth},
-                       timeout=120)
+        runaway_update = (
+            "INSERT { GRAPH <http://example.org/runaway> { ?a <http://example.org/p> ?d } }"
+            " WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        )
+        r = httpx.post(
+            srv.url("/sparql"),
+            params={"timeout": "2"},
+            content=runaway_update,
+            headers={"content-type": "application/sparql-update", **srv.auth},
+            timeout=120,
+        )
         assert r.status_code == 503 and "stopped" in r.text
         ask = "ASK { GRAPH <http://example.org/runaway> { ?s ?p ?o } }"
-        assert httpx.get(srv.url("/sparql"), params={"query": ask},
-                         timeout=60).json()["boolean"] is False
+        assert (
+            httpx.get(srv.url("/sparql"), params={"query": ask}, timeout=60).json()["boolean"]
+            is False
+        )
         # the next write waits for the new writer, which reopens the store first
-        srv.update("INSERT DATA { GRAPH <http://example.org/after> { <http://example.org/s> "
-                   "<http://example.org/p> 1 } }", timeout=900)
+        srv.update(
+            "INSERT DATA { GRAPH <http://example.org/after> { <http://example.org/s> "
+            "<http://example.org/p> 1 } }",
+            timeout=900,
+        )
         ask = "ASK { GRAPH <http://example.org/after> { ?s ?p 1 } }"
-        assert httpx.get(srv.url("/sparql"), params={"query": ask},
-                         timeout=60).json()["boolean"] is True
-        assert httpx.get(srv.url("/sparql"), params={"query": ask},
-                         timeout=60).json()["boolean"] is True
+        assert (
+            httpx.get(srv.url("/sparql"), params={"query": ask}, timeout=60).json()["boolean"]
+            is True
+        )
+        assert (
+            httpx.get(srv.url("/sparql"), params={"query": ask}, timeout=60).json()["boolean"]
+            is True
+        )

@@ -33,9 +33,14 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 STATUS = {"OK": 200, "Created": 201, "NoContent": 204, "NotFound": 404}
 RESULT_TYPES = {"application/sparql-results+json", "application/sparql-results+xml"}
 TABULAR_TYPES = RESULT_TYPES | {"text/csv", "text/tab-separated-values"}
-RDF_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt",
-             "application/rdf+xml": "xml", "application/ld+json": "json-ld",
-             "application/trig": "trig", "application/n-quads": "nquads"}
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+}
 
 
 @dataclass
@@ -65,8 +70,10 @@ def _list(graph: Graph, node) -> list:  # type: ignore[no-untyped-def]
 
 
 def _headers(graph: Graph, node) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {str(graph.value(h, HT.fieldName)).lower(): str(graph.value(h, HT.fieldValue))
-            for h in _list(graph, graph.value(node, HT.headers))}
+    return {
+        str(graph.value(h, HT.fieldName)).lower(): str(graph.value(h, HT.fieldValue))
+        for h in _list(graph, graph.value(node, HT.headers))
+    }
 
 
 def load_manifest(path: Path) -> list[ManifestTest]:
@@ -88,26 +95,42 @@ def load_manifest(path: Path) -> list[ManifestTest]:
             body = graph.value(req, HT.body)
             rbody = graph.value(resp, HT.body)
             boolean = graph.value(resp, MF.expectedBoolean)
-            steps.append(HttpStep(
-                method=str(graph.value(req, HT.methodName)),
-                path=str(graph.value(req, HT.absolutePath)),
-                headers=_headers(graph, req),
-                body=str(graph.value(body, CNT.chars)) if body is not None else None,
-                statuses=[str(s).rsplit("#", 1)[1]
-                          for s in graph.objects(resp, MF.expectedStatus)],
-                expected_boolean=boolean.toPython() if isinstance(boolean, Literal) else None,
-                expected_format=(str(graph.value(resp, MF.expectedFormat))
-                                 if graph.value(resp, MF.expectedFormat) else None),
-                expected_location=(str(graph.value(resp, MF.expectedLocation))
-                                   if graph.value(resp, MF.expectedLocation) else None),
-                response_headers=_headers(graph, resp),
-                response_body=str(graph.value(rbody, CNT.chars)) if rbody is not None else None,
-            ))
-        data = [(path.parent / Path(str(graph.value(d, UT.graph))).name,
-                 str(graph.value(d, RDFS.label)))
-                for d in graph.objects(entry, UT.graphData)]
-        tests.append(ManifestTest(str(entry).rsplit("#", 1)[1],
-                                  str(graph.value(entry, MF.name)), steps, data))
+            steps.append(
+                HttpStep(
+                    method=str(graph.value(req, HT.methodName)),
+                    path=str(graph.value(req, HT.absolutePath)),
+                    headers=_headers(graph, req),
+                    body=str(graph.value(body, CNT.chars)) if body is not None else None,
+                    statuses=[
+                        str(s).rsplit("#", 1)[1] for s in graph.objects(resp, MF.expectedStatus)
+                    ],
+                    expected_boolean=boolean.toPython() if isinstance(boolean, Literal) else None,
+                    expected_format=(
+                        str(graph.value(resp, MF.expectedFormat))
+                        if graph.value(resp, MF.expectedFormat)
+                        else None
+                    ),
+                    expected_location=(
+                        str(graph.value(resp, MF.expectedLocation))
+                        if graph.value(resp, MF.expectedLocation)
+                        else None
+                    ),
+                    response_headers=_headers(graph, resp),
+                    response_body=str(graph.value(rbody, CNT.chars)) if rbody is not None else None,
+                )
+            )
+        data = [
+            (
+                path.parent / Path(str(graph.value(d, UT.graph))).name,
+                str(graph.value(d, RDFS.label)),
+            )
+            for d in graph.objects(entry, UT.graphData)
+        ]
+        tests.append(
+            ManifestTest(
+                str(entry).rsplit("#", 1)[1], str(graph.value(entry, MF.name)), steps, data
+            )
+        )
     return tests
 
 
@@ -150,7 +173,7 @@ def _boolean(response: httpx.Response) -> bool:
 
 
 def _rewrite(path: str, prefix: str, target: str) -> str:
-    rest = path[len(prefix):]
+    rest = path[len(prefix) :]
     if rest.startswith("/?"):
         rest = rest[1:]
     elif rest == "/":
@@ -177,15 +200,17 @@ def _run(server: LiveServer, test: ManifestTest, prefix: str, target: str) -> No
             headers = {**step.headers, **server.auth}
             if "content-type" not in step.headers and body is not None:
                 headers["content-type"] = ""  # the suite means "no media type"
-            request = client.build_request(step.method, path, headers=headers,
-                                           content=body.encode("utf-8") if body else None)
+            request = client.build_request(
+                step.method, path, headers=headers, content=body.encode("utf-8") if body else None
+            )
             if headers.get("content-type") == "":
                 del request.headers["content-type"]
             response = client.send(request)
             where = f"{test.name} step {i + 1} ({step.method} {path})"
-            assert _status_ok(response.status_code, step.statuses), \
-                f"{where}: status {response.status_code}, expected {step.statuses}: " \
+            assert _status_ok(response.status_code, step.statuses), (
+                f"{where}: status {response.status_code}, expected {step.statuses}: "
                 f"{response.text[:500]}"
+            )
             media = response.headers.get("content-type", "").split(";")[0].strip()
             if step.expected_format == "boolean":
                 assert media in RESULT_TYPES, f"{where}: {media}"
@@ -201,15 +226,17 @@ def _run(server: LiveServer, test: ManifestTest, prefix: str, target: str) -> No
                 variables[step.expected_location] = response.headers["location"]
             for name, value in step.response_headers.items():
                 got = response.headers.get(name, "")
-                assert got.replace(" ", "").lower() == value.replace(" ", "").lower(), \
+                assert got.replace(" ", "").lower() == value.replace(" ", "").lower(), (
                     f"{where}: {name}: {got!r}, expected {value!r}"
+                )
             if step.response_body is not None:
-                expected = Graph().parse(data=step.response_body, format="turtle",
-                                         publicID=server.base + "/")
-                got_graph = Graph().parse(data=response.content, format=RDF_TYPES[media],
-                                          publicID=server.base + "/")
-                assert isomorphic(expected, got_graph), \
-                    f"{where}: graph differs:\n{response.text}"
+                expected = Graph().parse(
+                    data=step.response_body, format="turtle", publicID=server.base + "/"
+                )
+                got_graph = Graph().parse(
+                    data=response.content, format=RDF_TYPES[media], publicID=server.base + "/"
+                )
+                assert isomorphic(expected, got_graph), f"{where}: graph differs:\n{response.text}"
 
 
 @pytest.mark.slow
@@ -228,19 +255,33 @@ def test_graph_store_protocol(server: LiveServer, test: ManifestTest) -> None:
 
 #: The Service Description vocabulary: property -> (domain, range kind) as the spec defines.
 SD_PROPERTIES = {
-    "endpoint": ("Service", "iri"), "feature": ("Service", "Feature"),
-    "defaultEntailmentRegime": ("Service", "iri"), "extensionFunction": ("Service", "node"),
-    "extensionAggregate": ("Service", "node"), "languageExtension": ("Service", "node"),
-    "supportedLanguage": ("Service", "Language"), "propertyFeature": ("Service", "node"),
-    "defaultDataset": ("Service", "Dataset"), "availableGraphs": ("Service", "node"),
-    "resultFormat": ("Service", "iri"), "inputFormat": ("Service", "iri"),
-    "defaultGraph": ("Dataset", "Graph"), "namedGraph": ("Dataset", "node"),
-    "name": ("NamedGraph", "iri"), "graph": ("NamedGraph", "Graph"),
-    "entailmentRegime": (None, "iri"), "supportedEntailmentProfile": (None, "iri"),
+    "endpoint": ("Service", "iri"),
+    "feature": ("Service", "Feature"),
+    "defaultEntailmentRegime": ("Service", "iri"),
+    "extensionFunction": ("Service", "node"),
+    "extensionAggregate": ("Service", "node"),
+    "languageExtension": ("Service", "node"),
+    "supportedLanguage": ("Service", "Language"),
+    "propertyFeature": ("Service", "node"),
+    "defaultDataset": ("Service", "Dataset"),
+    "availableGraphs": ("Service", "node"),
+    "resultFormat": ("Service", "iri"),
+    "inputFormat": ("Service", "iri"),
+    "defaultGraph": ("Dataset", "Graph"),
+    "namedGraph": ("Dataset", "node"),
+    "name": ("NamedGraph", "iri"),
+    "graph": ("NamedGraph", "Graph"),
+    "entailmentRegime": (None, "iri"),
+    "supportedEntailmentProfile": (None, "iri"),
 }
 SD_LANGUAGES = {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
-SD_FEATURES = {SD.DereferencesURIs, SD.UnionDefaultGraph, SD.RequiresDataset,
-               SD.EmptyGraphs, SD.BasicFederatedQuery}
+SD_FEATURES = {
+    SD.DereferencesURIs,
+    SD.UnionDefaultGraph,
+    SD.RequiresDataset,
+    SD.EmptyGraphs,
+    SD.BasicFederatedQuery,
+}
 
 
 def _description(server: LiveServer, accept: str | None = None) -> tuple[httpx.Response, Graph]:
@@ -255,8 +296,13 @@ def _description(server: LiveServer, accept: str | None = None) -> tuple[httpx.R
 @pytest.mark.parametrize("test", SD_TESTS, ids=[t.name for t in SD_TESTS])
 def test_service_description(server: LiveServer, test: ManifestTest) -> None:
     if test.name == "returns-rdf":
-        for accept in (None, "text/turtle", "application/rdf+xml", "application/ld+json",
-                       "application/n-triples"):
+        for accept in (
+            None,
+            "text/turtle",
+            "application/rdf+xml",
+            "application/ld+json",
+            "application/n-triples",
+        ):
             response, graph = _description(server, accept)
             assert response.status_code == 200
             assert len(graph) > 5
@@ -270,12 +316,13 @@ def test_service_description(server: LiveServer, test: ManifestTest) -> None:
         for s, p, o in graph:
             if not str(p).startswith(str(SD)):
                 continue
-            local = str(p)[len(str(SD)):]
+            local = str(p)[len(str(SD)) :]
             assert local in SD_PROPERTIES, f"sd:{local} is not in the vocabulary"
             domain, kind = SD_PROPERTIES[local]
             if domain:
-                assert (s, RDF.type, SD[domain]) in graph or domain in ("Dataset", "Graph"), \
+                assert (s, RDF.type, SD[domain]) in graph or domain in ("Dataset", "Graph"), (
                     f"subject of sd:{local} is not an sd:{domain}"
+                )
             if kind == "iri":
                 assert isinstance(o, URIRef), f"sd:{local} needs an IRI"
             elif kind == "Language":

@@ -29,8 +29,10 @@ TEMPLATES = FIXTURES / "aas" / "submodel-templates" / "published"
 DATA = REPO / "tests" / "data" / "importers"
 BASE = "https://example.org/aas-examples/"
 
-EXAMPLES = sorted(p.relative_to(SPECS / "json" / "examples" / "generated")
-                  for p in (SPECS / "json" / "examples" / "generated").glob("*/*.json"))
+EXAMPLES = sorted(
+    p.relative_to(SPECS / "json" / "examples" / "generated")
+    for p in (SPECS / "json" / "examples" / "generated").glob("*/*.json")
+)
 #: Pairs where the official JSON and RDF examples do not describe the same data (none so far;
 #: docs/importers.md explains how this list is kept).
 DISAGREEING: dict[str, str] = {}
@@ -38,11 +40,11 @@ DISAGREEING: dict[str, str] = {}
 TEMPLATE_FILES = {
     "AIDataset": "Artificial Intelligence Dataset/1/0/1/IDTA 02058-1-0-1_Template_AIDataset.json",
     "AIDeployment": "Artificial Intelligence Deployment/1/0/1/"
-                    "IDTA 02059-1-0-1_Template_AIDeployment.json",
+    "IDTA 02059-1-0-1_Template_AIDeployment.json",
     "AIModelNameplate": "Artificial Intelligence Model Nameplate/1/0/1/"
-                        "IDTA 02060-1-0-1_Template_AIModelNameplate.json",
+    "IDTA 02060-1-0-1_Template_AIModelNameplate.json",
     "HSEBoM": "Hierarchical Structures enabling Bills of Material/1/1/1/"
-              "IDTA 02011-1-1-1_Template_HSEBoM.json",
+    "IDTA 02011-1-1-1_Template_HSEBoM.json",
     "PredictiveMaintenance": "Predictive Maintenance/1/0/IDTA 02048_Template_PredictiveMaintenance.json",
 }
 #: name -> (triples, shells, submodels, submodel elements, concept descriptions, warnings)
@@ -147,9 +149,12 @@ def test_v30_xml_is_read_as_v31(tmp_path: Path) -> None:
     source = TEMPLATES / TEMPLATE_FILES["PredictiveMaintenance"]
     env = aas_json.environment_from_jsonable(json.loads(source.read_text(encoding="utf-8-sig")))
     xml_file = tmp_path / "pm-v30.xml"
-    xml_file.write_text(aas_xml.to_str(env).replace("https://admin-shell.io/aas/3/1",
-                                                    "https://admin-shell.io/aas/3/0"),
-                        encoding="utf-8")
+    xml_file.write_text(
+        aas_xml.to_str(env).replace(
+            "https://admin-shell.io/aas/3/1", "https://admin-shell.io/aas/3/0"
+        ),
+        encoding="utf-8",
+    )
     result = import_aas(xml_file)
     assert canonical(result) == canonical(import_aas(source))
     assert any("V3.0 namespace" in w for w in result.warnings)
@@ -177,11 +182,14 @@ def test_aasx_package_reads_its_environment(tmp_path: Path) -> None:
     assert canonical(from_package) == canonical(import_aas(inner))
 
 
-@pytest.mark.parametrize(("name", "message", "line"), [
-    ("broken.json", "invalid JSON", 4),
-    ("not-an-environment.json", "not an AAS V3 environment at submodels[0]", None),
-    ("broken.xml", "invalid XML: mismatched tag", 6),
-])
+@pytest.mark.parametrize(
+    ("name", "message", "line"),
+    [
+        ("broken.json", "invalid JSON", 4),
+        ("not-an-environment.json", "not an AAS V3 environment at submodels[0]", None),
+        ("broken.xml", "invalid XML: mismatched tag", 6),
+    ],
+)
 def test_bad_files_raise_input_error(name: str, message: str, line: int | None) -> None:
     with pytest.raises(InputError) as info:
         import_aas(DATA / name)
@@ -228,13 +236,22 @@ def test_template_assets_are_not_equipment() -> None:
         assert not any(k.startswith("equipment") for k in result.counts), name
 
 
-@pytest.mark.parametrize(("name", "submodel", "cls"), [
-    ("AIModelNameplate", "https://admin-shell.io/idta/SubmodelTemplate/AIModelNameplate/1/0",
-     "Model"),
-    ("AIDataset", "https://admin-shell.io/idta/SubmodelTemplate/AIDataset/1/0", "Dataset"),
-    ("AIDeployment", "https://admin-shell.io/idta/SubmodelTemplate/AIDeployment/1/0",
-     "Deployment"),
-])
+@pytest.mark.parametrize(
+    ("name", "submodel", "cls"),
+    [
+        (
+            "AIModelNameplate",
+            "https://admin-shell.io/idta/SubmodelTemplate/AIModelNameplate/1/0",
+            "Model",
+        ),
+        ("AIDataset", "https://admin-shell.io/idta/SubmodelTemplate/AIDataset/1/0", "Dataset"),
+        (
+            "AIDeployment",
+            "https://admin-shell.io/idta/SubmodelTemplate/AIDeployment/1/0",
+            "Deployment",
+        ),
+    ],
+)
 def test_idta_ai_submodels_map_to_mlops(name: str, submodel: str, cls: str) -> None:
     graph = to_rdflib(import_aas(TEMPLATES / TEMPLATE_FILES[name]))
     mlops = rdflib.Namespace("https://w3id.org/otmlops/mlops#")

@@ -24,8 +24,9 @@ def test_all_alignment_modules_are_there() -> None:
 @pytest.mark.parametrize("path", ALIGNMENTS, ids=lambda p: p.name)
 def test_minted_terms_have_label_and_definition(path) -> None:
     graph = rdflib.Graph().parse(path)
-    minted = {s for s in graph.subjects() if isinstance(s, rdflib.URIRef)
-              and str(s).startswith(MINTED)}
+    minted = {
+        s for s in graph.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(MINTED)
+    }
     for term in minted:
         assert graph.value(term, RDFS.label) is not None, term
         assert graph.value(term, SKOS.definition) is not None, term
@@ -35,7 +36,8 @@ def test_minted_terms_have_label_and_definition(path) -> None:
 def test_every_alignment_axiom_has_a_rationale(path) -> None:
     graph = rdflib.Graph().parse(path)
     aligned = set(graph.subjects(RDFS.subClassOf, None)) | set(
-        graph.subjects(RDFS.subPropertyOf, None))
+        graph.subjects(RDFS.subPropertyOf, None)
+    )
     aligned = {t for t in aligned if not str(t).startswith(MINTED)}
     for term in aligned:
         assert graph.value(term, MAP_RATIONALE) is not None, term
@@ -49,16 +51,24 @@ def test_ontology_with_alignments_and_examples_is_consistent(tmp_path) -> None:
     prod:hasRawMaterialName, whose range is xsd:string, the value "Raw Housing"@en, and a
     language-tagged string is no xsd:string. That one triple is taken out here."""
     esmf = rdflib.Graph().parse(FIXTURES / "esmf" / "esmf_i40_core_whitepaper_example.ttl")
-    name = rdflib.URIRef("https://eclipse-esmf.github.io/ontologies/I4.0/Product/"
-                         "hasRawMaterialName")
-    bad = [(s, p, o) for s, p, o in esmf.triples((None, name, None))
-           if isinstance(o, rdflib.Literal) and o.language]
+    name = rdflib.URIRef(
+        "https://eclipse-esmf.github.io/ontologies/I4.0/Product/hasRawMaterialName"
+    )
+    bad = [
+        (s, p, o)
+        for s, p, o in esmf.triples((None, name, None))
+        if isinstance(o, rdflib.Literal) and o.language
+    ]
     assert len(bad) == 1
     esmf.remove(bad[0])
     esmf_file = tmp_path / "esmf-example.nt"
     esmf.serialize(esmf_file, format="nt", encoding="utf-8")
-    extra = [*ALIGNMENTS, esmf_file,
-             *sorted((FIXTURES / "mldcat-ap" / "releases" / "3.1.0" / "html" / "examples")
-                     .glob("*.ttl"))]
+    extra = [
+        *ALIGNMENTS,
+        esmf_file,
+        *sorted(
+            (FIXTURES / "mldcat-ap" / "releases" / "3.1.0" / "html" / "examples").glob("*.ttl")
+        ),
+    ]
     result = run_check(extra)
     assert result.ok, result.explanations

@@ -13,13 +13,22 @@ from otmlops.store import open_store
 
 DATA = REPO / "tests" / "data" / "importers"
 TEMPLATES = FIXTURES / "aas" / "submodel-templates" / "published"
-AI_DEPLOYMENT = (TEMPLATES / "Artificial Intelligence Deployment" / "1" / "0" / "1"
-                 / "IDTA 02059-1-0-1_Template_AIDeployment.json")
+AI_DEPLOYMENT = (
+    TEMPLATES
+    / "Artificial Intelligence Deployment"
+    / "1"
+    / "0"
+    / "1"
+    / "IDTA 02059-1-0-1_Template_AIDeployment.json"
+)
 OPCUA = FIXTURES / "opcua"
 CORE = OPCUA / "Schema" / "Opc.Ua.NodeSet2.xml"
-MACHINERY_SET = [CORE, OPCUA / "DI" / "Opc.Ua.Di.NodeSet2.xml",
-                 OPCUA / "Machinery" / "Opc.Ua.Machinery.NodeSet2.xml",
-                 OPCUA / "Machinery" / "Opc.Ua.Machinery.Examples.NodeSet2.xml"]
+MACHINERY_SET = [
+    CORE,
+    OPCUA / "DI" / "Opc.Ua.Di.NodeSet2.xml",
+    OPCUA / "Machinery" / "Opc.Ua.Machinery.NodeSet2.xml",
+    OPCUA / "Machinery" / "Opc.Ua.Machinery.Examples.NodeSet2.xml",
+]
 ISA95 = OPCUA / "ISA-95" / "Opc.ISA95.NodeSet2.xml"
 JOBCONTROL = OPCUA / "ISA95-JOBCONTROL" / "opc.ua.isa95-jobcontrol.nodeset2.xml"
 PREFIXES = """PREFIX ua: <https://w3id.org/otmlops/opcua#>
@@ -54,8 +63,9 @@ def sparql(store: Path, text: str) -> list[dict[str, str]]:
 @pytest.mark.slow
 def test_aas_import_reports_and_answers_serving_without_monitoring(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    done = run_cli("import", "aas", str(AI_DEPLOYMENT), "--graph", "urn:test:ai-deployment",
-                   store=store)
+    done = run_cli(
+        "import", "aas", str(AI_DEPLOYMENT), "--graph", "urn:test:ai-deployment", store=store
+    )
     assert done.returncode == 0, done.stderr
     assert "graph <urn:test:ai-deployment>" in done.stdout
     assert "1841 triples" in done.stdout
@@ -68,17 +78,22 @@ def test_aas_import_reports_and_answers_serving_without_monitoring(tmp_path: Pat
     # the same deployment without its LiveMonitoring collection is listed
     env = json.loads(AI_DEPLOYMENT.read_text(encoding="utf-8-sig"))
     submodel = env["submodels"][0]
-    submodel["submodelElements"] = [e for e in submodel["submodelElements"]
-                                    if e.get("idShort") != "LiveMonitoring"]
+    submodel["submodelElements"] = [
+        e for e in submodel["submodelElements"] if e.get("idShort") != "LiveMonitoring"
+    ]
     unmonitored = tmp_path / "unmonitored.json"
     unmonitored.write_text(json.dumps(env), encoding="utf-8")
-    done = run_cli("import", "aas", str(unmonitored), "--graph", "urn:test:ai-deployment",
-                   store=store)
+    done = run_cli(
+        "import", "aas", str(unmonitored), "--graph", "urn:test:ai-deployment", store=store
+    )
     assert done.returncode == 0, done.stderr
-    assert rows(store, "serving-without-monitoring") == [{
-        "useCase": "https://admin-shell.io/idta/aas/AIDeployment/1/0",
-        "servingStage": "https://admin-shell.io/idta/SubmodelTemplate/AIDeployment/1/0"
-                        "#ModelServing"}]
+    assert rows(store, "serving-without-monitoring") == [
+        {
+            "useCase": "https://admin-shell.io/idta/aas/AIDeployment/1/0",
+            "servingStage": "https://admin-shell.io/idta/SubmodelTemplate/AIDeployment/1/0"
+            "#ModelServing",
+        }
+    ]
 
 
 @pytest.mark.slow
@@ -87,24 +102,32 @@ def test_aas_equipment_answers_models_on_equipment(tmp_path: Path) -> None:
     done = run_cli("import", "aas", str(DATA / "press7-ai-deployment.json"), store=store)
     assert done.returncode == 0, done.stderr
     assert "equipment (isa95:WorkUnit, AAS assets): 1" in done.stdout
-    found = rows(store, "models-on-equipment", "-p",
-                 "equipment=https://example.com/plant/Press7")
-    assert ("https://example.com/aas/press7",
-            "https://example.com/aas/press7/AIDeployment#ModelServing") in pairs(found)
-    assert sparql(store, "SELECT ?c WHERE { <https://example.com/plant/Press7> a ?c "
-                         "FILTER(STRSTARTS(STR(?c), STR(isa95:))) } ORDER BY ?c") == [
+    found = rows(store, "models-on-equipment", "-p", "equipment=https://example.com/plant/Press7")
+    assert (
+        "https://example.com/aas/press7",
+        "https://example.com/aas/press7/AIDeployment#ModelServing",
+    ) in pairs(found)
+    assert sparql(
+        store,
+        "SELECT ?c WHERE { <https://example.com/plant/Press7> a ?c "
+        "FILTER(STRSTARTS(STR(?c), STR(isa95:))) } ORDER BY ?c",
+    ) == [
         {"c": "https://w3id.org/otmlops/isa95#Equipment"},
-        {"c": "https://w3id.org/otmlops/isa95#WorkUnit"}]
+        {"c": "https://w3id.org/otmlops/isa95#WorkUnit"},
+    ]
 
 
 @pytest.mark.slow
 def test_bad_input_stores_nothing(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    assert run_cli("import", "aas", str(DATA / "press7-ai-deployment.json"),
-                   store=store).returncode == 0
+    assert (
+        run_cli("import", "aas", str(DATA / "press7-ai-deployment.json"), store=store).returncode
+        == 0
+    )
     before = snapshot(store)
     empty_aasx = tmp_path / "empty.aasx"
     from basyx.aas.adapter import aasx
+
     with aasx.AASXWriter(str(empty_aasx)):
         pass
     cases = [
@@ -112,8 +135,10 @@ def test_bad_input_stores_nothing(tmp_path: Path) -> None:
         (("aas", str(DATA / "not-an-environment.json")), "not an AAS V3 environment"),
         (("aas", str(DATA / "broken.xml")), "broken.xml:6:5: invalid XML"),
         (("aas", str(empty_aasx)), "holds no AAS environment"),
-        (("opcua", str(MACHINERY_SET[-1])), "missing required OPC UA model(s): "
-                                              "http://opcfoundation.org/UA/ (required by"),
+        (
+            ("opcua", str(MACHINERY_SET[-1])),
+            "missing required OPC UA model(s): http://opcfoundation.org/UA/ (required by",
+        ),
         (("opcua", str(DATA / "broken.NodeSet2.xml")), "broken.NodeSet2.xml:6:13: invalid XML"),
     ]
     for args, message in cases:
@@ -132,8 +157,9 @@ def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
     # is recomputed after a load)
     done = run_cli("load", str(DATA / "machine-mapping.ttl"), store=store)
     assert done.returncode == 0, done.stderr
-    done = run_cli("import", "opcua", *map(str, MACHINERY_SET), "--graph", "urn:test:machinery",
-                   store=store)
+    done = run_cli(
+        "import", "opcua", *map(str, MACHINERY_SET), "--graph", "urn:test:machinery", store=store
+    )
     assert done.returncode == 0, done.stderr
     assert "equipment (isa95:WorkUnit): 1" in done.stdout
     assert "using the newer 1.03.0" in done.stdout
@@ -141,27 +167,41 @@ def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
     # number), each with owl:sameAs, the machine's class and MyComponent's partOf repeated
     assert snapshot(store)["urn:test:machinery"] == 44901 + 3778 + 1451 + 711 + 6
     # asking about the machine finds the stage deployed on it
-    found = rows(store, "models-on-equipment", "-p",
-                 "equipment=http://opcfoundation.org/UA/Machinery_Example/i=5003")
-    assert ("https://example.com/usecases#SpindleWear",
-            "https://example.com/usecases#SpindleWearServing") in pairs(found)
+    found = rows(
+        store,
+        "models-on-equipment",
+        "-p",
+        "equipment=http://opcfoundation.org/UA/Machinery_Example/i=5003",
+    )
+    assert (
+        "https://example.com/usecases#SpindleWear",
+        "https://example.com/usecases#SpindleWearServing",
+    ) in pairs(found)
     # the OPC UA hierarchy: the machine's components, through the store's subproperty closure
     # (HasComponent and HasAddIn are HierarchicalReferences, i=33)
-    parts = sparql(store, "SELECT ?name WHERE { "
-                          "<http://opcfoundation.org/UA/Machinery_Example/i=5003> "
-                          "<http://opcfoundation.org/UA/i=33> ?n . ?n ua:browseName ?name } "
-                          "ORDER BY ?name")
+    parts = sparql(
+        store,
+        "SELECT ?name WHERE { "
+        "<http://opcfoundation.org/UA/Machinery_Example/i=5003> "
+        "<http://opcfoundation.org/UA/i=33> ?n . ?n ua:browseName ?name } "
+        "ORDER BY ?name",
+    )
     assert [r["name"] for r in parts] == ["Components", "Identification", "MachineryBuildingBlocks"]
     # the component is equipment inside the machine, and inside the machine's asset identities
     # (its ProductInstanceUri; manufacturer and serial number), where an AAS of it meets it
-    assert sparql(store, "SELECT ?p WHERE { <http://opcfoundation.org/UA/Machinery_Example/"
-                         "i=5015> isa95:partOf ?p } ORDER BY ?p") == [
+    assert sparql(
+        store,
+        "SELECT ?p WHERE { <http://opcfoundation.org/UA/Machinery_Example/"
+        "i=5015> isa95:partOf ?p } ORDER BY ?p",
+    ) == [
         {"p": "http://opcfoundation.org/UA/Machinery_Example/i=5003"},
         {"p": "http://www.engelglobal.com/Viper06/235223"},
-        {"p": "urn:otmlops:asset:engel%20austria%20gmbh:235223"}]
+        {"p": "urn:otmlops:asset:engel%20austria%20gmbh:235223"},
+    ]
     # the mapping's links resolve against the imported plant graph (link-checking shapes)
-    checked = run_cli("validate", str(DATA / "machine-mapping.ttl"), "--plant",
-                      "urn:test:machinery", store=store)
+    checked = run_cli(
+        "validate", str(DATA / "machine-mapping.ttl"), "--plant", "urn:test:machinery", store=store
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     dangling = run_cli("validate", str(DATA / "machine-mapping.ttl"), store=store)
     assert dangling.returncode == 1
@@ -171,46 +211,75 @@ def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_isa95_nodesets_answer_their_questions(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    done = run_cli("import", "opcua", str(CORE), str(ISA95), str(JOBCONTROL), "--graph",
-                   "urn:test:isa95", store=store)
+    done = run_cli(
+        "import",
+        "opcua",
+        str(CORE),
+        str(ISA95),
+        str(JOBCONTROL),
+        "--graph",
+        "urn:test:isa95",
+        store=store,
+    )
     assert done.returncode == 0, done.stderr
     assert snapshot(store)["urn:test:isa95"] == 44901 + 3433 + 2573
     # ISA-95 Common Object Model: which OPC UA types describe ISA-95 equipment?
-    assert sparql(store, "SELECT ?name WHERE { ?t rdfs:subClassOf isa95:Equipment ; "
-                         "ua:browseName ?name } ORDER BY ?name") == [{"name": "EquipmentType"}]
+    assert sparql(
+        store,
+        "SELECT ?name WHERE { ?t rdfs:subClassOf isa95:Equipment ; "
+        "ua:browseName ?name } ORDER BY ?name",
+    ) == [{"name": "EquipmentType"}]
     # ISA-95 Job Control: which methods does a job order receiver offer an MES?
-    methods = sparql(store, "SELECT ?name WHERE { "
-                            "<http://opcfoundation.org/UA/ISA95-JOBCONTROL_V2/i=1002> "
-                            "<http://opcfoundation.org/UA/i=47> ?m . ?m a ua:Method ; "
-                            "ua:browseName ?name } ORDER BY ?name")
-    assert [r["name"] for r in methods] == ["Abort", "Cancel", "Clear", "Pause", "Resume",
-                                            "RevokeStart", "Start", "Stop", "Store",
-                                            "StoreAndStart", "Update"]
+    methods = sparql(
+        store,
+        "SELECT ?name WHERE { "
+        "<http://opcfoundation.org/UA/ISA95-JOBCONTROL_V2/i=1002> "
+        "<http://opcfoundation.org/UA/i=47> ?m . ?m a ua:Method ; "
+        "ua:browseName ?name } ORDER BY ?name",
+    )
+    assert [r["name"] for r in methods] == [
+        "Abort",
+        "Cancel",
+        "Clear",
+        "Pause",
+        "Resume",
+        "RevokeStart",
+        "Start",
+        "Stop",
+        "Store",
+        "StoreAndStart",
+        "Update",
+    ]
 
 
 @pytest.mark.slow
 def test_esmf_plant_answers_unchanged(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    for path in (FIXTURES / "esmf" / "esmf_i40_core_whitepaper_example.ttl",
-                 DATA / "esmf-mapping.ttl"):
+    for path in (
+        FIXTURES / "esmf" / "esmf_i40_core_whitepaper_example.ttl",
+        DATA / "esmf-mapping.ttl",
+    ):
         done = run_cli("load", str(path), store=store)
         assert done.returncode == 0, done.stderr
     esmf = "https://eclipse-esmf.github.io/ontologies/I4.0/Equipment/"
     assert sparql(store, "SELECT ?e WHERE { ?e a isa95:ProductionLine }") == [
-        {"e": esmf + "Line/Aluminium_Cast"}]
-    assert sparql(store, "SELECT ?e WHERE { ?e a isa95:Site }") == [
-        {"e": esmf + "Plant/Plant_2"}]
+        {"e": esmf + "Line/Aluminium_Cast"}
+    ]
+    assert sparql(store, "SELECT ?e WHERE { ?e a isa95:Site }") == [{"e": esmf + "Plant/Plant_2"}]
     found = rows(store, "models-on-equipment", "-p", f"equipment={esmf}Station/Housing_10")
-    assert ("https://example.com/usecases#HousingInspection",
-            "https://example.com/usecases#HousingInspectionServing") in pairs(found)
+    assert (
+        "https://example.com/usecases#HousingInspection",
+        "https://example.com/usecases#HousingInspectionServing",
+    ) in pairs(found)
 
 
 def test_dry_run_stores_nothing(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run_cli("graphs", store=store).returncode == 0
     before = snapshot(store)
-    done = run_cli("import", "aas", str(DATA / "press7-ai-deployment.json"), "--dry-run",
-                   store=store)
+    done = run_cli(
+        "import", "aas", str(DATA / "press7-ai-deployment.json"), "--dry-run", store=store
+    )
     assert done.returncode == 0, done.stderr
     assert "70 triples" in done.stdout and "dry run: nothing stored" in done.stdout
     assert snapshot(store) == before

@@ -17,9 +17,12 @@ from otmlops.importers.opcua import import_opcua
 
 PLANT = REPO / "examples" / "plant"
 OPCUA = FIXTURES / "opcua"
-DEPS = [OPCUA / "Schema" / "Opc.Ua.NodeSet2.xml", OPCUA / "DI" / "Opc.Ua.Di.NodeSet2.xml",
-        OPCUA / "Machinery" / "Opc.Ua.Machinery.NodeSet2.xml",
-        OPCUA / "ISA-95" / "Opc.ISA95.NodeSet2.xml"]
+DEPS = [
+    OPCUA / "Schema" / "Opc.Ua.NodeSet2.xml",
+    OPCUA / "DI" / "Opc.Ua.Di.NodeSet2.xml",
+    OPCUA / "Machinery" / "Opc.Ua.Machinery.NodeSet2.xml",
+    OPCUA / "ISA-95" / "Opc.ISA95.NodeSet2.xml",
+]
 AAS_FILE = PLANT / "press01.aas.json"
 AAS_RULES = PLANT / "aas-rules.toml"
 TEMPLATES = FIXTURES / "aas" / "submodel-templates" / "published"
@@ -39,8 +42,11 @@ def triples_of(result) -> set[ox.Triple]:
 
 
 def classes(triples: set[ox.Triple]) -> dict[str, str]:
-    return {t.subject.value: t.object.value[len(ISA95):] for t in triples
-            if t.predicate.value == RDF_TYPE and t.object.value.startswith(ISA95)}
+    return {
+        t.subject.value: t.object.value[len(ISA95) :]
+        for t in triples
+        if t.predicate.value == RDF_TYPE and t.object.value.startswith(ISA95)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +55,18 @@ def aas_triples() -> set[ox.Triple]:
 
 
 def test_bill_of_material_becomes_part_of(aas_triples) -> None:
-    part_of = {(t.subject.value, t.object.value) for t in aas_triples
-               if t.predicate.value == ISA95 + "partOf" and t.object.value.startswith(A)
-               and t.subject.value.startswith(A)}
-    assert part_of == {(A + "hydraulic-unit-07", A + "press-01"),
-                       (A + "servo-drive-3", A + "press-01"),
-                       (A + "pump-12", A + "hydraulic-unit-07")}
+    part_of = {
+        (t.subject.value, t.object.value)
+        for t in aas_triples
+        if t.predicate.value == ISA95 + "partOf"
+        and t.object.value.startswith(A)
+        and t.subject.value.startswith(A)
+    }
+    assert part_of == {
+        (A + "hydraulic-unit-07", A + "press-01"),
+        (A + "servo-drive-3", A + "press-01"),
+        (A + "pump-12", A + "hydraulic-unit-07"),
+    }
     found = classes(aas_triples)
     assert found[A + "press-01"] == "WorkUnit"  # the plant's rule for its asset type
     assert found[A + "hydraulic-unit-07"] == found[A + "pump-12"] == "EquipmentModule"
@@ -71,10 +83,14 @@ def test_without_a_class_rule_assets_are_reported_once_not_made_generic() -> Non
     assert sum("no ISA-95 class" in w for w in servo.warnings) == 1
 
 
-@pytest.mark.parametrize(("path", "verdict"), [
-    (DPP, "assets of kind Type"),
-    (BOM_TEMPLATE, "assets of kind Type"),
-], ids=["dpp", "bom-template"])
+@pytest.mark.parametrize(
+    ("path", "verdict"),
+    [
+        (DPP, "assets of kind Type"),
+        (BOM_TEMPLATE, "assets of kind Type"),
+    ],
+    ids=["dpp", "bom-template"],
+)
 def test_templates_and_products_are_not_plant_equipment(path: Path, verdict: str) -> None:
     result = import_aas(path)
     assert not classes(triples_of(result))
@@ -86,30 +102,47 @@ def test_product_and_placeholder_assets(tmp_path: Path) -> None:
     an IDTA template placeholder names no real asset."""
     text = AAS_FILE.read_text(encoding="utf-8")
     product = tmp_path / "product.json"
-    product.write_text(text.replace("https://admin-shell.io/idta/TimeSeries/1/1",
-                                    "urn:samm:io.admin-shell.idta.batterypass.circularity:1.0.0"
-                                    "#Circularity"), encoding="utf-8")
+    product.write_text(
+        text.replace(
+            "https://admin-shell.io/idta/TimeSeries/1/1",
+            "urn:samm:io.admin-shell.idta.batterypass.circularity:1.0.0#Circularity",
+        ),
+        encoding="utf-8",
+    )
     counts = import_aas(product, rules=[AAS_RULES]).counts
     assert counts["product or AI assets (not plant equipment)"] == 1
     placeholder = tmp_path / "placeholder.json"
-    placeholder.write_text(text.replace(A + "press-01", "https://admin-shell.io/idta/asset/x"),
-                           encoding="utf-8")
+    placeholder.write_text(
+        text.replace(A + "press-01", "https://admin-shell.io/idta/asset/x"), encoding="utf-8"
+    )
     counts = import_aas(placeholder, rules=[AAS_RULES]).counts
     assert counts["placeholder asset ids (templates; not plant equipment)"] == 1
 
 
 def test_aas_data_sources(aas_triples) -> None:
     segment = ox.NamedNode("https://example.org/aas/press-01/sm/TimeSeries#Segments.ForceHistory")
-    ram = ox.NamedNode("https://example.org/aas/press-01/sm/AssetInterfacesDescription"
-                       "#InterfaceHTTP.InteractionMetadata.properties.RamPosition")
+    ram = ox.NamedNode(
+        "https://example.org/aas/press-01/sm/AssetInterfacesDescription"
+        "#InterfaceHTTP.InteractionMetadata.properties.RamPosition"
+    )
     for source in (segment, ram):
-        assert ox.Triple(source, ox.NamedNode(RDF_TYPE), ox.NamedNode(MAP + "DataSource")) \
+        assert (
+            ox.Triple(source, ox.NamedNode(RDF_TYPE), ox.NamedNode(MAP + "DataSource"))
             in aas_triples
-        assert ox.Triple(source, ox.NamedNode(MAP + "dataSourceOf"),
-                         ox.NamedNode(A + "press-01")) in aas_triples
+        )
+        assert (
+            ox.Triple(source, ox.NamedNode(MAP + "dataSourceOf"), ox.NamedNode(A + "press-01"))
+            in aas_triples
+        )
     align = "https://w3id.org/otmlops/alignment#"
-    assert ox.Triple(segment, ox.NamedNode(align + "endpoint"),
-                     ox.Literal("https://historian.example.org/api/v1/query")) in aas_triples
+    assert (
+        ox.Triple(
+            segment,
+            ox.NamedNode(align + "endpoint"),
+            ox.Literal("https://historian.example.org/api/v1/query"),
+        )
+        in aas_triples
+    )
     assert ox.Triple(ram, ox.NamedNode(align + "unit"), ox.Literal("MMT")) in aas_triples
 
 
@@ -118,8 +151,9 @@ def test_identities_meet() -> None:
     serial = serial_iri("Example Presses Ltd", "P-2024-0117")
     assert serial == serial_iri("  example presses LTD ", "P-2024-0117")
     ua = triples_of(import_opcua([*DEPS, PLANT / "plant.NodeSet2.xml"]))
-    same = {t.object.value for t in ua if t.predicate.value == SAME_AS
-            and t.subject.value == PRESS_UA}
+    same = {
+        t.object.value for t in ua if t.predicate.value == SAME_AS and t.subject.value == PRESS_UA
+    }
     assert same == {A + "press-01", serial.value}
     assert classes(ua)[A + "press-01"] == "WorkUnit"
     aas = triples_of(import_aas(AAS_FILE, rules=[AAS_RULES]))
@@ -129,8 +163,12 @@ def test_identities_meet() -> None:
     # the same manufacturer and serial number in its Identification
     unit = serial_iri("Example Hydraulics GmbH", "HU-0007")
     assert ox.Triple(ox.NamedNode(A + "hydraulic-unit-07"), ox.NamedNode(SAME_AS), unit) in aas
-    assert ox.Triple(ox.NamedNode("http://example.org/otmlops/plant/i=5120"),
-                     ox.NamedNode(SAME_AS), unit) in ua
+    assert (
+        ox.Triple(
+            ox.NamedNode("http://example.org/otmlops/plant/i=5120"), ox.NamedNode(SAME_AS), unit
+        )
+        in ua
+    )
     part_of = ox.NamedNode(ISA95 + "partOf")
     assert ox.Triple(ox.NamedNode(A + "pump-12"), part_of, unit) in aas  # AAS below it
     assert ox.Triple(unit, part_of, ox.NamedNode(PRESS_UA)) in ua  # OPC UA above it
@@ -147,24 +185,52 @@ def test_bad_aas_rule_file(tmp_path: Path) -> None:
 def test_example_plant_end_to_end(tmp_path: Path) -> None:
     """The README path: import both models, validate the mapping, ask the questions."""
     store = tmp_path / "store"
-    done = run_cli("import", "opcua", *map(str, DEPS), str(PLANT / "plant.NodeSet2.xml"),
-                   "--graph", "urn:plant:opcua", store=store)
+    done = run_cli(
+        "import",
+        "opcua",
+        *map(str, DEPS),
+        str(PLANT / "plant.NodeSet2.xml"),
+        "--graph",
+        "urn:plant:opcua",
+        store=store,
+    )
     assert done.returncode == 0, done.stderr
-    done = run_cli("import", "aas", str(AAS_FILE), "--rules", str(AAS_RULES), "--graph",
-                   "urn:plant:aas", store=store)
+    done = run_cli(
+        "import",
+        "aas",
+        str(AAS_FILE),
+        "--rules",
+        str(AAS_RULES),
+        "--graph",
+        "urn:plant:aas",
+        store=store,
+    )
     assert done.returncode == 0, done.stderr
     mapping = PLANT / "press-force-monitoring.ttl"
-    done = run_cli("validate", str(mapping), "--plant", "urn:plant:opcua", "--plant",
-                   "urn:plant:aas", store=store)
+    done = run_cli(
+        "validate",
+        str(mapping),
+        "--plant",
+        "urn:plant:opcua",
+        "--plant",
+        "urn:plant:aas",
+        store=store,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 violation(s), 0 warning(s)" in done.stdout
     # without the AAS model the data source of the historian and the press asset dangle
     done = run_cli("validate", str(mapping), "--plant", "urn:plant:opcua", store=store)
     assert done.returncode == 1
     assert run_cli("load", str(mapping), store=store).returncode == 0
-    done = run_cli("query", "impact-of-equipment", "-p",
-                   "equipment=http://example.org/otmlops/plant/i=5020", "--format", "csv",
-                   store=store)
+    done = run_cli(
+        "query",
+        "impact-of-equipment",
+        "-p",
+        "equipment=http://example.org/otmlops/plant/i=5020",
+        "--format",
+        "csv",
+        store=store,
+    )
     assert done.returncode == 0, done.stderr
     # the line reaches stages deployed on the OPC UA hydraulic unit and on the AAS press asset
     assert "plant/i=5120" in done.stdout and A + "press-01" in done.stdout

@@ -20,9 +20,18 @@ CORE = OPCUA / "Schema" / "Opc.Ua.NodeSet2.xml"
 DI = OPCUA / "DI" / "Opc.Ua.Di.NodeSet2.xml"
 MACHINERY = OPCUA / "Machinery" / "Opc.Ua.Machinery.NodeSet2.xml"
 EXAMPLE = OPCUA / "Machinery" / "Opc.Ua.Machinery.Examples.NodeSet2.xml"
-DPP = (FIXTURES / "aas" / "submodel-templates" / "published" / "Digital Product Passport"
-       / "Digital Product Passport Part-1" / "1" / "0" / "1"
-       / "IDTA 02099-1_Template Digital Product Passport - Part 1.aasx")
+DPP = (
+    FIXTURES
+    / "aas"
+    / "submodel-templates"
+    / "published"
+    / "Digital Product Passport"
+    / "Digital Product Passport Part-1"
+    / "1"
+    / "0"
+    / "1"
+    / "IDTA 02099-1_Template Digital Product Passport - Part 1.aasx"
+)
 AAS4J = FIXTURES / "aas" / "aas4j" / "dataformat-xml" / "src" / "test" / "resources"
 SERVO = AAS4J / "Example_AAS_ServoDCMotor - Simplified.xml"
 MINIMUM = AAS4J / "minimum.xml"
@@ -44,16 +53,22 @@ def all_triples(result) -> set[ox.Triple]:
 
 # --- OPC UA -----------------------------------------------------------------------------------
 
+
 def test_locales_that_are_not_language_tags(tmp_path: Path) -> None:
     """The Woodworking companion's Eumabois nodeset has Locale="3"; other tools write "en_US"."""
-    example = altered(EXAMPLE, tmp_path / EXAMPLE.name, b'<Description Locale="en">',
-                      b'<Description Locale="3">')
-    example = altered(example, example, b'<Description Locale="en">',
-                      b'<Description Locale="en_US">')
+    example = altered(
+        EXAMPLE, tmp_path / EXAMPLE.name, b'<Description Locale="en">', b'<Description Locale="3">'
+    )
+    example = altered(
+        example, example, b'<Description Locale="en">', b'<Description Locale="en_US">'
+    )
     result = import_opcua([CORE, DI, MACHINERY, example])
-    texts = [t.object for t in all_triples(result)
-             if t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#comment"
-             and isinstance(t.object, ox.Literal)]
+    texts = [
+        t.object
+        for t in all_triples(result)
+        if t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#comment"
+        and isinstance(t.object, ox.Literal)
+    ]
     assert any(lit.language == "en-us" for lit in texts)
     bad = [what for what, why in result.skipped if "BCP 47" in why]
     assert len(bad) == 1 and "Locale '3'" in bad[0] and example.name in bad[0]
@@ -66,12 +81,12 @@ def test_nodeset_without_models_element(tmp_path: Path) -> None:
     example = tmp_path / "no-models.xml"
     example.write_bytes(data[:start] + data[end:])
     result = import_opcua([CORE, DI, MACHINERY, example])
-    assert any("declares no <Models>" in w and "Machinery_Example" in w
-               for w in result.warnings)
+    assert any("declares no <Models>" in w and "Machinery_Example" in w for w in result.warnings)
     assert ox.Triple(ox.NamedNode(MACHINE), RDF_TYPE, WORK_UNIT) in all_triples(result)
 
 
 # --- AAS --------------------------------------------------------------------------------------
+
 
 def test_aasx_with_external_target_mode_inside_the_package() -> None:
     """The IDTA Digital Product Passport marks its aasx-origin and aas-spec relationships
@@ -137,8 +152,12 @@ def test_aas4j_xml_with_schema_location(path: Path) -> None:
 def test_v30_xml_is_renamed_namespace_aware(tmp_path: Path) -> None:
     """The V3.0 namespace becomes V3.1 on elements only: a value that quotes the namespace is
     imported as written."""
-    v30 = altered(SERVO, tmp_path / "servo-v30.xml", b'xmlns:aas="https://admin-shell.io/aas/3/1"',
-                  b'xmlns:aas="https://admin-shell.io/aas/3/0"')
+    v30 = altered(
+        SERVO,
+        tmp_path / "servo-v30.xml",
+        b'xmlns:aas="https://admin-shell.io/aas/3/1"',
+        b'xmlns:aas="https://admin-shell.io/aas/3/0"',
+    )
     value = b"see https://admin-shell.io/aas/3/0 for the metamodel"
     text = v30.read_bytes()
     start = text.index(b"<aas:value>") + len(b"<aas:value>")
@@ -151,8 +170,12 @@ def test_v30_xml_is_renamed_namespace_aware(tmp_path: Path) -> None:
 
 
 def test_aas_xml_error_names_file_and_element(tmp_path: Path) -> None:
-    bad = altered(SERVO, tmp_path / "bad.xml", b"<aas:assetKind>Instance</aas:assetKind>",
-                  b"<aas:assetKind>Somewhere</aas:assetKind>")
+    bad = altered(
+        SERVO,
+        tmp_path / "bad.xml",
+        b"<aas:assetKind>Instance</aas:assetKind>",
+        b"<aas:assetKind>Somewhere</aas:assetKind>",
+    )
     with pytest.raises(InputError) as err:
         import_aas(bad)
     message = str(err.value)

@@ -44,8 +44,10 @@ def test_individual_that_is_both_a_layer_and_a_hierarchy_level_is_reported(tmp_p
 
 def test_class_below_two_disjoint_classes_is_named_as_unsatisfiable(tmp_path) -> None:
     extra = tmp_path / "unsatisfiable.ttl"
-    extra.write_text(PREFIXES + "ex:TrainingServing a owl:Class ;\n"
-                     "    rdfs:subClassOf mlops:ModelTraining , mlops:ModelServing .\n")
+    extra.write_text(
+        PREFIXES + "ex:TrainingServing a owl:Class ;\n"
+        "    rdfs:subClassOf mlops:ModelTraining , mlops:ModelServing .\n"
+    )
     result = run_cli("ontology", "check", "--with", str(extra))
     assert result.returncode == 1
     assert "unsatisfiable" in result.stderr
@@ -71,9 +73,15 @@ def test_equipment_in_two_roles_is_inconsistent(tmp_path) -> None:
     assert "isa95:Site" in result.stderr and "isa95:WorkUnit" in result.stderr
 
 
-@pytest.mark.parametrize("path", [EXAMPLES / "pdm-machinery.ttl", EXAMPLES / "quality-esmf.ttl",
-                                  REPO / "ontology" / "reference-mapping.ttl"],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [
+        EXAMPLES / "pdm-machinery.ttl",
+        EXAMPLES / "quality-esmf.ttl",
+        REPO / "ontology" / "reference-mapping.ttl",
+    ],
+    ids=lambda p: p.name,
+)
 def test_case_studies_and_reference_mapping_are_consistent_with_the_ontology(path) -> None:
     result = run_cli("ontology", "check", "--with", str(path))
     assert result.returncode == 0, result.stderr

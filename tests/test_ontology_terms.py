@@ -24,7 +24,7 @@ def _declared() -> set[str]:
             continue
         for prefix in ("rami", "isa95", "mlops", "map"):
             if str(s).startswith(PREFIXES[prefix]):
-                names.add(f"{prefix}:{str(s)[len(PREFIXES[prefix]):]}")
+                names.add(f"{prefix}:{str(s)[len(PREFIXES[prefix]) :]}")
     return names
 
 
@@ -58,8 +58,9 @@ def test_text_filters_over_name_label_and_definition_ignoring_case() -> None:
     done = run_cli("ontology", "terms", "hyperparameters", "--format", "json")
     found = json.loads(done.stdout)
     assert "mlops:ModelTraining" in {t["name"] for t in found}
-    assert all("hyperparameters" in (t["name"] + t["label"] + t["definition"]).lower()
-               for t in found)
+    assert all(
+        "hyperparameters" in (t["name"] + t["label"] + t["definition"]).lower() for t in found
+    )
 
 
 def test_kind_filter_and_csv() -> None:
@@ -76,8 +77,7 @@ def test_no_match_exits_1_and_suggests_close_names() -> None:
     assert done.returncode == 1
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1
-    assert "no term matches 'mlops:ModelRegistri'; did you mean mlops:ModelRegistry" \
-        in done.stderr
+    assert "no term matches 'mlops:ModelRegistri'; did you mean mlops:ModelRegistry" in done.stderr
 
 
 def test_the_cli_offers_the_kinds_the_library_knows() -> None:

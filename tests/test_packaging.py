@@ -42,16 +42,50 @@ def test_wheel_installs_and_loads_its_data_from_another_directory(tmp_path: Path
     wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
     elsewhere.mkdir()
     # --no-build-isolation: use the installed hatchling instead of downloading one
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(wheels), str(REPO)], check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = wheels.glob("otmlops-*.whl")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
-                    "--target", str(target), str(wheel)], check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     env = {**os.environ, "PYTHONPATH": str(target)}
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=elsewhere, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     import json
 
@@ -66,15 +100,27 @@ def test_wheel_installs_and_loads_its_data_from_another_directory(tmp_path: Path
     assert info["queries"] == sorted(p.name for p in (REPO / "queries").glob("*.rq"))
     assert info["queries"], "no queries shipped"
     # /docs assets come from fastapi-offline
-    assert {"swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"} \
-        <= set(info["docs_assets"])
+    assert {"swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"} <= set(
+        info["docs_assets"]
+    )
     schema = Path(info["schema"])  # the JSON Schema of the YAML form ships in the package
-    assert schema.is_file() and schema.read_bytes() == (
-        REPO / "service" / "otmlops" / "authoring" / "mapping.schema.json").read_bytes()
+    assert (
+        schema.is_file()
+        and schema.read_bytes()
+        == (REPO / "service" / "otmlops" / "authoring" / "mapping.schema.json").read_bytes()
+    )
     # every file of the workbench (templates, scripts, vendored editor and its licence) ships
     web = REPO / "service" / "otmlops" / "web"
-    shipped = sorted(str(p.relative_to(web)) for p in web.rglob("*")
-                     if p.is_file() and "__pycache__" not in p.parts)
+    shipped = sorted(
+        str(p.relative_to(web))
+        for p in web.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
     assert info["web"] == shipped
-    assert {"templates/rami.html", "static/wb.js", "static/vendor/codemirror/codemirror.js",
-            "static/vendor/codemirror/LICENSE", "static/vendor/THIRD-PARTY.md"} <= set(info["web"])
+    assert {
+        "templates/rami.html",
+        "static/wb.js",
+        "static/vendor/codemirror/codemirror.js",
+        "static/vendor/codemirror/LICENSE",
+        "static/vendor/THIRD-PARTY.md",
+    } <= set(info["web"])

@@ -31,8 +31,12 @@ def _sarif(*args: str) -> tuple[int, dict]:
 def test_sarif_has_the_essential_fields_rules_and_locations() -> None:
     invalid = SHAPES / "stage-level-two.invalid.ttl"
     warning = SHAPES / "owner-level.invalid.ttl"
-    code, log = _sarif(str(BASE.relative_to(REPO)), str(invalid.relative_to(REPO)),
-                       "--plant", str(PLANT.relative_to(REPO)))
+    code, log = _sarif(
+        str(BASE.relative_to(REPO)),
+        str(invalid.relative_to(REPO)),
+        "--plant",
+        str(PLANT.relative_to(REPO)),
+    )
     assert code == 1  # the exit status is the same as for the other formats
     assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
     [run] = log["runs"]
@@ -56,8 +60,9 @@ def test_sarif_has_the_essential_fields_rules_and_locations() -> None:
     assert code == 0
     [run] = log["runs"]
     assert {r["level"] for r in run["results"]} == {"warning"}
-    assert len({r["id"] for r in run["tool"]["driver"]["rules"]}) == \
-        len(run["tool"]["driver"]["rules"])
+    assert len({r["id"] for r in run["tool"]["driver"]["rules"]}) == len(
+        run["tool"]["driver"]["rules"]
+    )
     for r in run["results"]:
         assert run["tool"]["driver"]["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
 
@@ -69,11 +74,15 @@ def test_sarif_of_a_conforming_mapping_and_of_a_yaml_mapping() -> None:
     # a YAML mapping without its plant: the dangling links point at the stage's line
     code, log = _sarif(str((DATA / "visual-defects.yaml").relative_to(REPO)))
     assert code == 1
-    lines = {r["locations"][0]["physicalLocation"]["region"]["startLine"]
-             for r in log["runs"][0]["results"]}
+    lines = {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for r in log["runs"][0]["results"]
+    }
     assert lines and all(isinstance(n, int) and n > 1 for n in lines)
-    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in log["runs"][0]["results"]} == {"tests/data/authoring/visual-defects.yaml"}
+    assert {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    } == {"tests/data/authoring/visual-defects.yaml"}
 
 
 def _hook() -> dict:
@@ -86,8 +95,12 @@ def test_pre_commit_hook_definition() -> None:
     hook = _hook()
     assert hook["language"] == "python" and hook["entry"] == "otmlops validate"
     files = re.compile(hook["files"])
-    for path in ("mappings/line3.yaml", "plant/mapping/serve.ttl", "line3.mapping.csv",
-                 "mappings/quality.xlsx"):
+    for path in (
+        "mappings/line3.yaml",
+        "plant/mapping/serve.ttl",
+        "line3.mapping.csv",
+        "mappings/quality.xlsx",
+    ):
         assert files.search(path), path
     for path in (".github/workflows/ci.yml", "data/measurements.csv", "README.md"):
         assert not files.search(path), path
@@ -96,10 +109,13 @@ def test_pre_commit_hook_definition() -> None:
     assert re.search(r'^otmlops\s*=\s*"otmlops\.cli:main"', pyproject, re.M)
 
 
-@pytest.mark.parametrize("mapping, code", [
-    (EXAMPLES / "pdm-machinery.ttl", 0),
-    (SHAPES / "stage-level-two.invalid.ttl", 1),
-])
+@pytest.mark.parametrize(
+    "mapping, code",
+    [
+        (EXAMPLES / "pdm-machinery.ttl", 0),
+        (SHAPES / "stage-level-two.invalid.ttl", 1),
+    ],
+)
 def test_pre_commit_entry_runs_on_a_file(mapping: Path, code: int) -> None:
     """Run the hook's entry as pre-commit does: the entry's words, then the file names."""
     entry = shlex.split(_hook()["entry"])
@@ -107,24 +123,41 @@ def test_pre_commit_entry_runs_on_a_file(mapping: Path, code: int) -> None:
     assert script.is_file(), f"{script}: the package's console script is not installed"
     files = [str(BASE), str(mapping)] if code else [str(mapping)]
     args = ["--plant", str(PLANT)] if code else []
-    r = subprocess.run([str(script), *entry[1:], *args, *files], capture_output=True, text=True,
-                       timeout=300)
+    r = subprocess.run(
+        [str(script), *entry[1:], *args, *files], capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == code, r.stdout + r.stderr
 
 
 # -- the exit-code contract (docs/validation.md, "Exit codes") --------------------------------
 
+
 def _contract_cases(tmp: Path) -> list[tuple[str, list[str], int]]:
     broken = tmp / "broken.yaml"
     broken.write_text("use_case: ex:A\n  stages: [\n")
     changed = tmp / "changed.ttl"
-    changed.write_text((EXAMPLES / "pdm-machinery.ttl").read_text().replace(
-        "map:ownedBy isa95:MaintenanceDispatching ;", "map:ownedBy isa95:ProductionDispatching ;"))
+    changed.write_text(
+        (EXAMPLES / "pdm-machinery.ttl")
+        .read_text()
+        .replace(
+            "map:ownedBy isa95:MaintenanceDispatching ;",
+            "map:ownedBy isa95:ProductionDispatching ;",
+        )
+    )
     pdm = str(EXAMPLES / "pdm-machinery.ttl")
     return [
         ("validate: no violation", ["validate", pdm], 0),
-        ("validate: warnings only", ["validate", str(BASE), str(SHAPES / "owner-missing.invalid.ttl"),
-                                     "--plant", str(PLANT)], 0),
+        (
+            "validate: warnings only",
+            [
+                "validate",
+                str(BASE),
+                str(SHAPES / "owner-missing.invalid.ttl"),
+                "--plant",
+                str(PLANT),
+            ],
+            0,
+        ),
         ("validate: a violation", ["validate", str(SHAPES / "stage-level-two.invalid.ttl")], 1),
         ("validate: malformed YAML", ["validate", str(broken)], 2),
         ("validate: missing file", ["validate", str(tmp / "missing.ttl")], 2),

@@ -41,7 +41,7 @@ def _short(term: object) -> str | None:
     if isinstance(term, ox.NamedNode):
         for prefix, ns in PREFIXES.items():
             if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
+                return f"{prefix}:{term.value[len(ns) :]}"
         return term.value
     return term_text(term)
 
@@ -93,14 +93,17 @@ def quality(backend: str, tmp_path_factory: pytest.TempPathFactory):
         stop_server(proc)
 
 
-def rows(store, query_id: str, *params: str, columns: tuple[str, ...] | None = None
-         ) -> list[tuple[str | None, ...]]:
+def rows(
+    store, query_id: str, *params: str, columns: tuple[str, ...] | None = None
+) -> list[tuple[str | None, ...]]:
     """The answer as a sorted list of rows of compact terms (``gx:UC1``, ``rami:StationLevel``)."""
     outcome = run_named_query(store, query_id, list(params))
     assert isinstance(outcome, ox.QuerySolutions)
     names = columns or tuple(v.value for v in outcome.variables)
-    return sorted((tuple(_short(sol[n]) for n in names) for sol in outcome),
-                  key=lambda r: tuple(x or "" for x in r))
+    return sorted(
+        (tuple(_short(sol[n]) for n in names) for sol in outcome),
+        key=lambda r: tuple(x or "" for x in r),
+    )
 
 
 # --- the gaps plant -----------------------------------------------------------------------------
@@ -108,36 +111,56 @@ def rows(store, query_id: str, *params: str, columns: tuple[str, ...] | None = N
 
 def test_stages_without_owner(gaps) -> None:
     assert rows(gaps, "stages-without-owner", columns=("useCase", "stage")) == [
-        ("gx:UC1", "gx:UC1_Serve"), ("gx:UC2", "gx:UC2_Evaluate")]
+        ("gx:UC1", "gx:UC1_Serve"),
+        ("gx:UC2", "gx:UC2_Evaluate"),
+    ]
 
 
 def test_use_cases_by_area(gaps) -> None:
     # AreaA: UC1 through its stages on ModA1/CellA1/LineA1, UC3 deployed on the area itself;
     # AreaB: UC2 (as a whole and through stages on UnitB1); AreaC: nothing.
     assert rows(gaps, "use-cases-by-area", columns=("area", "useCases")) == [
-        ("gx:AreaA", "2"), ("gx:AreaB", "1"), ("gx:AreaC", "0")]
+        ("gx:AreaA", "2"),
+        ("gx:AreaB", "1"),
+        ("gx:AreaC", "0"),
+    ]
 
 
 def test_stages_by_rami_cell(gaps) -> None:
     got = rows(gaps, "stages-by-rami-cell", columns=("layer", "level", "phase", "stages"))
     assert len(got) == 6 * 7 * 4
     occupied = sorted(r for r in got if r[3] != "0")
-    assert occupied == sorted([
-        ("rami:IntegrationLayer", "rami:ControlDeviceLevel", "rami:InstanceMaintenanceUsage", "1"),
-        ("rami:FunctionalLayer", "rami:EnterpriseLevel", "rami:InstanceProduction", "1"),
-        ("rami:FunctionalLayer", "rami:StationLevel", "rami:InstanceMaintenanceUsage", "1"),
-        ("rami:InformationLayer", "rami:FieldDeviceLevel", "rami:InstanceMaintenanceUsage", "1"),
-        ("rami:IntegrationLayer", "rami:StationLevel", "rami:InstanceMaintenanceUsage", "1"),
-        ("rami:FunctionalLayer", "rami:WorkCentersLevel", "rami:InstanceMaintenanceUsage", "1"),
-        ("rami:BusinessLayer", "rami:ConnectedWorldLevel", "rami:TypeDevelopment", "1"),
-    ])
+    assert occupied == sorted(
+        [
+            (
+                "rami:IntegrationLayer",
+                "rami:ControlDeviceLevel",
+                "rami:InstanceMaintenanceUsage",
+                "1",
+            ),
+            ("rami:FunctionalLayer", "rami:EnterpriseLevel", "rami:InstanceProduction", "1"),
+            ("rami:FunctionalLayer", "rami:StationLevel", "rami:InstanceMaintenanceUsage", "1"),
+            (
+                "rami:InformationLayer",
+                "rami:FieldDeviceLevel",
+                "rami:InstanceMaintenanceUsage",
+                "1",
+            ),
+            ("rami:IntegrationLayer", "rami:StationLevel", "rami:InstanceMaintenanceUsage", "1"),
+            ("rami:FunctionalLayer", "rami:WorkCentersLevel", "rami:InstanceMaintenanceUsage", "1"),
+            ("rami:BusinessLayer", "rami:ConnectedWorldLevel", "rami:TypeDevelopment", "1"),
+        ]
+    )
 
 
 def test_stages_by_rami_cell_is_in_axis_order(gaps) -> None:
     outcome = run_named_query(gaps, "stages-by-rami-cell")
     first = next(iter(outcome))
     assert (_short(first["layer"]), _short(first["level"]), _short(first["phase"])) == (
-        "rami:AssetLayer", "rami:ProductLevel", "rami:TypeDevelopment")
+        "rami:AssetLayer",
+        "rami:ProductLevel",
+        "rami:TypeDevelopment",
+    )
 
 
 def test_empty_rami_cells(gaps) -> None:
@@ -148,8 +171,12 @@ def test_empty_rami_cells(gaps) -> None:
 
 
 def test_models_on_equipment_area(gaps) -> None:
-    assert rows(gaps, "models-on-equipment", "equipment=https://example.org/gaps#AreaA",
-                columns=("useCase", "stage", "deployedOn")) == [
+    assert rows(
+        gaps,
+        "models-on-equipment",
+        "equipment=https://example.org/gaps#AreaA",
+        columns=("useCase", "stage", "deployedOn"),
+    ) == [
         ("gx:UC1", "gx:UC1_Collect", "gx:ModA1"),
         ("gx:UC1", "gx:UC1_Monitor", "gx:LineA1"),
         ("gx:UC1", "gx:UC1_Serve", "gx:CellA1"),
@@ -158,14 +185,21 @@ def test_models_on_equipment_area(gaps) -> None:
 
 
 def test_models_on_equipment_cell(gaps) -> None:
-    assert rows(gaps, "models-on-equipment", "equipment=<https://example.org/gaps#CellA1>",
-                columns=("useCase", "stage", "deployedOn")) == [
-        ("gx:UC1", "gx:UC1_Collect", "gx:ModA1"), ("gx:UC1", "gx:UC1_Serve", "gx:CellA1")]
+    assert rows(
+        gaps,
+        "models-on-equipment",
+        "equipment=<https://example.org/gaps#CellA1>",
+        columns=("useCase", "stage", "deployedOn"),
+    ) == [("gx:UC1", "gx:UC1_Collect", "gx:ModA1"), ("gx:UC1", "gx:UC1_Serve", "gx:CellA1")]
 
 
 def test_impact_of_equipment(gaps) -> None:
-    assert rows(gaps, "impact-of-equipment", "equipment=https://example.org/gaps#CellA1",
-                columns=("useCase", "stage", "dependency", "via")) == [
+    assert rows(
+        gaps,
+        "impact-of-equipment",
+        "equipment=https://example.org/gaps#CellA1",
+        columns=("useCase", "stage", "dependency", "via"),
+    ) == [
         ("gx:UC1", "gx:UC1_Collect", "map:deployedOn", "gx:ModA1"),
         ("gx:UC1", "gx:UC1_Collect", "map:usesDataFrom", "gx:SensA1"),
         ("gx:UC1", "gx:UC1_Serve", "map:deployedOn", "gx:CellA1"),
@@ -182,8 +216,11 @@ def test_serving_without_monitoring(gaps) -> None:
 
 
 def test_level_mismatches(gaps) -> None:
-    assert rows(gaps, "level-mismatches",
-                columns=("useCase", "stage", "level", "equipment", "equipmentClass")) == [
+    assert rows(
+        gaps,
+        "level-mismatches",
+        columns=("useCase", "stage", "level", "equipment", "equipmentClass"),
+    ) == [
         ("gx:UC1", "gx:UC1_Monitor", "rami:FieldDeviceLevel", "gx:LineA1", "isa95:WorkCenter"),
         ("gx:UC2", "gx:UC2_Serve", "rami:WorkCentersLevel", "gx:UnitB1", "isa95:WorkUnit"),
     ]
@@ -202,18 +239,25 @@ def test_owner_load(gaps) -> None:
 
 
 def test_it_ot_boundary_crossings(gaps) -> None:
-    assert rows(gaps, "it-ot-boundary-crossings",
-                columns=("useCase", "stage", "stageLevel", "source")) == [
+    assert rows(
+        gaps, "it-ot-boundary-crossings", columns=("useCase", "stage", "stageLevel", "source")
+    ) == [
         ("gx:UC1", "gx:UC1_Train", "rami:EnterpriseLevel", "gx:SensA1"),
         ("gx:UC3", "gx:UC3_Train", "rami:ConnectedWorldLevel", "gx:SensB1"),
     ]
 
 
 def test_stages_by_layer(gaps) -> None:
-    assert rows(gaps, "stages-by-layer") == sorted([
-        ("rami:AssetLayer", "0"), ("rami:IntegrationLayer", "2"),
-        ("rami:CommunicationLayer", "0"), ("rami:InformationLayer", "1"),
-        ("rami:FunctionalLayer", "3"), ("rami:BusinessLayer", "1")])
+    assert rows(gaps, "stages-by-layer") == sorted(
+        [
+            ("rami:AssetLayer", "0"),
+            ("rami:IntegrationLayer", "2"),
+            ("rami:CommunicationLayer", "0"),
+            ("rami:InformationLayer", "1"),
+            ("rami:FunctionalLayer", "3"),
+            ("rami:BusinessLayer", "1"),
+        ]
+    )
 
 
 def test_use_case_overview(gaps) -> None:
@@ -233,16 +277,29 @@ def test_stages_missing_placement(gaps) -> None:
 
 def test_owners_by_category(gaps) -> None:
     assert rows(gaps, "owners-by-category") == [
-        ("isa95:InventoryOperations", "0", "0"), ("isa95:MaintenanceOperations", "0", "0"),
-        ("isa95:ProductionOperations", "2", "3"), ("isa95:QualityOperations", "1", "1")]
+        ("isa95:InventoryOperations", "0", "0"),
+        ("isa95:MaintenanceOperations", "0", "0"),
+        ("isa95:ProductionOperations", "2", "3"),
+        ("isa95:QualityOperations", "1", "1"),
+    ]
 
 
 def test_reference_deviation(gaps) -> None:
     assert rows(gaps, "reference-deviation") == [
-        ("gx:UC1", "gx:UC1_Monitor", "mlops:Monitoring", "map:hierarchyLevel",
-         "rami:FieldDeviceLevel"),
-        ("gx:UC1", "gx:UC1_Train", "mlops:ModelTraining", "map:lifeCyclePhase",
-         "rami:InstanceProduction"),
+        (
+            "gx:UC1",
+            "gx:UC1_Monitor",
+            "mlops:Monitoring",
+            "map:hierarchyLevel",
+            "rami:FieldDeviceLevel",
+        ),
+        (
+            "gx:UC1",
+            "gx:UC1_Train",
+            "mlops:ModelTraining",
+            "map:lifeCyclePhase",
+            "rami:InstanceProduction",
+        ),
         ("gx:UC3", "gx:UC3_Train", "mlops:ModelTraining", "map:layer", "rami:BusinessLayer"),
     ]
 
@@ -254,8 +311,14 @@ def test_unmonitored_equipment(gaps) -> None:
 
 def test_phase_mismatches(gaps) -> None:
     assert rows(gaps, "phase-mismatches") == [
-        ("gx:UC1", "gx:UC1_Train", "mlops:ModelTraining", "rami:InstanceProduction",
-         "rami:TypePhase")]
+        (
+            "gx:UC1",
+            "gx:UC1_Train",
+            "mlops:ModelTraining",
+            "rami:InstanceProduction",
+            "rami:TypePhase",
+        )
+    ]
 
 
 def test_dangling_links(gaps) -> None:
@@ -267,34 +330,74 @@ def test_dangling_links(gaps) -> None:
 
 
 def test_stages_of_use_case(gaps) -> None:
-    assert rows(gaps, "stages-of-use-case", "useCase=https://example.org/gaps#UC2",
-                columns=("stage", "kind", "layer", "level", "phase", "owner", "deployedOn")) == [
-        ("gx:UC2_Collect", "mlops:DataCollection", "rami:IntegrationLayer", "rami:StationLevel",
-         "rami:InstanceMaintenanceUsage", "isa95:ProductionDataCollection", "gx:UnitB1"),
-        ("gx:UC2_Evaluate", "mlops:ModelEvaluation", None, "rami:EnterpriseLevel", None, None,
-         "gx:GhostServer"),
-        ("gx:UC2_Serve", "mlops:ModelServing", "rami:FunctionalLayer", "rami:WorkCentersLevel",
-         "rami:InstanceMaintenanceUsage", "isa95:QualityExecutionManagement", "gx:UnitB1"),
+    assert rows(
+        gaps,
+        "stages-of-use-case",
+        "useCase=https://example.org/gaps#UC2",
+        columns=("stage", "kind", "layer", "level", "phase", "owner", "deployedOn"),
+    ) == [
+        (
+            "gx:UC2_Collect",
+            "mlops:DataCollection",
+            "rami:IntegrationLayer",
+            "rami:StationLevel",
+            "rami:InstanceMaintenanceUsage",
+            "isa95:ProductionDataCollection",
+            "gx:UnitB1",
+        ),
+        (
+            "gx:UC2_Evaluate",
+            "mlops:ModelEvaluation",
+            None,
+            "rami:EnterpriseLevel",
+            None,
+            None,
+            "gx:GhostServer",
+        ),
+        (
+            "gx:UC2_Serve",
+            "mlops:ModelServing",
+            "rami:FunctionalLayer",
+            "rami:WorkCentersLevel",
+            "rami:InstanceMaintenanceUsage",
+            "isa95:QualityExecutionManagement",
+            "gx:UnitB1",
+        ),
     ]
 
 
 def test_stages_in_rami_cell_with_prefixed_names(gaps) -> None:
-    assert rows(gaps, "stages-in-rami-cell", "layer=rami:IntegrationLayer",
-                "level=rami:StationLevel", "phase=rami:InstanceMaintenanceUsage",
-                columns=("useCase", "stage")) == [("gx:UC2", "gx:UC2_Collect")]
+    assert rows(
+        gaps,
+        "stages-in-rami-cell",
+        "layer=rami:IntegrationLayer",
+        "level=rami:StationLevel",
+        "phase=rami:InstanceMaintenanceUsage",
+        columns=("useCase", "stage"),
+    ) == [("gx:UC2", "gx:UC2_Collect")]
 
 
 def test_use_cases_by_label_ignores_case(gaps) -> None:
     assert rows(gaps, "use-cases-by-label", "text=VISION", columns=("useCase",)) == [("gx:UC2",)]
     assert rows(gaps, "use-cases-by-label", "text=e", columns=("useCase",)) == [
-        ("gx:UC1",), ("gx:UC2",), ("gx:UC3",)]
+        ("gx:UC1",),
+        ("gx:UC2",),
+        ("gx:UC3",),
+    ]
 
 
 def test_equipment_load(gaps) -> None:
     # stage deployments counted at the equipment and every container of it
     assert rows(gaps, "equipment-load", "minStages=2", columns=("equipment", "stages")) == [
-        ("gx:AreaA", "3"), ("gx:AreaB", "2"), ("gx:CellA1", "2"), ("gx:Ent", "6"),
-        ("gx:LineA1", "3"), ("gx:ProcB", "2"), ("gx:Site1", "5"), ("gx:UnitB1", "2")]
+        ("gx:AreaA", "3"),
+        ("gx:AreaB", "2"),
+        ("gx:CellA1", "2"),
+        ("gx:Ent", "6"),
+        ("gx:LineA1", "3"),
+        ("gx:ProcB", "2"),
+        ("gx:Site1", "5"),
+        ("gx:UnitB1", "2"),
+    ]
     default = rows(gaps, "equipment-load", columns=("equipment", "stages"))
     assert ("gx:ModA1", "1") in default and ("gx:GhostServer", "1") in default
     assert len(default) == 10
@@ -355,15 +458,17 @@ def user_classes(backend: str, tmp_path_factory: pytest.TempPathFactory):
 def test_questions_over_a_users_own_classes_and_containment(user_classes) -> None:
     # the queries read asserted types once and close them over the class table themselves
     # (docs/queries.md); the answers must be those of "?x a ?class" with full entailment
-    mismatches = rows(user_classes, "level-mismatches",
-                      columns=("stage", "level", "equipment", "equipmentClass"))
-    assert ("gx:UC9_Forecast", "rami:EnterpriseLevel", "gx:Robot7", "isa95:WorkUnit") \
-        in mismatches
+    mismatches = rows(
+        user_classes, "level-mismatches", columns=("stage", "level", "equipment", "equipmentClass")
+    )
+    assert ("gx:UC9_Forecast", "rami:EnterpriseLevel", "gx:Robot7", "isa95:WorkUnit") in mismatches
     crossings = rows(user_classes, "it-ot-boundary-crossings", columns=("stage", "source"))
     assert ("gx:UC9_Forecast", "gx:Probe7") in crossings
     unmonitored = rows(user_classes, "unmonitored-equipment")
-    assert unmonitored == [("gx:Probe8", "gx:UC9", "gx:UC9_Edge"),
-                           ("gx:UnitB1", "gx:UC2", "gx:UC2_Serve")]
+    assert unmonitored == [
+        ("gx:Probe8", "gx:UC9", "gx:UC9_Edge"),
+        ("gx:UnitB1", "gx:UC2", "gx:UC2_Serve"),
+    ]
     areas = dict(rows(user_classes, "use-cases-by-area"))
     assert areas["gx:AreaA"] == "3"  # UC1, UC3 and, through Robot7 inside LineA1, UC9
 
@@ -373,9 +478,16 @@ def test_questions_over_a_users_own_classes_and_containment(user_classes) -> Non
 
 def test_case_studies_have_no_gaps(pdm, quality) -> None:
     for store in (pdm, quality):
-        for qid in ("stages-without-owner", "serving-without-monitoring", "level-mismatches",
-                    "stages-missing-placement", "phase-mismatches", "reference-deviation",
-                    "dangling-links", "unmonitored-equipment"):
+        for qid in (
+            "stages-without-owner",
+            "serving-without-monitoring",
+            "level-mismatches",
+            "stages-missing-placement",
+            "phase-mismatches",
+            "reference-deviation",
+            "dangling-links",
+            "unmonitored-equipment",
+        ):
             assert rows(store, qid) == [], qid
 
 
@@ -389,9 +501,12 @@ def test_quality_use_cases_by_area(quality) -> None:
 
 def test_pdm_models_on_line(pdm) -> None:
     uc = "pdm:PredictiveMaintenanceExampleMachine01"
-    assert rows(pdm, "models-on-equipment",
-                "equipment=https://w3id.org/otmlops/examples/pdm-machinery#MouldingLine1",
-                columns=("useCase", "stage", "deployedOn")) == [
+    assert rows(
+        pdm,
+        "models-on-equipment",
+        "equipment=https://w3id.org/otmlops/examples/pdm-machinery#MouldingLine1",
+        columns=("useCase", "stage", "deployedOn"),
+    ) == [
         (uc, None, "opc:i=5003"),
         (uc, "pdm:DataCollection", "opc:i=5015"),
         (uc, "pdm:ModelDeployment", "opc:i=5003"),
@@ -403,9 +518,12 @@ def test_pdm_models_on_line(pdm) -> None:
 def test_pdm_impact_of_machine(pdm) -> None:
     uc = "pdm:PredictiveMaintenanceExampleMachine01"
     dep, data = "map:deployedOn", "map:usesDataFrom"
-    assert rows(pdm, "impact-of-equipment",
-                "equipment=http://opcfoundation.org/UA/Machinery_Example/i=5003",
-                columns=("useCase", "stage", "dependency", "via")) == [
+    assert rows(
+        pdm,
+        "impact-of-equipment",
+        "equipment=http://opcfoundation.org/UA/Machinery_Example/i=5003",
+        columns=("useCase", "stage", "dependency", "via"),
+    ) == [
         (uc, None, dep, "opc:i=5003"),
         (uc, "pdm:DataCollection", dep, "opc:i=5015"),
         (uc, "pdm:DataCollection", data, "opc:i=5003"),
@@ -431,18 +549,23 @@ def test_pdm_it_ot_boundary_crossings(pdm) -> None:
 def test_quality_it_ot_boundary_crossings(quality) -> None:
     # data sources that are not equipment (measured values, settings) do not count
     assert rows(quality, "it-ot-boundary-crossings", columns=("stage", "source")) == [
-        ("qp:Monitoring", "qp:BoreGauge10"), ("qp:Retraining", "esmf:Station/Housing_10")]
+        ("qp:Monitoring", "qp:BoreGauge10"),
+        ("qp:Retraining", "esmf:Station/Housing_10"),
+    ]
 
 
 def test_pdm_owner_load(pdm) -> None:
     got = {r[0]: r[2] for r in rows(pdm, "owner-load")}
-    assert got == {"isa95:MaintenancePerformanceAnalysis": "2",
-                   "isa95:ResearchDevelopmentAndEngineering": "2",
-                   "isa95:MaintenanceDataCollection": "1", "isa95:MaintenanceTracking": "1",
-                   "isa95:MaintenanceDefinitionManagement": "1",
-                   "isa95:MaintenanceDispatching": "1",
-                   "isa95:MaintenanceExecutionManagement": "1",
-                   "isa95:MaintenanceManagement": "1"}
+    assert got == {
+        "isa95:MaintenancePerformanceAnalysis": "2",
+        "isa95:ResearchDevelopmentAndEngineering": "2",
+        "isa95:MaintenanceDataCollection": "1",
+        "isa95:MaintenanceTracking": "1",
+        "isa95:MaintenanceDefinitionManagement": "1",
+        "isa95:MaintenanceDispatching": "1",
+        "isa95:MaintenanceExecutionManagement": "1",
+        "isa95:MaintenanceManagement": "1",
+    }
 
 
 def test_pdm_rami_coverage(pdm) -> None:
@@ -450,10 +573,19 @@ def test_pdm_rami_coverage(pdm) -> None:
     cells = {r[:3]: r[3] for r in rows(pdm, "stages-by-rami-cell")}
     assert cells[("rami:FunctionalLayer", "rami:EnterpriseLevel", "rami:TypeDevelopment")] == "4"
     assert sum(int(n) for n in cells.values()) == 14  # stages x layers they span
-    assert rows(pdm, "stages-in-rami-cell", "layer=rami:FunctionalLayer",
-                "level=rami:EnterpriseLevel", "phase=rami:TypeDevelopment",
-                columns=("stage",)) == [("pdm:FeatureEngineering",), ("pdm:ModelEvaluation",),
-                                        ("pdm:ModelTraining",), ("pdm:Retraining",)]
+    assert rows(
+        pdm,
+        "stages-in-rami-cell",
+        "layer=rami:FunctionalLayer",
+        "level=rami:EnterpriseLevel",
+        "phase=rami:TypeDevelopment",
+        columns=("stage",),
+    ) == [
+        ("pdm:FeatureEngineering",),
+        ("pdm:ModelEvaluation",),
+        ("pdm:ModelTraining",),
+        ("pdm:Retraining",),
+    ]
 
 
 def test_every_catalogue_query_runs_with_its_example(pdm) -> None:
@@ -506,18 +638,26 @@ def hosts(backend: str, tmp_path_factory: pytest.TempPathFactory):
 def test_a_host_is_judged_by_the_equipment_it_stands_at(hosts) -> None:
     # serving at Station on an edge PC at a work cell fits; monitoring at Work Centers on the same
     # PC does not (reported with the PC and the class of its work cell); the cloud stands nowhere
-    mismatches = rows(hosts, "level-mismatches",
-                      columns=("useCase", "stage", "level", "equipment", "equipmentClass"))
+    mismatches = rows(
+        hosts,
+        "level-mismatches",
+        columns=("useCase", "stage", "level", "equipment", "equipmentClass"),
+    )
     assert [m for m in mismatches if m[0] == "gx:UC8"] == [
-        ("gx:UC8", "gx:UC8_Monitor", "rami:WorkCentersLevel", "gx:EdgeA1", "isa95:WorkUnit")]
+        ("gx:UC8", "gx:UC8_Monitor", "rami:WorkCentersLevel", "gx:EdgeA1", "isa95:WorkUnit")
+    ]
     # data from the edge PC at a work cell is OT data: training in the cloud crosses the boundary,
     # preparation at Station does not
     crossings = rows(hosts, "it-ot-boundary-crossings", columns=("stage", "source"))
     assert [c for c in crossings if c[0].startswith("gx:UC8")] == [("gx:UC8_Train", "gx:EdgeA1")]
     assert [r for r in rows(hosts, "dangling-links") if "UC8" in r[0]] == []
     # where the models run: the edge PC stands at CellA1 in LineA1 in AreaA
-    on_line = rows(hosts, "models-on-equipment", "equipment=https://example.org/gaps#LineA1",
-                   columns=("useCase", "stage", "deployedOn"))
+    on_line = rows(
+        hosts,
+        "models-on-equipment",
+        "equipment=https://example.org/gaps#LineA1",
+        columns=("useCase", "stage", "deployedOn"),
+    )
     assert ("gx:UC8", "gx:UC8_Serve", "gx:EdgeA1") in on_line
     assert not [r for r in on_line if r[1] == "gx:UC8_Train"]  # the cloud stands nowhere
     # AreaA: UC1 and UC3 as on the gaps plant (test_use_cases_by_area), and UC8 through its

@@ -64,5 +64,6 @@ def test_catalogue_finds_what_was_planted() -> None:
         assert _count(store, "use-case-overview") == stats.use_cases
         assert _count(store, "use-cases-by-area") == stats.areas
         assert _count(store, "stages-missing-placement") == 0
-        assert _count(store, "models-on-equipment",
-                      f"equipment={stats.samples['deployedArea']}") > 0
+        assert (
+            _count(store, "models-on-equipment", f"equipment={stats.samples['deployedArea']}") > 0
+        )

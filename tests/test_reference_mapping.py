@@ -19,13 +19,15 @@ def graph() -> Graph:
 
 
 def _placements(graph: Graph) -> dict:
-    return {graph.value(p, MAP.placesClass): p
-            for p in graph.subjects(RDF.type, MAP.ReferencePlacement)}
+    return {
+        graph.value(p, MAP.placesClass): p for p in graph.subjects(RDF.type, MAP.ReferencePlacement)
+    }
 
 
 def test_every_stage_and_component_class_has_exactly_one_placement(graph: Graph) -> None:
-    placed = [graph.value(p, MAP.placesClass)
-              for p in graph.subjects(RDF.type, MAP.ReferencePlacement)]
+    placed = [
+        graph.value(p, MAP.placesClass) for p in graph.subjects(RDF.type, MAP.ReferencePlacement)
+    ]
     stages = set(graph.subjects(RDFS.subClassOf, MLOPS.LifecycleStage))
     components = set(graph.subjects(RDFS.subClassOf, MLOPS.Component))
     assert len(stages) == 11 and len(components) == 9
@@ -34,8 +36,11 @@ def test_every_stage_and_component_class_has_exactly_one_placement(graph: Graph)
 
 def test_placements_use_the_rami_vocabularies_and_have_owner_and_rationale(graph: Graph) -> None:
     for ref in _placements(graph).values():
-        for prop, cls in ((MAP.layer, RAMI.Layer), (MAP.hierarchyLevel, RAMI.HierarchyLevel),
-                          (MAP.lifeCyclePhase, RAMI.LifeCyclePhase)):
+        for prop, cls in (
+            (MAP.layer, RAMI.Layer),
+            (MAP.hierarchyLevel, RAMI.HierarchyLevel),
+            (MAP.lifeCyclePhase, RAMI.LifeCyclePhase),
+        ):
             values = list(graph.objects(ref, prop))
             assert values, f"{ref} has no {prop}"
             assert all(cls in types_closure(graph, v) for v in values), (ref, prop)
@@ -68,11 +73,14 @@ def test_owners_are_plausible_for_every_listed_level(graph: Graph) -> None:
 def test_serving_and_monitoring_are_in_instance_phases_training_in_type(graph: Graph) -> None:
     placements = _placements(graph)
     assert set(graph.objects(placements[MLOPS.ModelTraining], MAP.lifeCyclePhase)) == {
-        RAMI.TypeDevelopment}
+        RAMI.TypeDevelopment
+    }
     assert set(graph.objects(placements[MLOPS.ModelServing], MAP.lifeCyclePhase)) == {
-        RAMI.InstanceMaintenanceUsage}
+        RAMI.InstanceMaintenanceUsage
+    }
     assert set(graph.objects(placements[MLOPS.DataCollection], MAP.ownedBy)) == {
-        ISA95.ProductionDataCollection}
+        ISA95.ProductionDataCollection
+    }
 
 
 def test_generated_doc_is_up_to_date() -> None:
@@ -93,7 +101,9 @@ def test_generated_doc_lists_every_placement_in_a_stable_order() -> None:
 
 
 def test_reference_doc_cli_check_and_out(tmp_path) -> None:
-    ok = run_cli("ontology", "reference-doc", "--check", str(REPO / "docs" / "reference-mapping.md"))
+    ok = run_cli(
+        "ontology", "reference-doc", "--check", str(REPO / "docs" / "reference-mapping.md")
+    )
     assert ok.returncode == 0, ok.stderr
     stale = tmp_path / "stale.md"
     stale.write_text("# edited by hand\n", encoding="utf-8")

@@ -44,21 +44,27 @@ EXPECTED: dict[str, set[tuple[str, str, str, str]]] = {
     "deployed-dangling": {("ex:Prep", "map:deployedOn", "Or", "Violation")},
     "data-dangling": {("ex:Prep", "map:usesDataFrom", "Or", "Violation")},
     "containment-disallowed": {("ex:Site2", "isa95:partOf", "SPARQL", "Violation")},
-    "containment-skip": {("ex:Zone9", "isa95:partOf", "SPARQL", "Violation"),
-                         ("ex:Cell9", "isa95:partOf", "SPARQL", "Violation")},
+    "containment-skip": {
+        ("ex:Zone9", "isa95:partOf", "SPARQL", "Violation"),
+        ("ex:Cell9", "isa95:partOf", "SPARQL", "Violation"),
+    },
     "host-stage-level": {("ex:Prep", "map:deployedOn", "SPARQL", "Violation")},
     "host-level": {("ex:LinePC", "map:locatedAt", "SPARQL", "Violation")},
     "host-level-missing": {("ex:Server", "map:hierarchyLevel", "MinCount", "Violation")},
     "host-location-unknown": {("ex:EdgePC2", "map:locatedAt", "Class", "Violation")},
     "containment-parent-unknown": {("ex:Cell2", "isa95:partOf", "Class", "Violation")},
-    "containment-cycle": {("ex:ModA", "isa95:partOf", "SPARQL", "Violation"),
-                          ("ex:ModB", "isa95:partOf", "SPARQL", "Violation")},
+    "containment-cycle": {
+        ("ex:ModA", "isa95:partOf", "SPARQL", "Violation"),
+        ("ex:ModB", "isa95:partOf", "SPARQL", "Violation"),
+    },
     "usecase-no-stages": {("ex:UC2", "mlops:hasStage", "MinCount", "Warning")},
     "usecase-stage-untyped": {("ex:UC", "mlops:hasStage", "Class", "Violation")},
     "serving-unmonitored": {("ex:UC2", "mlops:hasStage", "SPARQL", "Warning")},
     "no-retraining": {("ex:UC2", "mlops:hasStage", "SPARQL", "Info")},
-    "vocabulary": {("ex:Prep", "map:hierachyLevel", "SPARQL", "Warning"),
-                   ("ex:Prep", "rdf:type", "SPARQL", "Warning")},
+    "vocabulary": {
+        ("ex:Prep", "map:hierachyLevel", "SPARQL", "Warning"),
+        ("ex:Prep", "rdf:type", "SPARQL", "Warning"),
+    },
 }
 
 
@@ -71,8 +77,12 @@ def _expand(row: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
     focus, path, component, severity = row
     inverse = path.startswith("^")
     p = f"<{_iri(path.lstrip('^'))}>"
-    return (f"<{_iri(focus)}>", f"(^{p})" if inverse else p,
-            f"{SH}{component}ConstraintComponent", f"{SH}{severity}")
+    return (
+        f"<{_iri(focus)}>",
+        f"(^{p})" if inverse else p,
+        f"{SH}{component}ConstraintComponent",
+        f"{SH}{severity}",
+    )
 
 
 def test_every_fixture_exists() -> None:
@@ -109,8 +119,12 @@ def test_every_shape_is_exercised() -> None:
     from otmlops.validation.api import load_shapes
 
     g = load_shapes()
-    reporting = {s for s in g.subjects(SHNS.message, None) if isinstance(s, URIRef)
-                 and ((s, RDF.type, SHNS.PropertyShape) in g or (s, RDF.type, SHNS.NodeShape) in g)}
+    reporting = {
+        s
+        for s in g.subjects(SHNS.message, None)
+        if isinstance(s, URIRef)
+        and ((s, RDF.type, SHNS.PropertyShape) in g or (s, RDF.type, SHNS.NodeShape) in g)
+    }
     reporting |= {s for s, _ in g.subject_objects(SHNS.sparql)}
     seen = set()
     for name in EXPECTED:

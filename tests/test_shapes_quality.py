@@ -18,8 +18,18 @@ PLANT = [HERE / "base-plant.ttl"]
 EX = "https://example.org/fixture#"
 
 
-_NOT_CONSTRAINTS = {SH.name, SH.description, SH.property, SH.targetClass, SH.targetNode,
-                    SH.targetSubjectsOf, SH.targetObjectsOf, SH.path, SH.severity, SH.message}
+_NOT_CONSTRAINTS = {
+    SH.name,
+    SH.description,
+    SH.property,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.path,
+    SH.severity,
+    SH.message,
+}
 
 
 def _shapes() -> Graph:
@@ -47,7 +57,10 @@ def test_every_shape_has_name_description_and_message() -> None:
 def test_all_severities_are_used() -> None:
     g = _shapes()
     assert {g.value(s, SH.severity) for s in g.subjects(SH.severity, None)} == {
-        SH.Violation, SH.Warning, SH.Info}
+        SH.Violation,
+        SH.Warning,
+        SH.Info,
+    }
 
 
 def test_fast_engine_compiles_every_shipped_shape() -> None:
@@ -58,11 +71,14 @@ def test_fast_engine_compiles_every_shipped_shape() -> None:
 
 def _extra(tmp_path: Path, name: str, turtle: str) -> Path:
     p = tmp_path / name
-    p.write_text("@prefix isa95: <https://w3id.org/otmlops/isa95#> .\n"
-                 "@prefix mlops: <https://w3id.org/otmlops/mlops#> .\n"
-                 "@prefix rami: <https://w3id.org/otmlops/rami#> .\n"
-                 "@prefix map: <https://w3id.org/otmlops/map#> .\n"
-                 f"@prefix ex: <{EX}> .\n" + turtle, encoding="utf-8")
+    p.write_text(
+        "@prefix isa95: <https://w3id.org/otmlops/isa95#> .\n"
+        "@prefix mlops: <https://w3id.org/otmlops/mlops#> .\n"
+        "@prefix rami: <https://w3id.org/otmlops/rami#> .\n"
+        "@prefix map: <https://w3id.org/otmlops/map#> .\n"
+        f"@prefix ex: <{EX}> .\n" + turtle,
+        encoding="utf-8",
+    )
     return p
 
 
@@ -78,17 +94,24 @@ def test_phase_kind_follows_expected_phase_kind_data(tmp_path: Path) -> None:
     """Declaring an expected phase kind for data preparation makes the check apply to it."""
     valid = HERE / "stage-layer-missing.valid.ttl"  # a DataPreparation stage in TypeDevelopment
     assert validate([*BASE, valid], PLANT).results == []
-    kind = _extra(tmp_path, "kind.ttl", "mlops:DataPreparation map:expectedPhaseKind rami:InstancePhase .\n")
+    kind = _extra(
+        tmp_path, "kind.ttl", "mlops:DataPreparation map:expectedPhaseKind rami:InstancePhase .\n"
+    )
     report = validate([*BASE, valid], [*PLANT, kind])
     assert {(str(r.focus), str(r.source_shape).rsplit("#", 1)[1]) for r in report.results} == {
-        (EX + "Prep", "StagePhaseKind")}
+        (EX + "Prep", "StagePhaseKind")
+    }
 
 
 def test_level_consistency_follows_correspondence_data(tmp_path: Path) -> None:
     """Adding production lines to the Station correspondence accepts a station stage on a line."""
     invalid = HERE / "level-equipment.invalid.ttl"
     assert validate([*BASE, invalid], PLANT).has_violations
-    corr = _extra(tmp_path, "corr.ttl", "map:StationCorrespondence map:equipmentClass isa95:ProductionLine .\n")
+    corr = _extra(
+        tmp_path,
+        "corr.ttl",
+        "map:StationCorrespondence map:equipmentClass isa95:ProductionLine .\n",
+    )
     assert validate([*BASE, invalid], [*PLANT, corr]).results == []
 
 

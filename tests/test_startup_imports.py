@@ -21,8 +21,20 @@ import pytest
 from conftest import EXAMPLES, REPO, run_cli
 
 #: Top-level packages that no command below needs.
-HEAVY = ("rdflib", "pyshacl", "owlready2", "fastapi", "starlette", "uvicorn", "pydantic",
-         "basyx", "aas_core3_1", "httpx", "lxml", "pylode")
+HEAVY = (
+    "rdflib",
+    "pyshacl",
+    "owlready2",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "pydantic",
+    "basyx",
+    "aas_core3_1",
+    "httpx",
+    "lxml",
+    "pylode",
+)
 
 PLANT = REPO / "tests" / "shapes" / "base-plant.ttl"
 MAPPING = REPO / "tests" / "shapes" / "base-mapping.ttl"
@@ -47,8 +59,14 @@ def imported_modules(*args: str, cwd: Path) -> set[str]:
     command must succeed)."""
     env = {k: v for k, v in os.environ.items() if k != "OTMLOPS_STORE"}
     listing = cwd / "modules.json"
-    done = subprocess.run([sys.executable, "-c", PROBE, str(listing), *args],
-                          capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(listing), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     modules = set(json.loads(listing.read_text()))
     assert "otmlops.cli" in modules
@@ -67,22 +85,39 @@ def case_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-@pytest.mark.parametrize("args", [["--version"], ["--help"], ["query", "--help"],
-                                  ["queries"], ["queries", "stages-without-owner"]],
-                         ids=" ".join)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["--help"],
+        ["query", "--help"],
+        ["queries"],
+        ["queries", "stages-without-owner"],
+    ],
+    ids=" ".join,
+)
 def test_commands_without_a_store_import_no_heavy_library(tmp_path: Path, args) -> None:
     assert heavy(imported_modules(*args, cwd=tmp_path)) == []
 
 
-@pytest.mark.parametrize("args", [["query", "stages-without-owner"],
-                                  ["query", "models-on-equipment", "-p",
-                                   "equipment=https://w3id.org/otmlops/examples/pdm-machinery#MouldingLine1"],
-                                  ["query", "--sparql", "SELECT * WHERE { ?s a ?c } LIMIT 1",
-                                   "--format", "json"],
-                                  ["graphs"]],
-                         ids=lambda a: " ".join(a[:2]))
-def test_queries_on_the_store_import_no_heavy_library(case_store: Path, tmp_path: Path,
-                                                      args) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "stages-without-owner"],
+        [
+            "query",
+            "models-on-equipment",
+            "-p",
+            "equipment=https://w3id.org/otmlops/examples/pdm-machinery#MouldingLine1",
+        ],
+        ["query", "--sparql", "SELECT * WHERE { ?s a ?c } LIMIT 1", "--format", "json"],
+        ["graphs"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_queries_on_the_store_import_no_heavy_library(
+    case_store: Path, tmp_path: Path, args
+) -> None:
     modules = imported_modules("--store", str(case_store), *args, cwd=tmp_path)
     assert "pyoxigraph" in modules
     assert heavy(modules) == []
@@ -96,8 +131,9 @@ def test_summary_of_files_imports_no_heavy_library(tmp_path: Path) -> None:
 def test_the_heavy_libraries_still_load_where_they_are_needed(tmp_path: Path) -> None:
     """The check above would pass vacuously if nothing could import them; validate with the
     reference engine does need pySHACL and rdflib."""
-    modules = imported_modules("validate", "--engine", "pyshacl", str(MAPPING), "--plant",
-                               str(PLANT), cwd=tmp_path)
+    modules = imported_modules(
+        "validate", "--engine", "pyshacl", str(MAPPING), "--plant", str(PLANT), cwd=tmp_path
+    )
     assert {"pyshacl", "rdflib"} <= {m.split(".")[0] for m in modules}
 
 
@@ -160,6 +196,7 @@ def test_a_command_imports_only_its_own_command_module(case_store: Path, tmp_pat
 
     version = imported_modules("--version", cwd=tmp_path)
     assert command_modules(version) == set() and "pyoxigraph" not in version
-    query = imported_modules("--store", str(case_store), "query", "stages-without-owner",
-                             cwd=tmp_path)
+    query = imported_modules(
+        "--store", str(case_store), "query", "stages-without-owner", cwd=tmp_path
+    )
     assert command_modules(query) == {"otmlops.cli.query_cmd"}

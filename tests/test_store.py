@@ -18,8 +18,10 @@ from otmlops.store import (
 )
 
 EX = "http://example.org/plant#"
-PREFIXES = (f"PREFIX ex: <{EX}>\nPREFIX isa95: <https://w3id.org/otmlops/isa95#>\n"
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+PREFIXES = (
+    f"PREFIX ex: <{EX}>\nPREFIX isa95: <https://w3id.org/otmlops/isa95#>\n"
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+)
 PLANT_TTL = f"""@prefix ex: <{EX}> .
 @prefix isa95: <https://w3id.org/otmlops/isa95#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -46,18 +48,22 @@ def select(store: Store, sparql: str, **kw: object) -> list[tuple[str, ...]]:
     result = store.query(PREFIXES + sparql, **kw)  # type: ignore[arg-type]
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
-    return sorted(tuple(str(row[n]) if row[n] is not None else "" for n in names)
-                  for row in result)
+    return sorted(tuple(str(row[n]) if row[n] is not None else "" for n in names) for row in result)
 
 
 def snapshot(store: Store) -> set[str]:
     """Every quad outside the meta graph, as N-Quads lines."""
-    result = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
-                         named_graphs=None, default_graphs=None)
+    result = store.query(
+        "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=None, default_graphs=None
+    )
     assert isinstance(result, ox.QuerySolutions)
-    return {f"{r['s']} {r['p']} {r['o']} {r['g']}" for r in result
-            if r["g"].value != META_GRAPH and not isinstance(r["s"], ox.BlankNode)
-            and not isinstance(r["o"], ox.BlankNode)}
+    return {
+        f"{r['s']} {r['p']} {r['o']} {r['g']}"
+        for r in result
+        if r["g"].value != META_GRAPH
+        and not isinstance(r["s"], ox.BlankNode)
+        and not isinstance(r["o"], ox.BlankNode)
+    }
 
 
 def test_load_names_graph_after_file_and_counts(store: Store, tmp_path: Path) -> None:
@@ -84,21 +90,28 @@ def test_load_replaces_whole_graph(store: Store, tmp_path: Path) -> None:
     assert rows == [(f"<{EX}x>", f"<{EX}y>", f"<{EX}z>")]
 
 
-@pytest.mark.parametrize("name,text", [
-    ("p.nt", f"<{EX}a> <{EX}b> <{EX}c> .\n"),
-    ("p.rdf", f"""<?xml version="1.0"?>
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("p.nt", f"<{EX}a> <{EX}b> <{EX}c> .\n"),
+        (
+            "p.rdf",
+            f"""<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="{EX}">
   <rdf:Description rdf:about="{EX}a"><ex:b rdf:resource="{EX}c"/></rdf:Description>
 </rdf:RDF>
-"""),
-    ("p.jsonld", f'{{"@id": "{EX}a", "{EX}b": {{"@id": "{EX}c"}}}}'),
-    ("p.ttl", f"<{EX}a> <{EX}b> <{EX}c> .\n"),
-])
+""",
+        ),
+        ("p.jsonld", f'{{"@id": "{EX}a", "{EX}b": {{"@id": "{EX}c"}}}}'),
+        ("p.ttl", f"<{EX}a> <{EX}b> <{EX}c> .\n"),
+    ],
+)
 def test_triple_formats_by_extension(store: Store, tmp_path: Path, name: str, text: str) -> None:
     report = store.load(write(tmp_path, name, text), graph="http://example.org/g")
     assert report.triples == 1
-    assert select(store, "SELECT ?o WHERE { GRAPH <http://example.org/g> { ex:a ex:b ?o } }") \
-        == [(f"<{EX}c>",)]
+    assert select(store, "SELECT ?o WHERE { GRAPH <http://example.org/g> { ex:a ex:b ?o } }") == [
+        (f"<{EX}c>",)
+    ]
 
 
 def test_quad_formats_keep_graph_names(store: Store, tmp_path: Path) -> None:
@@ -109,12 +122,16 @@ ex:a ex:b ex:c .
 """
     path = write(tmp_path, "d.trig", trig)
     report = store.load(path)
-    assert report.graphs == {path.resolve().as_uri(): 1, "http://example.org/g1": 1,
-                             "http://example.org/g2": 2}
+    assert report.graphs == {
+        path.resolve().as_uri(): 1,
+        "http://example.org/g1": 1,
+        "http://example.org/g2": 2,
+    }
     nq = write(tmp_path, "d.nq", f"<{EX}a> <{EX}b> <{EX}c> <http://example.org/g1> .\n")
     store.load(nq, format=ox.RdfFormat.N_QUADS)
-    assert select(store, "SELECT ?o WHERE { GRAPH <http://example.org/g1> { ex:a ex:b ?o } }") \
-        == [(f"<{EX}c>",)]
+    assert select(store, "SELECT ?o WHERE { GRAPH <http://example.org/g1> { ex:a ex:b ?o } }") == [
+        (f"<{EX}c>",)
+    ]
     # With --graph, everything goes into that one graph.
     report = store.load(path, graph="http://example.org/flat")
     assert report.graphs == {"http://example.org/flat": 4}
@@ -132,33 +149,43 @@ def test_union_default_graph_and_dataset_clauses(store: Store, tmp_path: Path) -
     store.load(write(tmp_path, "a.ttl", f"<{EX}a> <{EX}p> 1 ."), graph="http://example.org/g1")
     store.load(write(tmp_path, "b.ttl", f"<{EX}b> <{EX}p> 2 ."), graph="http://example.org/g2")
     assert select(store, "SELECT ?s WHERE { ?s ex:p ?o }") == [(f"<{EX}a>",), (f"<{EX}b>",)]
-    assert select(store, "SELECT ?s FROM <http://example.org/g1> WHERE { ?s ex:p ?o }") \
-        == [(f"<{EX}a>",)]
-    assert select(store, "SELECT ?s WHERE { ?s ex:p ?o }",
-                  default_graphs=["http://example.org/g2"]) == [(f"<{EX}b>",)]
-    assert select(store, "SELECT ?g ?s WHERE { GRAPH ?g { ?s ex:p ?o } }",
-                  named_graphs=["http://example.org/g1"]) \
-        == [("<http://example.org/g1>", f"<{EX}a>")]
-    assert select(store, "SELECT ?s FROM NAMED <http://example.org/g2> "
-                  "WHERE { GRAPH ?g { ?s ex:p ?o } }") == [(f"<{EX}b>",)]
+    assert select(store, "SELECT ?s FROM <http://example.org/g1> WHERE { ?s ex:p ?o }") == [
+        (f"<{EX}a>",)
+    ]
+    assert select(
+        store, "SELECT ?s WHERE { ?s ex:p ?o }", default_graphs=["http://example.org/g2"]
+    ) == [(f"<{EX}b>",)]
+    assert select(
+        store,
+        "SELECT ?g ?s WHERE { GRAPH ?g { ?s ex:p ?o } }",
+        named_graphs=["http://example.org/g1"],
+    ) == [("<http://example.org/g1>", f"<{EX}a>")]
+    assert select(
+        store, "SELECT ?s FROM NAMED <http://example.org/g2> WHERE { GRAPH ?g { ?s ex:p ?o } }"
+    ) == [(f"<{EX}b>",)]
 
 
 def test_bound_parameters(store: Store, tmp_path: Path) -> None:
     store.load(write(tmp_path, "plant.ttl", PLANT_TTL))
-    rows = select(store, "SELECT ?x WHERE { ?x isa95:partOf ?parent } ",
-                  bindings={"parent": ox.NamedNode(EX + "cell1")})
+    rows = select(
+        store,
+        "SELECT ?x WHERE { ?x isa95:partOf ?parent } ",
+        bindings={"parent": ox.NamedNode(EX + "cell1")},
+    )
     assert rows == [(f"<{EX}sensor1>",)]
     # A literal parameter with quotes, braces and a comment sign matches the stored value only.
     label = ox.Literal('pressure "P1" } #', language="en")
-    assert select(store, "SELECT ?x WHERE { ?x rdfs:label ?label }",
-                  bindings={"label": label}) == [(f"<{EX}sensor1>",)]
+    assert select(store, "SELECT ?x WHERE { ?x rdfs:label ?label }", bindings={"label": label}) == [
+        (f"<{EX}sensor1>",)
+    ]
 
 
 def test_parameter_cannot_change_query(store: Store, tmp_path: Path) -> None:
     store.load(write(tmp_path, "plant.ttl", PLANT_TTL))
     attack = ox.Literal('x" } UNION { ?x ?p ?o } #')
-    assert select(store, "SELECT ?x WHERE { ?x rdfs:label ?label }",
-                  bindings={"label": attack}) == []
+    assert (
+        select(store, "SELECT ?x WHERE { ?x rdfs:label ?label }", bindings={"label": attack}) == []
+    )
     with pytest.raises(ValueError):
         ox.NamedNode(f"{EX}a> . ?x ?p ?o . <{EX}b")
     with pytest.raises(UsageError):
@@ -169,12 +196,11 @@ def test_parameter_cannot_change_query(store: Store, tmp_path: Path) -> None:
         store.query("SELECT ?x WHERE { ?x ?p ?o }", bindings={"nope": ox.NamedNode(EX)})
 
 
-def test_malformed_file_reports_position_and_changes_nothing(store: Store,
-                                                             tmp_path: Path) -> None:
+def test_malformed_file_reports_position_and_changes_nothing(store: Store, tmp_path: Path) -> None:
     good = write(tmp_path, "plant.ttl", PLANT_TTL)
     store.load(good)
     before = snapshot(store)
-    bad = write(tmp_path, "plant.ttl", PLANT_TTL + "ex:broken ex:p \"unterminated .\n")
+    bad = write(tmp_path, "plant.ttl", PLANT_TTL + 'ex:broken ex:p "unterminated .\n')
     with pytest.raises(InputError) as info:
         store.load(bad)
     err = info.value
@@ -184,20 +210,28 @@ def test_malformed_file_reports_position_and_changes_nothing(store: Store,
 
 
 def test_malformed_rdfxml_has_position(store: Store, tmp_path: Path) -> None:
-    bad = write(tmp_path, "bad.rdf", """<?xml version="1.0"?>
+    bad = write(
+        tmp_path,
+        "bad.rdf",
+        """<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="http://example.org/a b">
   </rdf:Description>
 </rdf:RDF>
-""")
+""",
+    )
     with pytest.raises(InputError) as info:
         store.load(bad, graph="http://example.org/g")
     assert (info.value.line, info.value.column) == (3, 31)
-    unclosed = write(tmp_path, "unclosed.rdf", """<?xml version="1.0"?>
+    unclosed = write(
+        tmp_path,
+        "unclosed.rdf",
+        """<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about="http://example.org/a">
 </rdf:RDF>
-""")
+""",
+    )
     with pytest.raises(InputError) as info:
         store.load(unclosed, graph="http://example.org/g")
     assert info.value.line == 4
@@ -206,12 +240,16 @@ def test_malformed_rdfxml_has_position(store: Store, tmp_path: Path) -> None:
 
 def test_malformed_jsonld_and_ntriples_positions(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
-        store.load(write(tmp_path, "x.jsonld", '{"@id": "http://a",\n "http://p": 1,}'),
-                   graph="http://example.org/g")
+        store.load(
+            write(tmp_path, "x.jsonld", '{"@id": "http://a",\n "http://p": 1,}'),
+            graph="http://example.org/g",
+        )
     assert (info.value.line, info.value.column) == (2, 16)
     with pytest.raises(InputError) as info:
-        store.load(write(tmp_path, "x.nt", f"<{EX}a> <{EX}b> <{EX}c> .\n<a> <b> <c> .\n"),
-                   graph="http://example.org/g")
+        store.load(
+            write(tmp_path, "x.nt", f"<{EX}a> <{EX}b> <{EX}c> .\n<a> <b> <c> .\n"),
+            graph="http://example.org/g",
+        )
     assert (info.value.line, info.value.column) == (2, 1)
 
 
@@ -242,16 +280,22 @@ def test_drop_removes_graph_and_its_inferences(store: Store, tmp_path: Path) -> 
 
 def test_update_and_add_to_graph(store: Store) -> None:
     g = "http://example.org/g"
-    store.update(f"INSERT DATA {{ GRAPH <{g}> {{ <{EX}line9> a "
-                 "<https://w3id.org/otmlops/isa95#ProductionLine> } }")
+    store.update(
+        f"INSERT DATA {{ GRAPH <{g}> {{ <{EX}line9> a "
+        "<https://w3id.org/otmlops/isa95#ProductionLine> } }"
+    )
     assert ("<https://w3id.org/otmlops/isa95#WorkCenter>",) in select(
-        store, "SELECT ?c WHERE { ex:line9 a ?c }")
-    n = store.add_to_graph(f"<{EX}a> <{EX}b> <{EX}c> .".encode(), graph=g,
-                           format=ox.RdfFormat.N_TRIPLES)
+        store, "SELECT ?c WHERE { ex:line9 a ?c }"
+    )
+    n = store.add_to_graph(
+        f"<{EX}a> <{EX}b> <{EX}c> .".encode(), graph=g, format=ox.RdfFormat.N_TRIPLES
+    )
     assert n == 1
     assert {g2.iri: g2.triples for g2 in store.graphs()}[g] == 2
     # Updates without a dataset see the union, as queries do.
-    store.update(f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o FILTER(?s = <{EX}a>) }}")
+    store.update(
+        f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o FILTER(?s = <{EX}a>) }}"
+    )
     assert {g2.iri: g2.triples for g2 in store.graphs()}[g] == 1
 
 
@@ -267,8 +311,11 @@ def test_bootstrap_loads_bundled_graphs(store: Store) -> None:
     counts = {g.iri: g.triples for g in store.graphs()}
     assert counts.get(ONTOLOGY_GRAPH, 0) > 0
     assert counts.get(REFERENCE_MAPPING_GRAPH, 0) > 0
-    rows = select(store, f"SELECT ?c WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ "
-                  "isa95:ProductionLine rdfs:subClassOf ?c } }")
+    rows = select(
+        store,
+        f"SELECT ?c WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ "
+        "isa95:ProductionLine rdfs:subClassOf ?c } }",
+    )
     assert ("<https://w3id.org/otmlops/isa95#WorkCenter>",) in rows
     # A second bootstrap with the same bundle changes nothing; force reloads the same content.
     before = snapshot(store)
@@ -281,12 +328,14 @@ def test_bootstrap_reloads_when_bundle_changes(tmp_path: Path) -> None:
     location = str(tmp_path / "store")
     # user updates cannot write system graphs (test_update_protection.py): tamper underneath
     with open_store(location) as store:
-        store._raw_update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s "
-                     "<https://w3id.org/otmlops/meta#bundleHash> ?h }} ;\n"
-                     f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> "
-                     "<https://w3id.org/otmlops/meta#bundleHash> \"old\" ; "
-                     "<https://w3id.org/otmlops/meta#bundleVersion> \"0.0.1\" } } ;\n"
-                     f"DROP GRAPH <{ONTOLOGY_GRAPH}>")
+        store._raw_update(
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s "
+            "<https://w3id.org/otmlops/meta#bundleHash> ?h }} ;\n"
+            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> "
+            '<https://w3id.org/otmlops/meta#bundleHash> "old" ; '
+            '<https://w3id.org/otmlops/meta#bundleVersion> "0.0.1" } } ;\n'
+            f"DROP GRAPH <{ONTOLOGY_GRAPH}>"
+        )
         assert not store.has_graph(ONTOLOGY_GRAPH)
     with open_store(location) as store:
         assert store.has_graph(ONTOLOGY_GRAPH)
@@ -296,8 +345,9 @@ def test_bootstrap_reloads_when_bundle_changes(tmp_path: Path) -> None:
         assert not store.has_graph(REFERENCE_MAPPING_GRAPH)
 
 
-def test_big_load_is_compacted_and_keeps_its_data(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_big_load_is_compacted_and_keeps_its_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # loads from COMPACT_AFTER_TRIPLES on are compacted after they commit (docs/store.md);
     # the threshold is lowered so that a small file takes that path
     from otmlops.store import embedded
@@ -311,7 +361,7 @@ def test_big_load_is_compacted_and_keeps_its_data(tmp_path: Path,
 
     monkeypatch.setattr(embedded, "COMPACT_AFTER_TRIPLES", 2_000)
     monkeypatch.setattr(embedded.EmbeddedStore, "_compact", counting)
-    lines = [f"<{EX}m{i}> <{EX}p> \"{i}\" .\n" for i in range(3_000)]
+    lines = [f'<{EX}m{i}> <{EX}p> "{i}" .\n' for i in range(3_000)]
     path = write(tmp_path, "many.nt", "".join(lines))
     location = tmp_path / "store"
     store = open_store(str(location))

@@ -15,9 +15,11 @@ import pytest
 from otmlops.store import open_store
 
 GRAPH = "http://example.org/g/plant"
-OLD = ("@prefix isa95: <https://w3id.org/otmlops/isa95#> .\n"
-       "<http://example.org/old/cell> isa95:partOf <http://example.org/old/line> .\n"
-       "<http://example.org/old/line> isa95:partOf <http://example.org/old/area> .\n")
+OLD = (
+    "@prefix isa95: <https://w3id.org/otmlops/isa95#> .\n"
+    "<http://example.org/old/cell> isa95:partOf <http://example.org/old/line> .\n"
+    "<http://example.org/old/line> isa95:partOf <http://example.org/old/area> .\n"
+)
 
 
 def big_file(path: Path, triples: int) -> Path:
@@ -74,8 +76,12 @@ def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
     location, before = store_with_old_graph(tmp_path)
     assert len(before[1]) == 2
     big = big_file(tmp_path / "big.nt", 800_000)
-    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(location), str(big), GRAPH],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LOADER, str(location), str(big), GRAPH],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     killed_at = None
     for line in proc.stdout:
@@ -87,7 +93,9 @@ def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
             killed_at = done / total
             break
     proc.wait(timeout=60)
-    assert killed_at is not None, f"the load finished before it could be killed: {proc.stderr.read() if proc.stderr else ''}"
+    assert killed_at is not None, (
+        f"the load finished before it could be killed: {proc.stderr.read() if proc.stderr else ''}"
+    )
     assert proc.returncode == -signal.SIGKILL
     after = contents(location)
     assert after == before
@@ -95,8 +103,10 @@ def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
     with open_store(str(location)) as store:
         report = store.load(big, graph=GRAPH)
         assert report.triples == 800_000
-        assert store.query("ASK { <http://example.org/big/e1001> "
-                           "<https://w3id.org/otmlops/isa95#partOf> <http://example.org/big/e1000> }")
+        assert store.query(
+            "ASK { <http://example.org/big/e1001> "
+            "<https://w3id.org/otmlops/isa95#partOf> <http://example.org/big/e1000> }"
+        )
 
 
 @pytest.mark.slow

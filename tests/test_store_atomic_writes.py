@@ -16,7 +16,7 @@ from otmlops.store import Store, open_store
 from otmlops.store.remote import RemoteStore
 
 EX = "http://example.org/"
-OLD_DEFAULT = b"<http://example.org/old> <http://example.org/p> \"1\" .\n"
+OLD_DEFAULT = b'<http://example.org/old> <http://example.org/p> "1" .\n'
 
 
 def default_graph(store: Store) -> set[str]:
@@ -30,8 +30,9 @@ def ntriples(n: int, tag: str) -> bytes:
 def test_put_default_graph_replaces_it_in_one_write(any_store: Store) -> None:
     any_store.add_to_graph(OLD_DEFAULT, graph=None, format=ox.RdfFormat.N_TRIPLES)
     for size in (3, 5_000):  # one update; the bulk path
-        n = any_store.replace_default_graph(ntriples(size, f"new{size}"),
-                                            format=ox.RdfFormat.N_TRIPLES)
+        n = any_store.replace_default_graph(
+            ntriples(size, f"new{size}"), format=ox.RdfFormat.N_TRIPLES
+        )
         assert n == size
         assert len(default_graph(any_store)) == size
     with pytest.raises(Exception):  # noqa: B017 - a syntax error, reported by the parser
@@ -41,17 +42,23 @@ def test_put_default_graph_replaces_it_in_one_write(any_store: Store) -> None:
 
 def test_replace_graphs_is_all_or_nothing(any_store: Store) -> None:
     any_store.load(ntriples(2, "a"), graph=f"{EX}a", format=ox.RdfFormat.N_TRIPLES)
-    stored = any_store.replace_graphs({f"{EX}a": ntriples(3, "a2"), f"{EX}b": ntriples(4, "b")},
-                                      format=ox.RdfFormat.N_TRIPLES)
+    stored = any_store.replace_graphs(
+        {f"{EX}a": ntriples(3, "a2"), f"{EX}b": ntriples(4, "b")}, format=ox.RdfFormat.N_TRIPLES
+    )
     assert stored == {f"{EX}a": 3, f"{EX}b": 4}
     before = {g.iri: g.triples for g in any_store.graphs()}
     with pytest.raises(UsageError):
-        any_store.replace_graphs({f"{EX}a": ntriples(1, "x"),
-                                  "https://w3id.org/otmlops/graph/ontology": ntriples(1, "y")},
-                                 format=ox.RdfFormat.N_TRIPLES)
+        any_store.replace_graphs(
+            {
+                f"{EX}a": ntriples(1, "x"),
+                "https://w3id.org/otmlops/graph/ontology": ntriples(1, "y"),
+            },
+            format=ox.RdfFormat.N_TRIPLES,
+        )
     with pytest.raises(Exception):  # noqa: B017 - a syntax error in the second graph
-        any_store.replace_graphs({f"{EX}a": ntriples(1, "x"), f"{EX}b": b"<broken"},
-                                 format=ox.RdfFormat.N_TRIPLES)
+        any_store.replace_graphs(
+            {f"{EX}a": ntriples(1, "x"), f"{EX}b": b"<broken"}, format=ox.RdfFormat.N_TRIPLES
+        )
     assert {g.iri: g.triples for g in any_store.graphs()} == before
 
 
@@ -82,8 +89,12 @@ def test_sigkill_during_put_of_the_default_graph_keeps_it(tmp_path: Path) -> Non
         before = default_graph(store)
     big = tmp_path / "big.nt"
     big.write_bytes(ntriples(400_000, "big"))
-    proc = subprocess.Popen([sys.executable, "-c", PUTTER, str(location), str(big)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PUTTER, str(location), str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     assert line == "writing", proc.stderr.read() if proc.stderr else line
@@ -114,8 +125,9 @@ class _StoresTooLittle(RemoteStore):
 
 
 @pytest.mark.parametrize("kind", [_LosesStagedGraphs, _StoresTooLittle])
-def test_remote_replace_that_cannot_finish_keeps_the_old_graph(oxigraph_server: str,
-                                                               kind: type[RemoteStore]) -> None:
+def test_remote_replace_that_cannot_finish_keeps_the_old_graph(
+    oxigraph_server: str, kind: type[RemoteStore]
+) -> None:
     graph = f"{EX}plant"
     with open_store(oxigraph_server) as store:
         store.load(ntriples(5, "old"), graph=graph, format=ox.RdfFormat.N_TRIPLES)
@@ -139,18 +151,40 @@ def test_put_of_the_default_graph_stopped_by_its_time_limit_keeps_it(tmp_path: P
     from http_support import live_server
 
     body = ntriples(600_000, "big")
-    with live_server(tmp_path / "store", "--workers", "1", "--timeout", "1", "--max-timeout", "1",
-                     "--body-limit", str(len(body) + 1000)) as srv:
-        r = httpx.put(srv.url("/store"), params={"default": ""}, content=OLD_DEFAULT,
-                      headers={"content-type": "application/n-triples", **srv.auth}, timeout=60)
+    with live_server(
+        tmp_path / "store",
+        "--workers",
+        "1",
+        "--timeout",
+        "1",
+        "--max-timeout",
+        "1",
+        "--body-limit",
+        str(len(body) + 1000),
+    ) as srv:
+        r = httpx.put(
+            srv.url("/store"),
+            params={"default": ""},
+            content=OLD_DEFAULT,
+            headers={"content-type": "application/n-triples", **srv.auth},
+            timeout=60,
+        )
         assert r.status_code in (201, 204), r.text
-        r = httpx.put(srv.url("/store"), params={"default": ""}, content=body,
-                      headers={"content-type": "application/n-triples", **srv.auth},
-                      timeout=300)
+        r = httpx.put(
+            srv.url("/store"),
+            params={"default": ""},
+            content=body,
+            headers={"content-type": "application/n-triples", **srv.auth},
+            timeout=300,
+        )
         assert r.status_code == 503, r.text
         assert "before it committed" in r.text
-        got = httpx.get(srv.url("/store"), params={"default": ""},
-                        headers={"accept": "application/n-triples"}, timeout=60)
+        got = httpx.get(
+            srv.url("/store"),
+            params={"default": ""},
+            headers={"accept": "application/n-triples"},
+            timeout=60,
+        )
         assert got.status_code == 200
         assert set(got.text.splitlines()) == {OLD_DEFAULT.decode().strip()}
 
@@ -171,14 +205,19 @@ print("finished", flush=True)
 
 @pytest.mark.slow
 def test_sigkill_inside_a_multi_operation_update_undoes_the_earlier_operations(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     import time
 
     location = tmp_path / "store"
     with open_store(str(location)) as store:
         before = {g.iri: g.triples for g in store.graphs()}
-    proc = subprocess.Popen([sys.executable, "-c", UPDATER, str(location)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", UPDATER, str(location)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "started"
     time.sleep(2.0)  # the first operation is written; the second one's WHERE is running
@@ -200,8 +239,7 @@ time.sleep(60)                          # a publication that never ends
 """
 
 
-def test_a_write_past_its_commit_point_is_reported_done(monkeypatch: pytest.MonkeyPatch
-                                                        ) -> None:
+def test_a_write_past_its_commit_point_is_reported_done(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pool's side of the writer protocol, against a real process: a write that said
     "committed" is answered as done even when the request's time limit passes while the
     snapshot is being published (the caller then restarts the writer, which publishes)."""
@@ -211,8 +249,9 @@ def test_a_write_past_its_commit_point_is_reported_done(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(pool, "PUBLISH_TIMEOUT_S", 1.0)
     parent, child = socket.socketpair()
-    proc = subprocess.Popen([sys.executable, "-c", FAKE_WRITER, str(child.fileno()), "0.2"],
-                            pass_fds=(child.fileno(),))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", FAKE_WRITER, str(child.fileno()), "0.2"], pass_fds=(child.fileno(),)
+    )
     child.close()
     worker = pool._Worker.__new__(pool._Worker)
     worker.proc, worker.role = proc, "writer"

@@ -20,14 +20,18 @@ def test_client_url_maps_wildcards_to_loopback() -> None:
 
 
 def _write(folder: Path, pid: int, store: Path | None = None) -> None:
-    holder.record_path(folder).write_text(json.dumps({
-        "url": "http://127.0.0.1:9", "pid": pid, "store": str((store or folder).resolve())}))
+    holder.record_path(folder).write_text(
+        json.dumps(
+            {"url": "http://127.0.0.1:9", "pid": pid, "store": str((store or folder).resolve())}
+        )
+    )
 
 
 def test_record_of_a_live_process_counts(tmp_path: Path) -> None:
     folder = tmp_path / "store"
-    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
-                             stdin=subprocess.PIPE)
+    other = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
     try:
         _write(folder, other.pid)
         found = holder.running_service(folder)
@@ -63,10 +67,13 @@ def test_withdraw_keeps_another_process_record(tmp_path: Path) -> None:
 def test_folder_locked_sees_another_process(tmp_path: Path) -> None:
     folder = tmp_path / "store"
     assert not holder.folder_locked(folder)  # does not exist yet
-    code = ("import sys, pyoxigraph as ox\n"
-            f"s = ox.Store({str(folder)!r}); print('open', flush=True); sys.stdin.read()")
-    other = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
+    code = (
+        "import sys, pyoxigraph as ox\n"
+        f"s = ox.Store({str(folder)!r}); print('open', flush=True); sys.stdin.read()"
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert other.stdout is not None and other.stdout.readline().strip() == "open"
         assert holder.folder_locked(folder)

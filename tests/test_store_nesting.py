@@ -17,10 +17,14 @@ from otmlops.store.sparql_text import MAX_NESTING
 PART_OF = "<https://w3id.org/otmlops/isa95#partOf>"
 DEEP_GROUPS = "SELECT * WHERE " + "{" * 1000 + f" ?s {PART_OF} ?o " + "}" * 1000
 DEEP_PARENS = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
-DEEP_UPDATE = ("INSERT { <http://example.org/a> <http://example.org/b> ?o } WHERE "
-               + "{" * 1000 + f" ?s {PART_OF} ?o " + "}" * 1000)
+DEEP_UPDATE = (
+    "INSERT { <http://example.org/a> <http://example.org/b> ?o } WHERE "
+    + "{" * 1000
+    + f" ?s {PART_OF} ?o "
+    + "}" * 1000
+)
 #: At the limit: accepted, entailment included.
-AT_LIMIT = ("SELECT * WHERE " + "{" * MAX_NESTING + f" ?s {PART_OF} ?o " + "}" * MAX_NESTING)
+AT_LIMIT = "SELECT * WHERE " + "{" * MAX_NESTING + f" ?s {PART_OF} ?o " + "}" * MAX_NESTING
 
 
 def test_nesting_beyond_the_limit_is_refused(any_store: Store) -> None:
@@ -36,13 +40,20 @@ def test_nesting_beyond_the_limit_is_refused(any_store: Store) -> None:
 def test_http_answers_400_and_keeps_serving(tmp_path: Path) -> None:
     with live_server(tmp_path / "store", "--workers", "1") as srv:
         for text in (DEEP_GROUPS, DEEP_PARENS):
-            r = httpx.post(srv.url("/sparql"), content=text,
-                           headers={"content-type": "application/sparql-query"}, timeout=60)
+            r = httpx.post(
+                srv.url("/sparql"),
+                content=text,
+                headers={"content-type": "application/sparql-query"},
+                timeout=60,
+            )
             assert r.status_code == 400, r.text
             assert str(MAX_NESTING) in r.text
-        r = httpx.post(srv.url("/sparql"), content=DEEP_UPDATE,
-                       headers={"content-type": "application/sparql-update", **srv.auth},
-                       timeout=60)
+        r = httpx.post(
+            srv.url("/sparql"),
+            content=DEEP_UPDATE,
+            headers={"content-type": "application/sparql-update", **srv.auth},
+            timeout=60,
+        )
         assert r.status_code == 400 and str(MAX_NESTING) in r.text
         r = httpx.get(srv.url("/sparql"), params={"query": AT_LIMIT}, timeout=60)
         assert r.status_code == 200, r.text

@@ -31,46 +31,57 @@ def graph_sizes(store: Store) -> dict[str, int]:
 
 # -- updates see what queries see ------------------------------------------------------------
 
+
 def test_where_sees_the_default_graph_once_named_graphs_exist(any_store: Store) -> None:
     any_store.update(P + "INSERT DATA { ex:d ex:p 1 . GRAPH ex:g { ex:e ex:p 2 } }")
     assert values(any_store, "SELECT ?o { ex:d ex:p ?o }") == [
-        '"1"^^<http://www.w3.org/2001/XMLSchema#integer>']
+        '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    ]
     any_store.update(P + "DELETE { ex:d ex:p ?o } WHERE { ex:d ex:p ?o }")
     assert values(any_store, "SELECT ?o { ex:d ex:p ?o }") == []
     # the named graph's triple is read through the union and written where the template says
     any_store.update(P + "INSERT { ex:copy ex:p ?o } WHERE { ex:e ex:p ?o }")
     assert values(any_store, "SELECT ?o { ex:copy ex:p ?o }") == [
-        '"2"^^<http://www.w3.org/2001/XMLSchema#integer>']
-    assert "<http://example.org/copy>" in any_store.export_graph(
-        None, ox.RdfFormat.N_TRIPLES).decode()
+        '"2"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    ]
+    assert (
+        "<http://example.org/copy>" in any_store.export_graph(None, ox.RdfFormat.N_TRIPLES).decode()
+    )
 
 
 def test_later_operations_see_graphs_earlier_ones_wrote(any_store: Store) -> None:
-    any_store.update(P + "INSERT DATA { GRAPH ex:new { ex:a ex:p ex:b } } ;\n"
-                     "INSERT { GRAPH ex:out { ?s ex:q ?o } } WHERE { ?s ex:p ?o } ;\n"
-                     "DELETE { GRAPH ex:new { ?s ex:p ?o } } WHERE { GRAPH ?g { ?s ex:q ?o } }")
+    any_store.update(
+        P + "INSERT DATA { GRAPH ex:new { ex:a ex:p ex:b } } ;\n"
+        "INSERT { GRAPH ex:out { ?s ex:q ?o } } WHERE { ?s ex:p ?o } ;\n"
+        "DELETE { GRAPH ex:new { ?s ex:p ?o } } WHERE { GRAPH ?g { ?s ex:q ?o } }"
+    )
     assert values(any_store, "SELECT ?s { GRAPH ex:out { ?s ex:q ex:b } }") == [f"<{EX}a>"]
     assert values(any_store, "SELECT ?s { GRAPH ex:new { ?s ?p ?o } }") == []
 
 
 def test_where_clauses_see_entailment(any_store: Store) -> None:
-    any_store.update(P + "INSERT DATA { GRAPH ex:plant { ex:cell isa95:partOf ex:line . "
-                     "ex:line isa95:partOf ex:site . ex:line a isa95:ProductionLine } }")
-    any_store.update(P + "INSERT { GRAPH ex:out { ?x ex:inSite ex:site } } "
-                     "WHERE { ?x isa95:partOf ex:site }")
-    assert values(any_store, "SELECT ?x { ?x ex:inSite ex:site }") == [
-        f"<{EX}cell>", f"<{EX}line>"]
-    any_store.update(P + "INSERT { GRAPH ex:out { ?x ex:kind ex:wc } } "
-                     "WHERE { ?x a isa95:WorkCenter }")
+    any_store.update(
+        P + "INSERT DATA { GRAPH ex:plant { ex:cell isa95:partOf ex:line . "
+        "ex:line isa95:partOf ex:site . ex:line a isa95:ProductionLine } }"
+    )
+    any_store.update(
+        P + "INSERT { GRAPH ex:out { ?x ex:inSite ex:site } } WHERE { ?x isa95:partOf ex:site }"
+    )
+    assert values(any_store, "SELECT ?x { ?x ex:inSite ex:site }") == [f"<{EX}cell>", f"<{EX}line>"]
+    any_store.update(
+        P + "INSERT { GRAPH ex:out { ?x ex:kind ex:wc } } WHERE { ?x a isa95:WorkCenter }"
+    )
     assert values(any_store, "SELECT ?x { ?x ex:kind ex:wc }") == [f"<{EX}line>"]
 
 
 def test_with_and_using_change_only_their_own_operation(any_store: Store) -> None:
     any_store.update(P + "INSERT DATA { GRAPH ex:a { ex:s ex:p 1 } GRAPH ex:b { ex:s ex:p 2 } }")
-    any_store.update(P + "INSERT { GRAPH ex:fromA { ex:s ex:q ?o } } USING ex:a "
-                     "WHERE { ex:s ex:p ?o } ;\n"
-                     "INSERT { GRAPH ex:all { ex:s ex:q ?o } } WHERE { ex:s ex:p ?o } ;\n"
-                     "WITH ex:b DELETE { ex:s ex:p ?o } WHERE { ex:s ex:p ?o }")
+    any_store.update(
+        P + "INSERT { GRAPH ex:fromA { ex:s ex:q ?o } } USING ex:a "
+        "WHERE { ex:s ex:p ?o } ;\n"
+        "INSERT { GRAPH ex:all { ex:s ex:q ?o } } WHERE { ex:s ex:p ?o } ;\n"
+        "WITH ex:b DELETE { ex:s ex:p ?o } WHERE { ex:s ex:p ?o }"
+    )
     assert len(values(any_store, "SELECT ?o { GRAPH ex:fromA { ex:s ex:q ?o } }")) == 1
     assert len(values(any_store, "SELECT ?o { GRAPH ex:all { ex:s ex:q ?o } }")) == 2
     assert values(any_store, "SELECT ?o { GRAPH ex:b { ?s ?p ?o } }") == []
@@ -90,38 +101,42 @@ def test_a_failing_operation_undoes_the_whole_request(any_store: Store) -> None:
     any_store.update(P + "INSERT DATA { GRAPH ex:keep { ex:a ex:p 1 } }")
     before = graph_sizes(any_store)
     with pytest.raises(Exception):  # noqa: B017 - the backend's own error for a missing graph
-        any_store.update(P + "INSERT DATA { GRAPH ex:keep { ex:a ex:p 2 } } ;\n"
-                         "DROP GRAPH ex:missing")
+        any_store.update(
+            P + "INSERT DATA { GRAPH ex:keep { ex:a ex:p 2 } } ;\nDROP GRAPH ex:missing"
+        )
     assert graph_sizes(any_store) == before
 
 
 # -- managed graphs --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("update", [
-    f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ex:a ex:b ex:c }} }}",
-    f"DELETE DATA {{ GRAPH <{REFERENCE_MAPPING_GRAPH}> {{ ex:a ex:b ex:c }} }}",
-    "PREFIX g: <https://w3id.org/otmlops/graph/>\nDROP GRAPH g:meta",
-    "BASE <https://w3id.org/otmlops/graph/>\nCLEAR GRAPH <ontology>",
-    f"WITH <{ONTOLOGY_GRAPH}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
-    f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
-    f"MOVE <{ONTOLOGY_GRAPH}> TO ex:mine",
-    f"COPY ex:mine TO <{REFERENCE_MAPPING_GRAPH}>",
-    f"ADD DEFAULT TO <{META_GRAPH}>",
-    f"CREATE GRAPH <{STAGING_PREFIX}x>",
-    "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "DELETE WHERE { GRAPH ?g { ?s a ?c } }",
-    # the escape decodes to the ontology graph's name
-    "DROP GRAPH <https://w3id.org/otmlops/graph/ontolog\\u0079>",
-    "INSERT DATA { GRAPH ex:fine { ex:a ex:b ex:c } } ;\n"
-    f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>",
-])
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ex:a ex:b ex:c }} }}",
+        f"DELETE DATA {{ GRAPH <{REFERENCE_MAPPING_GRAPH}> {{ ex:a ex:b ex:c }} }}",
+        "PREFIX g: <https://w3id.org/otmlops/graph/>\nDROP GRAPH g:meta",
+        "BASE <https://w3id.org/otmlops/graph/>\nCLEAR GRAPH <ontology>",
+        f"WITH <{ONTOLOGY_GRAPH}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+        f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
+        f"MOVE <{ONTOLOGY_GRAPH}> TO ex:mine",
+        f"COPY ex:mine TO <{REFERENCE_MAPPING_GRAPH}>",
+        f"ADD DEFAULT TO <{META_GRAPH}>",
+        f"CREATE GRAPH <{STAGING_PREFIX}x>",
+        "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "DELETE WHERE { GRAPH ?g { ?s a ?c } }",
+        # the escape decodes to the ontology graph's name
+        "DROP GRAPH <https://w3id.org/otmlops/graph/ontolog\\u0079>",
+        "INSERT DATA { GRAPH ex:fine { ex:a ex:b ex:c } } ;\n"
+        f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>",
+    ],
+)
 def test_updates_never_write_managed_graphs(any_store: Store, update: str) -> None:
     any_store.update(P + "INSERT DATA { GRAPH ex:mine { ex:a ex:b ex:c } }")
     before = graph_sizes(any_store)
     with pytest.raises(UsageError, match="otmlops manages that graph") as err:
         any_store.update(P + update)
-    assert "https://w3id.org/otmlops/graph/" in str(err.value) or STAGING_PREFIX in str(
-        err.value)
+    assert "https://w3id.org/otmlops/graph/" in str(err.value) or STAGING_PREFIX in str(err.value)
     assert graph_sizes(any_store) == before
 
 

@@ -52,10 +52,13 @@ def test_incremental_equals_full_on_every_fixture() -> None:
 def test_incremental_is_refused_when_the_mapping_describes_plant_nodes() -> None:
     """A mapping that adds containment edges to plant equipment is validated in full."""
     validator = Validator(plant=parse(read_file(PLANT)))
-    data = parse(read_file(BASE)) + parse(from_bytes(
-        b"@prefix isa95: <https://w3id.org/otmlops/isa95#> .\n"
-        b"<https://example.org/fixture#Site1> isa95:partOf <https://example.org/fixture#Area1> .\n",
-        media_type="text/turtle"))
+    data = parse(read_file(BASE)) + parse(
+        from_bytes(
+            b"@prefix isa95: <https://w3id.org/otmlops/isa95#> .\n"
+            b"<https://example.org/fixture#Site1> isa95:partOf <https://example.org/fixture#Area1> .\n",
+            media_type="text/turtle",
+        )
+    )
     assert not validator._incremental_is_sound(data)
     report = validator.validate(data, incremental=True)
     assert {str(r.focus).rsplit("#", 1)[1] for r in report.results} >= {"Site1", "Area1"}
@@ -64,7 +67,8 @@ def test_incremental_is_refused_when_the_mapping_describes_plant_nodes() -> None
 def test_engines_agree_on_case_studies_and_fixtures() -> None:
     examples = Path(__file__).resolve().parents[1] / "examples"
     for files in [[p] for p in sorted(examples.glob("*.ttl"))] + [
-            [BASE, f] for f in sorted(HERE.glob("*.invalid.ttl"))]:
+        [BASE, f] for f in sorted(HERE.glob("*.invalid.ttl"))
+    ]:
         fast = validate(files, [PLANT])
         ref = validate(files, [PLANT], engine="pyshacl")
         assert fast.engine == "fast" and ref.engine == "pyshacl"
@@ -72,16 +76,24 @@ def test_engines_agree_on_case_studies_and_fixtures() -> None:
 
 
 def test_unsupported_shapes_fall_back_to_pyshacl(tmp_path: Path) -> None:
-    shapes = Graph().parse(data="""
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:targetNode ex:a ;
             sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:C ] ;
                           sh:qualifiedMinCount 1 ] .
-        """, format="turtle")
+        """,
+        format="turtle",
+    )
     assert compile_shapes(shapes).unsupported
     report = Validator(shapes, ontology=()).validate(
-        parse(from_bytes(b"<http://example.org/a> <http://example.org/p> 1 .", media_type="text/turtle")))
+        parse(
+            from_bytes(
+                b"<http://example.org/a> <http://example.org/p> 1 .", media_type="text/turtle"
+            )
+        )
+    )
     assert report.engine.startswith("pyshacl (fallback")
     assert len(report.results) == 1
 
@@ -91,15 +103,19 @@ def test_locator_follows_prefixes_base_and_subjects() -> None:
         "@base <http://e/> .\n"
         "@prefix ex: <http://e/> .\n"
         "# ex:a in a comment\n"
-        "<b> ex:p \"ex:a ; .\" ;\n"
+        '<b> ex:p "ex:a ; ." ;\n'
         "   ex:q ex:a .\n"
         "PREFIX y: <http://y/>\n"
         "ex:a ex:r [ ex:s y:z ] , 1.5 .\n"
-        "y:z a ex:C .\n")
+        "y:z a ex:C .\n"
+    )
     assert locate(text, None, ["http://e/a", "http://e/b", "http://y/z", "http://e/none"]) == {
-        "http://e/a": 7, "http://e/b": 4, "http://y/z": 8}
+        "http://e/a": 7,
+        "http://e/b": 4,
+        "http://y/z": 8,
+    }
 
 
 def test_ntriples_lines() -> None:
-    text = "<http://e/a> <http://e/p> <http://e/b> .\n<http://e/b> <http://e/p> \"x\" .\n"
+    text = '<http://e/a> <http://e/p> <http://e/b> .\n<http://e/b> <http://e/p> "x" .\n'
     assert locate(text, None, ["http://e/b"]) == {"http://e/b": 2}

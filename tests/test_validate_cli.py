@@ -56,8 +56,15 @@ def test_warnings_only_exit_0() -> None:
 
 
 def test_turtle_is_a_w3c_validation_report() -> None:
-    r = run_cli("validate", BASE, str(HERE / "containment-cycle.invalid.ttl"), "--plant", PLANT,
-                "--format", "turtle")
+    r = run_cli(
+        "validate",
+        BASE,
+        str(HERE / "containment-cycle.invalid.ttl"),
+        "--plant",
+        PLANT,
+        "--format",
+        "turtle",
+    )
     assert r.returncode == 1, r.stderr
     g = Graph().parse(data=r.stdout, format="turtle")
     [report] = list(g.subjects(None, SH.ValidationReport))
@@ -74,16 +81,33 @@ def test_text_names_file_and_line() -> None:
     assert "VIOLATION" in r.stdout and "map:deployedOn" in r.stdout
 
 
-@pytest.mark.parametrize("suffix, body", [
-    (".nt", "<https://example.org/fixture#Prep> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-            "<https://w3id.org/otmlops/mlops#DataPreparation> .\n"),
-    (".jsonld", json.dumps({"@id": EX + "Prep", "@type": "https://w3id.org/otmlops/mlops#DataPreparation"})),
-    (".rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-             f'<rdf:Description rdf:about="{EX}Prep"><rdf:type rdf:resource='
-             '"https://w3id.org/otmlops/mlops#DataPreparation"/></rdf:Description></rdf:RDF>\n'),
-    ("", "@prefix mlops: <https://w3id.org/otmlops/mlops#> .\n"
-         f"<{EX}Prep> a mlops:DataPreparation .\n"),  # no extension: content sniffing
-])
+@pytest.mark.parametrize(
+    "suffix, body",
+    [
+        (
+            ".nt",
+            "<https://example.org/fixture#Prep> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            "<https://w3id.org/otmlops/mlops#DataPreparation> .\n",
+        ),
+        (
+            ".jsonld",
+            json.dumps(
+                {"@id": EX + "Prep", "@type": "https://w3id.org/otmlops/mlops#DataPreparation"}
+            ),
+        ),
+        (
+            ".rdf",
+            '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            f'<rdf:Description rdf:about="{EX}Prep"><rdf:type rdf:resource='
+            '"https://w3id.org/otmlops/mlops#DataPreparation"/></rdf:Description></rdf:RDF>\n',
+        ),
+        (
+            "",
+            "@prefix mlops: <https://w3id.org/otmlops/mlops#> .\n"
+            f"<{EX}Prep> a mlops:DataPreparation .\n",
+        ),  # no extension: content sniffing
+    ],
+)
 def test_reads_every_syntax(tmp_path: Path, suffix: str, body: str) -> None:
     p = tmp_path / f"stage{suffix}"
     p.write_text(body, encoding="utf-8")
@@ -95,6 +119,7 @@ def test_reads_every_syntax(tmp_path: Path, suffix: str, body: str) -> None:
 
 # -- bad input: exit 2, one clear line, no traceback ---------------------------------------------
 
+
 def _bad(tmp_path: Path, name: str, data: bytes, *extra: str) -> tuple[str, Path]:
     p = tmp_path / name
     p.write_bytes(data)
@@ -105,8 +130,11 @@ def _bad(tmp_path: Path, name: str, data: bytes, *extra: str) -> tuple[str, Path
 
 
 def test_syntax_error_has_file_line_column(tmp_path: Path) -> None:
-    err, p = _bad(tmp_path, "broken.ttl",
-                  b"@prefix ex: <http://e/> .\nex:a ex:b ex:c ;\n  ex:d \"unterminated .\n")
+    err, p = _bad(
+        tmp_path,
+        "broken.ttl",
+        b'@prefix ex: <http://e/> .\nex:a ex:b ex:c ;\n  ex:d "unterminated .\n',
+    )
     assert err.startswith(f"otmlops: error: {p}:3:8: syntax error:"), err
 
 
@@ -121,13 +149,16 @@ def test_unknown_prefix(tmp_path: Path) -> None:
 
 
 def test_non_utf8(tmp_path: Path) -> None:
-    err, p = _bad(tmp_path, "latin1.ttl", '<http://e/a> <http://e/b> "Müller" .\n'.encode("latin-1"))
+    err, p = _bad(
+        tmp_path, "latin1.ttl", '<http://e/a> <http://e/b> "Müller" .\n'.encode("latin-1")
+    )
     assert f"{p}:1:29: not UTF-8" in err and "0xfc" in err
 
 
 def test_file_over_size_limit(tmp_path: Path) -> None:
-    err, p = _bad(tmp_path, "big.ttl", b"<http://e/a> <http://e/b> <http://e/c> .\n" * 100,
-                  "--max-size", "1k")
+    err, p = _bad(
+        tmp_path, "big.ttl", b"<http://e/a> <http://e/b> <http://e/c> .\n" * 100, "--max-size", "1k"
+    )
     assert f"{p}: file is 4100 bytes, over the limit of 1024 bytes" in err
 
 
@@ -163,9 +194,11 @@ def _plant_and_mapping(folder: Path) -> tuple[Path, Path, int]:
     """A plant whose ex:Cell2 sits under an unknown parent (one violation about ex:Cell2),
     described at PLANT_CELL2_LINE, and a mapping that mentions ex:Cell2 on a line of its own."""
     plant = folder / "plant.ttl"
-    plant.write_text(Path(PLANT).read_text(encoding="utf-8")
-                     + "ex:Cell2 a isa95:WorkCell ;\n    isa95:partOf ex:Line9 .\n",
-                     encoding="utf-8")
+    plant.write_text(
+        Path(PLANT).read_text(encoding="utf-8")
+        + "ex:Cell2 a isa95:WorkCell ;\n    isa95:partOf ex:Line9 .\n",
+        encoding="utf-8",
+    )
     assert plant.read_text().splitlines()[PLANT_CELL2_LINE - 1].startswith("ex:Cell2 a ")
     mapping = folder / "mapping.ttl"
     text = Path(BASE).read_text(encoding="utf-8") + "\nex:Serve map:deployedOn ex:Cell2 .\n"
@@ -209,8 +242,9 @@ def test_plant_accepts_every_graph_name_graphs_lists(tmp_path: Path) -> None:
     plant, mapping, _ = _plant_and_mapping(tmp_path)
     store = tmp_path / "store"
     assert run_cli("load", str(plant), store=store).returncode == 0
-    assert run_cli("load", str(plant), "--graph", "urn:example:plant.ttl",
-                   store=store).returncode == 0
+    assert (
+        run_cli("load", str(plant), "--graph", "urn:example:plant.ttl", store=store).returncode == 0
+    )
     listed = run_cli("graphs", store=store)
     data = [line.split()[0] for line in listed.stdout.splitlines() if line.endswith(" data")]
     assert sorted(data) == sorted([plant.resolve().as_uri(), "urn:example:plant.ttl"])
@@ -228,11 +262,11 @@ def test_plant_accepts_every_graph_name_graphs_lists(tmp_path: Path) -> None:
 
 def test_plant_that_is_neither_file_nor_graph(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    for item, wanted in [("missing.ttl", "missing.ttl: no such file; a graph in the store is "
-                                         "named by its IRI"),
-                         ("file:///nowhere/plant.ttl", "no graph <file:///nowhere/plant.ttl> "
-                                                       "in the store"),
-                         ("https://example.org/a b", "not a valid IRI")]:
+    for item, wanted in [
+        ("missing.ttl", "missing.ttl: no such file; a graph in the store is named by its IRI"),
+        ("file:///nowhere/plant.ttl", "no graph <file:///nowhere/plant.ttl> in the store"),
+        ("https://example.org/a b", "not a valid IRI"),
+    ]:
         r = run_cli("validate", BASE, "--plant", item, store=store)
         assert r.returncode == 2, (item, r.stdout, r.stderr)
         lines = r.stderr.strip().splitlines()

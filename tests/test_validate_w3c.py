@@ -40,8 +40,9 @@ def _file(iri: Node) -> Path:
     return Path(str(iri).removeprefix("file://").split("#")[0])
 
 
-def _key(focus: Node, path: str | None, value: Node | None, component: Node, severity: Node,
-         shape: Node) -> tuple[str, ...]:
+def _key(
+    focus: Node, path: str | None, value: Node | None, component: Node, severity: Node, shape: Node
+) -> tuple[str, ...]:
     def n(x: Node | None) -> str:
         if x is None:
             return "-"
@@ -50,10 +51,13 @@ def _key(focus: Node, path: str | None, value: Node | None, component: Node, sev
         if isinstance(x, Literal):
             return x.n3()
         return str(x)
+
     return (n(focus), path or "-", n(value), n(component), n(severity), n(shape))
 
 
-def load_cases(manifest: Path = SUITE / "manifest.ttl", visited: set[Path] | None = None) -> list[Case]:
+def load_cases(
+    manifest: Path = SUITE / "manifest.ttl", visited: set[Path] | None = None
+) -> list[Case]:
     visited = visited if visited is not None else set()
     visited.add(manifest)
     g = Graph().parse(manifest, format="turtle", publicID=manifest.as_uri())
@@ -72,14 +76,23 @@ def load_cases(manifest: Path = SUITE / "manifest.ttl", visited: set[Path] | Non
                 conforms = bool(g.value(result, SH.conforms).toPython())
                 keys = set()
                 for r in results_from_report_graph(_subgraph(g, result)):
-                    keys.add(_key(r.focus, r.path, r.value, r.component, r.severity, r.source_shape))
+                    keys.add(
+                        _key(r.focus, r.path, r.value, r.component, r.severity, r.source_shape)
+                    )
                 expected = frozenset(keys)
             rel = str(entry).split("/tests/", 1)[-1] if "/tests/" in str(entry) else str(entry)
-            cases.append(Case(id=str(_file(entry).relative_to(SUITE)) + "#" + rel.rsplit("#", 1)[-1]
-                              if "#" in rel else str(_file(entry).relative_to(SUITE)),
-                              data=_file(g.value(action, SHT.dataGraph)),
-                              shapes=_file(g.value(action, SHT.shapesGraph)),
-                              expect_failure=failure, expected=expected, conforms=conforms))
+            cases.append(
+                Case(
+                    id=str(_file(entry).relative_to(SUITE)) + "#" + rel.rsplit("#", 1)[-1]
+                    if "#" in rel
+                    else str(_file(entry).relative_to(SUITE)),
+                    data=_file(g.value(action, SHT.dataGraph)),
+                    shapes=_file(g.value(action, SHT.shapesGraph)),
+                    expect_failure=failure,
+                    expected=expected,
+                    conforms=conforms,
+                )
+            )
     return cases
 
 
@@ -110,10 +123,16 @@ def run_case(case: Case, engine: str) -> tuple[bool, str]:
         return case.expect_failure, f"error: {type(exc).__name__}: {exc}"[:200]
     if case.expect_failure:
         return False, "expected a failure, got a report"
-    got = {_key(r.focus, r.path, r.value, r.component, r.severity, r.source_shape)
-           for r in report.results}
+    got = {
+        _key(r.focus, r.path, r.value, r.component, r.severity, r.source_shape)
+        for r in report.results
+    }
     ok = got == case.expected and report.conforms == case.conforms
-    detail = "" if ok else f"missing {sorted(case.expected - got)[:3]} extra {sorted(got - case.expected)[:3]}"
+    detail = (
+        ""
+        if ok
+        else f"missing {sorted(case.expected - got)[:3]} extra {sorted(got - case.expected)[:3]}"
+    )
     return ok, f"[{report.engine}] {detail}"
 
 
@@ -142,7 +161,9 @@ def test_suite_is_complete() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fast_engine_passes_what_pyshacl_passes(case: Case, pyshacl_outcomes: dict[str, bool]) -> None:
+def test_fast_engine_passes_what_pyshacl_passes(
+    case: Case, pyshacl_outcomes: dict[str, bool]
+) -> None:
     ok, detail = run_case(case, "fast")
     if pyshacl_outcomes[case.id]:
         assert ok, detail

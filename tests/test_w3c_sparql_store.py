@@ -31,11 +31,15 @@ from w3c_sparql import (
 )
 
 TESTS = load_tests()
-UNION = "the store's default graph is the union of all graphs, so the named graphs' data " \
-        "also answers patterns outside GRAPH"
-USING_REMOTE = ("Oxigraph server run with --union-default-graph refuses USING; the remote "
-                "backend spells one USING graph as a GRAPH block, but not several, nor USING "
-                "next to GRAPH in the WHERE clause (docs/store.md)")
+UNION = (
+    "the store's default graph is the union of all graphs, so the named graphs' data "
+    "also answers patterns outside GRAPH"
+)
+USING_REMOTE = (
+    "Oxigraph server run with --union-default-graph refuses USING; the remote "
+    "backend spells one USING graph as a GRAPH block, but not several, nor USING "
+    "next to GRAPH in the WHERE clause (docs/store.md)"
+)
 
 #: test id -> why the store answers differently from plain SPARQL (all backends)
 BY_DESIGN: dict[str, str] = {
@@ -60,9 +64,11 @@ BY_DESIGN_BACKEND: dict[str, dict[str, str]] = {
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Store]]:
     location = tmp_path_factory.mktemp("w3c-oxigraph")
     proc, url = start_server(location)
-    opened = {"disk": open_store(str(location.parent / "w3c-disk-store"), bootstrap=False),
-              "memory": open_store("memory", bootstrap=False),
-              "remote": open_store(url, bootstrap=False)}
+    opened = {
+        "disk": open_store(str(location.parent / "w3c-disk-store"), bootstrap=False),
+        "memory": open_store("memory", bootstrap=False),
+        "remote": open_store(url, bootstrap=False),
+    }
     try:
         yield opened
     finally:
@@ -80,8 +86,11 @@ def _passes(store: Store, test: W3CTest) -> bool:
     except Exception:  # noqa: BLE001 - a refused request is a failed test, reported below
         return False
     default = store.export_graph(None, ox.RdfFormat.N_TRIPLES)
-    named = {g.iri: store.export_graph(g.iri, ox.RdfFormat.N_TRIPLES) for g in store.graphs()
-             if not g.system}
+    named = {
+        g.iri: store.export_graph(g.iri, ox.RdfFormat.N_TRIPLES)
+        for g in store.graphs()
+        if not g.system
+    }
     return dataset_passes(default, named, test)
 
 
@@ -92,8 +101,10 @@ def test_w3c_through_the_store(stores: dict[str, Store], backend: str, test: W3C
     ours = _passes(stores[backend], test)
     reason = BY_DESIGN.get(test.id) or BY_DESIGN_BACKEND[backend].get(test.id)
     if reason is not None:
-        assert plain and not ours, f"listed as differing by design ({reason}), but " \
-                                   f"plain={plain} store={ours}: update the list"
+        assert plain and not ours, (
+            f"listed as differing by design ({reason}), but "
+            f"plain={plain} store={ours}: update the list"
+        )
         return
     if plain:
         assert ours, f"{test.id}: plain pyoxigraph passes, the store does not"

@@ -25,8 +25,13 @@ FAULTY = REPO / "tests" / "browser" / "faulty-mapping.ttl"
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("wb") / "store"
-    done = run_cli("load", str(EXAMPLES / "pdm-machinery.ttl"), str(EXAMPLES / "quality-esmf.ttl"),
-                   str(FAULTY), store=store)
+    done = run_cli(
+        "load",
+        str(EXAMPLES / "pdm-machinery.ttl"),
+        str(EXAMPLES / "quality-esmf.ttl"),
+        str(FAULTY),
+        store=store,
+    )
     assert done.returncode == 0, done.stderr
     return store
 
@@ -52,11 +57,14 @@ def views_store(store_dir: Path, client: TestClient) -> Iterator[object]:
 
 # --- view models ------------------------------------------------------------------------------
 
+
 def test_rami_view_model_places_stages_in_their_cells(views_store: object) -> None:
     from otmlops.web import views
 
     data = views.rami(views_store, USE_CASE)
-    phase = next(p for p in data["phases"] if p["phase"]["iri"] == RAMI + "InstanceMaintenanceUsage")
+    phase = next(
+        p for p in data["phases"] if p["phase"]["iri"] == RAMI + "InstanceMaintenanceUsage"
+    )
     row = next(r for r in phase["rows"] if r["layer"]["iri"] == RAMI + "IntegrationLayer")
     cell = next(c for c in row["cells"] if c["level"]["iri"] == RAMI + "ControlDeviceLevel")
     assert [s["stage"]["iri"] for s in cell["stages"]] == [PDM + "DataCollection"]
@@ -67,10 +75,12 @@ def test_rami_view_model_places_stages_in_their_cells(views_store: object) -> No
 
     g = Graph().parse(EXAMPLES / "pdm-machinery.ttl")
     m = "https://w3id.org/otmlops/map#"
-    cells = sum(len(list(g.objects(st, URIRef(m + "layer"))))
-                * len(list(g.objects(st, URIRef(m + "hierarchyLevel"))))
-                * len(list(g.objects(st, URIRef(m + "lifeCyclePhase"))))
-                for st in g.objects(URIRef(USE_CASE), URIRef("https://w3id.org/otmlops/mlops#hasStage")))
+    cells = sum(
+        len(list(g.objects(st, URIRef(m + "layer"))))
+        * len(list(g.objects(st, URIRef(m + "hierarchyLevel"))))
+        * len(list(g.objects(st, URIRef(m + "lifeCyclePhase"))))
+        for st in g.objects(URIRef(USE_CASE), URIRef("https://w3id.org/otmlops/mlops#hasStage"))
+    )
     assert sum(p["stages"] for p in data["phases"]) == cells  # a stage counts in every cell
 
 
@@ -78,10 +88,12 @@ def test_gap_and_stage_view_models_name_the_faulty_stage(views_store: object) ->
     from otmlops.web import views
 
     sections = {s["id"]: s for s in views.gaps(views_store)["sections"]}
-    assert {r["stage"]["iri"] for r in sections["stages-without-owner"]["rows"]} \
-        == {"https://example.org/faulty#Serving"}
-    assert {r["stage"]["iri"] for r in sections["phase-mismatches"]["rows"]} \
-        == {"https://example.org/faulty#Training"}
+    assert {r["stage"]["iri"] for r in sections["stages-without-owner"]["rows"]} == {
+        "https://example.org/faulty#Serving"
+    }
+    assert {r["stage"]["iri"] for r in sections["phase-mismatches"]["rows"]} == {
+        "https://example.org/faulty#Training"
+    }
     stage = views.stage(views_store, "https://example.org/faulty#Serving")
     assert stage["file"] == str(FAULTY) and stage["line"] == 21
     groups = stage["report"]["focusNodes"]
@@ -95,14 +107,18 @@ def test_isa95_children_walk_the_hierarchy(views_store: object) -> None:
     roots = views.isa95_children(views_store)["children"]
     assert {r["node"]["label"] for r in roots} >= {"Example Plastics Group"}
     path = views.equipment_path(views_store, "http://opcfoundation.org/UA/Machinery_Example/i=5015")
-    assert [e["node"]["iri"].rsplit("#", 1)[-1] for e in path][:3] == \
-        ["ExamplePlasticsGroup", "PlantLinz", "MouldingHall"]
+    assert [e["node"]["iri"].rsplit("#", 1)[-1] for e in path][:3] == [
+        "ExamplePlasticsGroup",
+        "PlantLinz",
+        "MouldingHall",
+    ]
     machine = views.isa95_children(views_store, PDM + "MouldingLine1")["children"][0]
     assert machine["useCases"][0]["iri"] == USE_CASE
     assert {r["stage"]["iri"] for r in machine["readers"]} >= {PDM + "DataCollection"}
 
 
 # --- pages over HTTP --------------------------------------------------------------------------
+
 
 class _Page(HTMLParser):
     def __init__(self) -> None:
@@ -120,15 +136,27 @@ class _Page(HTMLParser):
             self.inline += 1
 
 
-PAGES = ["/", "/?q=moulding", "/ui/rami", f"/ui/rami/cell?layer={quote(RAMI)}FunctionalLayer&level={quote(RAMI)}StationLevel&phase={quote(RAMI)}InstanceProduction", f"/ui/rami?useCase={quote(USE_CASE)}", "/ui/isa95",
-         f"/ui/isa95?focus={quote(PDM + 'MouldingLine1')}", "/ui/gaps",
-         f"/ui/use-case?iri={quote(USE_CASE)}", f"/ui/stage?iri={quote(PDM + 'Monitoring')}",
-         f"/ui/report?iri={quote(USE_CASE)}", "/ui/validate", "/ui/query"]
+PAGES = [
+    "/",
+    "/?q=moulding",
+    "/ui/rami",
+    f"/ui/rami/cell?layer={quote(RAMI)}FunctionalLayer&level={quote(RAMI)}StationLevel&phase={quote(RAMI)}InstanceProduction",
+    f"/ui/rami?useCase={quote(USE_CASE)}",
+    "/ui/isa95",
+    f"/ui/isa95?focus={quote(PDM + 'MouldingLine1')}",
+    "/ui/gaps",
+    f"/ui/use-case?iri={quote(USE_CASE)}",
+    f"/ui/stage?iri={quote(PDM + 'Monitoring')}",
+    f"/ui/report?iri={quote(USE_CASE)}",
+    "/ui/validate",
+    "/ui/query",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_need_no_inline_script_or_style_and_nothing_from_elsewhere(
-        client: TestClient, path: str) -> None:
+    client: TestClient, path: str
+) -> None:
     r = client.get(path)
     assert r.status_code == 200, r.text
     assert "script-src 'self'" in r.headers["content-security-policy"]
@@ -156,8 +184,10 @@ def test_tree_children_and_labels_are_json(client: TestClient) -> None:
     assert [c["node"]["label"] for c in r.json()["children"]] == ["Moulding line 1"]
     r = client.post("/ui/api/labels", json={"iris": [USE_CASE, "x:> } } SELECT * {"]})
     assert r.status_code == 200
-    assert [t["label"] for t in r.json()] == ["Predictive maintenance of ExampleMachine01",
-                                             "x:> } } SELECT * {"]  # not written into a query
+    assert [t["label"] for t in r.json()] == [
+        "Predictive maintenance of ExampleMachine01",
+        "x:> } } SELECT * {",
+    ]  # not written into a query
 
 
 def test_validate_page_reports_without_token_and_stores_nothing(client: TestClient) -> None:
@@ -197,8 +227,11 @@ def test_validate_page_shows_fixes_and_hands_out_the_fixed_file(client: TestClie
 
 def test_fixed_file_keeps_the_yaml_form(client: TestClient) -> None:
     src = (REPO / "tests" / "data" / "authoring" / "visual-defects.yaml").read_text()
-    faulty = src.replace("    phase: Instance maintenance/usage\n    owner: Quality execution "
-                         "management\n", "    phase: Type development\n", 1)
+    faulty = src.replace(
+        "    phase: Instance maintenance/usage\n    owner: Quality execution management\n",
+        "    phase: Type development\n",
+        1,
+    )
     assert faulty != src
     r = client.post("/ui/validate/fixed", files={"file": ("mine.yaml", faulty.encode())})
     assert r.status_code == 200, r.text
@@ -210,21 +243,26 @@ def test_fixed_file_keeps_the_yaml_form(client: TestClient) -> None:
 
 
 def test_validate_json_and_use_case_pages_carry_suggestions(client: TestClient) -> None:
-    r = client.post("/validate", content=FAULTY.read_bytes(),
-                    headers={"Content-Type": "text/turtle"})
+    r = client.post(
+        "/validate", content=FAULTY.read_bytes(), headers={"Content-Type": "text/turtle"}
+    )
     assert r.status_code == 200
     serving = next(g for g in r.json()["focusNodes"] if g["focusNode"].endswith("#Serving"))
     owner = next(x for x in serving["results"] if x["sourceShape"].endswith("StageOwnerPresent"))
-    assert owner["suggestions"][0]["add"][0][2] == \
-        "<https://w3id.org/otmlops/isa95#ProductionExecutionManagement>"
+    assert (
+        owner["suggestions"][0]["add"][0][2]
+        == "<https://w3id.org/otmlops/isa95#ProductionExecutionManagement>"
+    )
     page = client.get("/ui/use-case", params={"iri": "https://example.org/faulty#Inspection"})
     assert page.status_code == 200
     assert "set map:ownedBy isa95:ProductionExecutionManagement" in page.text
     page = client.get("/ui/stage", params={"iri": "https://example.org/faulty#Training"})
     assert page.status_code == 200
     assert 'class="suggestions"' in page.text
-    assert "replace map:lifeCyclePhase rami:InstanceMaintenanceUsage with rami:TypeDevelopment" \
+    assert (
+        "replace map:lifeCyclePhase rami:InstanceMaintenanceUsage with rami:TypeDevelopment"
         in page.text
+    )
 
 
 def test_unknown_nodes_get_a_404_page(client: TestClient) -> None:
@@ -233,6 +271,7 @@ def test_unknown_nodes_get_a_404_page(client: TestClient) -> None:
 
 
 # --- otmlops report ---------------------------------------------------------------------------
+
 
 def test_report_cli_writes_a_standalone_page(tmp_path: Path) -> None:
     store = tmp_path / "store"
@@ -252,12 +291,14 @@ def test_report_cli_writes_a_standalone_page(tmp_path: Path) -> None:
 
 
 def test_a_rami_cell_has_its_own_page_and_fragment(client: TestClient) -> None:
-    params = {"layer": RAMI + "FunctionalLayer", "level": RAMI + "StationLevel",
-              "phase": RAMI + "InstanceMaintenanceUsage"}
+    params = {
+        "layer": RAMI + "FunctionalLayer",
+        "level": RAMI + "StationLevel",
+        "phase": RAMI + "InstanceMaintenanceUsage",
+    }
     page = client.get("/ui/rami/cell", params=params)
     assert page.status_code == 200 and "<h1>RAMI 4.0 cell</h1>" in page.text
-    fragment = client.get("/ui/rami/cell", params={**params, "fragment": "1",
-                                                   "useCase": USE_CASE})
+    fragment = client.get("/ui/rami/cell", params={**params, "fragment": "1", "useCase": USE_CASE})
     assert fragment.status_code == 200 and "<html" not in fragment.text
     assert "Predict remaining useful life at the machine" in fragment.text
     assert "Housing_10" not in fragment.text  # the other use case is filtered out
@@ -272,11 +313,14 @@ def test_compute_resources_hang_under_the_equipment_they_are_located_at() -> Non
 
     store = open_store("memory")
     store.load((EXAMPLES / "pdm-machinery.ttl").resolve(), graph="urn:test:pdm")
-    store.load(b'@prefix map: <https://w3id.org/otmlops/map#> .\n'
-               b'@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
-               b'<urn:test:edge1> a map:EdgeDevice ; rdfs:label "Edge PC 1" ;\n'
-               b'  map:locatedAt <' + (PDM + "MouldingLine1").encode() + b'> .\n',
-               graph="urn:test:hosts", format=ox.RdfFormat.TURTLE)
+    store.load(
+        b"@prefix map: <https://w3id.org/otmlops/map#> .\n"
+        b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        b'<urn:test:edge1> a map:EdgeDevice ; rdfs:label "Edge PC 1" ;\n'
+        b"  map:locatedAt <" + (PDM + "MouldingLine1").encode() + b"> .\n",
+        graph="urn:test:hosts",
+        format=ox.RdfFormat.TURTLE,
+    )
     kids = views.isa95_children(store, PDM + "MouldingLine1")["children"]
     assert [k["node"]["label"] for k in kids] == ["ExampleMachine01", "Edge PC 1"]
     assert kids[1]["kind"]["iri"] == "https://w3id.org/otmlops/map#EdgeDevice"
@@ -293,8 +337,9 @@ def test_a_stage_link_to_a_use_case_leads_to_its_page(client: TestClient) -> Non
 
 @pytest.mark.slow
 def test_report_cli_works_over_a_remote_store(oxigraph_server: str, tmp_path: Path) -> None:
-    assert run_cli("load", str(EXAMPLES / "pdm-machinery.ttl"),
-                   store=oxigraph_server).returncode == 0
+    assert (
+        run_cli("load", str(EXAMPLES / "pdm-machinery.ttl"), store=oxigraph_server).returncode == 0
+    )
     out = tmp_path / "remote.html"
     done = run_cli("report", USE_CASE, "--out", str(out), store=oxigraph_server)
     assert done.returncode == 0, done.stderr

@@ -31,19 +31,25 @@ PDM = "https://w3id.org/otmlops/examples/pdm-machinery#"
 USE_CASE = PDM + "PredictiveMaintenanceExampleMachine01"
 RAMI = "https://w3id.org/otmlops/rami#"
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is in the test extra"
+)
 if not Path(CHROMIUM).exists():  # .ci/run installs it; skip only on a machine without it
-    pytest.skip("Chromium is not installed (Debian: apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        "Chromium is not installed (Debian: apt-get install chromium)", allow_module_level=True
+    )
 
 PAGES = {
     "overview": "/",
     "search": "/?q=moulding",
     "rami": "/ui/rami",
     "rami-use-case": f"/ui/rami?useCase={quote(USE_CASE, safe='')}",
-    "rami-cell": "/ui/rami/cell?layer=" + quote(RAMI + "FunctionalLayer", safe="")
-                 + "&level=" + quote(RAMI + "StationLevel", safe="")
-                 + "&phase=" + quote(RAMI + "InstanceMaintenanceUsage", safe=""),
+    "rami-cell": "/ui/rami/cell?layer="
+    + quote(RAMI + "FunctionalLayer", safe="")
+    + "&level="
+    + quote(RAMI + "StationLevel", safe="")
+    + "&phase="
+    + quote(RAMI + "InstanceMaintenanceUsage", safe=""),
     "isa95": "/ui/isa95",
     "gaps": "/ui/gaps",
     "use-case": f"/ui/use-case?iri={quote(USE_CASE, safe='')}",
@@ -57,8 +63,9 @@ PAGES = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     store = tmp_path_factory.mktemp("workbench") / "store"
-    done = run_cli("load", str(EXAMPLES / "pdm-machinery.ttl"),
-                   str(EXAMPLES / "quality-esmf.ttl"), store=store)
+    done = run_cli(
+        "load", str(EXAMPLES / "pdm-machinery.ttl"), str(EXAMPLES / "quality-esmf.ttl"), store=store
+    )
     assert done.returncode == 0, done.stderr
     with live_server(store) as srv:
         yield srv
@@ -135,16 +142,20 @@ def test_rami_view_puts_every_stage_of_the_case_study_in_its_cells(watch: Watch)
                     expected.append((str(stage), str(layer), str(level), str(phase)))
     assert len(expected) >= 10
     for stage, layer, level, phase in expected:
-        cell = page.locator(f'table.rami[data-phase="{phase}"] td[data-layer="{layer}"]'
-                            f'[data-level="{level}"]')
+        cell = page.locator(
+            f'table.rami[data-phase="{phase}"] td[data-layer="{layer}"][data-level="{level}"]'
+        )
         assert cell.locator(f'li.chip[data-stage="{stage}"]').count() == 1, (stage, layer, level)
     chips = page.locator("li.chip")
     assert chips.count() == len(expected)  # nothing else is drawn for this use case
     # a cell lists its stages with owner and equipment
-    phase, layer, level = (f"https://w3id.org/otmlops/rami#{n}" for n in
-                           ("InstanceMaintenanceUsage", "IntegrationLayer", "ControlDeviceLevel"))
-    page.locator(f'table.rami[data-phase="{phase}"] td[data-layer="{layer}"]'
-                 f'[data-level="{level}"] a.cellbtn').click()
+    phase, layer, level = (
+        f"https://w3id.org/otmlops/rami#{n}"
+        for n in ("InstanceMaintenanceUsage", "IntegrationLayer", "ControlDeviceLevel")
+    )
+    page.locator(
+        f'table.rami[data-phase="{phase}"] td[data-layer="{layer}"][data-level="{level}"] a.cellbtn'
+    ).click()
     panel = page.locator("#cell-panel")
     panel.locator("table").wait_for()
     assert "Collect condition data of MyComponent" in panel.inner_text()
@@ -161,8 +172,9 @@ def test_isa95_tree_shows_the_equipment_and_loads_parts_on_demand(watch: Watch) 
         button = tree.locator("button.toggle", has_text=name)
         if button.get_attribute("aria-expanded") != "true":
             button.click()
-            page.wait_for_function("b => b.getAttribute('aria-expanded') === 'true'",
-                                   arg=button.element_handle())
+            page.wait_for_function(
+                "b => b.getAttribute('aria-expanded') === 'true'", arg=button.element_handle()
+            )
     assert "MyComponent" in tree.inner_text()
     assert "Predictive maintenance of ExampleMachine01" in tree.inner_text()
     assert page.locator("#owner-matrix tbody tr").count() == 20
@@ -225,7 +237,9 @@ def test_every_control_is_reachable_by_keyboard(watch: Watch, name: str) -> None
     reached: set[str] = set()
     for _ in range(len(wanted) * 2 + 20):
         page.keyboard.press("Tab")
-        active = page.evaluate("() => document.activeElement && document.activeElement.outerHTML.slice(0, 120)")
+        active = page.evaluate(
+            "() => document.activeElement && document.activeElement.outerHTML.slice(0, 120)"
+        )
         if active:
             reached.add(active)
         if reached >= set(wanted):
@@ -235,16 +249,20 @@ def test_every_control_is_reachable_by_keyboard(watch: Watch, name: str) -> None
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_serious_or_critical_violation(browser: object, server: LiveServer,
-                                                    name: str) -> None:
+def test_axe_finds_no_serious_or_critical_violation(
+    browser: object, server: LiveServer, name: str
+) -> None:
     # axe is injected by the test, so this context lets the test's own script run
     watch = Watch(browser, server.base, bypass_csp=True)
     try:
         page = watch.open(PAGES[name])
         page.add_script_tag(path=str(BROWSER_DIR / "axe.min.js"))
         result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert not bad, bad
         assert not watch.outside
     finally:
@@ -261,8 +279,12 @@ def test_query_console_completes_prefixes_and_reports_errors(watch: Watch) -> No
     hints.first.wait_for()
     assert "map: https://w3id.org/otmlops/map#" in hints.all_inner_texts()
     page.keyboard.press("Enter")
-    assert "# map:" in page.evaluate("() => document.querySelector('.CodeMirror').CodeMirror.getValue()")
-    page.evaluate("() => document.querySelector('.CodeMirror').CodeMirror.setValue('SELECT WHERE {')")
+    assert "# map:" in page.evaluate(
+        "() => document.querySelector('.CodeMirror').CodeMirror.getValue()"
+    )
+    page.evaluate(
+        "() => document.querySelector('.CodeMirror').CodeMirror.setValue('SELECT WHERE {')"
+    )
     page.locator("#run").click()
     alert = page.locator("#results [role=alert]")
     alert.wait_for()

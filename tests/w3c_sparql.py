@@ -27,11 +27,35 @@ MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#
 QT = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
 UT = rdflib.Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 RDFS_LABEL = rdflib.RDFS.label
-QUERY_FOLDERS = ("aggregates", "bind", "bindings", "cast", "construct", "csv-tsv-res", "exists",
-                 "functions", "grouping", "json-res", "negation", "project-expression",
-                 "property-path", "subquery")
-UPDATE_FOLDERS = ("add", "basic-update", "clear", "copy", "delete", "delete-data",
-                  "delete-insert", "delete-where", "drop", "move", "update-silent")
+QUERY_FOLDERS = (
+    "aggregates",
+    "bind",
+    "bindings",
+    "cast",
+    "construct",
+    "csv-tsv-res",
+    "exists",
+    "functions",
+    "grouping",
+    "json-res",
+    "negation",
+    "project-expression",
+    "property-path",
+    "subquery",
+)
+UPDATE_FOLDERS = (
+    "add",
+    "basic-update",
+    "clear",
+    "copy",
+    "delete",
+    "delete-data",
+    "delete-insert",
+    "delete-where",
+    "drop",
+    "move",
+    "update-silent",
+)
 _FROM = re.compile(r"FROM\s+(NAMED\s+)?<([^>]*)>", re.I)
 
 
@@ -70,12 +94,16 @@ def load_tests() -> list[W3CTest]:
             elif MF.UpdateEvaluationTest in types:
                 t = W3CTest(f"{folder}/{name}", "update", _path(g.value(action, UT.request)))
                 t.data = [_path(d) for d in g.objects(action, UT.data)]
-                t.graph_data = [(str(g.value(gd, RDFS_LABEL)), _path(g.value(gd, UT.graph)))
-                                for gd in g.objects(action, UT.graphData)]
+                t.graph_data = [
+                    (str(g.value(gd, RDFS_LABEL)), _path(g.value(gd, UT.graph)))
+                    for gd in g.objects(action, UT.graphData)
+                ]
                 result = g.value(entry, MF.result)
                 t.result_data = [_path(d) for d in g.objects(result, UT.data)]
-                t.result_graphs = [(str(g.value(gd, RDFS_LABEL)), _path(g.value(gd, UT.graph)))
-                                   for gd in g.objects(result, UT.graphData)]
+                t.result_graphs = [
+                    (str(g.value(gd, RDFS_LABEL)), _path(g.value(gd, UT.graph)))
+                    for gd in g.objects(result, UT.graphData)
+                ]
             else:
                 continue
             tests.append(t)
@@ -84,7 +112,8 @@ def load_tests() -> list[W3CTest]:
 
 def _format(path: Path) -> ox.RdfFormat:
     return {".rdf": ox.RdfFormat.RDF_XML, ".nt": ox.RdfFormat.N_TRIPLES}.get(
-        path.suffix, ox.RdfFormat.TURTLE)
+        path.suffix, ox.RdfFormat.TURTLE
+    )
 
 
 def _dataset_files(test: W3CTest) -> tuple[list[Path], list[tuple[str, Path]]]:
@@ -101,16 +130,19 @@ def _dataset_files(test: W3CTest) -> tuple[list[Path], list[tuple[str, Path]]]:
 
 # -- running ---------------------------------------------------------------------------------
 
+
 def prepare_store(store, test: W3CTest) -> None:  # type: ignore[no-untyped-def]
     """Empty the store's user data and load the test's dataset."""
     store.update("DROP ALL")
     default, named = _dataset_files(test)
     for path in default:
-        store.add_to_graph(path, graph=None, format=_format(path), base_iri=path.as_uri(),
-                           record_prefixes=False)
+        store.add_to_graph(
+            path, graph=None, format=_format(path), base_iri=path.as_uri(), record_prefixes=False
+        )
     for iri, path in named:  # prefix records would add meta triples to every union answer
-        store.load(path, graph=iri, format=_format(path), base_iri=path.as_uri(),
-                   record_prefixes=False)
+        store.load(
+            path, graph=iri, format=_format(path), base_iri=path.as_uri(), record_prefixes=False
+        )
 
 
 def prepare_plain(test: W3CTest) -> ox.Store:
@@ -119,8 +151,9 @@ def prepare_plain(test: W3CTest) -> ox.Store:
     for path in default:
         store.load(path=str(path), format=_format(path), base_iri=path.as_uri())
     for iri, path in named:
-        store.load(path=str(path), format=_format(path), base_iri=path.as_uri(),
-                   to_graph=ox.NamedNode(iri))
+        store.load(
+            path=str(path), format=_format(path), base_iri=path.as_uri(), to_graph=ox.NamedNode(iri)
+        )
     return store
 
 
@@ -132,34 +165,44 @@ def request_text(test: W3CTest) -> str:
 def query_passes(outcome: object, test: W3CTest) -> bool:
     assert test.result is not None
     if isinstance(outcome, ox.QueryTriples):
-        got = rdflib.Graph().parse(data=outcome.serialize(format=ox.RdfFormat.N_TRIPLES),
-                                   format="nt")
-        want = rdflib.Graph().parse(test.result, format="turtle",
-                                    publicID=test.result.as_uri())
+        got = rdflib.Graph().parse(
+            data=outcome.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt"
+        )
+        want = rdflib.Graph().parse(test.result, format="turtle", publicID=test.result.as_uri())
         return isomorphic(got, want)
-    fmt = {".srx": ox.QueryResultsFormat.XML, ".srj": ox.QueryResultsFormat.JSON,
-           ".tsv": ox.QueryResultsFormat.TSV, ".csv": ox.QueryResultsFormat.CSV}.get(
-        test.result.suffix)
+    fmt = {
+        ".srx": ox.QueryResultsFormat.XML,
+        ".srj": ox.QueryResultsFormat.JSON,
+        ".tsv": ox.QueryResultsFormat.TSV,
+        ".csv": ox.QueryResultsFormat.CSV,
+    }.get(test.result.suffix)
     if fmt is None:
         return False
     if fmt == ox.QueryResultsFormat.CSV:  # lossy: compare the text, columns by name
         if not isinstance(outcome, ox.QuerySolutions):
             return False
-        return _csv_bag(outcome.serialize(format=fmt).decode()) == _csv_bag(
-            test.result.read_text())
+        return _csv_bag(outcome.serialize(format=fmt).decode()) == _csv_bag(test.result.read_text())
     expected = ox.parse_query_results(path=str(test.result), format=fmt)
     if isinstance(expected, ox.QueryBoolean) or isinstance(outcome, ox.QueryBoolean):
-        return isinstance(outcome, ox.QueryBoolean) and isinstance(expected, ox.QueryBoolean) \
+        return (
+            isinstance(outcome, ox.QueryBoolean)
+            and isinstance(expected, ox.QueryBoolean)
             and bool(outcome) == bool(expected)
+        )
     return _bag(outcome) == _bag(expected)
 
 
 def _csv_bag(text: str) -> Counter[tuple[tuple[str, str], ...]]:
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0] if rows else []
-    return Counter(tuple(sorted((h, "_:b" if v.startswith("_:") else v)
-                                for h, v in zip(header, row, strict=False)))
-                   for row in rows[1:])
+    return Counter(
+        tuple(
+            sorted(
+                (h, "_:b" if v.startswith("_:") else v) for h, v in zip(header, row, strict=False)
+            )
+        )
+        for row in rows[1:]
+    )
 
 
 def _bag(solutions: object) -> Counter[tuple[tuple[str, str], ...]]:
@@ -179,13 +222,19 @@ def _bag(solutions: object) -> Counter[tuple[tuple[str, str], ...]]:
 
 def _canonical(term: object) -> str:
     """Numbers compare by value (``1`` and ``1.0`` are the same xsd:decimal)."""
-    if isinstance(term, ox.Literal) and term.datatype.value.endswith(("#integer", "#decimal",
-                                                                      "#double", "#float")):
+    if isinstance(term, ox.Literal) and term.datatype.value.endswith(
+        ("#integer", "#decimal", "#double", "#float")
+    ):
         try:
-            number = Decimal(term.value) if not term.datatype.value.endswith(
-                ("#double", "#float")) else float(term.value)
-            return f"{number.normalize() if isinstance(number, Decimal) else number}" \
-                   f"^^{term.datatype.value}"
+            number = (
+                Decimal(term.value)
+                if not term.datatype.value.endswith(("#double", "#float"))
+                else float(term.value)
+            )
+            return (
+                f"{number.normalize() if isinstance(number, Decimal) else number}"
+                f"^^{term.datatype.value}"
+            )
         except (ArithmeticError, ValueError):
             return str(term)
     return str(term)
@@ -196,9 +245,11 @@ def _graph(nt: bytes) -> rdflib.Graph:
 
 
 def _expected(path: Path) -> rdflib.Graph:
-    return rdflib.Graph().parse(path, format=_format(path).name.lower().replace("_", "-")
-                                if path.suffix != ".ttl" else "turtle",
-                                publicID=path.as_uri())
+    return rdflib.Graph().parse(
+        path,
+        format=_format(path).name.lower().replace("_", "-") if path.suffix != ".ttl" else "turtle",
+        publicID=path.as_uri(),
+    )
 
 
 def dataset_passes(default_nt: bytes, named: dict[str, bytes], test: W3CTest) -> bool:
@@ -221,14 +272,25 @@ def plain_update_passes(test: W3CTest) -> bool:
         store.update(request_text(test))
     except (SyntaxError, OSError, RuntimeError, ValueError):
         return False
-    default = ox.serialize(store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
-                           format=ox.RdfFormat.N_QUADS) or b""
+    default = (
+        ox.serialize(
+            store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
+            format=ox.RdfFormat.N_QUADS,
+        )
+        or b""
+    )
     named: dict[str, bytes] = {}
     for g in store.named_graphs():
-        named[g.value] = ox.serialize(
-            (ox.Triple(q.subject, q.predicate, q.object)
-             for q in store.quads_for_pattern(None, None, None, g)),
-            format=ox.RdfFormat.N_TRIPLES) or b""
+        named[g.value] = (
+            ox.serialize(
+                (
+                    ox.Triple(q.subject, q.predicate, q.object)
+                    for q in store.quads_for_pattern(None, None, None, g)
+                ),
+                format=ox.RdfFormat.N_TRIPLES,
+            )
+            or b""
+        )
     return dataset_passes(default, named, test)
 
 

@@ -36,8 +36,15 @@ def terminal_width(stream: TextIO | None = None) -> int | None:
     return shutil.get_terminal_size().columns if is_tty else None
 
 
-def readable_text(store: Store, outcome: QueryOutcome, *, lang: str = DEFAULT_LANG,
-                  labels: bool = True, width: int | None = None, grid: bool = False) -> str:
+def readable_text(
+    store: Store,
+    outcome: QueryOutcome,
+    *,
+    lang: str = DEFAULT_LANG,
+    labels: bool = True,
+    width: int | None = None,
+    grid: bool = False,
+) -> str:
     """The table (or with ``grid`` the RAMI 4.0 grids) of ``outcome``, which it consumes."""
     if isinstance(outcome, ox.QueryBoolean):
         return "true\n" if bool(outcome) else "false\n"

@@ -93,8 +93,16 @@ class NamedQuery:
             "id": self.id,
             "title": self.title,
             "description": self.description,
-            "params": [{"name": p.name, "type": p.type, "description": p.description,
-                        "required": p.required, "default": p.default} for p in self.params],
+            "params": [
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "description": p.description,
+                    "required": p.required,
+                    "default": p.default,
+                }
+                for p in self.params
+            ],
             "results": [{"name": r.name, "description": r.description} for r in self.results],
             "examples": list(self.examples),
             "tags": list(self.tags),
@@ -102,8 +110,9 @@ class NamedQuery:
         }
 
 
-def parse_metadata(text: str, source: str = "<query>", *, strict: bool = True
-                   ) -> dict[str, list[str]]:
+def parse_metadata(
+    text: str, source: str = "<query>", *, strict: bool = True
+) -> dict[str, list[str]]:
     """The leading ``# key: value`` block of a query file as {key: [values]}; ``strict``
     rejects unknown keys (catalogue files), otherwise they are ordinary comments."""
     meta: dict[str, list[str]] = {}
@@ -148,13 +157,15 @@ def _parse_param(spec: str, source: str) -> Param:
     if type_name not in PARAM_TYPES:
         raise CatalogueError(f"{source}: param {name!r} has unknown type {type_name!r}")
     if optional and default:
-        raise CatalogueError(f"{source}: param {name!r} is optional (TYPE?) and has a default; "
-                             "give one or the other")
+        raise CatalogueError(
+            f"{source}: param {name!r} is optional (TYPE?) and has a default; give one or the other"
+        )
     return Param(name, type_name, description, default or None, optional)
 
 
-def parse_query_text(text: str, *, query_id: str | None = None, path: Path | None = None,
-                     strict: bool = True) -> NamedQuery:
+def parse_query_text(
+    text: str, *, query_id: str | None = None, path: Path | None = None, strict: bool = True
+) -> NamedQuery:
     """Build a NamedQuery from the text of a .rq file and check its metadata (``strict``: as a
     catalogue entry; otherwise, for ad-hoc queries, unknown comment keys are ignored)."""
     source = str(path) if path else (query_id or "<query>")
@@ -165,8 +176,7 @@ def parse_query_text(text: str, *, query_id: str | None = None, path: Path | Non
     if strict and not _ID_RE.match(qid):
         raise CatalogueError(f"{source}: id {qid!r} must be lower-case words joined by '-'")
     params = tuple(_parse_param(spec, source) for spec in meta.get("param", []))
-    results = tuple(
-        ResultVar(*(r.split(None, 1) + [""])[:2]) for r in meta.get("result", []))
+    results = tuple(ResultVar(*(r.split(None, 1) + [""])[:2]) for r in meta.get("result", []))
     prefixes = declared_prefixes(text)
     query = NamedQuery(
         id=qid,
@@ -222,9 +232,11 @@ def _check(query: NamedQuery, source: str, *, strict: bool = True) -> None:
             raise CatalogueError(f"{source}: result variable {r.name!r} is not projected")
     declared = [r.name for r in query.results]
     if strict and projected is not None and declared != projected:
-        raise CatalogueError(f"{source}: the results documented ({', '.join(declared)}) are not "
-                             f"the variables the query returns ({', '.join(projected)}); keep "
-                             "the '# result:' lines equal to the SELECT clause, in its order")
+        raise CatalogueError(
+            f"{source}: the results documented ({', '.join(declared)}) are not "
+            f"the variables the query returns ({', '.join(projected)}); keep "
+            "the '# result:' lines equal to the SELECT clause, in its order"
+        )
     for i, _ in enumerate(query.examples):
         try:
             bind_params(query, query.example_assignments(i))
@@ -269,9 +281,12 @@ def get_query(query_id: str, directory: Path | None = None) -> NamedQuery:
     raise NotFound(f"no query with id {query_id!r}; `otmlops queries` lists them")
 
 
-def bind_params(query: NamedQuery, assignments: Mapping[str, str] | list[str], *,
-                prefixes: Mapping[str, str] | None = None
-                ) -> dict[str, ox.NamedNode | ox.Literal]:
+def bind_params(
+    query: NamedQuery,
+    assignments: Mapping[str, str] | list[str],
+    *,
+    prefixes: Mapping[str, str] | None = None,
+) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check ``assignments`` against the query's declared parameters and convert them to terms.
 
     Queries without declared parameters (ad-hoc files, ``--sparql``) take values in SPARQL term
@@ -294,28 +309,34 @@ def bind_params(query: NamedQuery, assignments: Mapping[str, str] | list[str], *
     declared = {p.name for p in query.params}
     unknown = sorted(set(values) - declared)
     if unknown:
-        raise UsageError(f"query {query.id!r} has no parameter {', '.join(map(repr, unknown))}; "
-                         f"its parameters: {', '.join(sorted(declared))}")
+        raise UsageError(
+            f"query {query.id!r} has no parameter {', '.join(map(repr, unknown))}; "
+            f"its parameters: {', '.join(sorted(declared))}"
+        )
     for p in query.params:
         if p.name in values:
             bindings[p.name] = convert(p.name, values[p.name], p.type, known)
         elif p.default is not None:
             bindings[p.name] = convert(p.name, p.default, p.type, known)
         elif not p.optional:
-            raise UsageError(f"query {query.id!r} needs parameter {p.name!r} ({p.type}: "
-                             f"{p.description}); give it as {p.name}=VALUE")
+            raise UsageError(
+                f"query {query.id!r} needs parameter {p.name!r} ({p.type}: "
+                f"{p.description}); give it as {p.name}=VALUE"
+            )
     return bindings
 
 
-def run_query(store: Store, query: NamedQuery,
-              assignments: Mapping[str, str] | list[str] | None = None) -> QueryOutcome:
+def run_query(
+    store: Store, query: NamedQuery, assignments: Mapping[str, str] | list[str] | None = None
+) -> QueryOutcome:
     """Run ``query`` on ``store`` with its parameters bound as RDF terms; returns the store's
     outcome (pyoxigraph QuerySolutions / QueryBoolean / QueryTriples)."""
     bindings = bind_params(query, assignments or {})
     return store.query(query.sparql, bindings=bindings or None)
 
 
-def run_named_query(store: Store, query_id: str,
-                    assignments: Mapping[str, str] | list[str] | None = None) -> QueryOutcome:
+def run_named_query(
+    store: Store, query_id: str, assignments: Mapping[str, str] | list[str] | None = None
+) -> QueryOutcome:
     """Run the catalogue query ``query_id`` (NotFound if unknown; UsageError for bad params)."""
     return run_query(store, get_query(query_id), assignments)

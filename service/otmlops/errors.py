@@ -26,8 +26,14 @@ class InputError(OtmlopsError):
     exit_code = 2
     http_status = 400
 
-    def __init__(self, message: str, *, source: str | None = None, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.source = source
         self.line = line
         self.column = column

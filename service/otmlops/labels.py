@@ -47,16 +47,16 @@ def best_label(candidates: Iterable[ox.Literal], lang: str = DEFAULT_LANG) -> st
     return best[2] if best else None
 
 
-def fetch_labels(store: Store, iris: Iterable[str], lang: str = DEFAULT_LANG
-                 ) -> dict[str, str]:
+def fetch_labels(store: Store, iris: Iterable[str], lang: str = DEFAULT_LANG) -> dict[str, str]:
     """``{iri: label}`` for those of ``iris`` that have an rdfs:label in the store."""
     unique = sorted(set(iris))
     found: dict[str, list[ox.Literal]] = {}
     for start in range(0, len(unique), BATCH):
-        terms = " ".join(str(ox.NamedNode(i)) for i in unique[start:start + BATCH])
+        terms = " ".join(str(ox.NamedNode(i)) for i in unique[start : start + BATCH])
         outcome = store.query(
             f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {terms} }} ?s <{RDFS_LABEL}> ?label }}",
-            entailment=False)
+            entailment=False,
+        )
         assert isinstance(outcome, ox.QuerySolutions)
         for row in outcome:
             subject, label = row["s"], row["label"]

@@ -47,9 +47,14 @@ class Change:
     new: list[str]
 
     def to_dict(self) -> dict[str, object]:
-        return {"field": self.field, "title": self.title, "old": self.old, "new": self.new,
-                "removed": [v for v in self.old if v not in self.new],
-                "added": [v for v in self.new if v not in self.old]}
+        return {
+            "field": self.field,
+            "title": self.title,
+            "old": self.old,
+            "new": self.new,
+            "removed": [v for v in self.old if v not in self.new],
+            "added": [v for v in self.new if v not in self.old],
+        }
 
 
 @dataclass
@@ -60,8 +65,12 @@ class StageDiff:
     changes: list[Change] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        return {"stage": self.iri, "status": self.status, "kind": self.kind,
-                "changes": [c.to_dict() for c in self.changes]}
+        return {
+            "stage": self.iri,
+            "status": self.status,
+            "kind": self.kind,
+            "changes": [c.to_dict() for c in self.changes],
+        }
 
 
 @dataclass
@@ -74,8 +83,14 @@ class Finding:
     use_case: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"focusNode": self.focus, "severity": self.severity, "path": self.path,
-                "sourceShape": self.shape, "message": self.message, "useCase": self.use_case}
+        return {
+            "focusNode": self.focus,
+            "severity": self.severity,
+            "path": self.path,
+            "sourceShape": self.shape,
+            "message": self.message,
+            "useCase": self.use_case,
+        }
 
 
 @dataclass
@@ -87,9 +102,13 @@ class UseCaseDiff:
     stages: list[StageDiff] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        return {"useCase": self.iri, "status": self.status, "label": self.label,
-                "changes": [c.to_dict() for c in self.changes],
-                "stages": [s.to_dict() for s in self.stages]}
+        return {
+            "useCase": self.iri,
+            "status": self.status,
+            "label": self.label,
+            "changes": [c.to_dict() for c in self.changes],
+            "stages": [s.to_dict() for s in self.stages],
+        }
 
 
 @dataclass
@@ -106,11 +125,17 @@ class MappingDiff:
         return bool(self.use_cases or self.appeared or self.disappeared)
 
     def to_dict(self) -> dict[str, object]:
-        return {"old": self.old, "new": self.new, "differences": self.has_differences,
-                "useCases": [u.to_dict() for u in self.use_cases],
-                "findings": {"compared": self.findings_compared,
-                             "appeared": [f.to_dict() for f in self.appeared],
-                             "disappeared": [f.to_dict() for f in self.disappeared]}}
+        return {
+            "old": self.old,
+            "new": self.new,
+            "differences": self.has_differences,
+            "useCases": [u.to_dict() for u in self.use_cases],
+            "findings": {
+                "compared": self.findings_compared,
+                "appeared": [f.to_dict() for f in self.appeared],
+                "disappeared": [f.to_dict() for f in self.disappeared],
+            },
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -123,6 +148,7 @@ class MappingDiff:
 
 
 # -- reading a side ----------------------------------------------------------------------------
+
 
 class _Side:
     """Use cases and stages of one version: subject -> predicate -> values (as text)."""
@@ -137,8 +163,9 @@ class _Side:
             values = self.facts.setdefault(t.subject.value, {}).setdefault(t.predicate.value, [])
             if value not in values:
                 values.append(value)
-        self.use_cases = sorted(s for s, f in self.facts.items()
-                                if str(MLOPS.UseCase) in f.get(_RDF_TYPE, []))
+        self.use_cases = sorted(
+            s for s, f in self.facts.items() if str(MLOPS.UseCase) in f.get(_RDF_TYPE, [])
+        )
 
     def values(self, subject: str, predicate: str) -> list[str]:
         return self.facts.get(subject, {}).get(predicate, [])
@@ -147,8 +174,13 @@ class _Side:
         return self.values(use_case, str(MLOPS.hasStage))
 
 
-def _compare(old: _Side, new: _Side, subject: str, specs: dict[str, tuple[str, str, str | None]],
-             namer: _Namer) -> list[Change]:
+def _compare(
+    old: _Side,
+    new: _Side,
+    subject: str,
+    specs: dict[str, tuple[str, str, str | None]],
+    namer: _Namer,
+) -> list[Change]:
     changes = []
     for name, (predicate, title, vocab) in specs.items():
         a = sorted(old.values(subject, predicate))
@@ -156,15 +188,26 @@ def _compare(old: _Side, new: _Side, subject: str, specs: dict[str, tuple[str, s
         if name == "kind":
             a, b = namer.kinds(a), namer.kinds(b)
         if a != b:
-            changes.append(Change(name, title, [namer.name(v, vocab) for v in a],
-                                  [namer.name(v, vocab) for v in b]))
+            changes.append(
+                Change(
+                    name,
+                    title,
+                    [namer.name(v, vocab) for v in a],
+                    [namer.name(v, vocab) for v in b],
+                )
+            )
     return changes
 
 
-def compare(old_triples: Sequence[ox.Triple], new_triples: Sequence[ox.Triple], *,
-            old_name: str = "old", new_name: str = "new",
-            old_findings: Sequence[object] | None = None,
-            new_findings: Sequence[object] | None = None) -> MappingDiff:
+def compare(
+    old_triples: Sequence[ox.Triple],
+    new_triples: Sequence[ox.Triple],
+    *,
+    old_name: str = "old",
+    new_name: str = "new",
+    old_findings: Sequence[object] | None = None,
+    new_findings: Sequence[object] | None = None,
+) -> MappingDiff:
     """The differences between two versions; findings are ValidationResult lists (or None to
     leave them out)."""
     old, new = _Side(old_triples), _Side(new_triples)
@@ -213,8 +256,14 @@ def _kind(side: _Side, stage: str, namer: _Namer) -> str | None:
 
 def _finding(r: object, owner: dict[str, str]) -> Finding:
     focus = str(r.focus)  # type: ignore[attr-defined]
-    return Finding(focus, r.severity_name, r.path, str(r.source_shape),  # type: ignore[attr-defined]
-                   r.message or "", owner.get(focus))  # type: ignore[attr-defined]
+    return Finding(
+        focus,
+        r.severity_name,
+        r.path,
+        str(r.source_shape),  # type: ignore[attr-defined]
+        r.message or "",
+        owner.get(focus),
+    )  # type: ignore[attr-defined]
 
 
 class _Namer:
@@ -242,12 +291,13 @@ class _Namer:
 def short(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)):]}"
+            return f"{prefix}:{iri[len(str(ns)) :]}"
     return iri
 
 
 def _local(iri: str, siblings: Sequence[str]) -> str:
     """A stage's local name (after '#' or the last '/') when no sibling shares it."""
+
     def tail(text: str) -> str:
         return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
 
@@ -258,6 +308,7 @@ def _local(iri: str, siblings: Sequence[str]) -> str:
 
 
 # -- output ------------------------------------------------------------------------------------
+
 
 def _values(values: list[str]) -> str:
     return ", ".join(values) if values else "(none)"
@@ -294,8 +345,10 @@ class _Writer:
             out.append("\nfindings:")
             for mark, findings in (("+", d.appeared), ("-", d.disappeared)):
                 for f in findings:
-                    out.append(f"  {mark} {f.severity.upper()} {short(f.focus)}{_path(f.path)}: "
-                               f"{f.message}")
+                    out.append(
+                        f"  {mark} {f.severity.upper()} {short(f.focus)}{_path(f.path)}: "
+                        f"{f.message}"
+                    )
         counts = self._counts()
         out.append(f"\n{counts}.")
         return "\n".join(out) + "\n"
@@ -305,11 +358,16 @@ class _Writer:
         stages = [s for u in d.use_cases for s in u.stages]
         by = {k: sum(1 for s in stages if s.status == k) for k in ("added", "removed", "changed")}
         moved = sum(1 for s in stages for c in s.changes if c.field in AXES)
-        findings = f"findings: {len(d.appeared)} new, {len(d.disappeared)} gone" \
-            if d.findings_compared else "findings not compared"
-        return (f"{len(d.use_cases)} use case(s) differ; stages: {by['added']} added, "
-                f"{by['removed']} removed, {by['changed']} changed ({moved} RAMI 4.0 axis "
-                f"change(s)); {findings}")
+        findings = (
+            f"findings: {len(d.appeared)} new, {len(d.disappeared)} gone"
+            if d.findings_compared
+            else "findings not compared"
+        )
+        return (
+            f"{len(d.use_cases)} use case(s) differ; stages: {by['added']} added, "
+            f"{by['removed']} removed, {by['changed']} changed ({moved} RAMI 4.0 axis "
+            f"change(s)); {findings}"
+        )
 
     def markdown(self) -> str:
         d = self.d
@@ -328,15 +386,21 @@ class _Writer:
                 rows += [(name, c.title, c.old, c.new) for c in st.changes]
             if rows:
                 out += ["| Stage | What | Old | New |", "|---|---|---|---|"]
-                out += [f"| {s} | {_md(w)} | {_md(', '.join(o))} | {_md(', '.join(n))} |"
-                        for s, w, o, n in rows]
+                out += [
+                    f"| {s} | {_md(w)} | {_md(', '.join(o))} | {_md(', '.join(n))} |"
+                    for s, w, o, n in rows
+                ]
                 out.append("")
         if d.appeared or d.disappeared:
             out += ["#### Validation findings", ""]
-            out += [f"- **new** {f.severity}: `{short(f.focus)}`{_path(f.path)} — {_md(f.message)}"
-                    for f in d.appeared]
-            out += [f"- **resolved** {f.severity}: `{short(f.focus)}`{_path(f.path)} — "
-                    f"{_md(f.message)}" for f in d.disappeared]
+            out += [
+                f"- **new** {f.severity}: `{short(f.focus)}`{_path(f.path)} — {_md(f.message)}"
+                for f in d.appeared
+            ]
+            out += [
+                f"- **resolved** {f.severity}: `{short(f.focus)}`{_path(f.path)} — {_md(f.message)}"
+                for f in d.disappeared
+            ]
             out.append("")
         out += [self._counts() + ".", ""]
         return "\n".join(out)

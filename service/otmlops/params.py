@@ -47,9 +47,11 @@ def to_iri(value: str, prefixes: Mapping[str, str] | None = None) -> ox.NamedNod
     try:
         return ox.NamedNode(text)
     except ValueError as exc:
-        raise UsageError(f"{value!r} is not a valid absolute IRI ({exc}); write a full IRI such "
-                         "as https://example.org/plant#Pump1 or a prefixed name such as "
-                         "isa95:Area") from None
+        raise UsageError(
+            f"{value!r} is not a valid absolute IRI ({exc}); write a full IRI such "
+            "as https://example.org/plant#Pump1 or a prefixed name such as "
+            "isa95:Area"
+        ) from None
 
 
 def _prefixed_name(text: str) -> Token | None:
@@ -129,8 +131,9 @@ PARAM_TYPES = {
 }
 
 
-def convert(name: str, value: str, type_name: str,
-            prefixes: Mapping[str, str] | None = None) -> Term:
+def convert(
+    name: str, value: str, type_name: str, prefixes: Mapping[str, str] | None = None
+) -> Term:
     """Turn one parameter value into a term of the declared type; UsageError if it does not fit."""
     if type_name == "iri":
         try:
@@ -139,8 +142,10 @@ def convert(name: str, value: str, type_name: str,
             raise UsageError(f"parameter {name!r}: {exc}") from None
     converter = PARAM_TYPES.get(type_name)
     if converter is None:
-        raise UsageError(f"parameter {name!r} has unknown type {type_name!r}; known types: "
-                         + ", ".join(PARAM_TYPES))
+        raise UsageError(
+            f"parameter {name!r} has unknown type {type_name!r}; known types: "
+            + ", ".join(PARAM_TYPES)
+        )
     try:
         return converter(value)
     except ValueError as exc:
@@ -167,8 +172,16 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
     return result
 
 
-_STRING_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
-                   "\\": "\\"}
+_STRING_ESCAPES = {
+    "t": "\t",
+    "b": "\b",
+    "n": "\n",
+    "r": "\r",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+}
 
 
 def _unescape(body: str, original: str) -> str:
@@ -186,7 +199,7 @@ def _unescape(body: str, original: str) -> str:
                 continue
             if nxt in "uU":
                 width = 4 if nxt == "u" else 8
-                digits = body[i + 2:i + 2 + width]
+                digits = body[i + 2 : i + 2 + width]
                 if len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
                     raise UsageError(f"{original!r}: bad \\{nxt} escape")
                 out.append(chr(int(digits, 16)))
@@ -227,7 +240,7 @@ def parse_term(value: str, prefixes: Mapping[str, str] | None = None) -> Term:
         if end >= len(text):
             raise UsageError(f"{value!r}: unterminated string")
         lexical = _unescape(text[1:end], value)
-        rest = text[end + 1:]
+        rest = text[end + 1 :]
         if not rest:
             return ox.Literal(lexical)
         if rest.startswith("@") and _LANG_RE.match(rest[1:]):
@@ -241,5 +254,6 @@ def parse_term(value: str, prefixes: Mapping[str, str] | None = None) -> Term:
         raise UsageError(f"{value!r}: unexpected text after the string: {rest!r}")
     if text.startswith("<") or _prefixed_name(text) is not None or ":" in text:
         return to_iri(text, prefixes)  # a prefixed name, or an absolute IRI without <>
-    raise UsageError(f"{value!r} is not an RDF term; write <IRI>, prefix:name, \"text\", a "
-                     "number, true or false")
+    raise UsageError(
+        f'{value!r} is not an RDF term; write <IRI>, prefix:name, "text", a number, true or false'
+    )

@@ -41,18 +41,20 @@ def read_axes(store: Store) -> Axes:
     outcome = store.query(
         f"SELECT ?axis ?item WHERE {{ VALUES ?axis {{ <{RAMI}Layer> <{RAMI}HierarchyLevel> "
         f"<{RAMI}LifeCyclePhase> }} ?item a ?axis ; <{RAMI}order> ?order }} "
-        "ORDER BY ?axis ?order", entailment=False)
+        "ORDER BY ?axis ?order",
+        entailment=False,
+    )
     found: dict[str, list[str]] = {"Layer": [], "HierarchyLevel": [], "LifeCyclePhase": []}
     for row in outcome:  # type: ignore[union-attr]
-        values = found[row["axis"].value[len(RAMI):]]
+        values = found[row["axis"].value[len(RAMI) :]]
         if row["item"].value not in values:
             values.append(row["item"].value)
-    return Axes(tuple(found["Layer"]), tuple(found["HierarchyLevel"]),
-                tuple(found["LifeCyclePhase"]))
+    return Axes(
+        tuple(found["Layer"]), tuple(found["HierarchyLevel"]), tuple(found["LifeCyclePhase"])
+    )
 
 
-def _name(iri: str, prefixes: Mapping[str, str] | None,
-          labels: Mapping[str, str] | None) -> str:
+def _name(iri: str, prefixes: Mapping[str, str] | None, labels: Mapping[str, str] | None) -> str:
     return (labels or {}).get(iri) or shorten(iri, prefixes)
 
 
@@ -64,20 +66,28 @@ def _local(term: object, prefixes: Mapping[str, str] | None, strip: bool) -> str
     return short.partition(":")[2] if strip and not short.startswith("<") else short
 
 
-def grid_text(header: Sequence[str], rows: Sequence[Sequence[object]], axes: Axes,
-              prefixes: Mapping[str, str] | None = None,
-              labels: Mapping[str, str] | None = None, width: int | None = None) -> str:
+def grid_text(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    axes: Axes,
+    prefixes: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    width: int | None = None,
+) -> str:
     """One layer x level grid per life cycle phase; UsageError if the answer lacks a column."""
     missing = [c for c in AXIS_COLUMNS if c not in header]
     if missing or ("stages" not in header and "stage" not in header):
-        raise UsageError("--grid needs an answer with layer, level and phase columns and a "
-                         "stages count (stages-by-rami-cell) or a stage column "
-                         f"(stages-in-rami-cell); this one has {', '.join(header)}")
+        raise UsageError(
+            "--grid needs an answer with layer, level and phase columns and a "
+            "stages count (stages-by-rami-cell) or a stage column "
+            f"(stages-in-rami-cell); this one has {', '.join(header)}"
+        )
     at = {c: header.index(c) for c in header}
     counting = "stages" in header
     stages = [r[at["stage"]] for r in rows] if not counting else []
-    spaces = {shorten(t.value, prefixes).partition(":")[0] for t in stages
-              if isinstance(t, ox.NamedNode)}
+    spaces = {
+        shorten(t.value, prefixes).partition(":")[0] for t in stages if isinstance(t, ox.NamedNode)
+    }
     strip = len(spaces) == 1  # one namespace: its prefix says nothing
     cells: dict[tuple[str, str, str], list[str]] = {}
     for row in rows:
@@ -95,8 +105,7 @@ def grid_text(header: Sequence[str], rows: Sequence[Sequence[object]], axes: Axe
     right = [False] + [counting] * len(axes.levels)
     out: list[str] = []
     # a list of stages draws only the phases that hold some; the matrix draws all of them
-    phases = [ph for ph in axes.phases
-              if counting or any(key[2] == ph for key in cells)]
+    phases = [ph for ph in axes.phases if counting or any(key[2] == ph for key in cells)]
     if not phases:
         return "(no stages placed)\n"
     for phase in phases:
@@ -109,8 +118,11 @@ def grid_text(header: Sequence[str], rows: Sequence[Sequence[object]], axes: Axe
             if body and not counting:
                 body.append([""] * (len(axes.levels) + 1))  # a blank line between layers
             for i in range(depth):
-                body.append([_name(layer, prefixes, labels) if i == 0 else "",
-                             *((c[i] if i < len(c) else (EMPTY_CELL if i == 0 else ""))
-                               for c in column)])
+                body.append(
+                    [
+                        _name(layer, prefixes, labels) if i == 0 else "",
+                        *((c[i] if i < len(c) else (EMPTY_CELL if i == 0 else "")) for c in column),
+                    ]
+                )
         out.append(_table(head, body, width, count=False, right=right, wrap_header=True))
     return "\n".join(out)

@@ -15,7 +15,8 @@ _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@?#<>\"']*@")
 # ?...token=... / password=... / key=... / secret=...  in any URL
 _SECRET_PARAM = re.compile(
     r"(?i)([?&;](?:[a-z0-9_\-]*(?:token|password|passwd|pwd|secret|key|auth)[a-z0-9_\-]*)=)"
-    r"[^&;#\s\"'<>]*")
+    r"[^&;#\s\"'<>]*"
+)
 
 
 def redact(text: str) -> str:
@@ -60,8 +61,11 @@ def scrub(text: str, store: str) -> str:
         from pathlib import Path
 
         folder = Path(store).expanduser().resolve()
-        for form, name in ((store, "<store>"), (str(folder), "<store>"),
-                           (str(folder.parent), "<store-folder>")):
+        for form, name in (
+            (store, "<store>"),
+            (str(folder), "<store>"),
+            (str(folder.parent), "<store-folder>"),
+        ):
             if len(form) > 1:
                 text = text.replace(form, name)
     elif store.startswith(("http://", "https://")):

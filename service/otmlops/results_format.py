@@ -34,7 +34,7 @@ def shorten(iri: str, prefixes: Mapping[str, str] | None = None) -> str:
     best: tuple[int, str] | None = None
     for prefix, ns in (prefixes or PREFIXES).items():
         if ns and iri.startswith(ns) and (best is None or len(ns) > best[0]):
-            local = iri[len(ns):]
+            local = iri[len(ns) :]
             if local and not _LOCAL_FORBIDDEN.intersection(local) and local[-1] != ".":
                 best = (len(ns), f"{prefix}:{local}")
     return best[1] if best else f"<{iri}>"
@@ -57,8 +57,9 @@ def term_text(term: object, prefixes: Mapping[str, str] | None = None) -> str:
     return str(term)
 
 
-def cell_text(term: object, prefixes: Mapping[str, str] | None = None,
-              labels: Mapping[str, str] | None = None) -> str:
+def cell_text(
+    term: object, prefixes: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None
+) -> str:
     """A table cell for people: an IRI shortened, with its label beside it when it has one;
     a literal as its text, without a language tag."""
     if isinstance(term, ox.NamedNode):
@@ -74,8 +75,9 @@ def _says_the_same(label: str, short: str) -> bool:
     """Whether a label only repeats the name's local part (``Asset layer`` beside
     ``rami:AssetLayer``), which the table then leaves out."""
     local = short.rpartition(":")[2] if not short.startswith("<") else short
-    return "".join(filter(str.isalnum, label)).lower() == "".join(
-        filter(str.isalnum, local)).lower()
+    return (
+        "".join(filter(str.isalnum, label)).lower() == "".join(filter(str.isalnum, local)).lower()
+    )
 
 
 _NUMERIC = {_XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
@@ -106,12 +108,18 @@ def fit_widths(widths: Sequence[int], limit: int | None, minimum: int = 8) -> li
 
 def clip(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters, the cut marked with an ellipsis."""
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "\u2026"
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "\u2026"
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], width: int | None = None,
-           *, count: bool = True, right: Sequence[bool] | None = None,
-           wrap_header: bool = False) -> str:
+def _table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    width: int | None = None,
+    *,
+    count: bool = True,
+    right: Sequence[bool] | None = None,
+    wrap_header: bool = False,
+) -> str:
     """An aligned text table; ``width`` limits the line length (None: no limit); ``right``
     right-aligns the columns marked True; ``wrap_header`` lets headers take several lines, so
     that a column is only as wide as its longest header word."""
@@ -127,8 +135,10 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], width: int | No
     align = right or [False] * len(widths)
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(clip(c, w).rjust(w) if r else clip(c, w).ljust(w)
-                         for c, w, r in zip(cells, widths, align, strict=True)).rstrip()
+        return "  ".join(
+            clip(c, w).rjust(w) if r else clip(c, w).ljust(w)
+            for c, w, r in zip(cells, widths, align, strict=True)
+        ).rstrip()
 
     if wrap_header:
         import textwrap
@@ -143,9 +153,10 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], width: int | No
     out = [*head, "  ".join("-" * w for w in widths), *map(line, rows)]
     if count:
         cut = any(len(c) > w for r in rows for c, w in zip(r, widths, strict=True))
-        out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}"
-                   + ("; cells cut at \u2026 to fit the width: --wide shows them in full)"
-                      if cut else ")"))
+        out.append(
+            f"({len(rows)} row{'s' if len(rows) != 1 else ''}"
+            + ("; cells cut at \u2026 to fit the width: --wide shows them in full)" if cut else ")")
+        )
     return "\n".join(out) + "\n"
 
 
@@ -167,8 +178,10 @@ def _triples_json(rows: list[tuple[object, object, object]]) -> bytes:
             out["datatype"] = term.datatype.value
         return out
 
-    doc = {"head": {"vars": ["s", "p", "o"]},
-           "results": {"bindings": [dict(zip("spo", map(enc, r), strict=True)) for r in rows]}}
+    doc = {
+        "head": {"vars": ["s", "p", "o"]},
+        "results": {"bindings": [dict(zip("spo", map(enc, r), strict=True)) for r in rows]},
+    }
     return json.dumps(doc).encode()
 
 
@@ -181,9 +194,14 @@ def _triples_delimited(rows: list[tuple[object, object, object]], delimiter: str
     return buf.getvalue().encode()
 
 
-def render(outcome: Outcome, fmt: str = "table",
-           prefixes: Mapping[str, str] | None = None, *,
-           labels: Mapping[str, str] | None = None, width: int | None = None) -> bytes:
+def render(
+    outcome: Outcome,
+    fmt: str = "table",
+    prefixes: Mapping[str, str] | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    width: int | None = None,
+) -> bytes:
     """Serialise ``outcome`` (consumes it) in ``fmt``: table, csv, tsv or json. Only the table
     uses ``prefixes``, ``labels`` (IRI -> label) and ``width`` (line length; None: no limit);
     the other formats are the standard ones, untouched."""
@@ -197,8 +215,11 @@ def render(outcome: Outcome, fmt: str = "table",
             return _triples_delimited(rows, "," if fmt == "csv" else "\t")
         return table_text(["s", "p", "o"], rows, prefixes, labels, width).encode()
     if fmt != "table":
-        result_format = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                         "json": ox.QueryResultsFormat.JSON}[fmt]
+        result_format = {
+            "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV,
+            "json": ox.QueryResultsFormat.JSON,
+        }[fmt]
         return outcome.serialize(format=result_format)
     if isinstance(outcome, ox.QueryBoolean):
         return b"true\n" if bool(outcome) else b"false\n"
@@ -221,11 +242,18 @@ def iris_in(rows: Iterable[Sequence[object]]) -> set[str]:
     return {t.value for row in rows for t in row if isinstance(t, ox.NamedNode)}
 
 
-def table_text(header: Sequence[str], rows: Sequence[Sequence[object]],
-               prefixes: Mapping[str, str] | None = None,
-               labels: Mapping[str, str] | None = None, width: int | None = None) -> str:
+def table_text(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    prefixes: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    width: int | None = None,
+) -> str:
     """The table view of an answer's rows of terms; columns of numbers are right-aligned."""
-    right = [bool(rows) and all(_is_number(r[i]) or r[i] is None for r in rows)
-             for i in range(len(header))]
-    return _table(header, ([cell_text(t, prefixes, labels) for t in r] for r in rows), width,
-                  right=right)
+    right = [
+        bool(rows) and all(_is_number(r[i]) or r[i] is None for r in rows)
+        for i in range(len(header))
+    ]
+    return _table(
+        header, ([cell_text(t, prefixes, labels) for t in r] for r in rows), width, right=right
+    )

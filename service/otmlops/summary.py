@@ -29,8 +29,9 @@ OWL_ONTOLOGY = ox.NamedNode(OWL + "Ontology")
 OWL_CLASS = ox.NamedNode(OWL + "Class")
 OWL_EQUIVALENT_CLASS = ox.NamedNode(OWL + "equivalentClass")
 OWL_NAMED_INDIVIDUAL = ox.NamedNode(OWL + "NamedIndividual")
-PROPERTY_TYPES = tuple(ox.NamedNode(OWL + t) for t in
-                       ("ObjectProperty", "DatatypeProperty", "AnnotationProperty"))
+PROPERTY_TYPES = tuple(
+    ox.NamedNode(OWL + t) for t in ("ObjectProperty", "DatatypeProperty", "AnnotationProperty")
+)
 
 RAMI, ISA95, MLOPS, MAP = (NAMESPACE_IRIS[n] for n in ("RAMI", "ISA95", "MLOPS", "MAP"))
 #: Kinds of equipment and data sources are shown as classes of these namespaces.
@@ -48,11 +49,13 @@ def _n(namespace: str, name: str) -> ox.NamedNode:
 class Dataset:
     """Triples in an in-memory pyoxigraph store, with the few lookups a summary needs."""
 
-    def __init__(self, triples: Iterable[ox.Triple], prefixes: dict[str, str] | None = None
-                 ) -> None:
+    def __init__(
+        self, triples: Iterable[ox.Triple], prefixes: dict[str, str] | None = None
+    ) -> None:
         self._store = ox.Store()
-        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                           for t in triples)
+        self._store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples
+        )
         self.prefixes = {**PREFIXES, **(prefixes or {})}
 
     def __len__(self) -> int:
@@ -68,15 +71,18 @@ class Dataset:
         return next(self.objects(subject, predicate), None)
 
     def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
-        return next(iter(self._store.quads_for_pattern(subject, predicate, obj, None)), None) \
+        return (
+            next(iter(self._store.quads_for_pattern(subject, predicate, obj, None)), None)
             is not None
+        )
 
     def all_subjects(self) -> set[Term]:
         return {q.subject for q in self._store.quads_for_pattern(None, None, None, None)}
 
     def described(self, subject: Term) -> bool:
-        return next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) \
-            is not None
+        return (
+            next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) is not None
+        )
 
     def label(self, term: Term) -> str:
         """An English (or untagged, or any) rdfs:label, else a prefixed name, else <IRI>."""
@@ -86,10 +92,13 @@ class Dataset:
             return labels[0].value
         if isinstance(term, ox.NamedNode):
             iri = term.value
-            best = max(((p, ns) for p, ns in self.prefixes.items() if iri.startswith(ns)),
-                       key=lambda item: len(item[1]), default=None)
+            best = max(
+                ((p, ns) for p, ns in self.prefixes.items() if iri.startswith(ns)),
+                key=lambda item: len(item[1]),
+                default=None,
+            )
             if best is not None and best[1] != iri:
-                return f"{best[0]}:{iri[len(best[1]):]}"
+                return f"{best[0]}:{iri[len(best[1]) :]}"
             return f"<{iri}>"
         return str(term)
 
@@ -97,12 +106,16 @@ class Dataset:
 def read_rdf(path: Path) -> tuple[list[ox.Triple], dict[str, str]]:
     """A file's triples and prefixes; bad input raises InputError naming file, line, column."""
     if path.is_file() and path.stat().st_size < 4096 and not path.read_bytes().strip():
-        raise InputError("file is empty: there is nothing to summarise; give RDF files (Turtle, "
-                         "N-Triples, RDF/XML or JSON-LD)", source=str(path))
+        raise InputError(
+            "file is empty: there is nothing to summarise; give RDF files (Turtle, "
+            "N-Triples, RDF/XML or JSON-LD)",
+            source=str(path),
+        )
     source = read_file(path, max_size=None)
     try:
-        parser = ox.parse(source.data, format=source.format, base_iri=source.base_iri,
-                          rename_blank_nodes=True)
+        parser = ox.parse(
+            source.data, format=source.format, base_iri=source.base_iri, rename_blank_nodes=True
+        )
         triples = [q.triple for q in parser]
     except (SyntaxError, ValueError, OSError):
         parse(source)  # raises the InputError that says where and what
@@ -119,8 +132,9 @@ def _module_counts(path: Path) -> tuple[int, int, int]:
     graph = Dataset(_bundled(path))
     onto = next(graph.subjects(RDF_TYPE, OWL_ONTOLOGY), None)
     own = onto.value + "#" if isinstance(onto, ox.NamedNode) else ""
-    ours = {s for s in graph.all_subjects()
-            if isinstance(s, ox.NamedNode) and s.value.startswith(own)}
+    ours = {
+        s for s in graph.all_subjects() if isinstance(s, ox.NamedNode) and s.value.startswith(own)
+    }
     classes = sum(1 for s in ours if graph.has(s, RDF_TYPE, OWL_CLASS))
     props = sum(1 for s in ours if any(graph.has(s, RDF_TYPE, t) for t in PROPERTY_TYPES))
     individuals = sum(1 for s in ours if graph.has(s, RDF_TYPE, OWL_NAMED_INDIVIDUAL))
@@ -131,8 +145,10 @@ def ontology_lines() -> list[str]:
     """The ontology modules, the RAMI/ISA-95 vocabulary sizes and the reference mapping."""
     files = module_files()
     ontology = Dataset({t for path in files for t in _bundled(path)})
-    lines = [f"otmlops ontology: {len(ontology)} triples in {len(files)} files",
-             f"  {'module':<14} {'classes':>8} {'properties':>11} {'individuals':>12}"]
+    lines = [
+        f"otmlops ontology: {len(ontology)} triples in {len(files)} files",
+        f"  {'module':<14} {'classes':>8} {'properties':>11} {'individuals':>12}",
+    ]
     for path in files:
         if path.name == "otmlops.ttl":
             lines.append(f"  {path.name:<14} (index: imports the modules below)")
@@ -143,17 +159,23 @@ def ontology_lines() -> list[str]:
     def count(cls: ox.NamedNode) -> int:
         return len(set(ontology.subjects(RDF_TYPE, cls)))
 
-    lines.append(f"  RAMI 4.0: {count(_n(RAMI, 'Layer'))} layers, "
-                 f"{count(_n(RAMI, 'HierarchyLevel'))} hierarchy levels; "
-                 f"ISA-95: {count(_n(ISA95, 'Function'))} functions, "
-                 f"{count(_n(ISA95, 'Activity'))} activities")
+    lines.append(
+        f"  RAMI 4.0: {count(_n(RAMI, 'Layer'))} layers, "
+        f"{count(_n(RAMI, 'HierarchyLevel'))} hierarchy levels; "
+        f"ISA-95: {count(_n(ISA95, 'Function'))} functions, "
+        f"{count(_n(ISA95, 'Activity'))} activities"
+    )
     reference = Dataset(_bundled(reference_mapping_file()))
-    placed = {reference.value(p, _n(MAP, "placesClass"))
-              for p in reference.subjects(RDF_TYPE, _n(MAP, "ReferencePlacement"))}
+    placed = {
+        reference.value(p, _n(MAP, "placesClass"))
+        for p in reference.subjects(RDF_TYPE, _n(MAP, "ReferencePlacement"))
+    }
     stages = set(ontology.subjects(RDFS_SUBCLASS, _n(MLOPS, "LifecycleStage")))
     components = set(ontology.subjects(RDFS_SUBCLASS, _n(MLOPS, "Component")))
-    lines.append(f"Reference mapping: {len(placed & stages)}/{len(stages)} stages and "
-                 f"{len(placed & components)}/{len(components)} components placed")
+    lines.append(
+        f"Reference mapping: {len(placed & stages)}/{len(stages)} stages and "
+        f"{len(placed & components)}/{len(components)} components placed"
+    )
     return lines
 
 
@@ -165,8 +187,9 @@ def schema_triples() -> list[ox.Triple]:
 class UseCaseSummary:
     """Use cases of a dataset with their stages, equipment and the kinds of that equipment."""
 
-    def __init__(self, schema: Sequence[ox.Triple], data: Sequence[ox.Triple],
-                 prefixes: dict[str, str]) -> None:
+    def __init__(
+        self, schema: Sequence[ox.Triple], data: Sequence[ox.Triple], prefixes: dict[str, str]
+    ) -> None:
         self.data = data
         self.graph = Dataset([*schema, *data], prefixes)
         self.untyped: set[Term] = set()
@@ -174,8 +197,10 @@ class UseCaseSummary:
 
     def use_cases(self) -> list[Term]:
         use_case = _n(MLOPS, "UseCase")
-        return sorted({t.subject for t in self.data
-                       if t.predicate == RDF_TYPE and t.object == use_case}, key=str)
+        return sorted(
+            {t.subject for t in self.data if t.predicate == RDF_TYPE and t.object == use_case},
+            key=str,
+        )
 
     def _stage_order(self, stage: Term) -> int:
         for kind in self.graph.objects(stage, RDF_TYPE):
@@ -185,13 +210,17 @@ class UseCaseSummary:
         return 99
 
     def _labels(self, subject: Term, prop: str) -> str:
-        return ", ".join(sorted(self.graph.label(o)
-                                for o in self.graph.objects(subject, _n(MAP, prop))))
+        return ", ".join(
+            sorted(self.graph.label(o) for o in self.graph.objects(subject, _n(MAP, prop)))
+        )
 
     def _stage_line(self, stage: Term) -> str:
         g = self.graph
-        kinds = [k for k in g.objects(stage, RDF_TYPE)
-                 if g.has(k, RDFS_SUBCLASS, _n(MLOPS, "LifecycleStage"))]
+        kinds = [
+            k
+            for k in g.objects(stage, RDF_TYPE)
+            if g.has(k, RDFS_SUBCLASS, _n(MLOPS, "LifecycleStage"))
+        ]
         kind = g.label(kinds[0]) if kinds else "?"
         level = self._labels(stage, "hierarchyLevel")
         phase = self._labels(stage, "lifeCyclePhase")
@@ -223,8 +252,10 @@ class UseCaseSummary:
         if not cases:
             lines.append("  no use cases (nothing is typed mlops:UseCase)")
         for use_case in cases:
-            stages = sorted(g.objects(use_case, _n(MLOPS, "hasStage")),
-                            key=lambda s: (self._stage_order(s), str(s)))
+            stages = sorted(
+                g.objects(use_case, _n(MLOPS, "hasStage")),
+                key=lambda s: (self._stage_order(s), str(s)),
+            )
             lines.append(f"  use case: {g.label(use_case)} ({_count(len(stages), 'stage')})")
             lines += [f"    {self._stage_line(stage)}" for stage in stages]
             equipment = set(g.objects(use_case, _n(MAP, "deployedOn")))
@@ -255,8 +286,10 @@ def summary_lines(files: Sequence[Path], examples: Sequence[Path]) -> list[str]:
     if not files:
         for path in examples:
             triples, prefixes = read_rdf(path)
-            lines += ["", *UseCaseSummary(schema, triples, prefixes)
-                      .lines(f"Case study {path.name}:")]
+            lines += [
+                "",
+                *UseCaseSummary(schema, triples, prefixes).lines(f"Case study {path.name}:"),
+            ]
         return lines
     data = [t for _, triples, _ in read for t in triples]
     prefixes = {p: ns for _, _, found in read for p, ns in found.items()}
@@ -264,12 +297,16 @@ def summary_lines(files: Sequence[Path], examples: Sequence[Path]) -> list[str]:
     names = ", ".join(path.name for path in files)
     lines += ["", *summary.lines(f"Dataset {names} ({len(set(data))} triples, read together):")]
     if summary.undescribed:
-        lines.append(f"  note: {_count(len(summary.undescribed), 'item')} not described in the "
-                     "files given; give the plant model too: otmlops summary PLANT.ttl "
-                     "MAPPING.ttl")
+        lines.append(
+            f"  note: {_count(len(summary.undescribed), 'item')} not described in the "
+            "files given; give the plant model too: otmlops summary PLANT.ttl "
+            "MAPPING.ttl"
+        )
     elif summary.untyped:
-        lines.append(f"  note: {_count(len(summary.untyped), 'item')} without an ISA-95 type; "
-                     "give each an isa95: class (or map:DataSource) in the plant model")
+        lines.append(
+            f"  note: {_count(len(summary.untyped), 'item')} without an ISA-95 type; "
+            "give each an isa95: class (or map:DataSource) in the plant model"
+        )
     return lines
 
 

@@ -46,7 +46,7 @@ def _chunks(source: Path | bytes) -> Iterator[bytes]:
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
         for at in range(0, len(data), _CHUNK):
-            yield data[at:at + _CHUNK]
+            yield data[at : at + _CHUNK]
         return
     with open(source, "rb") as fh:
         while chunk := fh.read(_CHUNK):
@@ -58,14 +58,27 @@ def _declarations(source: Path | bytes, name: str) -> dict[str, str]:
     entities: dict[str, str] = {}
     parser = xml.parsers.expat.ParserCreate()
 
-    def on_entity(ent: str, is_param: bool, value: str | None, base: str | None,
-                  system_id: str | None, public_id: str | None, notation: str | None) -> None:
+    def on_entity(
+        ent: str,
+        is_param: bool,
+        value: str | None,
+        base: str | None,
+        system_id: str | None,
+        public_id: str | None,
+        notation: str | None,
+    ) -> None:
         if is_param:
-            raise InputError(f"the XML declares the parameter entity %{ent}; parameter "
-                             "entities are not accepted", source=name)
+            raise InputError(
+                f"the XML declares the parameter entity %{ent}; parameter "
+                "entities are not accepted",
+                source=name,
+            )
         if value is None:
-            raise InputError(f"the XML declares the external entity &{ent}; (SYSTEM/PUBLIC); "
-                             "external entities are not accepted", source=name)
+            raise InputError(
+                f"the XML declares the external entity &{ent}; (SYSTEM/PUBLIC); "
+                "external entities are not accepted",
+                source=name,
+            )
         entities[ent] = value
 
     def on_start(*_: object) -> None:
@@ -83,8 +96,11 @@ def _declarations(source: Path | bytes, name: str) -> dict[str, str]:
         # not well-formed before its root element: the RDF parser reports the real error,
         # unless entities were being declared (then we cannot bound them: refuse)
         if entities or _mentions_entity(source):
-            raise InputError("the XML declares entities in a DOCTYPE that cannot be read; "
-                             "remove the entity declarations", source=name) from None
+            raise InputError(
+                "the XML declares entities in a DOCTYPE that cannot be read; "
+                "remove the entity declarations",
+                source=name,
+            ) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", source=name) from None
     return entities
@@ -124,10 +140,13 @@ def _expanded_sizes(entities: dict[str, str], name: str, limit: int) -> dict[str
 
 
 def _too_big(name: str, limit: int) -> InputError:
-    return InputError(f"the XML's entity declarations would expand it beyond {limit} bytes "
-                      f"(the limit is {expansion_factor()} times its size plus "
-                      f"{_ALLOWANCE // 1024} KiB); expand the entities in the "
-                      "file or remove the DOCTYPE", source=name)
+    return InputError(
+        f"the XML's entity declarations would expand it beyond {limit} bytes "
+        f"(the limit is {expansion_factor()} times its size plus "
+        f"{_ALLOWANCE // 1024} KiB); expand the entities in the "
+        "file or remove the DOCTYPE",
+        source=name,
+    )
 
 
 def check_xml(source: Path | bytes, name: str = "<input>") -> None:

@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 EXTENSIONS: dict[str, str] = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
 #: media type -> form
 MEDIA_TYPES: dict[str, str] = {
-    "application/yaml": "yaml", "application/x-yaml": "yaml", "text/yaml": "yaml",
-    "text/x-yaml": "yaml", "text/csv": "csv",
+    "application/yaml": "yaml",
+    "application/x-yaml": "yaml",
+    "text/yaml": "yaml",
+    "text/x-yaml": "yaml",
+    "text/csv": "csv",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
 
@@ -62,8 +65,9 @@ def compile_bytes(data: bytes, form: str, name: str) -> Compiled:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
-            raise InputError("not UTF-8 text; save the file as UTF-8", source=name,
-                             line=line) from None
+            raise InputError(
+                "not UTF-8 text; save the file as UTF-8", source=name, line=line
+            ) from None
         doc = read_yaml(text, name)
     elif form == "csv":
         from otmlops.authoring.table_form import read_csv
@@ -91,5 +95,12 @@ def compile_file(path: str | Path) -> Compiled:
     return compile_bytes(data, form, str(path))
 
 
-__all__ = ["Compiled", "EXTENSIONS", "MEDIA_TYPES", "compile_bytes", "compile_file",
-           "form_of_path", "form_of_media_type"]
+__all__ = [
+    "Compiled",
+    "EXTENSIONS",
+    "MEDIA_TYPES",
+    "compile_bytes",
+    "compile_file",
+    "form_of_path",
+    "form_of_media_type",
+]

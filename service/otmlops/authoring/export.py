@@ -36,35 +36,50 @@ class _Writer:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.vocab = vocabularies()
-        own = {p: str(ns) for p, ns in graph.namespaces()
-               if p and p not in STANDARD_PREFIXES and str(ns) not in STANDARD_PREFIXES.values()}
+        own = {
+            p: str(ns)
+            for p, ns in graph.namespaces()
+            if p and p not in STANDARD_PREFIXES and str(ns) not in STANDARD_PREFIXES.values()
+        }
         self.prefixes = own
         self.used: set[str] = set()
-        langs = {o.language for p in (RDFS.label, RDFS.comment) for o in graph.objects(None, p)
-                 if isinstance(o, Literal) and o.datatype is None}
+        langs = {
+            o.language
+            for p in (RDFS.label, RDFS.comment)
+            for o in graph.objects(None, p)
+            if isinstance(o, Literal) and o.datatype is None
+        }
         # labels are written without their tag, so the file says the one most of them have
-        self.language = "en" if "en" in langs or not langs else \
-            None if None in langs else sorted(langs)[0]
+        self.language = (
+            "en" if "en" in langs or not langs else None if None in langs else sorted(langs)[0]
+        )
 
     def ref(self, iri: URIRef) -> str:
         """A CURIE with the longest matching declared prefix, else the full IRI."""
         best = None
         for prefix, ns in {**self.prefixes, **STANDARD_PREFIXES}.items():
-            rest = str(iri)[len(ns):]
-            if str(iri).startswith(ns) and rest and not any(c.isspace() for c in rest) \
-                    and (best is None or len(ns) > len(best[1])):
+            rest = str(iri)[len(ns) :]
+            if (
+                str(iri).startswith(ns)
+                and rest
+                and not any(c.isspace() for c in rest)
+                and (best is None or len(ns) > len(best[1]))
+            ):
                 best = (prefix, ns)
         if best is None:
             return str(iri)
         if best[0] in self.prefixes:
             self.used.add(best[0])
-        return f"{best[0]}:{str(iri)[len(best[1]):]}"
+        return f"{best[0]}:{str(iri)[len(best[1]) :]}"
 
     def value(self, how: str, obj: object) -> str | None:
         """How the form writes ``obj`` in a field read as ``how``; None if it cannot."""
         if how == "text":
-            if isinstance(obj, Literal) and obj.datatype is None and \
-                    (obj.language or None) == (self.language or None):
+            if (
+                isinstance(obj, Literal)
+                and obj.datatype is None
+                and (obj.language or None) == (self.language or None)
+            ):
                 return str(obj)
             return None
         if not isinstance(obj, URIRef):
@@ -116,8 +131,11 @@ def extract(graph: Graph, *, hosts: bool = True) -> Extracted:
         uc_fields = w.entry(uc, USE_CASE_FIELDS, consumed)
         stages = []
         for st in sorted(graph.objects(uc, MLOPS.hasStage)):
-            if not isinstance(st, URIRef) or st in stage_owner \
-                    or not any(k in kinds for k in graph.objects(st, RDF.type)):
+            if (
+                not isinstance(st, URIRef)
+                or st in stage_owner
+                or not any(k in kinds for k in graph.objects(st, RDF.type))
+            ):
                 continue
             stage_owner[st] = uc
             consumed.add((uc, MLOPS.hasStage, st))
@@ -126,8 +144,14 @@ def extract(graph: Graph, *, hosts: bool = True) -> Extracted:
         use_cases.append((w.ref(uc), uc_fields, stages))
     host_entries = []
     if hosts:
-        for h in sorted({s for k in host_kinds for s in graph.subjects(RDF.type, k)
-                         if isinstance(s, URIRef) and s not in stage_owner}):
+        for h in sorted(
+            {
+                s
+                for k in host_kinds
+                for s in graph.subjects(RDF.type, k)
+                if isinstance(s, URIRef) and s not in stage_owner
+            }
+        ):
             host_entries.append((w.ref(h), w.entry(h, HOST_FIELDS, consumed)))
     rest = Graph()
     for triple in graph:
@@ -149,8 +173,10 @@ def to_yaml(graph: Graph) -> tuple[str, Graph]:
 
     ex = extract(graph)
     if len(ex.use_cases) != 1:
-        raise InputError(f"the YAML form holds one use case per file, and this mapping has "
-                         f"{len(ex.use_cases)}; use `otmlops export csv`, or split the mapping")
+        raise InputError(
+            f"the YAML form holds one use case per file, and this mapping has "
+            f"{len(ex.use_cases)}; use `otmlops export csv`, or split the mapping"
+        )
     uc, uc_fields, stages = ex.use_cases[0]
     doc: dict[str, object] = {}
     if ex.prefixes:
@@ -161,13 +187,26 @@ def to_yaml(graph: Graph) -> tuple[str, Graph]:
     for name in USE_CASE_FIELDS:
         if name in uc_fields:
             doc[name] = _plain(uc_fields[name])
-    doc["stages"] = {sid: {k: _plain(v) for k, v in sorted(
-        fields.items(), key=lambda kv: list(STAGE_FIELDS).index(kv[0]))}
-        for sid, fields in stages}
+    doc["stages"] = {
+        sid: {
+            k: _plain(v)
+            for k, v in sorted(fields.items(), key=lambda kv: list(STAGE_FIELDS).index(kv[0]))
+        }
+        for sid, fields in stages
+    }
     if ex.hosts:
-        doc["hosts"] = [{"id": hid, **{k: _plain(v) for k, v in sorted(
-            fields.items(), key=lambda kv: list(HOST_FIELDS).index(kv[0]))}}
-            for hid, fields in ex.hosts]
+        doc["hosts"] = [
+            {
+                "id": hid,
+                **{
+                    k: _plain(v)
+                    for k, v in sorted(
+                        fields.items(), key=lambda kv: list(HOST_FIELDS).index(kv[0])
+                    )
+                },
+            }
+            for hid, fields in ex.hosts
+        ]
     text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
     return "# otmlops mapping, YAML form (docs/authoring.md)\n" + text, ex.rest
 
@@ -185,8 +224,10 @@ def to_csv(graph: Graph) -> tuple[str, Graph]:
     writer.writerow(HEADER)
     for uc, uc_fields, stages in ex.use_cases:
         if not stages:
-            raise InputError(f"use case {uc} has no stages; the tabular form has one row per "
-                             "stage, so it cannot hold it: use `otmlops export yaml`")
+            raise InputError(
+                f"use case {uc} has no stages; the tabular form has one row per "
+                "stage, so it cannot hold it: use `otmlops export yaml`"
+            )
         for i, (sid, fields) in enumerate(stages):
             row = {"use case": uc, "stage": sid}
             if i == 0:

@@ -118,32 +118,45 @@ class Resolver:
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1]
         if not text:
-            raise self.error("empty reference; write an IRI, a CURIE such as ex:Line3, or "
-                             "leave the field out", val.loc)
+            raise self.error(
+                "empty reference; write an IRI, a CURIE such as ex:Line3, or leave the field out",
+                val.loc,
+            )
         if re.search(r"\s", text):
-            raise self.error(f"{text!r} is not an IRI (it contains a space); use a CURIE such "
-                             "as ex:Line3 or a full IRI", val.loc)
+            raise self.error(
+                f"{text!r} is not an IRI (it contains a space); use a CURIE such "
+                "as ex:Line3 or a full IRI",
+                val.loc,
+            )
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text) or text.startswith("urn:"):
             return URIRef(text)
         if ":" in text:
             prefix, local = text.split(":", 1)
             if prefix in self.prefixes:
                 return URIRef(self.prefixes[prefix] + local)
-            raise self.error(f"unknown prefix {prefix!r} in {text!r}; declare it under "
-                             "'prefixes' (YAML) or in a '# prefix' line / 'prefixes' sheet "
-                             "(tables), or write the full IRI", val.loc)
+            raise self.error(
+                f"unknown prefix {prefix!r} in {text!r}; declare it under "
+                "'prefixes' (YAML) or in a '# prefix' line / 'prefixes' sheet "
+                "(tables), or write the full IRI",
+                val.loc,
+            )
         if self.doc.base:
             return URIRef(self.doc.base + text)
-        raise self.error(f"{text!r} has no prefix; write a CURIE such as ex:{text} (with ex "
-                         "declared under 'prefixes'), a full IRI, or declare a 'base'", val.loc)
+        raise self.error(
+            f"{text!r} has no prefix; write a CURIE such as ex:{text} (with ex "
+            "declared under 'prefixes'), a full IRI, or declare a 'base'",
+            val.loc,
+        )
 
     def term(self, vocab_name: str, val: Val) -> URIRef:
         vocab = self.vocab[vocab_name]
         term = vocab.lookup(val.text)
         if term is None:
             names = ", ".join(t.name for t in vocab.terms)
-            raise self.error(f"unknown {vocab.what} {val.text.strip()!r}; use one of: {names} "
-                             "(or their labels)", val.loc)
+            raise self.error(
+                f"unknown {vocab.what} {val.text.strip()!r}; use one of: {names} (or their labels)",
+                val.loc,
+            )
         return term.iri
 
 
@@ -161,8 +174,11 @@ def to_graph(doc: Document) -> tuple[Graph, dict[str, int]]:
         if iri in seen:
             first = seen[iri]
             at = f" (first at line {first.line})" if first.line else ""
-            raise r.error(f"{entry.what} {entry.id.text!r} is described twice{at}; give each "
-                          f"{entry.what} its own id", entry.id.loc)
+            raise r.error(
+                f"{entry.what} {entry.id.text!r} is described twice{at}; give each "
+                f"{entry.what} its own id",
+                entry.id.loc,
+            )
         seen[iri] = entry.id.loc
         if entry.id.loc.line is not None:
             positions[str(iri)] = entry.id.loc.line
@@ -172,8 +188,10 @@ def to_graph(doc: Document) -> tuple[Graph, dict[str, int]]:
         specs = FIELDS[entry.what]
         for name in REQUIRED[entry.what]:
             if not entry.fields.get(name):
-                raise r.error(f"{entry.what} {entry.id.text!r} has no {name}; every "
-                              f"{entry.what} needs one", entry.id.loc)
+                raise r.error(
+                    f"{entry.what} {entry.id.text!r} has no {name}; every {entry.what} needs one",
+                    entry.id.loc,
+                )
         for name, values in entry.fields.items():
             predicate, how = specs[name]
             if name in SINGLE and len(values) > 1 and how == "text":
@@ -204,12 +222,19 @@ def check_prefixes(doc: Document, prefixes: dict[str, Val]) -> None:
     for name, val in prefixes.items():
         ns = val.text.strip().strip("<>")
         if not _PREFIX_NAME.match(name):
-            raise FormError(f"{name!r} is not a prefix name (letters, digits, '_', '-', '.')",
-                            val.loc, source=doc.name)
+            raise FormError(
+                f"{name!r} is not a prefix name (letters, digits, '_', '-', '.')",
+                val.loc,
+                source=doc.name,
+            )
         if name in STANDARD_PREFIXES and ns != STANDARD_PREFIXES[name]:
-            raise FormError(f"prefix {name!r} is reserved for {STANDARD_PREFIXES[name]}; "
-                            "choose another name", val.loc, source=doc.name)
+            raise FormError(
+                f"prefix {name!r} is reserved for {STANDARD_PREFIXES[name]}; choose another name",
+                val.loc,
+                source=doc.name,
+            )
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$", ns):
-            raise FormError(f"namespace of prefix {name!r} is not an IRI: {ns!r}", val.loc,
-                            source=doc.name)
+            raise FormError(
+                f"namespace of prefix {name!r} is not an IRI: {ns!r}", val.loc, source=doc.name
+            )
         doc.prefixes[name] = ns

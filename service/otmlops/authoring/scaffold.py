@@ -64,8 +64,12 @@ class Skeleton:
 
     @property
     def use_case_local(self) -> str:
-        return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^0-9A-Za-z]+", _ascii(self.name))
-                       if w) or "UseCase"
+        return (
+            "".join(
+                w[:1].upper() + w[1:] for w in re.split(r"[^0-9A-Za-z]+", _ascii(self.name)) if w
+            )
+            or "UseCase"
+        )
 
 
 def _ascii(text: str) -> str:
@@ -92,7 +96,7 @@ def _reference() -> dict[str, dict[str, list[str] | str]]:
     for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         if not quad.predicate.value.startswith(_MAP):
             continue
-        key = quad.predicate.value[len(_MAP):]
+        key = quad.predicate.value[len(_MAP) :]
         by_node.setdefault(str(quad.subject), {}).setdefault(key, []).append(quad.object.value)
     out: dict[str, dict[str, list[str] | str]] = {}
     for values in by_node.values():
@@ -117,28 +121,37 @@ def resolve_kinds(texts: Sequence[str] | None) -> list[Term]:
         term = vocab.lookup(text)
         if term is None:
             names = ", ".join(t.name for t in vocab.terms)
-            raise UsageError(f"--stages: unknown stage kind {text!r}; use one of: {names} "
-                             "(or their labels)")
+            raise UsageError(
+                f"--stages: unknown stage kind {text!r}; use one of: {names} (or their labels)"
+            )
         if term not in out:
             out.append(term)
     return out
 
 
-def build(name: str, kinds: Sequence[str] | None = None, *, base: str | None = None,
-          plant: Sequence[object] | None = None) -> Skeleton:
+def build(
+    name: str,
+    kinds: Sequence[str] | None = None,
+    *,
+    base: str | None = None,
+    plant: Sequence[object] | None = None,
+) -> Skeleton:
     """The skeleton of a use case called ``name`` with stages of ``kinds`` (default: all).
 
     ``plant`` is a list of pyoxigraph triples (or None): its equipment and hosts are offered as
     candidates for each stage's TODO.
     """
     if not name.strip():
-        raise UsageError("the use case needs a name, e.g. `otmlops new use-case "
-                         "\"Visual defects at labeller 3\"`")
+        raise UsageError(
+            'the use case needs a name, e.g. `otmlops new use-case "Visual defects at labeller 3"`'
+        )
     slug = slugify(name)
     base = base or DEFAULT_BASE.format(slug=slug)
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$", base) or base[-1] not in "#/":
-        raise UsageError(f"--base {base!r}: give an absolute IRI ending in '#' or '/', e.g. "
-                         "https://example.org/bottling#")
+        raise UsageError(
+            f"--base {base!r}: give an absolute IRI ending in '#' or '/', e.g. "
+            "https://example.org/bottling#"
+        )
     vocab = vocabularies()
     reference = _reference()
     finder = _Candidates(plant) if plant is not None else None
@@ -149,13 +162,20 @@ def build(name: str, kinds: Sequence[str] | None = None, *, base: str | None = N
         phases = _terms(vocab["phase"], ref.get("lifeCyclePhase", []))
         owners = _terms(vocab["owner"], ref.get("ownedBy", []))
         draft = StageDraft(
-            kind=kind, layers=_terms(vocab["layers"], ref.get("layer", [])),
-            level=levels[0] if levels else None, phase=phases[0] if phases else None,
-            owner=owners[0] if owners else None, rationale=str(ref.get("rationale", "")),
-            other_levels=levels[1:], other_phases=phases[1:], other_owners=owners[1:])
+            kind=kind,
+            layers=_terms(vocab["layers"], ref.get("layer", [])),
+            level=levels[0] if levels else None,
+            phase=phases[0] if phases else None,
+            owner=owners[0] if owners else None,
+            rationale=str(ref.get("rationale", "")),
+            other_levels=levels[1:],
+            other_phases=phases[1:],
+            other_owners=owners[1:],
+        )
         if finder is not None:
-            draft.candidates = {lv.label: found for lv in levels
-                                if (found := finder.at(str(lv.iri)))}
+            draft.candidates = {
+                lv.label: found for lv in levels if (found := finder.at(str(lv.iri)))
+            }
         stages.append(draft)
     return Skeleton(name.strip(), slug, base, stages, plant_given=plant is not None)
 
@@ -185,8 +205,10 @@ class _Candidates:
         from otmlops.validation.api import ontology_triples
 
         self.store = ox.Store()
-        self.store.extend(ox.Quad(t.subject, t.predicate, t.object)  # type: ignore[attr-defined]
-                          for t in [*ontology_triples(), *plant])
+        self.store.extend(
+            ox.Quad(t.subject, t.predicate, t.object)  # type: ignore[attr-defined]
+            for t in [*ontology_triples(), *plant]
+        )
         self.plant_subjects = {str(t.subject) for t in plant}  # type: ignore[attr-defined]
 
     def at(self, level: str) -> list[tuple[str, str]]:
@@ -206,10 +228,20 @@ class _Candidates:
 
 # -- writers ---------------------------------------------------------------------------------
 
+
 def _wrap(text: str, prefix: str, width: int = 100) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=prefix, subsequent_indent=prefix,
-                         break_long_words=False, break_on_hyphens=False) \
-        if text else []
+    return (
+        textwrap.wrap(
+            text,
+            width=width,
+            initial_indent=prefix,
+            subsequent_indent=prefix,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        if text
+        else []
+    )
 
 
 def _names(terms: Sequence[Term]) -> str:
@@ -228,16 +260,22 @@ def _notes(st: StageDraft, skel: Skeleton, field_name: str, iri: str = "{}") -> 
     if st.other_owners:
         lines.append(f"The reference also allows owner: {_names(st.other_owners)}.")
     level = st.level.label if st.level else "its level"
-    lines.append(f"TODO {field_name}: the equipment or host of your plant this stage runs on "
-                 f"(at {level} level); until it is set, validation warns about stages in "
-                 "instance phases.")
+    lines.append(
+        f"TODO {field_name}: the equipment or host of your plant this stage runs on "
+        f"(at {level} level); until it is set, validation warns about stages in "
+        "instance phases."
+    )
     for at, found in st.candidates.items():
-        shown = [iri.format(thing) + (f" ({label})" if label else "") for thing, label in found[:12]]
+        shown = [
+            iri.format(thing) + (f" ({label})" if label else "") for thing, label in found[:12]
+        ]
         more = f" and {len(found) - 12} more" if len(found) > 12 else ""
         lines.append(f"Candidates from the plant at {at} level: " + "; ".join(shown) + more + ".")
     if skel.plant_given and not st.candidates:
-        lines.append("The plant model has no equipment or host at the levels the reference "
-                     "allows for this stage.")
+        lines.append(
+            "The plant model has no equipment or host at the levels the reference "
+            "allows for this stage."
+        )
     return lines
 
 
@@ -264,8 +302,13 @@ def _q(text: str) -> str:
 
 def to_yaml(skel: Skeleton) -> str:
     out = _comment_block(_header(skel), "")
-    out += ["prefixes:", f"  uc: {_q(skel.base)}", f"use_case: uc:{skel.use_case_local}",
-            f"label: {_q(skel.name)}", "stages:"]
+    out += [
+        "prefixes:",
+        f"  uc: {_q(skel.base)}",
+        f"use_case: uc:{skel.use_case_local}",
+        f"label: {_q(skel.name)}",
+        "stages:",
+    ]
     for st in skel.stages:
         out.append(f"  uc:{st.local}:")
         out += _comment_block(_notes(st, skel, "deployed_on"), "    ")
@@ -282,16 +325,22 @@ def to_yaml(skel: Skeleton) -> str:
 
 def to_turtle(skel: Skeleton) -> str:
     out = _comment_block(_header(skel), "")
-    out += ["", f"@prefix uc:    <{skel.base}> .",
-            "@prefix rami:  <https://w3id.org/otmlops/rami#> .",
-            "@prefix isa95: <https://w3id.org/otmlops/isa95#> .",
-            "@prefix mlops: <https://w3id.org/otmlops/mlops#> .",
-            "@prefix map:   <https://w3id.org/otmlops/map#> .",
-            "@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .", ""]
+    out += [
+        "",
+        f"@prefix uc:    <{skel.base}> .",
+        "@prefix rami:  <https://w3id.org/otmlops/rami#> .",
+        "@prefix isa95: <https://w3id.org/otmlops/isa95#> .",
+        "@prefix mlops: <https://w3id.org/otmlops/mlops#> .",
+        "@prefix map:   <https://w3id.org/otmlops/map#> .",
+        "@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .",
+        "",
+    ]
     stage_list = " ,\n        ".join(f"uc:{st.local}" for st in skel.stages)
     out.append(f"uc:{skel.use_case_local} a mlops:UseCase ;")
-    out.append(f"    rdfs:label {json.dumps(skel.name, ensure_ascii=False)}@en" +
-               (f" ;\n    mlops:hasStage {stage_list} ." if skel.stages else " ."))
+    out.append(
+        f"    rdfs:label {json.dumps(skel.name, ensure_ascii=False)}@en"
+        + (f" ;\n    mlops:hasStage {stage_list} ." if skel.stages else " .")
+    )
     for st in skel.stages:
         out.append("")
         out += _comment_block(_notes(st, skel, "map:deployedOn", "<{}>"), "")
@@ -299,8 +348,11 @@ def to_turtle(skel: Skeleton) -> str:
         out.append(f"    rdfs:label {json.dumps(st.label, ensure_ascii=False)}@en ;")
         if st.layers:
             out.append("    map:layer " + " , ".join(t.curie for t in st.layers) + " ;")
-        for predicate, term in (("map:hierarchyLevel", st.level),
-                                ("map:lifeCyclePhase", st.phase), ("map:ownedBy", st.owner)):
+        for predicate, term in (
+            ("map:hierarchyLevel", st.level),
+            ("map:lifeCyclePhase", st.phase),
+            ("map:ownedBy", st.owner),
+        ):
             if term is not None:
                 out.append(f"    {predicate} {term.curie} ;")
         out.append("    # map:deployedOn TODO ;")
@@ -326,12 +378,16 @@ def to_csv(skel: Skeleton) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(HEADER)
     for i, st in enumerate(skel.stages):
-        row = {"use case": f"uc:{skel.use_case_local}", "stage": f"uc:{st.local}",
-               "stage kind": st.kind.label, "label": st.label,
-               "layers": "; ".join(t.label for t in st.layers),
-               "level": st.level.label if st.level else "",
-               "phase": st.phase.label if st.phase else "",
-               "owner": st.owner.label if st.owner else ""}
+        row = {
+            "use case": f"uc:{skel.use_case_local}",
+            "stage": f"uc:{st.local}",
+            "stage kind": st.kind.label,
+            "label": st.label,
+            "layers": "; ".join(t.label for t in st.layers),
+            "level": st.level.label if st.level else "",
+            "phase": st.phase.label if st.phase else "",
+            "owner": st.owner.label if st.owner else "",
+        }
         if i == 0:
             row["use case label"] = skel.name
         writer.writerow([row.get(column, "") for column in HEADER])

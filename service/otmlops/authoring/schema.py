@@ -19,9 +19,12 @@ from otmlops.authoring.vocab import Vocabulary, vocabularies
 SCHEMA_FILE = Path(__file__).resolve().parent / "mapping.schema.json"
 SCHEMA_ID = "https://w3id.org/otmlops/schema/mapping.schema.json"
 
-_REF = {"type": "string", "minLength": 1,
-        "description": "An IRI: a CURIE such as ex:Line3 (prefix declared under prefixes), a "
-                       "full IRI, or a name relative to base."}
+_REF = {
+    "type": "string",
+    "minLength": 1,
+    "description": "An IRI: a CURIE such as ex:Line3 (prefix declared under prefixes), a "
+    "full IRI, or a name relative to base.",
+}
 
 
 def _term_schema(vocab: Vocabulary) -> dict:
@@ -30,9 +33,17 @@ def _term_schema(vocab: Vocabulary) -> dict:
         short = re.sub(r" (layer|level)$", "", t.label)
         for written in dict.fromkeys((t.name, t.label, short)):
             choices.append({"const": written, "title": t.label, "description": t.definition})
-    return {"title": vocab.what, "anyOf": [*choices, {
-        "type": "string", "pattern": r"^\S+:\S+$",
-        "description": f"the CURIE or IRI of a {vocab.what} (e.g. {vocab.terms[0].curie})"}]}
+    return {
+        "title": vocab.what,
+        "anyOf": [
+            *choices,
+            {
+                "type": "string",
+                "pattern": r"^\S+:\S+$",
+                "description": f"the CURIE or IRI of a {vocab.what} (e.g. {vocab.terms[0].curie})",
+            },
+        ],
+    }
 
 
 def _one_or_more(item: dict) -> dict:
@@ -59,18 +70,33 @@ def mapping_schema() -> dict:
     stage_props = _fields(STAGE_FIELDS, used)
     host_props = _fields(HOST_FIELDS, used)
     uc_props = _fields(USE_CASE_FIELDS, used)
-    stage = {"type": "object", "additionalProperties": False, "required": ["kind"],
-             "properties": stage_props}
-    host = {"type": "object", "additionalProperties": False, "required": ["kind"],
-            "properties": host_props}
+    stage = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind"],
+        "properties": stage_props,
+    }
+    host = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind"],
+        "properties": host_props,
+    }
 
     def with_id(entry: dict) -> dict:
-        return {**entry, "required": ["id", *entry["required"]],
-                "properties": {"id": {"$ref": "#/$defs/ref"}, **entry["properties"]}}
+        return {
+            **entry,
+            "required": ["id", *entry["required"]],
+            "properties": {"id": {"$ref": "#/$defs/ref"}, **entry["properties"]},
+        }
 
     def list_or_map(name: str, entry: dict) -> dict:
-        return {"anyOf": [{"type": "array", "items": with_id(entry)},
-                          {"type": "object", "additionalProperties": {"$ref": f"#/$defs/{name}"}}]}
+        return {
+            "anyOf": [
+                {"type": "array", "items": with_id(entry)},
+                {"type": "object", "additionalProperties": {"$ref": f"#/$defs/{name}"}},
+            ]
+        }
 
     defs: dict = {"ref": _REF, "stage": stage, "host": host}
     for name in sorted(used):
@@ -80,16 +106,21 @@ def mapping_schema() -> dict:
         "$id": SCHEMA_ID,
         "title": "otmlops mapping (YAML form)",
         "description": "One ML use case, its lifecycle stages placed on RAMI 4.0 and owned in "
-                       "ISA-95, and the compute resources that host them (docs/authoring.md).",
+        "ISA-95, and the compute resources that host them (docs/authoring.md).",
         "type": "object",
         "additionalProperties": False,
         "required": ["use_case"],
         "properties": {
-            "prefixes": {"type": "object", "additionalProperties": {"type": "string"},
-                         "description": "prefix -> namespace IRI, for CURIEs such as ex:Line3"},
+            "prefixes": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "prefix -> namespace IRI, for CURIEs such as ex:Line3",
+            },
             "base": {"type": "string", "description": "namespace for names without a prefix"},
-            "language": {"type": "string", "description": "language tag of labels and "
-                                                          "comments; default en, empty: none"},
+            "language": {
+                "type": "string",
+                "description": "language tag of labels and comments; default en, empty: none",
+            },
             "use_case": {"$ref": "#/$defs/ref"},
             **uc_props,
             "stages": list_or_map("stage", stage),

@@ -39,9 +39,26 @@ COLUMNS: dict[str, tuple[str, str]] = {
     **{f"use_case_{name}": ("use case", name) for name in FIELDS["use case"]},
 }
 #: the header written by ``export csv``, in this order
-HEADER = ["use case", "use case label", "use case comment", "use case deployed on",
-          "use case roles", "use case components", "stage", "stage kind", "label", "comment",
-          "layers", "level", "phase", "owner", "deployed on", "data from", "roles", "components"]
+HEADER = [
+    "use case",
+    "use case label",
+    "use case comment",
+    "use case deployed on",
+    "use case roles",
+    "use case components",
+    "stage",
+    "stage kind",
+    "label",
+    "comment",
+    "layers",
+    "level",
+    "phase",
+    "owner",
+    "deployed on",
+    "data from",
+    "roles",
+    "components",
+]
 _SPLIT = re.compile(r"\s*[;\n]\s*")
 
 
@@ -71,8 +88,9 @@ def read_csv(data: bytes, name: str) -> Document:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise FormError("not UTF-8 text; save the CSV as UTF-8", Loc(line, None),
-                        source=name) from None
+        raise FormError(
+            "not UTF-8 text; save the CSV as UTF-8", Loc(line, None), source=name
+        ) from None
     doc = Document(name)
     lines = text.splitlines(keepends=True)
     skip = 0
@@ -89,8 +107,11 @@ def read_csv(data: bytes, name: str) -> Document:
         if word == "prefix":
             pm = re.match(r"^([^\s:]*):\s*(\S+)$", rest)
             if not pm:
-                raise FormError("write a prefix line as '# prefix ex: https://example.org/x#'",
-                                Loc(number, 1), source=name)
+                raise FormError(
+                    "write a prefix line as '# prefix ex: https://example.org/x#'",
+                    Loc(number, 1),
+                    source=name,
+                )
             prefixes[pm.group(1)] = Val(pm.group(2), Loc(number, 1))
         elif word == "base":
             doc.base = rest.strip("<>")
@@ -105,8 +126,9 @@ def read_csv(data: bytes, name: str) -> Document:
             numbered.append((skip + start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise FormError(f"malformed CSV: {exc}", Loc(skip + reader.line_num, None),
-                        source=name) from None
+        raise FormError(
+            f"malformed CSV: {exc}", Loc(skip + reader.line_num, None), source=name
+        ) from None
     _rows_to_doc(doc, numbered, _Place(None))
     return doc
 
@@ -120,8 +142,12 @@ def read_xlsx(data: bytes, name: str) -> Document:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FormError(f"not an XLSX workbook ({type(exc).__name__}: {exc}); save the "
-                        "spreadsheet as Excel workbook (.xlsx)", Loc(), source=name) from None
+        raise FormError(
+            f"not an XLSX workbook ({type(exc).__name__}: {exc}); save the "
+            "spreadsheet as Excel workbook (.xlsx)",
+            Loc(),
+            source=name,
+        ) from None
     doc = Document(name)
     sheets = book.sheetnames
     if "prefixes" in sheets:
@@ -145,8 +171,10 @@ def read_xlsx(data: bytes, name: str) -> Document:
     if not stage_sheets:
         raise FormError("the workbook has no sheet of stages", Loc(), source=name)
     sheet = "stages" if "stages" in stage_sheets else stage_sheets[0]
-    rows = [(r, [_cell(v) for v in row])
-            for r, row in enumerate(book[sheet].iter_rows(values_only=True), 1)]
+    rows = [
+        (r, [_cell(v) for v in row])
+        for r, row in enumerate(book[sheet].iter_rows(values_only=True), 1)
+    ]
     book.close()
     _rows_to_doc(doc, rows, _Place(sheet))
     return doc
@@ -163,8 +191,11 @@ def _cell(value: object) -> str:
 def _rows_to_doc(doc: Document, rows: Iterable[tuple[int, list[str]]], place: _Place) -> None:
     rows = [(n, row) for n, row in rows if any(c.strip() for c in row)]
     if not rows:
-        raise FormError("no header row: the first row names the columns (use case, stage, "
-                        "stage kind, ...)", Loc(1, 1, place.loc(1, 1).where), source=doc.name)
+        raise FormError(
+            "no header row: the first row names the columns (use case, stage, stage kind, ...)",
+            Loc(1, 1, place.loc(1, 1).where),
+            source=doc.name,
+        )
     header_row, header = rows[0]
     columns: list[tuple[str, str] | None] = []
     for c, title in enumerate(header, 1):
@@ -175,23 +206,29 @@ def _rows_to_doc(doc: Document, rows: Iterable[tuple[int, list[str]]], place: _P
         if key == "kind":
             key = "stage_kind"
         if key not in COLUMNS:
-            raise FormError(f"unknown column {title!r}; the columns are "
-                            f"{', '.join(HEADER)}", place.loc(header_row, c), source=doc.name)
+            raise FormError(
+                f"unknown column {title!r}; the columns are {', '.join(HEADER)}",
+                place.loc(header_row, c),
+                source=doc.name,
+            )
         if COLUMNS[key] in columns:
-            raise FormError(f"column {title!r} appears twice", place.loc(header_row, c),
-                            source=doc.name)
+            raise FormError(
+                f"column {title!r} appears twice", place.loc(header_row, c), source=doc.name
+            )
         columns.append(COLUMNS[key])
     for required in (("use case", "id"), ("stage", "id"), ("stage", "kind")):
         if required not in columns:
             title = {"id": required[0], "kind": "stage kind"}[required[1]]
-            raise FormError(f"no column {title!r}; the stages need it",
-                            place.loc(header_row, 1), source=doc.name)
+            raise FormError(
+                f"no column {title!r}; the stages need it",
+                place.loc(header_row, 1),
+                source=doc.name,
+            )
     use_cases: dict[str, tuple[Entry, list[Entry]]] = {}
     for n, row in rows[1:]:
-        if len(row) > len(columns) and any(c.strip() for c in row[len(columns):]):
-            c = len(columns) + next(i for i, v in enumerate(row[len(columns):], 1) if v.strip())
-            raise FormError("value in a column without a header", place.loc(n, c),
-                            source=doc.name)
+        if len(row) > len(columns) and any(c.strip() for c in row[len(columns) :]):
+            c = len(columns) + next(i for i, v in enumerate(row[len(columns) :], 1) if v.strip())
+            raise FormError("value in a column without a header", place.loc(n, c), source=doc.name)
         cells: dict[tuple[str, str], Val] = {}
         for c, (spec, value) in enumerate(zip(columns, row, strict=False), 1):
             if spec is not None and value.strip():
@@ -199,8 +236,11 @@ def _rows_to_doc(doc: Document, rows: Iterable[tuple[int, list[str]]], place: _P
         for required in (("use case", "id"), ("stage", "id")):
             if required not in cells:
                 c = columns.index(required) + 1
-                raise FormError(f"the {required[0]} is missing in this row",
-                                place.loc(n, c, header[c - 1]), source=doc.name)
+                raise FormError(
+                    f"the {required[0]} is missing in this row",
+                    place.loc(n, c, header[c - 1]),
+                    source=doc.name,
+                )
         uc_id = cells[("use case", "id")]
         if uc_id.text not in use_cases:
             use_cases[uc_id.text] = (Entry("use case", uc_id), [])
@@ -209,16 +249,22 @@ def _rows_to_doc(doc: Document, rows: Iterable[tuple[int, list[str]]], place: _P
         for (what, fld), val in cells.items():
             if fld == "id":
                 continue
-            values = [Val(v, val.loc) for v in _SPLIT.split(val.text) if v] \
-                if fld not in ("label", "comment") else [val]
+            values = (
+                [Val(v, val.loc) for v in _SPLIT.split(val.text) if v]
+                if fld not in ("label", "comment")
+                else [val]
+            )
             if what == "stage":
                 stage.fields[fld] = values
             else:
                 before = use_case.fields.get(fld)
                 if before is not None and [v.text for v in before] != [v.text for v in values]:
-                    raise FormError(f"use case {uc_id.text!r} has another {fld} on an earlier "
-                                    f"row ({'; '.join(v.text for v in before)})", val.loc,
-                                    source=doc.name)
+                    raise FormError(
+                        f"use case {uc_id.text!r} has another {fld} on an earlier "
+                        f"row ({'; '.join(v.text for v in before)})",
+                        val.loc,
+                        source=doc.name,
+                    )
                 use_case.fields[fld] = values
         stages.append(stage)
     doc.use_cases = list(use_cases.values())

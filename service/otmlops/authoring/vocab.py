@@ -19,8 +19,13 @@ from otmlops.namespaces import ISA95, MAP, MLOPS, RAMI
 
 #: Prefixes every form knows without declaring them.
 STANDARD_PREFIXES: dict[str, str] = {
-    "rami": str(RAMI), "isa95": str(ISA95), "mlops": str(MLOPS), "map": str(MAP),
-    "rdfs": str(RDFS), "rdf": str(RDF), "skos": str(SKOS),
+    "rami": str(RAMI),
+    "isa95": str(ISA95),
+    "mlops": str(MLOPS),
+    "map": str(MAP),
+    "rdfs": str(RDFS),
+    "rdf": str(RDF),
+    "skos": str(SKOS),
 }
 
 
@@ -100,8 +105,12 @@ class _Onto:
 
     def term(self, iri: str) -> Term:
         name = iri.rsplit("#", 1)[-1]
-        return Term(URIRef(iri), name, self.values.get((iri, str(RDFS.label)), name),
-                    self.values.get((iri, str(SKOS.definition)), ""))
+        return Term(
+            URIRef(iri),
+            name,
+            self.values.get((iri, str(RDFS.label)), name),
+            self.values.get((iri, str(SKOS.definition)), ""),
+        )
 
     def order(self, iri: str) -> tuple[int, str]:
         for p in (MLOPS.stageOrder, RAMI.order):
@@ -138,9 +147,9 @@ def vocabularies() -> dict[str, Vocabulary]:
         "layers": vocab("layers", "RAMI 4.0 layer", g.individuals(RAMI.Layer)),
         "level": vocab("level", "RAMI 4.0 hierarchy level", g.individuals(RAMI.HierarchyLevel)),
         "phase": vocab("phase", "RAMI 4.0 life cycle phase", g.individuals(RAMI.LifeCyclePhase)),
-        "owner": vocab("owner", "ISA-95 function or activity",
-                       g.individuals(ISA95.Function, ISA95.Activity)),
+        "owner": vocab(
+            "owner", "ISA-95 function or activity", g.individuals(ISA95.Function, ISA95.Activity)
+        ),
         "roles": vocab("roles", "role", g.individuals(MLOPS.Role)),
-        "host_kind": vocab("host_kind", "compute resource kind",
-                           g.subclasses(MAP.ComputeResource)),
+        "host_kind": vocab("host_kind", "compute resource kind", g.subclasses(MAP.ComputeResource)),
     }

@@ -55,14 +55,16 @@ def read_yaml(text: str, name: str) -> Document:
     doc = Document(name)
     reader = _Reader(doc)
     if root is None:
-        raise FormError("the file is empty: write a use_case and its stages", Loc(1, 1),
-                        source=name)
+        raise FormError(
+            "the file is empty: write a use_case and its stages", Loc(1, 1), source=name
+        )
     top = reader.mapping(root, "the file")
     unknown = [k for k in top if k not in _TOP]
     if unknown:
         key = unknown[0]
-        raise reader.error(f"unknown key {key!r}; the top level takes "
-                           f"{', '.join(sorted(_TOP))}", top[key][0])
+        raise reader.error(
+            f"unknown key {key!r}; the top level takes {', '.join(sorted(_TOP))}", top[key][0]
+        )
     if "prefixes" in top:
         prefixes = reader.mapping(top["prefixes"][1], "prefixes")
         check_prefixes(doc, {k: reader.scalar(v, f"prefix {k}") for k, (_, v) in prefixes.items()})
@@ -72,8 +74,11 @@ def read_yaml(text: str, name: str) -> Document:
         lang = reader.scalar(top["language"][1], "language").text.strip()
         doc.language = lang or None
     if "use_case" not in top:
-        raise reader.error("no use_case: name the use case (e.g. use_case: ex:LabelDefects); "
-                           "the YAML form holds one use case per file", root)
+        raise reader.error(
+            "no use_case: name the use case (e.g. use_case: ex:LabelDefects); "
+            "the YAML form holds one use case per file",
+            root,
+        )
     use_case = Entry("use case", reader.scalar(top["use_case"][1], "use_case"))
     for key, (_, value) in top.items():
         if key in FIELDS["use case"]:
@@ -102,8 +107,11 @@ class _Reader:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.error(f"a key of {what} must be plain text", key_node)
-            key = key_node.value if what in ("prefixes", "stages", "hosts") \
+            key = (
+                key_node.value
+                if what in ("prefixes", "stages", "hosts")
                 else normal_key(key_node.value)
+            )
             if key in out:
                 raise self.error(f"{key!r} appears twice in {what}", key_node)
             out[key] = (key_node, value_node)
@@ -139,20 +147,27 @@ class _Reader:
         elif isinstance(node, yaml.MappingNode):
             pairs = []
             for key, (key_node, value_node) in self.mapping(node, plural).items():
-                fields = self.mapping(value_node, f"{what} {key}") if not (
-                    isinstance(value_node, yaml.ScalarNode) and value_node.value == "") else {}
+                fields = (
+                    self.mapping(value_node, f"{what} {key}")
+                    if not (isinstance(value_node, yaml.ScalarNode) and value_node.value == "")
+                    else {}
+                )
                 pairs.append((Val(key, _loc(key_node)), fields, value_node))
         else:
-            raise self.error(f"{plural} must be a list of {plural} or a map from id to {what}",
-                             node)
+            raise self.error(
+                f"{plural} must be a list of {plural} or a map from id to {what}", node
+            )
         allowed = FIELDS[what]
         out = []
         for ident, fields, _node in pairs:
             entry = Entry(what, ident)
             for key, (key_node, value_node) in fields.items():
                 if key not in allowed:
-                    raise self.error(f"unknown key {key!r} in {what} {ident.text!r}; a {what} "
-                                     f"takes id, {', '.join(allowed)}", key_node)
+                    raise self.error(
+                        f"unknown key {key!r} in {what} {ident.text!r}; a {what} "
+                        f"takes id, {', '.join(allowed)}",
+                        key_node,
+                    )
                 entry.fields[key] = self.values(value_node, key)
             out.append(entry)
         return out

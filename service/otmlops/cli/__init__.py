@@ -63,8 +63,13 @@ class _PrintVersion(argparse.Action):
     """``--version``: argparse's own action builds a help formatter (and imports shutil to
     measure the terminal) to print one short line."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: object, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         print(f"otmlops {__version__}")
         parser.exit()
 
@@ -121,8 +126,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="MLOps lifecycle on RAMI 4.0 and ISA-95: ontology, store, queries, validation.",
         parents=[common],
     )
-    parser.add_argument("--version", action=_PrintVersion, nargs=0,
-                        help="show the version and exit")
+    parser.add_argument(
+        "--version", action=_PrintVersion, nargs=0, help="show the version and exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules_for(argv):
         try:

@@ -15,20 +15,35 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser(
-        "diff", parents=[common], help="compare two versions of a mapping",
+        "diff",
+        parents=[common],
+        help="compare two versions of a mapping",
         description="Compare two versions of a mapping: per use case and stage, what moved on "
         "each RAMI 4.0 axis, owner, deployment and data-source changes, stages added or "
         "removed, and the validation findings that appear or disappear. Each side is a file "
         "(any form `validate` reads: Turtle, YAML, CSV, XLSX...) or the IRI of a graph in the "
-        "store. Exit status: 0 no differences, 1 differences, 2 bad input or usage.")
+        "store. Exit status: 0 no differences, 1 differences, 2 bad input or usage.",
+    )
     p.add_argument("old", metavar="OLD", help="the earlier version: a file or a graph IRI")
     p.add_argument("new", metavar="NEW", help="the later version: a file or a graph IRI")
-    p.add_argument("--plant", action="append", default=[], metavar="FILE|GRAPH-IRI",
-                   help="plant model both versions are validated with (repeatable)")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
-                   help="text for people, json, or markdown for a merge-request comment")
-    p.add_argument("--no-findings", action="store_true",
-                   help="compare the mappings only; do not validate both versions")
+    p.add_argument(
+        "--plant",
+        action="append",
+        default=[],
+        metavar="FILE|GRAPH-IRI",
+        help="plant model both versions are validated with (repeatable)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text for people, json, or markdown for a merge-request comment",
+    )
+    p.add_argument(
+        "--no-findings",
+        action="store_true",
+        help="compare the mappings only; do not validate both versions",
+    )
     p.set_defaults(func=run)
 
 
@@ -66,12 +81,16 @@ def run(args: argparse.Namespace) -> int:
         from otmlops.validation.api import validate
 
         plant_files, graphs = _plant_sources(args, DEFAULT_MAX_SIZE)
-        old_findings = validate([old], plant_files, plant_graphs=graphs,
-                                locate_lines=False).results
-        new_findings = validate([new], plant_files, plant_graphs=graphs,
-                                locate_lines=False).results
-    diff = compare(old_triples, new_triples, old_name=args.old, new_name=args.new,
-                   old_findings=old_findings, new_findings=new_findings)
+        old_findings = validate([old], plant_files, plant_graphs=graphs, locate_lines=False).results
+        new_findings = validate([new], plant_files, plant_graphs=graphs, locate_lines=False).results
+    diff = compare(
+        old_triples,
+        new_triples,
+        old_name=args.old,
+        new_name=args.new,
+        old_findings=old_findings,
+        new_findings=new_findings,
+    )
     if args.format == "json":
         out = diff.to_json()
     elif args.format == "markdown":

@@ -13,28 +13,45 @@ from otmlops.errors import InputError, UsageError
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "export", parents=[common], help="write a mapping as YAML or CSV; the YAML JSON Schema",
+        "export",
+        parents=[common],
+        help="write a mapping as YAML or CSV; the YAML JSON Schema",
         description="Write an RDF mapping (Turtle, N-Triples, RDF/XML, JSON-LD) in the YAML or "
         "tabular (CSV) form, which `validate` and `load` read back to the same triples. Triples "
         "the form cannot hold (plant equipment, artefacts, ...) are an error unless --rest "
-        "names a Turtle file for them. Nothing is written when there is an error.")
+        "names a Turtle file for them. Nothing is written when there is an error.",
+    )
     sub = parser.add_subparsers(dest="export_command", metavar="FORM")
-    for form, what in (("yaml", "the YAML form (one use case per file; stages and hosts)"),
-                       ("csv", "the tabular form (one row per stage; several use cases)")):
-        p = sub.add_parser(form, parents=[common], help=f"write {what}",
-                           description=f"Write MAPPING in {what}.")
+    for form, what in (
+        ("yaml", "the YAML form (one use case per file; stages and hosts)"),
+        ("csv", "the tabular form (one row per stage; several use cases)"),
+    ):
+        p = sub.add_parser(
+            form, parents=[common], help=f"write {what}", description=f"Write MAPPING in {what}."
+        )
         p.add_argument("mapping", type=Path, metavar="MAPPING")
         p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE; default stdout")
-        p.add_argument("--rest", type=Path, metavar="FILE.ttl",
-                       help="write the triples the form cannot hold to this Turtle file")
+        p.add_argument(
+            "--rest",
+            type=Path,
+            metavar="FILE.ttl",
+            help="write the triples the form cannot hold to this Turtle file",
+        )
         p.set_defaults(func=_cmd_form, form=form)
     schema = sub.add_parser(
-        "schema", parents=[common], help="write the JSON Schema of the YAML form",
+        "schema",
+        parents=[common],
+        help="write the JSON Schema of the YAML form",
         description="Generate the JSON Schema of the YAML form from the ontology (the package "
-        "ships it as otmlops/authoring/mapping.schema.json).")
+        "ships it as otmlops/authoring/mapping.schema.json).",
+    )
     schema.add_argument("--out", type=Path, metavar="FILE", help="write to FILE; default stdout")
-    schema.add_argument("--check", type=Path, metavar="FILE",
-                        help="exit 1 if FILE differs from what would be generated")
+    schema.add_argument(
+        "--check",
+        type=Path,
+        metavar="FILE",
+        help="exit 1 if FILE differs from what would be generated",
+    )
     schema.set_defaults(func=_cmd_schema)
     parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
 
@@ -70,13 +87,14 @@ def _cmd_form(args: argparse.Namespace) -> int:
     text, rest = (to_yaml if args.form == "yaml" else to_csv)(graph)
     if len(rest) and args.rest is None:
         s, p, o = sorted(rest)[0]
-        raise InputError(f"{len(rest)} triple(s) have no place in the {args.form.upper()} form "
-                         f"(for example {s.n3()} {p.n3()} {o.n3()}); write them to a Turtle "
-                         "file with --rest FILE.ttl and keep it next to the output",
-                         source=str(args.mapping))
+        raise InputError(
+            f"{len(rest)} triple(s) have no place in the {args.form.upper()} form "
+            f"(for example {s.n3()} {p.n3()} {o.n3()}); write them to a Turtle "
+            "file with --rest FILE.ttl and keep it next to the output",
+            source=str(args.mapping),
+        )
     rest_text = rest.serialize(format="turtle") if args.rest is not None else None
-    if args.rest is not None and args.out is not None and \
-            args.rest.resolve() == args.out.resolve():
+    if args.rest is not None and args.out is not None and args.rest.resolve() == args.out.resolve():
         raise UsageError("--rest and --out name the same file")
     write_or_print(args.out, text)
     if args.rest is not None and rest_text is not None:

@@ -20,40 +20,84 @@ DOC_END = "<!-- catalogue:end -->"
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     listing = subparsers.add_parser(
-        "queries", parents=[common], help="list the catalogue of named competency questions",
-        description="List the named competency questions (queries/*.rq), or show one in full.")
+        "queries",
+        parents=[common],
+        help="list the catalogue of named competency questions",
+        description="List the named competency questions (queries/*.rq), or show one in full.",
+    )
     listing.add_argument("id", nargs="?", help="show this query in full (metadata and SPARQL)")
-    listing.add_argument("--format", choices=("table", "json", "markdown"), default="table",
-                         help="output format (default: table)")
-    listing.add_argument("--write-doc", metavar="FILE", type=Path,
-                         help="rewrite the generated catalogue section of FILE (docs/queries.md)")
+    listing.add_argument(
+        "--format",
+        choices=("table", "json", "markdown"),
+        default="table",
+        help="output format (default: table)",
+    )
+    listing.add_argument(
+        "--write-doc",
+        metavar="FILE",
+        type=Path,
+        help="rewrite the generated catalogue section of FILE (docs/queries.md)",
+    )
     listing.set_defaults(func=_cmd_queries)
 
     query = subparsers.add_parser(
-        "query", parents=[common], help="run a named query, a .rq file or SPARQL text",
+        "query",
+        parents=[common],
+        help="run a named query, a .rq file or SPARQL text",
         description="Run a catalogue query by id, a .rq file, or --sparql TEXT against the store. "
-        "Parameters are bound as RDF terms of their declared type, never pasted into the query.")
-    query.add_argument("query", nargs="?", metavar="ID|FILE.rq",
-                       help="catalogue id (see `otmlops queries`) or path to a .rq file")
+        "Parameters are bound as RDF terms of their declared type, never pasted into the query.",
+    )
+    query.add_argument(
+        "query",
+        nargs="?",
+        metavar="ID|FILE.rq",
+        help="catalogue id (see `otmlops queries`) or path to a .rq file",
+    )
     query.add_argument("--sparql", metavar="TEXT", help="run this SPARQL text instead")
-    query.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                       help="bind a query parameter (repeatable)")
-    query.add_argument("--format", "-f", choices=FORMATS, default="table",
-                       help="result format: table (default), csv, tsv, json (SPARQL 1.1 results)")
+    query.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a query parameter (repeatable)",
+    )
+    query.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        default="table",
+        help="result format: table (default), csv, tsv, json (SPARQL 1.1 results)",
+    )
     view = query.add_argument_group(
-        "table view", "how the table shows answers (csv, tsv and json are never changed)")
-    view.add_argument("--lang", default="en", metavar="TAG",
-                      help="language of the labels shown beside IRIs (default: en; then labels "
-                      "without a language, then English)")
-    view.add_argument("--no-labels", dest="labels", action="store_false",
-                      help="show IRIs only, without their rdfs:label")
-    view.add_argument("--wide", action="store_true",
-                      help="do not fit the table to the terminal ($COLUMNS or its width); "
-                      "show every cell in full")
-    view.add_argument("--grid", action="store_true",
-                      help="show the answer of stages-by-rami-cell (numbers of stages) or "
-                      "stages-in-rami-cell (the stages) as one layer x hierarchy-level grid "
-                      "per life cycle phase")
+        "table view", "how the table shows answers (csv, tsv and json are never changed)"
+    )
+    view.add_argument(
+        "--lang",
+        default="en",
+        metavar="TAG",
+        help="language of the labels shown beside IRIs (default: en; then labels "
+        "without a language, then English)",
+    )
+    view.add_argument(
+        "--no-labels",
+        dest="labels",
+        action="store_false",
+        help="show IRIs only, without their rdfs:label",
+    )
+    view.add_argument(
+        "--wide",
+        action="store_true",
+        help="do not fit the table to the terminal ($COLUMNS or its width); "
+        "show every cell in full",
+    )
+    view.add_argument(
+        "--grid",
+        action="store_true",
+        help="show the answer of stages-by-rami-cell (numbers of stages) or "
+        "stages-in-rami-cell (the stages) as one layer x hierarchy-level grid "
+        "per life cycle phase",
+    )
     query.set_defaults(func=_cmd_query)
 
 
@@ -107,9 +151,14 @@ def _cmd_query(args: argparse.Namespace) -> int:
         if args.format == "table":
             from otmlops.answers import readable_text, terminal_width
 
-            data = readable_text(store, outcome, lang=args.lang, labels=args.labels,
-                                 width=None if args.wide else terminal_width(),
-                                 grid=args.grid).encode()
+            data = readable_text(
+                store,
+                outcome,
+                lang=args.lang,
+                labels=args.labels,
+                width=None if args.wide else terminal_width(),
+                grid=args.grid,
+            ).encode()
         else:
             data = render(outcome, args.format, None)
     sys.stdout.buffer.write(data)
@@ -118,16 +167,21 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _params_text(q: NamedQuery) -> str:
-    return ", ".join(f"{p.name} ({p.type}{'=' + p.default if p.default else ''}"
-                     f"{', optional' if p.optional else ''})" for p in q.params)
+    return ", ".join(
+        f"{p.name} ({p.type}{'=' + p.default if p.default else ''}"
+        f"{', optional' if p.optional else ''})"
+        for p in q.params
+    )
 
 
 def catalogue_markdown(queries: dict[str, NamedQuery]) -> str:
     """The catalogue as Markdown (the generated part of docs/queries.md)."""
     out = ["| id | title | parameters | results |", "|---|---|---|---|"]
     for q in queries.values():
-        out.append(f"| [`{q.id}`](#{q.id}) | {q.title} | {_params_text(q) or '—'} | "
-                   f"{', '.join(r.name for r in q.results)} |")
+        out.append(
+            f"| [`{q.id}`](#{q.id}) | {q.title} | {_params_text(q) or '—'} | "
+            f"{', '.join(r.name for r in q.results)} |"
+        )
     for q in queries.values():
         out += ["", f"### {q.id}", "", f"**{q.title}.** {q.description}", ""]
         if q.params:
@@ -182,9 +236,11 @@ def _cmd_queries(args: argparse.Namespace) -> int:
         else:
             print(f"{q.id}: {q.title}\n\n{q.description}\n")
             for p in q.params:
-                print(f"  --param {p.name}=<{p.type}>  {p.description}"
-                      + (f" (default {p.default})" if p.default else "")
-                      + (" (optional)" if p.optional else ""))
+                print(
+                    f"  --param {p.name}=<{p.type}>  {p.description}"
+                    + (f" (default {p.default})" if p.default else "")
+                    + (" (optional)" if p.optional else "")
+                )
             print("\n" + q.sparql.rstrip())
         return 0
     if args.format == "json":

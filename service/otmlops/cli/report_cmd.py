@@ -9,15 +9,21 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "report", parents=[common],
+        "report",
+        parents=[common],
         help="write the governance report of a use case as one HTML file",
         description="Write the printable report of a use case (RAMI 4.0 grid and ISA-95 path "
         "as SVG, owners, gaps, IT/OT crossings, validation findings) that the workbench "
-        "shows at /ui/report.")
-    parser.add_argument("use_case", metavar="USECASE",
-                        help="the use case: its IRI (<...> optional) or a unique part of its label")
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE.html",
-                        help="where to write the report")
+        "shows at /ui/report.",
+    )
+    parser.add_argument(
+        "use_case",
+        metavar="USECASE",
+        help="the use case: its IRI (<...> optional) or a unique part of its label",
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.html", help="where to write the report"
+    )
     parser.set_defaults(func=_cmd_report)
 
 
@@ -29,11 +35,12 @@ def resolve_use_case(store: object, given: str) -> str:
     text = given.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
-    cases = {sol["useCase"].value: sol["label"].value
-             for sol in run_named_query(store, "use-case-overview")  # type: ignore[arg-type]
-             if sol["label"] is not None}
-    every = {sol["useCase"].value
-             for sol in run_named_query(store, "use-case-overview")}  # type: ignore[arg-type]
+    cases = {
+        sol["useCase"].value: sol["label"].value
+        for sol in run_named_query(store, "use-case-overview")  # type: ignore[arg-type]
+        if sol["label"] is not None
+    }
+    every = {sol["useCase"].value for sol in run_named_query(store, "use-case-overview")}  # type: ignore[arg-type]
     if text in every:
         return text
     hits = sorted(iri for iri, label in cases.items() if text.lower() in label.lower())
@@ -42,8 +49,11 @@ def resolve_use_case(store: object, given: str) -> str:
     if not hits:
         known = ", ".join(f"{cases.get(i, i)!r}" for i in sorted(every)) or "none is loaded"
         raise UsageError(f"no use case is named {given!r}; known use cases: {known}")
-    raise UsageError(f"{given!r} matches {len(hits)} use cases ("
-                     + ", ".join(f"<{h}>" for h in hits[:5]) + "); give its IRI")
+    raise UsageError(
+        f"{given!r} matches {len(hits)} use cases ("
+        + ", ".join(f"<{h}>" for h in hits[:5])
+        + "); give its IRI"
+    )
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -58,8 +68,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
         iri = resolve_use_case(store, args.use_case)
         data = views.report(store, iri)
         location = store.location
-    html = render("report.html", standalone=True, active="", store=location,
-                  title="Report: " + data["node"]["label"], data=data)
+    html = render(
+        "report.html",
+        standalone=True,
+        active="",
+        store=location,
+        title="Report: " + data["node"]["label"],
+        data=data,
+    )
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(html, encoding="utf-8")

@@ -19,33 +19,62 @@ from otmlops.http.settings import (
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser(
-        "serve", parents=[common],
+        "serve",
+        parents=[common],
         help="run the HTTP service (SPARQL endpoint, graph store, queries, validation)",
         description="Serve the store over HTTP: the workbench at /, /sparql (SPARQL 1.1 "
-                    "Protocol), /store (Graph Store Protocol), /queries, /validate, /healthz, "
-                    "/metrics; API docs at /docs and /redoc (they work offline). Prints its URLs "
-                    "once it listens. Writes need a bearer token (OTMLOPS_TOKEN or "
-                    "--token-file).")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
-                   "127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000,
-                   help="port (default: 8000; 0: any free port, printed on start)")
+        "Protocol), /store (Graph Store Protocol), /queries, /validate, /healthz, "
+        "/metrics; API docs at /docs and /redoc (they work offline). Prints its URLs "
+        "once it listens. Writes need a bearer token (OTMLOPS_TOKEN or "
+        "--token-file).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="port (default: 8000; 0: any free port, printed on start)",
+    )
     p.add_argument("--read-only", action="store_true", help="refuse every write with 403")
-    p.add_argument("--workers", type=int, default=2, metavar="N",
-                   help="query worker processes (default: 2); a query past its time limit "
-                        "is stopped by killing its worker")
-    p.add_argument("--token-file", metavar="FILE",
-                   help="file whose first line is the bearer token that enables writes "
-                        "(default: $OTMLOPS_TOKEN; no token: writes disabled)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
-                   help=f"default query time limit in seconds (default: {DEFAULT_TIMEOUT_S:g})")
-    p.add_argument("--max-timeout", type=float, default=DEFAULT_MAX_TIMEOUT_S, metavar="S",
-                   help="largest time limit a request may ask for with its 'timeout' "
-                        f"parameter (default: {DEFAULT_MAX_TIMEOUT_S:g})")
-    p.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, metavar="BYTES",
-                   help="largest accepted request body (default: 50 MB)")
-    p.add_argument("--log-level", default="warning",
-                   choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="query worker processes (default: 2); a query past its time limit "
+        "is stopped by killing its worker",
+    )
+    p.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="file whose first line is the bearer token that enables writes "
+        "(default: $OTMLOPS_TOKEN; no token: writes disabled)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="S",
+        help=f"default query time limit in seconds (default: {DEFAULT_TIMEOUT_S:g})",
+    )
+    p.add_argument(
+        "--max-timeout",
+        type=float,
+        default=DEFAULT_MAX_TIMEOUT_S,
+        metavar="S",
+        help="largest time limit a request may ask for with its 'timeout' "
+        f"parameter (default: {DEFAULT_MAX_TIMEOUT_S:g})",
+    )
+    p.add_argument(
+        "--body-limit",
+        type=int,
+        default=DEFAULT_BODY_LIMIT,
+        metavar="BYTES",
+        help="largest accepted request body (default: 50 MB)",
+    )
+    p.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
     serve_limits.add_arguments(p)
     p.set_defaults(func=run)
 
@@ -55,9 +84,15 @@ def run(args: argparse.Namespace) -> int:
 
     token = getattr(args, "token", None) or read_token(args.token_file)
     settings = ServerSettings(
-        store=store_location(args), read_only=args.read_only, token=token,
-        timeout=args.timeout, max_timeout=args.max_timeout, workers=args.workers,
-        body_limit=args.body_limit, **serve_limits.settings_kwargs(args, args.host))
+        store=store_location(args),
+        read_only=args.read_only,
+        token=token,
+        timeout=args.timeout,
+        max_timeout=args.max_timeout,
+        workers=args.workers,
+        body_limit=args.body_limit,
+        **serve_limits.settings_kwargs(args, args.host),
+    )
     sock = open_listener(args.host, args.port)  # a taken port fails here, before any worker
     try:
         return _serve(args, settings, sock)
@@ -76,13 +111,23 @@ def _serve(args: argparse.Namespace, settings: ServerSettings, sock: socket.sock
 
     app = create_app(settings)
     state = app.state.otmlops
-    config = uvicorn.Config(app, host=args.host, port=sock.getsockname()[1],
-                            log_level=args.log_level, lifespan="on",
-                            access_log=args.log_level in ("info", "debug"),
-                            **serve_limits.uvicorn_kwargs(args))
-    text = greeting(base_url(sock, args.host), host=args.host, store=display_store(settings.store, show_path=True),
-                    read_only=settings.read_only, has_token=settings.token is not None,
-                    version=__version__)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=sock.getsockname()[1],
+        log_level=args.log_level,
+        lifespan="on",
+        access_log=args.log_level in ("info", "debug"),
+        **serve_limits.uvicorn_kwargs(args),
+    )
+    text = greeting(
+        base_url(sock, args.host),
+        host=args.host,
+        store=display_store(settings.store, show_path=True),
+        read_only=settings.read_only,
+        has_token=settings.token is not None,
+        version=__version__,
+    )
     folder = _served_folder(settings.store)
 
     class Server(uvicorn.Server):

@@ -21,36 +21,75 @@ from otmlops.xml_guard import DEFAULT_EXPANSION_FACTOR
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("limits and exposure (see docs/security.md)")
-    g.add_argument("--allowed-hosts", nargs="+", metavar="HOST[:PORT]",
-                   help="host header values to answer ('*': any; '*.example.org': its "
-                        "subdomains). Default: loopback names when bound to loopback, else any")
-    g.add_argument("--trusted-proxies", nargs="+", metavar="IP",
-                   help="addresses whose X-Forwarded-For/-Proto headers are believed "
-                        "(default: none)")
-    g.add_argument("--allow-remote", nargs="+", metavar="HOST[:PORT]", default=[],
-                   help="hosts SERVICE (federated queries) and LOAD may reach (default: none; "
-                        "file: IRIs are always refused)")
-    g.add_argument("--per-client", type=int, metavar="N",
-                   help="queries one client address may run at once; more wait their turn "
-                        "(default: workers - 1, at least 1)")
-    g.add_argument("--worker-memory", metavar="SIZE",
-                   help="memory one query worker may use, e.g. 2G or 800M (default: the "
-                        "machine's memory divided among the workers; 0: no limit)")
-    g.add_argument("--max-nesting", type=int, default=DEFAULT_MAX_NESTING, metavar="N",
-                   help=f"deepest bracket nesting in a SPARQL request (default: "
-                        f"{DEFAULT_MAX_NESTING})")
-    g.add_argument("--query-body-limit", type=int, default=DEFAULT_QUERY_BODY_LIMIT,
-                   metavar="BYTES", help="largest /sparql body read without a valid write "
-                                         "token (default: 1 MiB)")
-    g.add_argument("--header-timeout", type=float, default=DEFAULT_HEADER_TIMEOUT_S,
-                   metavar="S", help="seconds a client may take to send its request headers "
-                                     f"(default: {DEFAULT_HEADER_TIMEOUT_S:g})")
-    g.add_argument("--xml-expansion", type=int, default=DEFAULT_EXPANSION_FACTOR, metavar="N",
-                   help="RDF/XML entity declarations may grow a document to at most N times "
-                        f"its size (default: {DEFAULT_EXPANSION_FACTOR})")
-    g.add_argument("--show-store-path", action="store_true",
-                   help="show the store folder in /healthz and error messages (default: "
-                        "only its kind)")
+    g.add_argument(
+        "--allowed-hosts",
+        nargs="+",
+        metavar="HOST[:PORT]",
+        help="host header values to answer ('*': any; '*.example.org': its "
+        "subdomains). Default: loopback names when bound to loopback, else any",
+    )
+    g.add_argument(
+        "--trusted-proxies",
+        nargs="+",
+        metavar="IP",
+        help="addresses whose X-Forwarded-For/-Proto headers are believed (default: none)",
+    )
+    g.add_argument(
+        "--allow-remote",
+        nargs="+",
+        metavar="HOST[:PORT]",
+        default=[],
+        help="hosts SERVICE (federated queries) and LOAD may reach (default: none; "
+        "file: IRIs are always refused)",
+    )
+    g.add_argument(
+        "--per-client",
+        type=int,
+        metavar="N",
+        help="queries one client address may run at once; more wait their turn "
+        "(default: workers - 1, at least 1)",
+    )
+    g.add_argument(
+        "--worker-memory",
+        metavar="SIZE",
+        help="memory one query worker may use, e.g. 2G or 800M (default: the "
+        "machine's memory divided among the workers; 0: no limit)",
+    )
+    g.add_argument(
+        "--max-nesting",
+        type=int,
+        default=DEFAULT_MAX_NESTING,
+        metavar="N",
+        help=f"deepest bracket nesting in a SPARQL request (default: {DEFAULT_MAX_NESTING})",
+    )
+    g.add_argument(
+        "--query-body-limit",
+        type=int,
+        default=DEFAULT_QUERY_BODY_LIMIT,
+        metavar="BYTES",
+        help="largest /sparql body read without a valid write token (default: 1 MiB)",
+    )
+    g.add_argument(
+        "--header-timeout",
+        type=float,
+        default=DEFAULT_HEADER_TIMEOUT_S,
+        metavar="S",
+        help="seconds a client may take to send its request headers "
+        f"(default: {DEFAULT_HEADER_TIMEOUT_S:g})",
+    )
+    g.add_argument(
+        "--xml-expansion",
+        type=int,
+        default=DEFAULT_EXPANSION_FACTOR,
+        metavar="N",
+        help="RDF/XML entity declarations may grow a document to at most N times "
+        f"its size (default: {DEFAULT_EXPANSION_FACTOR})",
+    )
+    g.add_argument(
+        "--show-store-path",
+        action="store_true",
+        help="show the store folder in /healthz and error messages (default: only its kind)",
+    )
 
 
 def parse_size(text: str) -> int:
@@ -62,8 +101,7 @@ def parse_size(text: str) -> int:
     try:
         value = float(number)
     except ValueError:
-        raise UsageError(f"--worker-memory {text!r} is not a size; write e.g. 800M or 2G") \
-            from None
+        raise UsageError(f"--worker-memory {text!r} is not a size; write e.g. 800M or 2G") from None
     if value < 0:
         raise UsageError("--worker-memory must not be negative")
     return int(value * factor)

@@ -17,42 +17,64 @@ PROGRESS_MIN_BYTES = 1 << 20
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     load = subparsers.add_parser(
-        "load", parents=[common], help="load RDF files, one named graph per file",
+        "load",
+        parents=[common],
+        help="load RDF files, one named graph per file",
         description="Load RDF files into the store. Each file replaces the whole content of its "
         "graph atomically (default graph name: the file's file:// URI; N-Quads and TriG keep "
         "their own graph names). Formats: Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD, "
-        "N3, by extension or --format.")
+        "N3, by extension or --format.",
+    )
     load.add_argument("files", nargs="+", type=Path, metavar="FILE")
     load.add_argument("--graph", metavar="IRI", help="graph to replace (only with one file)")
-    load.add_argument("--format", metavar="F",
-                      help="turtle, nt, nquads, trig, rdfxml, jsonld or n3 (default: from the "
-                      "extension)")
-    load.add_argument("--base", metavar="IRI", help="base IRI for relative IRIs "
-                      "(default: the file's URI)")
+    load.add_argument(
+        "--format",
+        metavar="F",
+        help="turtle, nt, nquads, trig, rdfxml, jsonld or n3 (default: from the extension)",
+    )
+    load.add_argument(
+        "--base", metavar="IRI", help="base IRI for relative IRIs (default: the file's URI)"
+    )
     bar = load.add_mutually_exclusive_group()
-    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
-                     help="always show a progress bar on stderr")
-    bar.add_argument("--no-progress", dest="progress", action="store_false",
-                     help="never show a progress bar")
+    bar.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="always show a progress bar on stderr",
+    )
+    bar.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never show a progress bar"
+    )
     load.set_defaults(func=cmd_load)
 
     graphs = subparsers.add_parser(
-        "graphs", parents=[common], help="list the named graphs and their sizes",
+        "graphs",
+        parents=[common],
+        help="list the named graphs and their sizes",
         description="List the named graphs with their triple counts; system graphs (ontology, "
-        "reference mapping, meta) are marked.")
+        "reference mapping, meta) are marked.",
+    )
     graphs.set_defaults(func=cmd_graphs)
 
-    drop = subparsers.add_parser("drop", parents=[common], help="remove a named graph",
-                                 description="Remove a named graph (atomically); what "
-                                 "followed from it is no longer entailed.")
+    drop = subparsers.add_parser(
+        "drop",
+        parents=[common],
+        help="remove a named graph",
+        description="Remove a named graph (atomically); what "
+        "followed from it is no longer entailed.",
+    )
     drop.add_argument("graph", metavar="GRAPH", help="IRI of the graph to remove")
     drop.set_defaults(func=cmd_drop)
 
     boot = subparsers.add_parser(
-        "bootstrap", parents=[common], help="reload the bundled ontology and reference mapping",
+        "bootstrap",
+        parents=[common],
+        help="reload the bundled ontology and reference mapping",
         description="Replace the system graphs (ontology, reference mapping) with the bundled "
         "files of this otmlops version, whatever they hold now. Opening a store does this by "
-        "itself only when the bundled version changed.")
+        "itself only when the bundled version changed.",
+    )
     boot.set_defaults(func=cmd_bootstrap)
 
 
@@ -74,8 +96,10 @@ class ProgressBar:
         frac = done / total if total else 1.0
         filled = int(frac * self.width)
         mib = done / 2 / (1 << 20)  # both passes (check, then write) read the file once each
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{frac:6.1%} {mib:8.1f} MiB {now - self._started:6.1f} s")
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{frac:6.1%} {mib:8.1f} MiB {now - self._started:6.1f} s"
+        )
         self.stream.flush()
 
     def finish(self) -> None:
@@ -96,8 +120,9 @@ def cmd_load(args: argparse.Namespace) -> int:
             if show and (args.progress or _size(path) >= PROGRESS_MIN_BYTES):
                 bar = ProgressBar(path.name)
             try:
-                report = store.load(path, graph=args.graph, format=fmt, base_iri=args.base,
-                                    progress=bar)
+                report = store.load(
+                    path, graph=args.graph, format=fmt, base_iri=args.base, progress=bar
+                )
             finally:
                 if bar is not None:
                     bar.finish()
@@ -139,9 +164,11 @@ def cmd_bootstrap(args: argparse.Namespace) -> int:
 
     with open_cli_store(args) as store:
         if isinstance(store, ServiceStore):  # the service keeps its own bundled graphs
-            raise UsageError("bootstrap restores the bundled graphs of a store folder or SPARQL "
-                             "endpoint; an otmlops service holds this one: stop it and run "
-                             "bootstrap on its store folder")
+            raise UsageError(
+                "bootstrap restores the bundled graphs of a store folder or SPARQL "
+                "endpoint; an otmlops service holds this one: stop it and run "
+                "bootstrap on its store folder"
+            )
         store.bootstrap(force=True)
         sizes = {g.iri: g.triples for g in store.graphs() if g.system}
     for iri, n in sorted(sizes.items()):

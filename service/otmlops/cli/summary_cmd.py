@@ -10,15 +10,22 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "summary", parents=[common],
+        "summary",
+        parents=[common],
         help="summarise the ontology, reference mapping and case studies (or your files)",
         description="Summarise the bundled ontology and reference mapping, then the use cases "
         "of the files given, read together as one dataset (a plant model and the mappings that "
         "point into it: equipment is typed by the plant file). Without files, each bundled "
-        "case study is summarised on its own.")
-    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                        help="RDF files (plant model, mappings) read together; default: the "
-                        "bundled case studies, one at a time")
+        "case study is summarised on its own.",
+    )
+    parser.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="RDF files (plant model, mappings) read together; default: the "
+        "bundled case studies, one at a time",
+    )
     parser.set_defaults(func=_cmd_summary)
 
 

@@ -26,26 +26,53 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser(
-        "validate", parents=[common],
+        "validate",
+        parents=[common],
         help="check mapping files against the SHACL shapes",
         description="Validate mapping files (with the plant model they link to) against the "
         "shipped SHACL shapes. Exit status: 0 no violation (warnings and advice allowed), "
-        "1 at least one violation, 2 bad input or usage.")
-    p.add_argument("mappings", nargs="+", metavar="MAPPING",
-                   help="mapping file (Turtle, N-Triples, RDF/XML, JSON-LD; '-' reads stdin)")
-    p.add_argument("--plant", action="append", default=[], metavar="FILE|GRAPH-IRI",
-                   help="plant model: a file, or the IRI of a graph in the store (repeatable)")
-    p.add_argument("--format", choices=("text", "json", "turtle", "sarif"), default="text",
-                   help="report format: text for people, json grouped by focus node, turtle "
-                   "for a W3C sh:ValidationReport, sarif (2.1.0) for code-scanning views "
-                   "(default: text)")
-    p.add_argument("--max-size", default=DEFAULT_MAX_SIZE_TEXT, metavar="SIZE",
-                   help="refuse input files larger than this (e.g. 50MB, 500k; default 50MB)")
-    p.add_argument("--engine", choices=("fast", "pyshacl"), default="fast",
-                   help="fast: compiled SPARQL on pyoxigraph (falls back to pySHACL for shapes "
-                   "it does not compile); pyshacl: the reference engine")
-    p.add_argument("--shapes", action="append", metavar="FILE",
-                   help="validate against these shapes files instead of the shipped ones")
+        "1 at least one violation, 2 bad input or usage.",
+    )
+    p.add_argument(
+        "mappings",
+        nargs="+",
+        metavar="MAPPING",
+        help="mapping file (Turtle, N-Triples, RDF/XML, JSON-LD; '-' reads stdin)",
+    )
+    p.add_argument(
+        "--plant",
+        action="append",
+        default=[],
+        metavar="FILE|GRAPH-IRI",
+        help="plant model: a file, or the IRI of a graph in the store (repeatable)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "turtle", "sarif"),
+        default="text",
+        help="report format: text for people, json grouped by focus node, turtle "
+        "for a W3C sh:ValidationReport, sarif (2.1.0) for code-scanning views "
+        "(default: text)",
+    )
+    p.add_argument(
+        "--max-size",
+        default=DEFAULT_MAX_SIZE_TEXT,
+        metavar="SIZE",
+        help="refuse input files larger than this (e.g. 50MB, 500k; default 50MB)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("fast", "pyshacl"),
+        default="fast",
+        help="fast: compiled SPARQL on pyoxigraph (falls back to pySHACL for shapes "
+        "it does not compile); pyshacl: the reference engine",
+    )
+    p.add_argument(
+        "--shapes",
+        action="append",
+        metavar="FILE",
+        help="validate against these shapes files instead of the shipped ones",
+    )
     p.set_defaults(func=run)
 
 
@@ -66,12 +93,15 @@ def plant_kind(item: str) -> str:
     scheme = _SCHEME.match(item)
     if scheme and len(scheme.group(1)) > 1:  # "C:" is a Windows drive, not a scheme
         return "graph"
-    raise InputError("no such file; a graph in the store is named by its IRI, as "
-                     "`otmlops graphs` lists it", source=item)
+    raise InputError(
+        "no such file; a graph in the store is named by its IRI, as `otmlops graphs` lists it",
+        source=item,
+    )
 
 
-def _plant_sources(args: argparse.Namespace, max_size: int
-                   ) -> tuple[list[Source], dict[str, list[ox.Triple]]]:
+def _plant_sources(
+    args: argparse.Namespace, max_size: int
+) -> tuple[list[Source], dict[str, list[ox.Triple]]]:
     import pyoxigraph as ox
 
     from otmlops.validation.sources import read_file
@@ -119,8 +149,14 @@ def run(args: argparse.Namespace) -> int:
             shapes = load_shapes(args.shapes)
         except Exception as exc:  # rdflib raises several parser-specific types
             raise InputError(f"cannot read shapes: {exc}", source=",".join(args.shapes)) from None
-    report = validate(mappings, plant_files, plant_graphs=plant_graphs, shapes=shapes,
-                      engine=args.engine, max_size=max_size)
+    report = validate(
+        mappings,
+        plant_files,
+        plant_graphs=plant_graphs,
+        shapes=shapes,
+        engine=args.engine,
+        max_size=max_size,
+    )
     if args.format == "json":
         out = report.to_json() + "\n"
     elif args.format == "turtle":

@@ -57,19 +57,22 @@ class _MetricsMiddleware:
         finally:
             route = scope.get("route")
             name = getattr(route, "path", None) or "unmatched"
-            state: AppState | None = getattr(scope["app"].state, "otmlops", None) \
-                if "app" in scope else None
+            state: AppState | None = (
+                getattr(scope["app"].state, "otmlops", None) if "app" in scope else None
+            )
             if state is not None:
-                state.metrics.observe(scope["method"], name, status,
-                                      time.perf_counter() - start)
+                state.metrics.observe(scope["method"], name, status, time.perf_counter() - start)
 
 
 def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAPI:
     """Build the app; the runner (worker processes) starts with the app's lifespan."""
-    runner = runner or make_runner(settings.store, workers=settings.workers,
-                                   max_timeout=settings.max_timeout,
-                                   read_only=settings.read_only,
-                                   worker_memory=settings.worker_memory)
+    runner = runner or make_runner(
+        settings.store,
+        workers=settings.workers,
+        max_timeout=settings.max_timeout,
+        read_only=settings.read_only,
+        worker_memory=settings.worker_memory,
+    )
     state = AppState(settings=settings, runner=runner)
 
     @asynccontextmanager
@@ -86,8 +89,8 @@ def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAP
         title="otmlops",
         version=__version__,
         description="SPARQL 1.1 Protocol endpoint, Graph Store Protocol, named competency "
-                    "questions and mapping validation over the otmlops knowledge graph "
-                    "(MLOps lifecycle on RAMI 4.0 and ISA-95).",
+        "questions and mapping validation over the otmlops knowledge graph "
+        "(MLOps lifecycle on RAMI 4.0 and ISA-95).",
         lifespan=lifespan,
         docs_url=None,  # add_docs serves /docs and /redoc from the package, not a CDN
         redoc_url=None,
@@ -110,14 +113,14 @@ def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAP
 
     @app.exception_handler(StarletteHTTPException)
     async def _starlette_error(request: Request, exc: StarletteHTTPException) -> Any:
-        return error_response(request, exc.status_code, str(exc.detail),
-                              dict(exc.headers or {}))
+        return error_response(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Any:
         reasons = "; ".join(
             f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
-            for err in exc.errors())
+            for err in exc.errors()
+        )
         status = 400 if request.url.path.startswith(("/sparql", "/store")) else 422
         return error_response(request, status, reasons or "invalid request")
 

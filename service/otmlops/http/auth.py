@@ -15,16 +15,25 @@ def require_write(request: Request, settings: ServerSettings) -> None:
     if settings.read_only:
         raise HttpError(403, "the server runs in read-only mode; writes are refused")
     if settings.token is None:
-        raise HttpError(403, "writes are disabled: start the server with OTMLOPS_TOKEN or "
-                             "--token-file to enable them")
+        raise HttpError(
+            403,
+            "writes are disabled: start the server with OTMLOPS_TOKEN or "
+            "--token-file to enable them",
+        )
     header = request.headers.get("authorization", "")
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
-        raise HttpError(401, "writes need an 'Authorization: Bearer <token>' header",
-                        {"WWW-Authenticate": 'Bearer realm="otmlops"'})
+        raise HttpError(
+            401,
+            "writes need an 'Authorization: Bearer <token>' header",
+            {"WWW-Authenticate": 'Bearer realm="otmlops"'},
+        )
     if not hmac.compare_digest(credentials.strip().encode(), settings.token.encode()):
-        raise HttpError(401, "the bearer token is not valid",
-                        {"WWW-Authenticate": 'Bearer realm="otmlops", error="invalid_token"'})
+        raise HttpError(
+            401,
+            "the bearer token is not valid",
+            {"WWW-Authenticate": 'Bearer realm="otmlops", error="invalid_token"'},
+        )
 
 
 def may_write(request: Request, settings: ServerSettings) -> bool:

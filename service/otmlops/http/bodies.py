@@ -18,8 +18,9 @@ async def read_body(request: Request, limit: int, why: str = "") -> bytes:
         except ValueError:
             raise HttpError(400, "Content-Length is not a number") from None
         if size > limit:
-            raise HttpError(413, f"request body of {declared} bytes exceeds the limit of "
-                                 f"{limit} bytes{why}")
+            raise HttpError(
+                413, f"request body of {declared} bytes exceeds the limit of {limit} bytes{why}"
+            )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -50,8 +51,10 @@ def decode_utf8(body: bytes, what: str) -> str:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise HttpError(400, f"{what} is not valid UTF-8 (byte {exc.start}: "
-                             f"{body[exc.start:exc.start + 1]!r})") from None
+        raise HttpError(
+            400,
+            f"{what} is not valid UTF-8 (byte {exc.start}: {body[exc.start : exc.start + 1]!r})",
+        ) from None
     return text.removeprefix("\ufeff")
 
 

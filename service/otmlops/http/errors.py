@@ -35,8 +35,9 @@ def _wants_text(request: Request) -> bool:
     return path.startswith("/sparql") or path.startswith("/store")
 
 
-def error_response(request: Request, status: int, message: str,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     """The error answer; its message never shows credentials or (unless the operator asked)
     the store's folder."""
     state = getattr(request.app.state, "otmlops", None) if "app" in request.scope else None
@@ -45,10 +46,14 @@ def error_response(request: Request, status: int, message: str,
     else:
         message = redact(message)
     if _wants_text(request):
-        return PlainTextResponse(f"{status} {phrase(status)}: {message}\n", status_code=status,
-                                 headers=headers)
-    return JSONResponse({"status": status, "error": phrase(status), "detail": message},
-                        status_code=status, headers=headers)
+        return PlainTextResponse(
+            f"{status} {phrase(status)}: {message}\n", status_code=status, headers=headers
+        )
+    return JSONResponse(
+        {"status": status, "error": phrase(status), "detail": message},
+        status_code=status,
+        headers=headers,
+    )
 
 
 def from_otmlops(exc: OtmlopsError) -> HttpError:

@@ -28,8 +28,10 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 #: The default policy of HTML pages that set none of their own (the workbench sets its own,
 #: and the API docs theirs): own styles and images only, nothing else.
-HTML_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-            "base-uri 'none'; frame-ancestors 'none'")
+HTML_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
@@ -53,12 +55,15 @@ def docs_csp(html: str) -> str:
     """A policy for the API docs pages: their own scripts plus the inline initialisation
     script by hash; ReDoc injects its styles and runs its search in a blob worker."""
     hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode()
-        + "'" for m in _INLINE_SCRIPT.finditer(html))
-    return (f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-            "font-src 'self' data:; base-uri 'none'; form-action 'self'; "
-            "frame-ancestors 'none'")
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode() + "'"
+        for m in _INLINE_SCRIPT.finditer(html)
+    )
+    return (
+        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+        "font-src 'self' data:; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
 
 
 def host_allowed(host_header: str, allowed: Iterable[str]) -> bool:
@@ -104,8 +109,10 @@ def _utf8_problem(scope: Scope) -> str | None:
                 unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
             except UnicodeDecodeError:
                 shown = unquote_to_bytes(name).decode("utf-8", "replace")
-                return (f"{what} ({shown!r}) is not valid UTF-8 once percent-decoded; "
-                        "encode text as UTF-8")
+                return (
+                    f"{what} ({shown!r}) is not valid UTF-8 once percent-decoded; "
+                    "encode text as UTF-8"
+                )
     return None
 
 
@@ -144,12 +151,15 @@ class RequestGuard:
 
     def _problem(self, scope: Scope) -> tuple[int, str] | None:
         if self.allowed_hosts is not None:
-            host = next((v.decode("latin-1") for k, v in scope.get("headers", [])
-                         if k == b"host"), None)
+            host = next(
+                (v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), None
+            )
             if host is not None and not host_allowed(host, self.allowed_hosts):
-                return 400, (f"this server does not answer for the host name {host!r} (it "
-                             "protects a local service from DNS rebinding); the operator can "
-                             "allow it with --allowed-hosts")
+                return 400, (
+                    f"this server does not answer for the host name {host!r} (it "
+                    "protects a local service from DNS rebinding); the operator can "
+                    "allow it with --allowed-hosts"
+                )
         why = _utf8_problem(scope)
         if why is not None:
             return 400, why

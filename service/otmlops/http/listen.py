@@ -37,11 +37,14 @@ def open_listener(host: str, port: int) -> socket.socket:
         raise UsageError(f"--port {port} is not a port number; use 1-65535 (0: any free port)")
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
-            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
     except (socket.gaierror, UnicodeError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
-        raise UsageError(f"--host {host}: cannot resolve this address ({why}); give an "
-                         "address of this machine such as 127.0.0.1") from None
+        raise UsageError(
+            f"--host {host}: cannot resolve this address ({why}); give an "
+            "address of this machine such as 127.0.0.1"
+        ) from None
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -59,13 +62,19 @@ def _bind_error(exc: OSError, host: str, port: int) -> OtmlopsError:
     if exc.errno == errno.EADDRINUSE:
         return PortInUse(f"port {port} on {host} is in use; choose another with --port N")
     if exc.errno == errno.EACCES:
-        return UsageError(f"port {port} on {host} needs privileges this user lacks; choose "
-                          "one above 1023 with --port N")
+        return UsageError(
+            f"port {port} on {host} needs privileges this user lacks; choose "
+            "one above 1023 with --port N"
+        )
     if exc.errno == errno.EADDRNOTAVAIL:
-        return UsageError(f"--host {host} is not an address of this machine; use 127.0.0.1 "
-                          "or one of its own addresses")
-    return UsageError(f"cannot listen on {host} port {port}: {exc.strerror or exc}; choose "
-                      "another --host or --port")
+        return UsageError(
+            f"--host {host} is not an address of this machine; use 127.0.0.1 "
+            "or one of its own addresses"
+        )
+    return UsageError(
+        f"cannot listen on {host} port {port}: {exc.strerror or exc}; choose "
+        "another --host or --port"
+    )
 
 
 def base_url(sock: socket.socket, host: str) -> str:
@@ -77,8 +86,9 @@ def base_url(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}"
 
 
-def greeting(base: str, *, host: str, store: str, read_only: bool, has_token: bool,
-             version: str) -> str:
+def greeting(
+    base: str, *, host: str, store: str, read_only: bool, has_token: bool, version: str
+) -> str:
     """What ``otmlops serve`` prints once it listens: where to go and what writes need."""
     lines = [f"otmlops {version} serves the store {store} at {base}/"]
     if host in _WILDCARDS:

@@ -35,8 +35,16 @@ class Metrics:
             self.latency_sum[route] += seconds
             self.latency_count[route] += 1
 
-    def render(self, *, timeouts: int, restarts: int, generation: int,
-               triples: int | None, memory_stops: int = 0, cancelled: int = 0) -> str:
+    def render(
+        self,
+        *,
+        timeouts: int,
+        restarts: int,
+        generation: int,
+        triples: int | None,
+        memory_stops: int = 0,
+        cancelled: int = 0,
+    ) -> str:
         lines = [
             "# HELP otmlops_http_requests_total HTTP requests answered, by method, route and "
             "status.",
@@ -44,8 +52,10 @@ class Metrics:
         ]
         with self._lock:
             for (method, route, status), n in sorted(self.requests.items()):
-                lines.append(f'otmlops_http_requests_total{{method="{_escape(method)}",'
-                             f'route="{_escape(route)}",status="{status}"}} {n}')
+                lines.append(
+                    f'otmlops_http_requests_total{{method="{_escape(method)}",'
+                    f'route="{_escape(route)}",status="{status}"}} {n}'
+                )
             lines += [
                 "# HELP otmlops_http_request_duration_seconds Time to answer a request.",
                 "# TYPE otmlops_http_request_duration_seconds histogram",
@@ -53,14 +63,22 @@ class Metrics:
             for route, buckets in sorted(self.latency_buckets.items()):
                 r = _escape(route)
                 for bound, n in zip(BUCKETS, buckets, strict=True):
-                    lines.append(f'otmlops_http_request_duration_seconds_bucket{{route="{r}",'
-                                 f'le="{bound}"}} {n}')
-                lines.append(f'otmlops_http_request_duration_seconds_bucket{{route="{r}",'
-                             f'le="+Inf"}} {self.latency_count[route]}')
-                lines.append(f'otmlops_http_request_duration_seconds_sum{{route="{r}"}} '
-                             f'{self.latency_sum[route]:.6f}')
-                lines.append(f'otmlops_http_request_duration_seconds_count{{route="{r}"}} '
-                             f'{self.latency_count[route]}')
+                    lines.append(
+                        f'otmlops_http_request_duration_seconds_bucket{{route="{r}",'
+                        f'le="{bound}"}} {n}'
+                    )
+                lines.append(
+                    f'otmlops_http_request_duration_seconds_bucket{{route="{r}",'
+                    f'le="+Inf"}} {self.latency_count[route]}'
+                )
+                lines.append(
+                    f'otmlops_http_request_duration_seconds_sum{{route="{r}"}} '
+                    f"{self.latency_sum[route]:.6f}"
+                )
+                lines.append(
+                    f'otmlops_http_request_duration_seconds_count{{route="{r}"}} '
+                    f"{self.latency_count[route]}"
+                )
         lines += [
             "# HELP otmlops_query_timeouts_total Requests stopped at their time limit.",
             "# TYPE otmlops_query_timeouts_total counter",

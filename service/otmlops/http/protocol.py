@@ -34,8 +34,10 @@ class SparqlRequest:
 def _one(params: list[tuple[str, str]], name: str) -> str | None:
     values = [v for k, v in params if k == name]
     if len(values) > 1:
-        raise HttpError(400, f"the request has {len(values)} '{name}' parameters; "
-                             "the protocol allows exactly one")
+        raise HttpError(
+            400,
+            f"the request has {len(values)} '{name}' parameters; the protocol allows exactly one",
+        )
     return values[0] if values else None
 
 
@@ -48,12 +50,16 @@ def _parse_form(body: bytes) -> list[tuple[str, str]]:
     try:
         return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except UnicodeDecodeError:
-        raise HttpError(400, "the form body has percent-encoded bytes that are not UTF-8") \
-            from None
+        raise HttpError(400, "the form body has percent-encoded bytes that are not UTF-8") from None
 
 
-def parse_request(method: str, url_params: list[tuple[str, str]], media_type: str,
-                  media_params: dict[str, str], body: bytes) -> SparqlRequest:
+def parse_request(
+    method: str,
+    url_params: list[tuple[str, str]],
+    media_type: str,
+    media_params: dict[str, str],
+    body: bytes,
+) -> SparqlRequest:
     """Decide what a /sparql request asks for, or raise HttpError (400/415) saying why."""
     params = list(url_params)
     if method == "GET":
@@ -80,14 +86,19 @@ def parse_request(method: str, url_params: list[tuple[str, str]], media_type: st
         check_charset(media_params)
         kind = "query" if media_type == QUERY else "update"
         if _all(params, "query") or _all(params, "update"):
-            raise HttpError(400, f"with Content-Type {media_type} the {kind} is the body; "
-                                 "do not also pass it as a URL parameter")
+            raise HttpError(
+                400,
+                f"with Content-Type {media_type} the {kind} is the body; "
+                "do not also pass it as a URL parameter",
+            )
         return _build(kind, decode_utf8(body, f"the {kind}"), params)
     if not media_type:
-        raise HttpError(400, "a POST to the SPARQL endpoint needs a Content-Type: "
-                             f"{FORM}, {QUERY} or {UPDATE}")
-    raise HttpError(415, f"unsupported Content-Type {media_type!r}; use {FORM}, {QUERY} or "
-                         f"{UPDATE}")
+        raise HttpError(
+            400, f"a POST to the SPARQL endpoint needs a Content-Type: {FORM}, {QUERY} or {UPDATE}"
+        )
+    raise HttpError(
+        415, f"unsupported Content-Type {media_type!r}; use {FORM}, {QUERY} or {UPDATE}"
+    )
 
 
 def _build(kind: str, text: str, params: list[tuple[str, str]]) -> SparqlRequest:
@@ -98,16 +109,21 @@ def _build(kind: str, text: str, params: list[tuple[str, str]]) -> SparqlRequest
         req.default_graphs = _all(params, "default-graph-uri")
         req.named_graphs = _all(params, "named-graph-uri")
         if _all(params, "using-graph-uri") or _all(params, "using-named-graph-uri"):
-            raise HttpError(400, "using-graph-uri/using-named-graph-uri apply to updates; "
-                                 "queries take default-graph-uri/named-graph-uri")
+            raise HttpError(
+                400,
+                "using-graph-uri/using-named-graph-uri apply to updates; "
+                "queries take default-graph-uri/named-graph-uri",
+            )
     else:
         req.using_graphs = _all(params, "using-graph-uri")
         req.using_named_graphs = _all(params, "using-named-graph-uri")
         if _all(params, "default-graph-uri") or _all(params, "named-graph-uri"):
-            raise HttpError(400, "default-graph-uri/named-graph-uri apply to queries; "
-                                 "updates take using-graph-uri/using-named-graph-uri")
-    for iri in (req.default_graphs + req.named_graphs + req.using_graphs
-                + req.using_named_graphs):
+            raise HttpError(
+                400,
+                "default-graph-uri/named-graph-uri apply to queries; "
+                "updates take using-graph-uri/using-named-graph-uri",
+            )
+    for iri in req.default_graphs + req.named_graphs + req.using_graphs + req.using_named_graphs:
         check_iri(iri)
     return req
 

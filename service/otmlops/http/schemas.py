@@ -9,11 +9,18 @@ SPARQL_JSON: dict[str, Any] = {
     "type": "object",
     "required": ["head"],
     "properties": {
-        "head": {"type": "object", "properties": {
-            "vars": {"type": "array", "items": {"type": "string"}},
-            "link": {"type": "array", "items": {"type": "string"}}}},
-        "results": {"type": "object", "required": ["bindings"], "properties": {
-            "bindings": {"type": "array", "items": {"type": "object"}}}},
+        "head": {
+            "type": "object",
+            "properties": {
+                "vars": {"type": "array", "items": {"type": "string"}},
+                "link": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "results": {
+            "type": "object",
+            "required": ["bindings"],
+            "properties": {"bindings": {"type": "array", "items": {"type": "object"}}},
+        },
         "boolean": {"type": "boolean"},
     },
 }

@@ -26,8 +26,7 @@ def description_turtle(endpoint: str, *, updates: bool) -> str:
     """Turtle text of the description; ``endpoint`` is the URL the client used."""
     languages = ["sd:SPARQL11Query"] + (["sd:SPARQL11Update"] if updates else [])
     result_formats = ",\n        ".join(f"<{iri}>" for iri in _RESULT_FORMAT_IRIS.values())
-    input_formats = ",\n        ".join(
-        f"<{_RESULT_FORMAT_IRIS[m]}>" for m in formats.GRAPH_FORMATS)
+    input_formats = ",\n        ".join(f"<{_RESULT_FORMAT_IRIS[m]}>" for m in formats.GRAPH_FORMATS)
     return f"""@prefix sd: <{SD}> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

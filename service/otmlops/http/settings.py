@@ -86,8 +86,9 @@ class ServerSettings:
         except ValueError:
             raise UsageError(f"timeout must be a number of seconds, not {requested!r}") from None
         if value != value or value < MIN_TIMEOUT_S:
-            raise UsageError(f"timeout must be at least {MIN_TIMEOUT_S:g} second(s), "
-                             f"not {requested}")
+            raise UsageError(
+                f"timeout must be at least {MIN_TIMEOUT_S:g} second(s), not {requested}"
+            )
         return min(value, self.max_timeout)
 
 

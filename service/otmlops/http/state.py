@@ -47,8 +47,7 @@ class AppState:
     async def read(self, op: str, timeout: float, **kwargs: object) -> object:
         return await _as_http(self.runner.read(op, timeout, **kwargs))
 
-    async def answer(self, request: Request, op: str, timeout: float,
-                     **kwargs: object) -> Response:
+    async def answer(self, request: Request, op: str, timeout: float, **kwargs: object) -> Response:
         """Run a read for a client and answer it: at most ``client_limit`` at once per
         client address (more wait their turn), stopped as soon as the client disconnects,
         and a large answer streamed from the worker in chunks."""
@@ -64,19 +63,25 @@ class AppState:
         if not acquired:
             self._forget_idle(address, slot)
             self.runner.stats.timeouts += 1
-            raise HttpError(503, f"this client address already runs {slot.limit} "
-                                 f"request(s) at once (the server's --per-client limit) and "
-                                 f"none finished within {timeout:g} s; try again later")
+            raise HttpError(
+                503,
+                f"this client address already runs {slot.limit} "
+                f"request(s) at once (the server's --per-client limit) and "
+                f"none finished within {timeout:g} s; try again later",
+            )
         release = True
         try:
             left = max(0.05, timeout - (loop.time() - start))
-            reply = await _watching(request, _as_http(self.runner.read(
-                op, left, stream=True, **kwargs)), None)
+            reply = await _watching(
+                request, _as_http(self.runner.read(op, left, stream=True, **kwargs)), None
+            )
             if isinstance(reply, StreamedReply):
                 release = False
                 return _StreamingAnswer(reply, on_close=lambda: self._free(address, slot))
-            return Response(reply.body,  # type: ignore[attr-defined]
-                            media_type=formats.content_type(reply.media_type))  # type: ignore[attr-defined]
+            return Response(
+                reply.body,  # type: ignore[attr-defined]
+                media_type=formats.content_type(reply.media_type),
+            )  # type: ignore[attr-defined]
         finally:
             if release:
                 self._free(address, slot)

@@ -65,10 +65,14 @@ def _is_absolute_iri(value: str | None) -> bool:
     return bool(value) and identifiable_iri(value, "urn:x:").value == value
 
 
-def bridge_triples(env: aas.Environment, base: str,
-                   nodes: dict[int, ox.NamedNode | ox.BlankNode],
-                   counts: dict[str, int], rules: AasRules,
-                   notes: list[str] | None = None) -> list[ox.Triple]:
+def bridge_triples(
+    env: aas.Environment,
+    base: str,
+    nodes: dict[int, ox.NamedNode | ox.BlankNode],
+    counts: dict[str, int],
+    rules: AasRules,
+    notes: list[str] | None = None,
+) -> list[ox.Triple]:
     """Triples that make the AAS content visible to the competency questions; ``nodes`` maps
     ``id(sdk_object)`` to the RDF node the writer made for it; ``notes`` receives what the
     report should say once (instance assets without a class)."""
@@ -80,8 +84,12 @@ def bridge_triples(env: aas.Environment, base: str,
     unclassified: list[str] = []
     equipment_of: dict[str, ox.NamedNode | None] = {}
     for shell in env.asset_administration_shells or ():
-        own = [submodels[k.value] for ref in shell.submodels or () for k in ref.keys[:1]
-               if k.value in submodels]
+        own = [
+            submodels[k.value]
+            for ref in shell.submodels or ()
+            for k in ref.keys[:1]
+            if k.value in submodels
+        ]
         seen.update(sm.id for sm in own)
         verdict = asset_class(shell, [semantic_id(sm) for sm in own], rules)
         info = shell.asset_information
@@ -100,19 +108,26 @@ def bridge_triples(env: aas.Environment, base: str,
         equipment_of[shell.id] = equipment
     for shell in env.asset_administration_shells or ():
         shell_node = identifiable_iri(shell.id, base)
-        for sm in (submodels[k.value] for ref in shell.submodels or () for k in ref.keys[:1]
-                   if k.value in submodels):
-            out.extend(_submodel_rules(sm, base, nodes, counts, shell, shell_node,
-                                       equipment_of[shell.id]))
+        for sm in (
+            submodels[k.value]
+            for ref in shell.submodels or ()
+            for k in ref.keys[:1]
+            if k.value in submodels
+        ):
+            out.extend(
+                _submodel_rules(sm, base, nodes, counts, shell, shell_node, equipment_of[shell.id])
+            )
             out.extend(source_triples(sm, base, nodes, counts, equipment_of[shell.id]))
     for sm in env.submodels or ():
         if sm.id not in seen:
             out.extend(_submodel_rules(sm, base, nodes, counts, None, None, None))
             out.extend(source_triples(sm, base, nodes, counts, None))
-    ids = {equipment: {sid} for shell in env.asset_administration_shells or ()
-           if (equipment := equipment_of[shell.id]) is not None
-           and (sid := serial_identity(shell.asset_information.specific_asset_ids))
-           is not None}
+    ids = {
+        equipment: {sid}
+        for shell in env.asset_administration_shells or ()
+        if (equipment := equipment_of[shell.id]) is not None
+        and (sid := serial_identity(shell.asset_information.specific_asset_ids)) is not None
+    }
     out.extend(structure_triples(env, classes, rules, counts, unclassified, ids))
     if ids:
         counts["equipment with an asset identity (owl:sameAs)"] += len(ids)
@@ -121,32 +136,37 @@ def bridge_triples(env: aas.Environment, base: str,
     if unclassified and notes is not None:
         listed = ", ".join(sorted(set(unclassified))[:_LISTED])
         more = len(set(unclassified)) - _LISTED
-        notes.append(f"{len(set(unclassified))} instance asset(s) have no ISA-95 class (no rule "
-                     f"of rules/aas.toml or --rules matches their assetType or submodels), so "
-                     f"they are not typed as equipment: {listed}"
-                     + (f" and {more} more" if more > 0 else ""))
+        notes.append(
+            f"{len(set(unclassified))} instance asset(s) have no ISA-95 class (no rule "
+            f"of rules/aas.toml or --rules matches their assetType or submodels), so "
+            f"they are not typed as equipment: {listed}" + (f" and {more} more" if more > 0 else "")
+        )
     return out
 
 
 _LISTED = 5
-_NOT_PLANT = {"type": "assets of kind Type or NotApplicable (not plant equipment)",
-              "placeholder": "placeholder asset ids (templates; not plant equipment)",
-              "product": "product or AI assets (not plant equipment)",
-              "no-id": "instance shells without an asset IRI (not plant equipment)"}
+_NOT_PLANT = {
+    "type": "assets of kind Type or NotApplicable (not plant equipment)",
+    "placeholder": "placeholder asset ids (templates; not plant equipment)",
+    "product": "product or AI assets (not plant equipment)",
+    "no-id": "instance shells without an asset IRI (not plant equipment)",
+}
 
 
 def serial_identity(specific: list[aas.SpecificAssetID] | None) -> ox.NamedNode | None:
     """The meeting IRI of manufacturer and serial number among specific asset ids (of a shell's
     asset or of a bill-of-material entity)."""
-    found = {(s.name or "").replace("_", "").replace(" ", "").lower(): s.value
-             for s in specific or ()}
+    found = {
+        (s.name or "").replace("_", "").replace(" ", "").lower(): s.value for s in specific or ()
+    }
     manufacturer = found.get("manufacturername") or found.get("manufacturer")
     serial = found.get("serialnumber")
     return serial_iri(manufacturer, serial) if manufacturer and serial else None
 
 
-def asset_class(shell: aas.AssetAdministrationShell, submodel_ids: list[str],
-                rules: AasRules) -> str | None:
+def asset_class(
+    shell: aas.AssetAdministrationShell, submodel_ids: list[str], rules: AasRules
+) -> str | None:
     """The ISA-95 class of the shell's asset, one of the ``_NOT_PLANT`` verdicts, or None
     (an instance asset no rule covers)."""
     info = shell.asset_information
@@ -159,16 +179,21 @@ def asset_class(shell: aas.AssetAdministrationShell, submodel_ids: list[str],
     if any(s.startswith(prefix) for s in submodel_ids for prefix, _ in rules.not_equipment):
         return "product"
     if info.asset_type and info.asset_type.startswith(str(ISA95)):
-        local = info.asset_type[len(str(ISA95)):]
+        local = info.asset_type[len(str(ISA95)) :]
         if local in equipment_classes():
             return local
     return rules.class_for(info.asset_type, submodel_ids)
 
 
-def _submodel_rules(sm: aas.Submodel, base: str, nodes: dict[int, ox.NamedNode | ox.BlankNode],
-                    counts: dict[str, int], shell: aas.AssetAdministrationShell | None,
-                    shell_node: ox.NamedNode | None,
-                    equipment: ox.NamedNode | None) -> Iterator[ox.Triple]:
+def _submodel_rules(
+    sm: aas.Submodel,
+    base: str,
+    nodes: dict[int, ox.NamedNode | ox.BlankNode],
+    counts: dict[str, int],
+    shell: aas.AssetAdministrationShell | None,
+    shell_node: ox.NamedNode | None,
+    equipment: ox.NamedNode | None,
+) -> Iterator[ox.Triple]:
     node = identifiable_iri(sm.id, base)
     sid = semantic_id(sm)
     if sid.startswith(AI_NAMEPLATE):
@@ -190,14 +215,16 @@ def _submodel_rules(sm: aas.Submodel, base: str, nodes: dict[int, ox.NamedNode |
             yield ox.Triple(shell_node, RDF_TYPE, _n(MLOPS.UseCase))
             yield ox.Triple(shell_node, RDFS_LABEL, ox.Literal(shell.id_short or shell.id))
             yield ox.Triple(shell_node, _n(MLOPS.hasStage), serving)
-        monitors = [e for e in _elements(sm.submodel_elements)
-                    if _LIVE_MONITORING.match(semantic_id(e))]
+        monitors = [
+            e for e in _elements(sm.submodel_elements) if _LIVE_MONITORING.match(semantic_id(e))
+        ]
         for n, element in enumerate(monitors, start=1):
             counts["live-monitoring elements (mlops:Monitoring stage)"] += 1
             monitor = stage_iri(node, "Monitoring" if len(monitors) == 1 else f"Monitoring{n}")
             yield ox.Triple(monitor, RDF_TYPE, _n(MLOPS.Monitoring))
-            yield ox.Triple(monitor, RDFS_LABEL,
-                            ox.Literal(f"live monitoring ({sm.id_short or sm.id})"))
+            yield ox.Triple(
+                monitor, RDFS_LABEL, ox.Literal(f"live monitoring ({sm.id_short or sm.id})")
+            )
             yield ox.Triple(monitor, DESCRIBED_BY, nodes[id(element)])
             if shell_node is not None:
                 yield ox.Triple(shell_node, _n(MLOPS.hasStage), monitor)

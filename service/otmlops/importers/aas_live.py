@@ -18,31 +18,46 @@ _PAGE = 100
 _MAX_PAGES = 10_000
 
 
-def read_repository(url: str, *, token: str | None = None, page_size: int = _PAGE,
-                    timeout: float = 30.0) -> aas.Environment:
+def read_repository(
+    url: str, *, token: str | None = None, page_size: int = _PAGE, timeout: float = 30.0
+) -> aas.Environment:
     if not url.startswith(("http://", "https://")):
-        raise UsageError(f"not an AAS repository URL: {url!r} (expected http(s)://HOST/PATH, "
-                         "e.g. http://localhost:8081/api/v3.0)")
+        raise UsageError(
+            f"not an AAS repository URL: {url!r} (expected http(s)://HOST/PATH, "
+            "e.g. http://localhost:8081/api/v3.0)"
+        )
     base = url.rstrip("/")
     headers = {"Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     try:
         with httpx.Client(timeout=timeout, headers=headers) as client:
-            shells = [_parse(aas_json.asset_administration_shell_from_jsonable, item, url,
-                             f"shells[{i}]")
-                      for i, item in enumerate(_pages(client, base + "/shells", page_size))]
-            submodels = [_parse(aas_json.submodel_from_jsonable, item, url, f"submodels[{i}]")
-                         for i, item in enumerate(_pages(client, base + "/submodels",
-                                                         page_size))]
-            concepts = [_parse(aas_json.concept_description_from_jsonable, item, url,
-                               f"concept-descriptions[{i}]")
-                        for i, item in enumerate(_pages(client, base + "/concept-descriptions",
-                                                        page_size, optional=True))]
+            shells = [
+                _parse(aas_json.asset_administration_shell_from_jsonable, item, url, f"shells[{i}]")
+                for i, item in enumerate(_pages(client, base + "/shells", page_size))
+            ]
+            submodels = [
+                _parse(aas_json.submodel_from_jsonable, item, url, f"submodels[{i}]")
+                for i, item in enumerate(_pages(client, base + "/submodels", page_size))
+            ]
+            concepts = [
+                _parse(
+                    aas_json.concept_description_from_jsonable,
+                    item,
+                    url,
+                    f"concept-descriptions[{i}]",
+                )
+                for i, item in enumerate(
+                    _pages(client, base + "/concept-descriptions", page_size, optional=True)
+                )
+            ]
     except httpx.HTTPError as exc:
         raise InputError(f"cannot read the AAS repository: {exc}", source=url) from exc
-    return aas.Environment(asset_administration_shells=shells or None,
-                           submodels=submodels or None, concept_descriptions=concepts or None)
+    return aas.Environment(
+        asset_administration_shells=shells or None,
+        submodels=submodels or None,
+        concept_descriptions=concepts or None,
+    )
 
 
 def _pages(client: httpx.Client, url: str, size: int, optional: bool = False):
@@ -58,14 +73,14 @@ def _pages(client: httpx.Client, url: str, size: int, optional: bool = False):
     seen: set[str] = set()
     for _ in range(_MAX_PAGES):
         asked = str(int(cursor) + shift) if cursor and shift and cursor.isdigit() else cursor
-        body = _get(client, url, {"limit": str(size)} | ({"cursor": asked} if asked else {}),
-                    optional)
+        body = _get(
+            client, url, {"limit": str(size)} | ({"cursor": asked} if asked else {}), optional
+        )
         if body is None:
             return
         items = body.get("result") if isinstance(body, dict) else body
         if not isinstance(items, list):
-            raise InputError(f"GET {url}: expected a paged result with a 'result' list",
-                             source=url)
+            raise InputError(f"GET {url}: expected a paged result with a 'result' list", source=url)
         new = [i for i in items if not (isinstance(i, dict) and i.get("id") in seen)]
         if items and not new:
             if cursor and cursor.isdigit() and not shift:
@@ -74,8 +89,7 @@ def _pages(client: httpx.Client, url: str, size: int, optional: bool = False):
             return
         seen.update(i.get("id") for i in new if isinstance(i, dict))
         yield from new
-        nxt = (body.get("paging_metadata") or {}).get("cursor") if isinstance(body, dict) \
-            else None
+        nxt = (body.get("paging_metadata") or {}).get("cursor") if isinstance(body, dict) else None
         if not nxt or len(items) < size:
             return
         cursor = str(nxt)
@@ -86,11 +100,15 @@ def _get(client: httpx.Client, url: str, params: dict[str, str], optional: bool)
     if response.status_code == 404 and optional:
         return None
     if response.status_code in (401, 403):
-        raise InputError(f"the AAS repository refused access ({response.status_code}); "
-                         "set $OTMLOPS_AAS_TOKEN to a bearer token", source=url)
+        raise InputError(
+            f"the AAS repository refused access ({response.status_code}); "
+            "set $OTMLOPS_AAS_TOKEN to a bearer token",
+            source=url,
+        )
     if response.status_code != 200:
-        raise InputError(f"GET {response.url} answered {response.status_code}: "
-                         f"{response.text[:200]}", source=url)
+        raise InputError(
+            f"GET {response.url} answered {response.status_code}: {response.text[:200]}", source=url
+        )
     try:
         return response.json()
     except ValueError as exc:
@@ -101,5 +119,4 @@ def _parse(reader, item: object, url: str, where: str):
     try:
         return reader(item)
     except aas_json.DeserializationException as exc:
-        raise InputError(f"{where} is not AAS V3 at {exc.path}: {exc.cause}",
-                         source=url) from exc
+        raise InputError(f"{where} is not AAS V3 at {exc.path}: {exc.cause}", source=url) from exc

@@ -35,8 +35,11 @@ def rdf_class_name(python_name: str) -> str:
     """SDK class name to the RDF local name: acronyms become capitalised words
     (``DataSpecificationIEC61360`` -> ``DataSpecificationIec61360``, ``SpecificAssetID`` ->
     ``SpecificAssetId``, ``AASSubmodelElements`` -> ``AasSubmodelElements``)."""
-    return re.sub(r"[A-Z]{2,}(?=[A-Z][a-z]|\d|$)",
-                  lambda m: m.group(0)[0] + m.group(0)[1:].lower(), python_name)
+    return re.sub(
+        r"[A-Z]{2,}(?=[A-Z][a-z]|\d|$)",
+        lambda m: m.group(0)[0] + m.group(0)[1:].lower(),
+        python_name,
+    )
 
 
 def enum_iri(value: enum.Enum) -> ox.NamedNode:
@@ -57,8 +60,9 @@ def _properties(cls: type) -> tuple[tuple[str, ox.NamedNode], ...]:
     for name in inspect.signature(cls.__init__).parameters:
         if name == "self":
             continue
-        declaring = next(c for c in reversed(cls.__mro__)
-                         if name in c.__dict__.get("__annotations__", {}))
+        declaring = next(
+            c for c in reversed(cls.__mro__) if name in c.__dict__.get("__annotations__", {})
+        )
         iri = f"{AAS_NS}{rdf_class_name(declaring.__name__)}/{_camel(name)}"
         result.append((name, ox.NamedNode(iri)))
     return tuple(result)
@@ -75,8 +79,11 @@ class AasRdfWriter:
     """Collects triples for Identifiables; ``on_node`` sees each (node, SDK object) pair so
     callers (the bridge rules, the counters) can attach to blank nodes as they are made."""
 
-    def __init__(self, base: str,
-                 on_node: Callable[[ox.NamedNode | ox.BlankNode, aas.Class], None] | None = None):
+    def __init__(
+        self,
+        base: str,
+        on_node: Callable[[ox.NamedNode | ox.BlankNode, aas.Class], None] | None = None,
+    ):
         self.base = base
         self.triples: list[ox.Triple] = []
         self._on_node = on_node
@@ -118,9 +125,11 @@ def _values(value: object) -> Iterator[object]:
         yield value
 
 
-def environment_triples(env: aas.Environment, base: str,
-                        on_node: Callable[[ox.NamedNode | ox.BlankNode, aas.Class], None]
-                        | None = None) -> list[ox.Triple]:
+def environment_triples(
+    env: aas.Environment,
+    base: str,
+    on_node: Callable[[ox.NamedNode | ox.BlankNode, aas.Class], None] | None = None,
+) -> list[ox.Triple]:
     """All shells, submodels and concept descriptions of ``env`` (the Environment itself has
     no node in the official form)."""
     writer = AasRdfWriter(base, on_node)

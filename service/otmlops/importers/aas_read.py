@@ -24,18 +24,18 @@ from pyecma376_2.package_model import OPCTargetMode, part_realpath
 
 from otmlops.errors import InputError
 
-_ORIGIN_TYPES = ("http://admin-shell.io/aasx/relationships/aasx-origin",
-                 "http://www.admin-shell.io/aasx/relationships/aasx-origin")
-_SPEC_TYPES = (RELATIONSHIP_TYPE_AAS_SPEC,
-               "http://www.admin-shell.io/aasx/relationships/aas-spec")
+_ORIGIN_TYPES = (
+    "http://admin-shell.io/aasx/relationships/aasx-origin",
+    "http://www.admin-shell.io/aasx/relationships/aasx-origin",
+)
+_SPEC_TYPES = (RELATIONSHIP_TYPE_AAS_SPEC, "http://www.admin-shell.io/aasx/relationships/aas-spec")
 
 
 NS_V30 = "https://admin-shell.io/aas/3/0"
 NS_V31 = "https://admin-shell.io/aas/3/1"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-V30_NOTE = ("AAS XML in the V3.0 namespace, read as V3.1 (V3.1 accepts every V3.0 "
-            "environment)")
+V30_NOTE = "AAS XML in the V3.0 namespace, read as V3.1 (V3.1 accepts every V3.0 environment)"
 
 
 def read_environment(path: Path) -> tuple[aas.Environment, list[str], list[str]]:
@@ -63,13 +63,15 @@ def parse_json(data: bytes, source: str) -> aas.Environment:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", source=source) from exc
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", source=source, line=exc.lineno,
-                         column=exc.colno) from exc
+        raise InputError(
+            f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno
+        ) from exc
     try:
         return aas_json.environment_from_jsonable(jsonable)
     except aas_json.DeserializationException as exc:
-        raise InputError(f"not an AAS V3 environment at {exc.path}: {exc.cause}",
-                         source=source) from exc
+        raise InputError(
+            f"not an AAS V3 environment at {exc.path}: {exc.cause}", source=source
+        ) from exc
 
 
 def parse_xml(data: bytes, source: str, notes: list[str] | None = None) -> aas.Environment:
@@ -86,8 +88,9 @@ def parse_xml(data: bytes, source: str, notes: list[str] | None = None) -> aas.E
         ET.fromstring(data)  # syntax first: its error names the line and column of the fault
     except ET.ParseError as exc:
         line, column = exc.position
-        raise InputError(f"invalid XML: {exc.msg.split(':')[0]}", source=source, line=line,
-                         column=column + 1) from exc
+        raise InputError(
+            f"invalid XML: {exc.msg.split(':')[0]}", source=source, line=line, column=column + 1
+        ) from exc
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     root = etree.fromstring(data, parser)
     if _normalise(root, source, notes):
@@ -96,8 +99,9 @@ def parse_xml(data: bytes, source: str, notes: list[str] | None = None) -> aas.E
     try:
         return aas_xml.environment_from_stream(io.BytesIO(data))
     except aas_xml.DeserializationException as exc:
-        raise InputError(f"not an AAS V3 environment at element {exc.path}: {exc.cause}",
-                         source=source) from exc
+        raise InputError(
+            f"not an AAS V3 environment at element {exc.path}: {exc.cause}", source=source
+        ) from exc
 
 
 def _normalise(root: etree._Element, source: str, notes: list[str] | None) -> bool:
@@ -118,8 +122,7 @@ def _normalise(root: etree._Element, source: str, notes: list[str] | None) -> bo
     return bool(renamed or dropped)
 
 
-def _read_aasx(path: Path, data: bytes,
-               notes: list[str]) -> tuple[aas.Environment, list[str]]:
+def _read_aasx(path: Path, data: bytes, notes: list[str]) -> tuple[aas.Environment, list[str]]:
     source = str(path)
     try:
         names = set(_all_parts(data))
@@ -129,26 +132,33 @@ def _read_aasx(path: Path, data: bytes,
     try:
         origins = _targets(reader, "/", _ORIGIN_TYPES, names, source, notes)
         if not origins:
-            raise InputError("AASX package has no aasx-origin relationship, so no AAS "
-                             "environment", source=source)
+            raise InputError(
+                "AASX package has no aasx-origin relationship, so no AAS environment", source=source
+            )
         parts: list[str] = []
         for origin in origins:
             for spec in _targets(reader, origin, _SPEC_TYPES, names, source, notes):
                 parts.append(spec)
-                parts.extend(_targets(reader, spec, (RELATIONSHIP_TYPE_AAS_SPEC_SPLIT,), names,
-                                      source, notes))
+                parts.extend(
+                    _targets(
+                        reader, spec, (RELATIONSHIP_TYPE_AAS_SPEC_SPLIT,), names, source, notes
+                    )
+                )
         if not parts:
-            raise InputError("AASX package holds no AAS environment (no aas-spec part)",
-                             source=source)
+            raise InputError(
+                "AASX package holds no AAS environment (no aas-spec part)", source=source
+            )
         envs = [_read_part(reader, part, source, notes) for part in parts]
     except (zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError) as exc:
         raise InputError(f"damaged AASX package: {exc}", source=source) from exc
     finally:
         reader.close()
-    skipped = [name for name in sorted(names) if name not in {p.lstrip("/") for p in parts}
-               and not _is_package_plumbing(name)]
-    merged = aas.Environment(asset_administration_shells=[], submodels=[],
-                             concept_descriptions=[])
+    skipped = [
+        name
+        for name in sorted(names)
+        if name not in {p.lstrip("/") for p in parts} and not _is_package_plumbing(name)
+    ]
+    merged = aas.Environment(asset_administration_shells=[], submodels=[], concept_descriptions=[])
     for env in envs:
         merged.asset_administration_shells.extend(env.asset_administration_shells or [])
         merged.submodels.extend(env.submodels or [])
@@ -156,8 +166,14 @@ def _read_aasx(path: Path, data: bytes,
     return merged, skipped
 
 
-def _targets(reader: pyecma376_2.ZipPackageReader, part: str, types: tuple[str, ...],
-             names: set[str], source: str, notes: list[str]) -> list[str]:
+def _targets(
+    reader: pyecma376_2.ZipPackageReader,
+    part: str,
+    types: tuple[str, ...],
+    names: set[str],
+    source: str,
+    notes: list[str],
+) -> list[str]:
     """The parts that ``part``'s relationships of ``types`` lead to. A relationship marked
     ``TargetMode="External"`` whose target is a part name, not a URI (as in the IDTA Digital
     Product Passport), is followed as a part of this package, with a note; a URI is not."""
@@ -168,28 +184,34 @@ def _targets(reader: pyecma376_2.ZipPackageReader, part: str, types: tuple[str, 
         target = part_realpath(rel.target, part)
         if rel.target_mode == OPCTargetMode.EXTERNAL:
             if _URI_SCHEME.match(rel.target):
-                notes.append(f"{source}: relationship {rel.type} of {part} leads outside the "
-                             f"package ({rel.target}); not followed")
+                notes.append(
+                    f"{source}: relationship {rel.type} of {part} leads outside the "
+                    f"package ({rel.target}); not followed"
+                )
                 continue
-            notes.append(f"{source}: relationship {rel.type} of {part} is marked "
-                         f"TargetMode External but names the part {target} of this package; "
-                         f"read as internal")
+            notes.append(
+                f"{source}: relationship {rel.type} of {part} is marked "
+                f"TargetMode External but names the part {target} of this package; "
+                f"read as internal"
+            )
         out.append(target)
     return out
 
 
-def _read_part(reader: pyecma376_2.ZipPackageReader, part: str, source: str,
-               notes: list[str]) -> aas.Environment:
+def _read_part(
+    reader: pyecma376_2.ZipPackageReader, part: str, source: str, notes: list[str]
+) -> aas.Environment:
     where = f"{source}!{part}"
     try:
         with reader.open_part(part) as stream:
             data = stream.read()
     except KeyError as exc:
-        raise InputError(f"the package's relationships name the part {part}, which the "
-                         f"package does not contain", source=source) from exc
+        raise InputError(
+            f"the package's relationships name the part {part}, which the package does not contain",
+            source=source,
+        ) from exc
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise InputError(f"damaged part {part} in the AASX package ({exc})",
-                         source=source) from exc
+        raise InputError(f"damaged part {part} in the AASX package ({exc})", source=source) from exc
     content_type = (reader.get_content_type(part) or "").split(";")[0].strip()
     if part.lower().endswith(".json") or content_type.endswith("json"):
         return parse_json(data, where)
@@ -204,6 +226,10 @@ def _all_parts(data: bytes) -> list[str]:
 
 
 def _is_package_plumbing(name: str) -> bool:
-    return (name == "[Content_Types].xml" or name.endswith(".rels")
-            or name.startswith("aasx/aasx-origin") or "core-properties" in name
-            or name.startswith("docProps/"))
+    return (
+        name == "[Content_Types].xml"
+        or name.endswith(".rels")
+        or name.startswith("aasx/aasx-origin")
+        or "core-properties" in name
+        or name.startswith("docProps/")
+    )

@@ -38,15 +38,18 @@ class AasRules:
     def is_placeholder(self, iri: str) -> bool:
         return any(iri.startswith(p) for p in self.placeholders)
 
-    def class_for(self, asset_type: str | None, submodel_ids: list[str],
-                  entity_id: str = "") -> str | None:
+    def class_for(
+        self, asset_type: str | None, submodel_ids: list[str], entity_id: str = ""
+    ) -> str | None:
         for rule in self.classes:
-            if asset_type and ((rule.asset_type_prefix
-                                and asset_type.startswith(rule.asset_type_prefix))
-                               or rule.asset_type_equals == asset_type):
+            if asset_type and (
+                (rule.asset_type_prefix and asset_type.startswith(rule.asset_type_prefix))
+                or rule.asset_type_equals == asset_type
+            ):
                 return rule.cls
-            if rule.submodel_prefix and any(s.startswith(rule.submodel_prefix)
-                                            for s in submodel_ids):
+            if rule.submodel_prefix and any(
+                s.startswith(rule.submodel_prefix) for s in submodel_ids
+            ):
                 return rule.cls
             if rule.entity_prefix and entity_id.startswith(rule.entity_prefix):
                 return rule.cls
@@ -72,8 +75,11 @@ def _add(rules: AasRules, path: Path, *, first: bool) -> None:
 
     def cls(value: object, where: str) -> str:
         if value not in known:
-            raise InputError(f"{where}: unknown ISA-95 equipment class {value!r}; one of "
-                             f"{', '.join(sorted(known))}", source=source)
+            raise InputError(
+                f"{where}: unknown ISA-95 equipment class {value!r}; one of "
+                f"{', '.join(sorted(known))}",
+                source=source,
+            )
         return str(value)
 
     prefixes = data.get("placeholders", {}).get("prefixes", [])
@@ -91,8 +97,9 @@ def _add(rules: AasRules, path: Path, *, first: bool) -> None:
             raise InputError(f"{where}: expected a table", source=source)
         given = _KEYS & set(e)
         if len(given) != 1:
-            raise InputError(f"{where}: give exactly one of {', '.join(sorted(_KEYS))}",
-                             source=source)
+            raise InputError(
+                f"{where}: give exactly one of {', '.join(sorted(_KEYS))}", source=source
+            )
         key = given.pop()
         new.append(ClassRule(cls=cls(e.get("class"), where), **{key: str(e[key])}))
     if first:

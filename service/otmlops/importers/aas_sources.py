@@ -38,8 +38,9 @@ def _kids(obj: object) -> list[aas.SubmodelElement]:
     return []
 
 
-def _walk(obj: object, path: tuple[str, ...] = ()) -> Iterator[tuple[aas.SubmodelElement,
-                                                                     tuple[str, ...]]]:
+def _walk(
+    obj: object, path: tuple[str, ...] = ()
+) -> Iterator[tuple[aas.SubmodelElement, tuple[str, ...]]]:
     for i, child in enumerate(_kids(obj)):
         here = (*path, child.id_short or str(i))
         yield child, here
@@ -58,9 +59,13 @@ def source_iri(submodel: ox.NamedNode, path: tuple[str, ...]) -> ox.NamedNode:
     return ox.NamedNode(submodel.value + sep + ".".join(path))
 
 
-def source_triples(sm: aas.Submodel, base: str, nodes: dict[int, ox.NamedNode | ox.BlankNode],
-                   counts: dict[str, int],
-                   equipment: ox.NamedNode | None) -> Iterator[ox.Triple]:
+def source_triples(
+    sm: aas.Submodel,
+    base: str,
+    nodes: dict[int, ox.NamedNode | ox.BlankNode],
+    counts: dict[str, int],
+    equipment: ox.NamedNode | None,
+) -> Iterator[ox.Triple]:
     sid = semantic_id(sm)
     if sm.kind == aas.ModellingKind.TEMPLATE or not sid.startswith((TIME_SERIES, AID)):
         return

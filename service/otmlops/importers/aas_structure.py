@@ -66,10 +66,14 @@ def _resolve(ref: aas.Reference | None, submodels: dict[str, aas.Submodel]) -> o
     return here
 
 
-def structure_triples(env: aas.Environment, classes: dict[str, str], rules: AasRules,
-                      counts: dict[str, int], unclassified: list[str],
-                      ids: dict[ox.NamedNode, set[ox.NamedNode]] | None = None
-                      ) -> list[ox.Triple]:
+def structure_triples(
+    env: aas.Environment,
+    classes: dict[str, str],
+    rules: AasRules,
+    counts: dict[str, int],
+    unclassified: list[str],
+    ids: dict[ox.NamedNode, set[ox.NamedNode]] | None = None,
+) -> list[ox.Triple]:
     """``classes`` maps asset IRIs typed from their shells to their class; parts typed here are
     added to ``ids`` with the manufacturer and serial number identity of their entity, if any."""
     from otmlops.importers.aas_bridge import serial_identity  # (aas_bridge imports this module)
@@ -108,9 +112,12 @@ def structure_triples(env: aas.Environment, classes: dict[str, str], rules: AasR
             whole_cls = classes.get(whole) or derived.get(whole)
             if whole_cls is None:
                 continue
-            part_cls = (classes.get(part) or derived.get(part)
-                        or rules.class_for(None, [], semantic_id(entity))
-                        or rules.part_class.get(whole_cls))
+            part_cls = (
+                classes.get(part)
+                or derived.get(part)
+                or rules.class_for(None, [], semantic_id(entity))
+                or rules.part_class.get(whole_cls)
+            )
             done.add((part, whole))
             changed = True
             if part_cls is None:

@@ -27,9 +27,12 @@ _MIRRORED = {str(ISA95.partOf), str(MAP.dataSourceOf)}
 def serial_iri(manufacturer: str, serial: str) -> ox.NamedNode:
     """The meeting IRI for a manufacturer and serial number (case and surrounding space of the
     manufacturer name do not matter)."""
-    return ox.NamedNode("urn:otmlops:asset:" + quote(" ".join(manufacturer.split()).lower(),
-                                                     safe="") + ":" + quote(serial.strip(),
-                                                                            safe=""))
+    return ox.NamedNode(
+        "urn:otmlops:asset:"
+        + quote(" ".join(manufacturer.split()).lower(), safe="")
+        + ":"
+        + quote(serial.strip(), safe="")
+    )
 
 
 def same_as(node: ox.NamedNode, others: Iterable[ox.NamedNode]) -> list[ox.Triple]:
@@ -37,8 +40,9 @@ def same_as(node: ox.NamedNode, others: Iterable[ox.NamedNode]) -> list[ox.Tripl
     return [ox.Triple(node, SAME_AS, o) for o in sorted(set(others), key=str) if o != node]
 
 
-def mirror(triples: Iterable[ox.Triple],
-           ids: dict[ox.NamedNode, set[ox.NamedNode]]) -> list[ox.Triple]:
+def mirror(
+    triples: Iterable[ox.Triple], ids: dict[ox.NamedNode, set[ox.NamedNode]]
+) -> list[ox.Triple]:
     """The ISA-95 typing, partOf and dataSourceOf triples among ``triples`` repeated with the
     meeting IRIs of their nodes in their place (either end)."""
     out: list[ox.Triple] = []

@@ -29,9 +29,9 @@ def _model() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
             if not (s.startswith(ISA95_NS) and o.startswith(ISA95_NS)):
                 continue
             if t.predicate.value == _SUBCLASS:
-                supers.setdefault(s[len(ISA95_NS):], set()).add(o[len(ISA95_NS):])
+                supers.setdefault(s[len(ISA95_NS) :], set()).add(o[len(ISA95_NS) :])
             elif t.predicate.value == ISA95_NS + "mayBePartOf":
-                may.setdefault(s[len(ISA95_NS):], set()).add(o[len(ISA95_NS):])
+                may.setdefault(s[len(ISA95_NS) :], set()).add(o[len(ISA95_NS) :])
     closure: dict[str, set[str]] = {}
 
     def up(c: str) -> set[str]:

@@ -20,21 +20,35 @@ from otmlops.importers.opcua_rules import Rules, load_rules
 from otmlops.importers.report import GraphPayload, ImportResult
 
 
-def import_opcua(paths: list[Path], *, graph: str | None = None, per_file: bool = False,
-                 bridge: bool = True, rules: list[Path] | None = None) -> ImportResult:
+def import_opcua(
+    paths: list[Path],
+    *,
+    graph: str | None = None,
+    per_file: bool = False,
+    bridge: bool = True,
+    rules: list[Path] | None = None,
+) -> ImportResult:
     """Convert ``paths``; nothing is stored here (see ``report.store_result``)."""
     if graph is not None and per_file:
         raise UsageError("give either --graph or --graph-per-file, not both")
     if not paths:
         raise UsageError("give at least one NodeSet2 file")
     loaded = load_rules(rules) if bridge else None
-    return import_nodesets([parse_nodeset(p) for p in paths], graph=graph, per_file=per_file,
-                           rules=loaded)
+    return import_nodesets(
+        [parse_nodeset(p) for p in paths], graph=graph, per_file=per_file, rules=loaded
+    )
 
 
-def import_server(endpoint: str, *, graph: str | None = None, bridge: bool = True,
-                  rules: list[Path] | None = None, user: str | None = None,
-                  password: str | None = None, security: str | None = None) -> ImportResult:
+def import_server(
+    endpoint: str,
+    *,
+    graph: str | None = None,
+    bridge: bool = True,
+    rules: list[Path] | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    security: str | None = None,
+) -> ImportResult:
     """Browse a running OPC UA server and convert its address space like a file; the graph
     defaults to the endpoint URL."""
     from otmlops.importers.opcua_live import read_server
@@ -48,9 +62,14 @@ def import_server(endpoint: str, *, graph: str | None = None, bridge: bool = Tru
     return result
 
 
-def import_nodesets(nodesets: list[NodeSet], *, graph: str | None = None,
-                    per_file: bool = False, rules: Rules | None = None,
-                    check_models: bool = True) -> ImportResult:
+def import_nodesets(
+    nodesets: list[NodeSet],
+    *,
+    graph: str | None = None,
+    per_file: bool = False,
+    rules: Rules | None = None,
+    check_models: bool = True,
+) -> ImportResult:
     """Convert nodesets parsed already (the field test parses each file once); ``rules`` None
     writes the model only, without bridging triples."""
     result = ImportResult(kind="opcua")
@@ -61,15 +80,23 @@ def import_nodesets(nodesets: list[NodeSet], *, graph: str | None = None,
     for i, ns in enumerate(nodesets):
         for node in ns.nodes:
             if node.key in index:
-                result.skip(f"{ns.path.name}:{node.line} {node.key[1]}",
-                            "node defined again in a later file (first definition kept)")
+                result.skip(
+                    f"{ns.path.name}:{node.line} {node.key[1]}",
+                    "node defined again in a later file (first definition kept)",
+                )
                 continue
             index[node.key] = node
             owner[node.key] = i
     if graph is None and not per_file:
         graph = top_model_file(nodesets).resolve().as_uri()
-    payloads = [GraphPayload(graph=graph or ns.path.resolve().as_uri(), source=str(ns.path),
-                             triples=nodeset_triples(ns, index, result)) for ns in nodesets]
+    payloads = [
+        GraphPayload(
+            graph=graph or ns.path.resolve().as_uri(),
+            source=str(ns.path),
+            triples=nodeset_triples(ns, index, result),
+        )
+        for ns in nodesets
+    ]
     if rules is not None:
         counts: Counter[str] = Counter()
         for key, triples in bridge_triples(index, rules, counts, result.skipped).items():

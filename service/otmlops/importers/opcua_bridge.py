@@ -86,12 +86,12 @@ class AddressSpace:
 
     def is_instance(self, key: NodeKey, node_class: str) -> bool:
         node = self.index.get(key)
-        return (node is not None and node.node_class == node_class
-                and key not in self.declarations)
+        return node is not None and node.node_class == node_class and key not in self.declarations
 
 
-def bridge_triples(index: dict[NodeKey, Node], rules: Rules, counts: dict[str, int],
-                   skipped: list[tuple[str, str]]) -> dict[NodeKey, list[ox.Triple]]:
+def bridge_triples(
+    index: dict[NodeKey, Node], rules: Rules, counts: dict[str, int], skipped: list[tuple[str, str]]
+) -> dict[NodeKey, list[ox.Triple]]:
     """Bridging triples grouped by the node they describe (so each lands in that node's
     graph); ``skipped`` receives (what, why) for containment ISA-95 does not allow."""
     space = AddressSpace(index)
@@ -110,10 +110,14 @@ def bridge_triples(index: dict[NodeKey, Node], rules: Rules, counts: dict[str, i
                 out[key].append(ox.Triple(node_iri(key), _PART_OF, node_iri(parent)))
                 counts["isa95:partOf edges"] += 1
             else:
-                skipped.append((f"{index[key].browse_name} ({cls}) in "
-                                f"{index[parent].browse_name} ({classes[parent]})",
-                                "containment that ISA-95 does not allow (isa95:mayBePartOf); "
-                                "no isa95:partOf written"))
+                skipped.append(
+                    (
+                        f"{index[key].browse_name} ({cls}) in "
+                        f"{index[parent].browse_name} ({classes[parent]})",
+                        "containment that ISA-95 does not allow (isa95:mayBePartOf); "
+                        "no isa95:partOf written",
+                    )
+                )
     holders = containment | {HAS_PROPERTY}
     for key in sources:
         found = _nearest(space, key, holders, classes.keys() | sources, rules.max_depth)
@@ -146,8 +150,11 @@ def _identities(space: AddressSpace, key: NodeKey) -> set[ox.NamedNode]:
         ident = space.index.get(child)
         if ident is None or ident.browse_name != "Identification" or ident.node_class != "Object":
             continue
-        props = {space.index[c].browse_name: _text(space.index[c].value)
-                 for c, ref in space.children.get(child, ()) if c in space.index}
+        props = {
+            space.index[c].browse_name: _text(space.index[c].value)
+            for c, ref in space.children.get(child, ())
+            if c in space.index
+        }
         uri = props.get("ProductInstanceUri")
         if uri and _ABSOLUTE.match(uri):
             found.add(ox.NamedNode(uri))
@@ -177,8 +184,14 @@ def _type_rules(space: AddressSpace, rules: Rules) -> dict[NodeKey, str]:
 
 def _classify(space: AddressSpace, rules: Rules, exclude: set[NodeKey]) -> dict[NodeKey, str]:
     by_type = _type_rules(space, rules)
-    placements = [(p, {k for n in (p.parent, p.parent_type) if n for k in space.resolve(n)},
-                   _subtypes(space, [p.reference])) for p in rules.placements]
+    placements = [
+        (
+            p,
+            {k for n in (p.parent, p.parent_type) if n for k in space.resolve(n)},
+            _subtypes(space, [p.reference]),
+        )
+        for p in rules.placements
+    ]
     levels = [(rule, {k for k in space.resolve(rule.type)}) for rule in rules.levels]
     result: dict[NodeKey, str] = {}
     for key in space.index:
@@ -191,8 +204,11 @@ def _classify(space: AddressSpace, rules: Rules, exclude: set[NodeKey]) -> dict[
             for parent, ref in space.parents.get(key, ()):
                 if ref not in refs:
                     continue
-                if (parent in holders if rule.parent else
-                        any(t in holders for t in space.chain(space.type_of.get(parent)))):
+                if (
+                    parent in holders
+                    if rule.parent
+                    else any(t in holders for t in space.chain(space.type_of.get(parent)))
+                ):
                     if placed is None or (rule.override and not override):
                         placed, override = rule.cls, rule.override
         level = None
@@ -208,8 +224,11 @@ def _classify(space: AddressSpace, rules: Rules, exclude: set[NodeKey]) -> dict[
 
 def _level(space: AddressSpace, key: NodeKey, rule) -> str:
     wanted = space.resolve(rule.property)
-    names = {(space.index[k].browse_namespace, space.index[k].browse_name) for k in wanted
-             if k in space.index} | {(rule.property.namespace, rule.property.text)}
+    names = {
+        (space.index[k].browse_namespace, space.index[k].browse_name)
+        for k in wanted
+        if k in space.index
+    } | {(rule.property.namespace, rule.property.text)}
     for child, _ in space.children.get(key, ()):
         node = space.index.get(child)
         if node is None or (node.browse_namespace, node.browse_name) not in names:
@@ -220,8 +239,9 @@ def _level(space: AddressSpace, key: NodeKey, rule) -> str:
     return rule.default
 
 
-def _nearest(space: AddressSpace, start: NodeKey, refs: set[NodeKey], targets,
-             max_depth: int) -> list[NodeKey]:
+def _nearest(
+    space: AddressSpace, start: NodeKey, refs: set[NodeKey], targets, max_depth: int
+) -> list[NodeKey]:
     """The nodes of ``targets`` closest above ``start`` along ``refs`` (breadth first)."""
     frontier, seen, depth = deque([start]), {start}, 0
     while frontier and depth < max_depth:
@@ -242,19 +262,28 @@ def _nearest(space: AddressSpace, start: NodeKey, refs: set[NodeKey], targets,
 
 def _data_sources(space: AddressSpace, rules: Rules) -> set[NodeKey]:
     types = _subtypes(space, rules.data_sources)
-    return {k for k in space.index
-            if (space.is_instance(k, "Variable") or space.is_instance(k, "Object"))
-            and space.type_of.get(k) in types}
+    return {
+        k
+        for k in space.index
+        if (space.is_instance(k, "Variable") or space.is_instance(k, "Object"))
+        and space.type_of.get(k) in types
+    }
 
 
 def _unit_triples(space: AddressSpace, key: NodeKey, node: ox.NamedNode):
     """ua:engineeringUnit, ua:unitId and ua:euRangeLow/High from the EngineeringUnits and EURange
     properties of the variable, or of the first variable of an object that has them."""
-    candidates = [key] + [c for c, ref in space.children.get(key, ())
-                          if ref == HAS_COMPONENT and space.is_instance(c, "Variable")]
+    candidates = [key] + [
+        c
+        for c, ref in space.children.get(key, ())
+        if ref == HAS_COMPONENT and space.is_instance(c, "Variable")
+    ]
     for candidate in candidates:
-        props = {space.index[c].browse_name: space.index[c] for c, ref in
-                 space.children.get(candidate, ()) if ref == HAS_PROPERTY and c in space.index}
+        props = {
+            space.index[c].browse_name: space.index[c]
+            for c, ref in space.children.get(candidate, ())
+            if ref == HAS_PROPERTY and c in space.index
+        }
         unit = props.get("EngineeringUnits")
         rng = props.get("EURange")
         if unit is None and rng is None:
@@ -266,8 +295,9 @@ def _unit_triples(space: AddressSpace, key: NodeKey, node: ox.NamedNode):
                 yield ox.Triple(node, ox.NamedNode(UA + "engineeringUnit"), ox.Literal(text))
             unit_id = _path_text(info, "UnitId")
             if unit_id and unit_id.lstrip("-").isdigit():
-                yield ox.Triple(node, ox.NamedNode(UA + "unitId"),
-                                ox.Literal(unit_id, datatype=_INT))
+                yield ox.Triple(
+                    node, ox.NamedNode(UA + "unitId"), ox.Literal(unit_id, datatype=_INT)
+                )
         body = _body(rng.value, "Range") if rng is not None else None
         if body is not None:
             for tag, prop in (("Low", "euRangeLow"), ("High", "euRangeHigh")):

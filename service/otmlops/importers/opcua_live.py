@@ -23,12 +23,33 @@ from otmlops.errors import InputError, UsageError
 from otmlops.importers.opcua_nodeset import Node, NodeKey, NodeSet, Reference
 
 _BATCH = 100  # asyncua's server drops the connection on much larger requests
-_SCALAR_TYPES = {"Boolean", "String", "DateTime", "Double", "Float", "SByte", "Byte", "Int16",
-                 "UInt16", "Int32", "UInt32", "Int64", "UInt64", "Guid", "ByteString"}
+_SCALAR_TYPES = {
+    "Boolean",
+    "String",
+    "DateTime",
+    "Double",
+    "Float",
+    "SByte",
+    "Byte",
+    "Int16",
+    "UInt16",
+    "Int32",
+    "UInt32",
+    "Int64",
+    "UInt64",
+    "Guid",
+    "ByteString",
+}
 
 
-def read_server(endpoint: str, *, user: str | None = None, password: str | None = None,
-                security: str | None = None, timeout: float = 30.0) -> NodeSet:
+def read_server(
+    endpoint: str,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    security: str | None = None,
+    timeout: float = 30.0,
+) -> NodeSet:
     """The server's address space as a ``NodeSet`` (``path`` is the endpoint)."""
     if not endpoint.startswith("opc.tcp://"):
         raise UsageError(f"not an OPC UA endpoint: {endpoint!r} (expected opc.tcp://HOST:PORT)")
@@ -38,15 +59,16 @@ def read_server(endpoint: str, *, user: str | None = None, password: str | None 
     except (InputError, UsageError):
         raise
     except (OSError, TimeoutError) as exc:
-        raise InputError(f"cannot read the OPC UA server: {exc or type(exc).__name__}",
-                         source=endpoint) from exc
+        raise InputError(
+            f"cannot read the OPC UA server: {exc or type(exc).__name__}", source=endpoint
+        ) from exc
     except Exception as exc:  # asyncua reports service faults (bad user, bad security) so
-        raise InputError(f"the OPC UA server refused the request: {exc}",
-                         source=endpoint) from exc
+        raise InputError(f"the OPC UA server refused the request: {exc}", source=endpoint) from exc
 
 
-async def _read(endpoint: str, user: str | None, password: str | None, security: str | None,
-                timeout: float) -> NodeSet:
+async def _read(
+    endpoint: str, user: str | None, password: str | None, security: str | None, timeout: float
+) -> NodeSet:
     from asyncua import Client
 
     client = Client(endpoint, timeout=timeout)
@@ -57,20 +79,29 @@ async def _read(endpoint: str, user: str | None, password: str | None, security:
         try:
             await client.set_security_string(security)
         except Exception as exc:
-            raise UsageError(f"bad --security {security!r}: {exc}. Expected "
-                             "POLICY,MODE,CERTIFICATE,PRIVATE_KEY, e.g. "
-                             "Basic256Sha256,SignAndEncrypt,cert.der,key.pem") from exc
+            raise UsageError(
+                f"bad --security {security!r}: {exc}. Expected "
+                "POLICY,MODE,CERTIFICATE,PRIVATE_KEY, e.g. "
+                "Basic256Sha256,SignAndEncrypt,cert.der,key.pem"
+            ) from exc
     async with client:
         namespaces = list(await client.get_namespace_array())
-        return NodeSet(path=Path(endpoint), namespaces=namespaces, models=[],
-                       nodes=await _nodes(client, namespaces))
+        return NodeSet(
+            path=Path(endpoint),
+            namespaces=namespaces,
+            models=[],
+            nodes=await _nodes(client, namespaces),
+        )
 
 
 def _key(nid: Any, namespaces: list[str]) -> NodeKey:
     from asyncua import ua
 
-    uri = namespaces[nid.NamespaceIndex] if nid.NamespaceIndex < len(namespaces) else \
-        f"urn:otmlops:opcua:ns{nid.NamespaceIndex}"
+    uri = (
+        namespaces[nid.NamespaceIndex]
+        if nid.NamespaceIndex < len(namespaces)
+        else f"urn:otmlops:opcua:ns{nid.NamespaceIndex}"
+    )
     kind = nid.NodeIdType
     if kind in (ua.NodeIdType.TwoByte, ua.NodeIdType.FourByte, ua.NodeIdType.Numeric):
         return uri, f"i={nid.Identifier}"
@@ -92,10 +123,17 @@ async def _nodes(client: Any, namespaces: list[str]) -> list[Node]:
         batch, queue = queue[:_BATCH], queue[_BATCH:]
         params = ua.BrowseParameters()
         params.RequestedMaxReferencesPerNode = 0
-        params.NodesToBrowse = [ua.BrowseDescription(
-            NodeId=n, BrowseDirection=ua.BrowseDirection.Forward,
-            ReferenceTypeId=ua.NodeId(ua.ObjectIds.References, 0), IncludeSubtypes=True,
-            NodeClassMask=0, ResultMask=ua.BrowseResultMask.All) for n in batch]
+        params.NodesToBrowse = [
+            ua.BrowseDescription(
+                NodeId=n,
+                BrowseDirection=ua.BrowseDirection.Forward,
+                ReferenceTypeId=ua.NodeId(ua.ObjectIds.References, 0),
+                IncludeSubtypes=True,
+                NodeClassMask=0,
+                ResultMask=ua.BrowseResultMask.All,
+            )
+            for n in batch
+        ]
         for nid, result in zip(batch, await client.uaclient.browse(params), strict=True):
             found = list(result.References or ())
             point = result.ContinuationPoint
@@ -108,27 +146,37 @@ async def _nodes(client: Any, namespaces: list[str]) -> list[Node]:
             refs[nid] = found
             for ref in found:
                 target = ref.NodeId
-                if not getattr(target, "ServerIndex", 0) and not getattr(target, "NamespaceUri",
-                                                                         None):
+                if not getattr(target, "ServerIndex", 0) and not getattr(
+                    target, "NamespaceUri", None
+                ):
                     plain = ua.NodeId(target.Identifier, target.NamespaceIndex, target.NodeIdType)
                     if plain not in seen:
                         seen.add(plain)
                         queue.append(plain)
     ids = list(refs)
-    attrs = [ua.AttributeIds.NodeClass, ua.AttributeIds.BrowseName, ua.AttributeIds.DisplayName,
-             ua.AttributeIds.Description, ua.AttributeIds.Value, ua.AttributeIds.DataType,
-             ua.AttributeIds.ValueRank, ua.AttributeIds.IsAbstract,
-             ua.AttributeIds.Symmetric, ua.AttributeIds.InverseName]
+    attrs = [
+        ua.AttributeIds.NodeClass,
+        ua.AttributeIds.BrowseName,
+        ua.AttributeIds.DisplayName,
+        ua.AttributeIds.Description,
+        ua.AttributeIds.Value,
+        ua.AttributeIds.DataType,
+        ua.AttributeIds.ValueRank,
+        ua.AttributeIds.IsAbstract,
+        ua.AttributeIds.Symmetric,
+        ua.AttributeIds.InverseName,
+    ]
     values: list[Any] = []
     pairs = [(n, a) for n in ids for a in attrs]
     for start in range(0, len(pairs), _BATCH):
         params = ua.ReadParameters()
-        params.NodesToRead = [ua.ReadValueId(NodeId=n, AttributeId=a)
-                              for n, a in pairs[start:start + _BATCH]]
+        params.NodesToRead = [
+            ua.ReadValueId(NodeId=n, AttributeId=a) for n, a in pairs[start : start + _BATCH]
+        ]
         values.extend(await client.uaclient.read(params))
     nodes = []
     for i, nid in enumerate(ids):
-        got = dict(zip(attrs, values[i * len(attrs):(i + 1) * len(attrs)], strict=True))
+        got = dict(zip(attrs, values[i * len(attrs) : (i + 1) * len(attrs)], strict=True))
         node = _node(nid, got, refs[nid], namespaces)
         if node is not None:
             nodes.append(node)
@@ -146,12 +194,19 @@ def _node(nid: Any, got: dict, refs: list[Any], namespaces: list[str]) -> Node |
     browse = _ok(got[ua.AttributeIds.BrowseName])
     if node_class is None or browse is None:
         return None
-    node = Node(node_class=ua.NodeClass(node_class).name, key=_key(nid, namespaces),
-                browse_name=browse.Name or "",
-                browse_namespace=namespaces[browse.NamespaceIndex]
-                if browse.NamespaceIndex < len(namespaces) else "", line=0)
-    for attr, target in ((ua.AttributeIds.DisplayName, node.display_names),
-                         (ua.AttributeIds.Description, node.descriptions)):
+    node = Node(
+        node_class=ua.NodeClass(node_class).name,
+        key=_key(nid, namespaces),
+        browse_name=browse.Name or "",
+        browse_namespace=namespaces[browse.NamespaceIndex]
+        if browse.NamespaceIndex < len(namespaces)
+        else "",
+        line=0,
+    )
+    for attr, target in (
+        (ua.AttributeIds.DisplayName, node.display_names),
+        (ua.AttributeIds.Description, node.descriptions),
+    ):
         text = _ok(got[attr])
         if text is not None and text.Text is not None:
             target.append((text.Text, text.Locale or None))
@@ -159,9 +214,11 @@ def _node(nid: Any, got: dict, refs: list[Any], namespaces: list[str]) -> Node |
     if data_type is not None:
         uri, ident = _key(data_type, namespaces)
         node.attributes["DataType"] = f"{uri}\x00{ident}"
-    for attr, name in ((ua.AttributeIds.ValueRank, "ValueRank"),
-                       (ua.AttributeIds.IsAbstract, "IsAbstract"),
-                       (ua.AttributeIds.Symmetric, "Symmetric")):
+    for attr, name in (
+        (ua.AttributeIds.ValueRank, "ValueRank"),
+        (ua.AttributeIds.IsAbstract, "IsAbstract"),
+        (ua.AttributeIds.Symmetric, "Symmetric"),
+    ):
         value = _ok(got[attr])
         if value is not None:
             node.attributes[name] = str(value).lower() if isinstance(value, bool) else str(value)
@@ -173,9 +230,13 @@ def _node(nid: Any, got: dict, refs: list[Any], namespaces: list[str]) -> Node |
     for ref in refs:
         target = ref.NodeId
         plain = ua.NodeId(target.Identifier, target.NamespaceIndex, target.NodeIdType)
-        node.references.append(Reference(type=_key(ref.ReferenceTypeId, namespaces),
-                                          target=_key(plain, namespaces),
-                                          forward=bool(ref.IsForward)))
+        node.references.append(
+            Reference(
+                type=_key(ref.ReferenceTypeId, namespaces),
+                target=_key(plain, namespaces),
+                forward=bool(ref.IsForward),
+            )
+        )
     return node
 
 

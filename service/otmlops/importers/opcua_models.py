@@ -34,8 +34,17 @@ def compare(provided: ModelInfo, required: ModelInfo) -> int:
 
 
 def _describe(info: ModelInfo) -> str:
-    return " ".join(x for x in (info.version, f"({info.publication_date[:10]})"
-                                if info.publication_date else None) if x) or "(no version)"
+    return (
+        " ".join(
+            x
+            for x in (
+                info.version,
+                f"({info.publication_date[:10]})" if info.publication_date else None,
+            )
+            if x
+        )
+        or "(no version)"
+    )
 
 
 def _without_models(ns: NodeSet, provided: dict[str, tuple[Model, NodeSet]]) -> str:
@@ -45,9 +54,11 @@ def _without_models(ns: NodeSet, provided: dict[str, tuple[Model, NodeSet]]) -> 
     used = ns.namespaces[1:]
     foreign = [u for u in used if u in provided]
     own = [u for u in used if u not in provided]
-    return (f"{ns.path.name} declares no <Models>, so its dependencies are not checked; it "
-            f"uses {len(foreign)} namespace(s) defined by the files given and defines "
-            f"{', '.join(own) or 'no namespace of its own'}")
+    return (
+        f"{ns.path.name} declares no <Models>, so its dependencies are not checked; it "
+        f"uses {len(foreign)} namespace(s) defined by the files given and defines "
+        f"{', '.join(own) or 'no namespace of its own'}"
+    )
 
 
 def resolve_models(nodesets: list[NodeSet]) -> list[str]:
@@ -59,8 +70,9 @@ def resolve_models(nodesets: list[NodeSet]) -> list[str]:
         for model in ns.models:
             if model.uri in provided:
                 other = provided[model.uri][1].path
-                raise InputError(f"model {model.uri} is defined twice (also in {other})",
-                                 source=str(ns.path))
+                raise InputError(
+                    f"model {model.uri} is defined twice (also in {other})", source=str(ns.path)
+                )
             provided[model.uri] = (model, ns)
     for ns in nodesets:
         if not ns.models:
@@ -78,18 +90,27 @@ def resolve_models(nodesets: list[NodeSet]) -> list[str]:
                 have, where = provided[req.uri]
                 order = compare(have, req)
                 if order < 0:
-                    older.append(f"{model.uri} requires {req.uri} {_describe(req)}, but "
-                                 f"{where.path.name} provides the older {_describe(have)}")
+                    older.append(
+                        f"{model.uri} requires {req.uri} {_describe(req)}, but "
+                        f"{where.path.name} provides the older {_describe(have)}"
+                    )
                 elif order > 0:
-                    warnings.append(f"{model.uri} requires {req.uri} {_describe(req)}; using "
-                                    f"the newer {_describe(have)} from {where.path.name}")
+                    warnings.append(
+                        f"{model.uri} requires {req.uri} {_describe(req)}; using "
+                        f"the newer {_describe(have)} from {where.path.name}"
+                    )
     if missing:
-        listed = "; ".join(f"{uri} (required by {', '.join(sorted(set(by)))})"
-                           for uri, by in sorted(missing.items()))
-        raise InputError(f"missing required OPC UA model(s): {listed}. Give the NodeSet2 "
-                         f"file(s) that define them on the same command line",
-                         source=first_missing)
+        listed = "; ".join(
+            f"{uri} (required by {', '.join(sorted(set(by)))})"
+            for uri, by in sorted(missing.items())
+        )
+        raise InputError(
+            f"missing required OPC UA model(s): {listed}. Give the NodeSet2 "
+            f"file(s) that define them on the same command line",
+            source=first_missing,
+        )
     if older:
-        raise InputError("required model too old: " + "; ".join(older),
-                         source=str(nodesets[0].path))
+        raise InputError(
+            "required model too old: " + "; ".join(older), source=str(nodesets[0].path)
+        )
     return warnings

@@ -68,27 +68,34 @@ class NodeSet:
 def parse_nodeset(path: Path) -> NodeSet:
     source = str(path)
     try:
-        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True,
-                                                      huge_tree=True))
+        tree = etree.parse(
+            str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        )
     except OSError as exc:
         raise InputError(f"cannot read file: {exc}", source=source) from exc
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
         message = re.sub(r", line \d+, column \d+$", "", exc.msg)
-        raise InputError(f"invalid XML: {message}", source=source, line=line,
-                         column=column) from exc
+        raise InputError(
+            f"invalid XML: {message}", source=source, line=line, column=column
+        ) from exc
     root = tree.getroot()
     if etree.QName(root).localname != "UANodeSet":
-        raise InputError(f"not an OPC UA NodeSet2 file (root element is "
-                         f"<{etree.QName(root).localname}>, expected <UANodeSet>)",
-                         source=source, line=root.sourceline)
-    namespaces = [UA_NS] + [(u.text or "").strip() for u in _children(root, "NamespaceUris",
-                                                                       "Uri")]
+        raise InputError(
+            f"not an OPC UA NodeSet2 file (root element is "
+            f"<{etree.QName(root).localname}>, expected <UANodeSet>)",
+            source=source,
+            line=root.sourceline,
+        )
+    namespaces = [UA_NS] + [(u.text or "").strip() for u in _children(root, "NamespaceUris", "Uri")]
     aliases = {a.get("Alias"): (a.text or "").strip() for a in _children(root, "Aliases", "Alias")}
     models = [_model(m) for m in _children(root, "Models", "Model")]
     ids = _IdResolver(namespaces, aliases, source)
-    nodes = [_node(el, ids) for el in root if isinstance(el.tag, str)
-             and el.tag.startswith(_XSD_NS + "UA")]
+    nodes = [
+        _node(el, ids)
+        for el in root
+        if isinstance(el.tag, str) and el.tag.startswith(_XSD_NS + "UA")
+    ]
     return NodeSet(path=path, namespaces=namespaces, models=models, nodes=nodes)
 
 
@@ -98,11 +105,19 @@ def _children(root: etree._Element, group: str, item: str) -> list[etree._Elemen
 
 
 def _model(el: etree._Element) -> Model:
-    model = Model(uri=el.get("ModelUri", ""), version=el.get("Version"),
-                  publication_date=el.get("PublicationDate"))
+    model = Model(
+        uri=el.get("ModelUri", ""),
+        version=el.get("Version"),
+        publication_date=el.get("PublicationDate"),
+    )
     for req in el.findall(_XSD_NS + "RequiredModel"):
-        model.required.append(ModelInfo(uri=req.get("ModelUri", ""), version=req.get("Version"),
-                                        publication_date=req.get("PublicationDate")))
+        model.required.append(
+            ModelInfo(
+                uri=req.get("ModelUri", ""),
+                version=req.get("Version"),
+                publication_date=req.get("PublicationDate"),
+            )
+        )
     return model
 
 
@@ -127,8 +142,11 @@ class _IdResolver:
 
     def namespace(self, index: int, line: int | None) -> str:
         if index >= len(self.namespaces):
-            raise InputError(f"namespace index {index} is not declared in <NamespaceUris>",
-                             source=self.source, line=line)
+            raise InputError(
+                f"namespace index {index} is not declared in <NamespaceUris>",
+                source=self.source,
+                line=line,
+            )
         return self.namespaces[index]
 
 
@@ -136,10 +154,13 @@ def _node(el: etree._Element, ids: _IdResolver) -> Node:
     line = el.sourceline
     bm = _BROWSE_NAME.match(el.get("BrowseName", ""))
     assert bm is not None  # the pattern matches any string
-    node = Node(node_class=etree.QName(el).localname[2:], key=ids.key(el.get("NodeId"), line),
-                browse_name=bm.group(2), browse_namespace=ids.namespace(int(bm.group(1) or 0),
-                                                                          line),
-                line=line or 0)
+    node = Node(
+        node_class=etree.QName(el).localname[2:],
+        key=ids.key(el.get("NodeId"), line),
+        browse_name=bm.group(2),
+        browse_namespace=ids.namespace(int(bm.group(1) or 0), line),
+        line=line or 0,
+    )
     for name in ("IsAbstract", "Symmetric", "DataType", "ValueRank", "SymbolicName"):
         if el.get(name) is not None:
             node.attributes[name] = el.get(name)
@@ -160,8 +181,11 @@ def _node(el: etree._Element, ids: _IdResolver) -> Node:
             node.value = child
         elif local == "References":
             for ref in child.findall(_XSD_NS + "Reference"):
-                node.references.append(Reference(
-                    type=ids.key(ref.get("ReferenceType"), ref.sourceline),
-                    target=ids.key(ref.text, ref.sourceline),
-                    forward=ref.get("IsForward", "true").lower() != "false"))
+                node.references.append(
+                    Reference(
+                        type=ids.key(ref.get("ReferenceType"), ref.sourceline),
+                        target=ids.key(ref.text, ref.sourceline),
+                        forward=ref.get("IsForward", "true").lower() != "false",
+                    )
+                )
     return node

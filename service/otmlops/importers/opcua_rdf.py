@@ -40,10 +40,21 @@ HAS_MODELLING_RULE: NodeKey = (UA_NS, "i=37")
 _TYPE_CLASSES = {"ObjectType", "VariableType", "DataType"}
 #: scalar value element -> XSD datatype of the literal
 _SCALARS = {
-    "Boolean": "boolean", "String": "string", "DateTime": "dateTime", "Double": "double",
-    "Float": "float", "SByte": "byte", "Byte": "unsignedByte", "Int16": "short",
-    "UInt16": "unsignedShort", "Int32": "int", "UInt32": "unsignedInt", "Int64": "long",
-    "UInt64": "unsignedLong", "Guid": "string", "ByteString": "base64Binary",
+    "Boolean": "boolean",
+    "String": "string",
+    "DateTime": "dateTime",
+    "Double": "double",
+    "Float": "float",
+    "SByte": "byte",
+    "Byte": "unsignedByte",
+    "Int16": "short",
+    "UInt16": "unsignedShort",
+    "Int32": "int",
+    "UInt32": "unsignedInt",
+    "Int64": "long",
+    "UInt64": "unsignedLong",
+    "Guid": "string",
+    "ByteString": "base64Binary",
 }
 
 
@@ -84,8 +95,9 @@ def _text(value: str, locale: str | None, bad: list[str] | None = None) -> ox.Li
     return ox.Literal(value, language=tag) if tag else ox.Literal(value)
 
 
-def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
-                    result: ImportResult) -> list[ox.Triple]:
+def nodeset_triples(
+    ns: NodeSet, index: dict[NodeKey, Node], result: ImportResult
+) -> list[ox.Triple]:
     """Triples for the nodes and models of one nodeset; ``index`` holds the nodes of all the
     nodesets of the import (to tell a reference type from an object type across files)."""
     out: set[ox.Triple] = set()
@@ -98,9 +110,13 @@ def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
         if model.version:
             add(ox.Triple(m, _ua("version"), ox.Literal(model.version)))
         if model.publication_date:
-            add(ox.Triple(m, _ua("publicationDate"),
-                          ox.Literal(model.publication_date, datatype=ox.NamedNode(
-                              XSD + "dateTime"))))
+            add(
+                ox.Triple(
+                    m,
+                    _ua("publicationDate"),
+                    ox.Literal(model.publication_date, datatype=ox.NamedNode(XSD + "dateTime")),
+                )
+            )
         for req in model.required:
             add(ox.Triple(m, _ua("requiresModel"), ox.NamedNode(req.uri)))
     for node in ns.nodes:
@@ -124,13 +140,17 @@ def nodeset_triples(ns: NodeSet, index: dict[NodeKey, Node],
         if node.value is not None:
             literal = _value(node.value, bad_locales)
             if literal is None:
-                result.skip(f"{where(ns, node)} value of {node.browse_name}",
-                            "array or structured variable value (not converted)")
+                result.skip(
+                    f"{where(ns, node)} value of {node.browse_name}",
+                    "array or structured variable value (not converted)",
+                )
             else:
                 add(ox.Triple(s, _ua("value"), literal))
         for locale in bad_locales[before:]:
-            result.skip(f"{where(ns, node)} Locale {locale!r} of {node.browse_name}",
-                        "locale that is not a BCP 47 language tag (text kept without it)")
+            result.skip(
+                f"{where(ns, node)} Locale {locale!r} of {node.browse_name}",
+                "locale that is not a BCP 47 language tag (text kept without it)",
+            )
         for ref in node.references:
             src, tgt = (node.key, ref.target) if ref.forward else (ref.target, node.key)
             add(ox.Triple(node_iri(src), node_iri(ref.type), node_iri(tgt)))
@@ -155,8 +175,9 @@ def where(ns: NodeSet, node: Node) -> str:
 def is_declaration(node: Node | None) -> bool:
     """An instance declaration (a member of a type definition, with a modelling rule) describes
     what instances of the type have; it is not itself an instance of its type definition."""
-    return node is not None and any(r.type == HAS_MODELLING_RULE and r.forward
-                                    for r in node.references)
+    return node is not None and any(
+        r.type == HAS_MODELLING_RULE and r.forward for r in node.references
+    )
 
 
 def _attributes(s: ox.NamedNode, node: Node) -> Iterator[ox.Triple]:

@@ -71,28 +71,32 @@ def load_rules(extra: list[Path] | None = None) -> Rules:
 
 def _add(rules: Rules, path: Path) -> None:
     source = str(path)
-    data = read_rule_file(path, ("prefixes", "containment", "placement", "equipment", "level",
-                                 "data_source"))
+    data = read_rule_file(
+        path, ("prefixes", "containment", "placement", "equipment", "level", "data_source")
+    )
     prefixes = rules.prefixes  # later files see the prefixes of earlier ones
     prefixes.update({str(k): str(v) for k, v in data.get("prefixes", {}).items()})
     classes = equipment_classes()
 
     def name(value: object, where: str) -> Name:
         if not isinstance(value, str) or ":" not in value:
-            raise InputError(f"{where}: expected \"prefix:Name\", got {value!r}", source=source)
+            raise InputError(f'{where}: expected "prefix:Name", got {value!r}', source=source)
         prefix, text = value.split(":", 1)
         if prefix not in prefixes:
-            raise InputError(f"{where}: unknown prefix {prefix!r} (declare it under "
-                             "[prefixes])", source=source)
+            raise InputError(
+                f"{where}: unknown prefix {prefix!r} (declare it under [prefixes])", source=source
+            )
         return Name(prefixes[prefix], text)
 
     def cls(value: object, where: str, allow_none: bool = True) -> str:
         if value == NONE and allow_none:
             return NONE
         if value not in classes:
-            raise InputError(f"{where}: unknown ISA-95 equipment class {value!r}; one of "
-                             f"{', '.join(sorted(classes))}" + (" or none" if allow_none else ""),
-                             source=source)
+            raise InputError(
+                f"{where}: unknown ISA-95 equipment class {value!r}; one of "
+                f"{', '.join(sorted(classes))}" + (" or none" if allow_none else ""),
+                source=source,
+            )
         return str(value)
 
     def table(section: str) -> list[dict]:
@@ -112,13 +116,16 @@ def _add(rules: Rules, path: Path) -> None:
     for i, e in enumerate(table("placement")):
         where = f"placement[{i}]"
         if ("parent" in e) == ("parent_type" in e):
-            raise InputError(f"{where}: give exactly one of parent and parent_type",
-                             source=source)
-        rules.placements.append(Placement(
-            parent=name(e["parent"], where) if "parent" in e else None,
-            parent_type=name(e["parent_type"], where) if "parent_type" in e else None,
-            reference=name(e.get("reference"), where), cls=cls(e.get("class"), where, False),
-            override=bool(e.get("override", False))))
+            raise InputError(f"{where}: give exactly one of parent and parent_type", source=source)
+        rules.placements.append(
+            Placement(
+                parent=name(e["parent"], where) if "parent" in e else None,
+                parent_type=name(e["parent_type"], where) if "parent_type" in e else None,
+                reference=name(e.get("reference"), where),
+                cls=cls(e.get("class"), where, False),
+                override=bool(e.get("override", False)),
+            )
+        )
     for i, e in enumerate(table("equipment")):
         where = f"equipment[{i}]"
         rules.equipment[name(e.get("type"), where)] = cls(e.get("class"), where)
@@ -129,9 +136,14 @@ def _add(rules: Rules, path: Path) -> None:
             mapped = {int(k): cls(v, f"{where}.values", False) for k, v in values.items()}
         except ValueError as exc:
             raise InputError(f"{where}.values: keys must be integers", source=source) from exc
-        rules.levels.append(LevelRule(type=name(e.get("type"), where),
-                                      property=name(e.get("property"), where), values=mapped,
-                                      default=cls(e.get("default", "Equipment"), where)))
+        rules.levels.append(
+            LevelRule(
+                type=name(e.get("type"), where),
+                property=name(e.get("property"), where),
+                values=mapped,
+                default=cls(e.get("default", "Equipment"), where),
+            )
+        )
     for i, e in enumerate(table("data_source")):
         rules.data_sources.append(name(e.get("type"), f"data_source[{i}]"))
     rules.files.append(source)

@@ -76,11 +76,14 @@ def store_result(store: Store, result: ImportResult) -> ImportResult:
     merged: dict[str, list[ox.Triple]] = {}
     for p in result.payloads:
         merged.setdefault(p.graph, []).extend(p.triples)
-    data = {graph: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            for graph, triples in merged.items()}
+    data = {
+        graph: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        for graph, triples in merged.items()
+    }
     try:
-        result.stored.update(store.replace_graphs(data, format=ox.RdfFormat.N_TRIPLES,
-                                                  source_name=result.kind))
+        result.stored.update(
+            store.replace_graphs(data, format=ox.RdfFormat.N_TRIPLES, source_name=result.kind)
+        )
     except StoreError:
         raise
     except Exception as exc:

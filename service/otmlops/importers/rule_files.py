@@ -25,6 +25,8 @@ def read_rule_file(path: Path, sections: Sequence[str]) -> dict[str, Any]:
         raise InputError(f"invalid TOML: {exc}", source=source) from exc
     unknown = set(data) - set(sections)
     if unknown:
-        raise InputError(f"unknown section(s) {', '.join(sorted(unknown))}; expected "
-                         f"{', '.join(sections)}", source=source)
+        raise InputError(
+            f"unknown section(s) {', '.join(sorted(unknown))}; expected {', '.join(sections)}",
+            source=source,
+        )
     return data

@@ -65,12 +65,16 @@ def run_check(extra: Iterable[Path] = ()) -> CheckResult:
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
-            return CheckResult(consistent=False, explanations=explain_inconsistency(graph),
-                               classes=n_classes)
+            return CheckResult(
+                consistent=False, explanations=explain_inconsistency(graph), classes=n_classes
+            )
         except owlready2.OwlReadyJavaError as exc:
             raise OtmlopsError(f"HermiT failed: {exc}") from exc
-        unsat = sorted(_name(graph, URIRef(c.iri)) for c in world.inconsistent_classes()
-                       if c is not owlready2.Nothing)
+        unsat = sorted(
+            _name(graph, URIRef(c.iri))
+            for c in world.inconsistent_classes()
+            if c is not owlready2.Nothing
+        )
     result = CheckResult(consistent=True, unsatisfiable=unsat, classes=n_classes)
     if unsat:
         result.explanations = explain_unsatisfiable(graph, unsat)
@@ -94,8 +98,7 @@ def _superclasses(graph: Graph, cls: URIRef) -> set[URIRef]:
             continue
         seen.add(current)
         todo.extend(o for o in graph.objects(current, RDFS.subClassOf) if isinstance(o, URIRef))
-        todo.extend(o for o in graph.objects(current, OWL.equivalentClass)
-                    if isinstance(o, URIRef))
+        todo.extend(o for o in graph.objects(current, OWL.equivalentClass) if isinstance(o, URIRef))
     return seen
 
 
@@ -107,12 +110,13 @@ def _disjoint_pairs(graph: Graph) -> set[frozenset[URIRef]]:
     for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
         head = graph.value(node, OWL.members)
         members = [m for m in Collection(graph, head) if isinstance(m, URIRef)] if head else []
-        pairs.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1:])
+        pairs.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1 :])
     return pairs
 
 
-def _clashes(graph: Graph, classes: set[URIRef],
-             pairs: set[frozenset[URIRef]]) -> list[tuple[URIRef, URIRef]]:
+def _clashes(
+    graph: Graph, classes: set[URIRef], pairs: set[frozenset[URIRef]]
+) -> list[tuple[URIRef, URIRef]]:
     closure: set[URIRef] = set()
     for cls in classes:
         closure |= _superclasses(graph, cls)
@@ -123,26 +127,44 @@ def explain_inconsistency(graph: Graph) -> list[str]:
     """Name individuals typed with disjoint classes and clashing functional property values."""
     pairs = _disjoint_pairs(graph)
     lines: list[str] = []
-    individuals = {s for s, o in graph.subject_objects(RDF.type)
-                   if isinstance(s, URIRef) and isinstance(o, URIRef)
-                   and o not in (OWL.NamedIndividual, OWL.Class, OWL.ObjectProperty,
-                                 OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.Ontology)}
+    individuals = {
+        s
+        for s, o in graph.subject_objects(RDF.type)
+        if isinstance(s, URIRef)
+        and isinstance(o, URIRef)
+        and o
+        not in (
+            OWL.NamedIndividual,
+            OWL.Class,
+            OWL.ObjectProperty,
+            OWL.DatatypeProperty,
+            OWL.AnnotationProperty,
+            OWL.Ontology,
+        )
+    }
     for ind in sorted(individuals):
         types = {o for o in graph.objects(ind, RDF.type) if isinstance(o, URIRef)}
         for a, b in _clashes(graph, types, pairs):
-            lines.append(f"individual {_name(graph, ind)} is a {_name(graph, a)} and a "
-                         f"{_name(graph, b)}, which are disjoint classes")
-    for prop in sorted(p for p in graph.subjects(RDF.type, OWL.FunctionalProperty)
-                       if isinstance(p, URIRef)):
+            lines.append(
+                f"individual {_name(graph, ind)} is a {_name(graph, a)} and a "
+                f"{_name(graph, b)}, which are disjoint classes"
+            )
+    for prop in sorted(
+        p for p in graph.subjects(RDF.type, OWL.FunctionalProperty) if isinstance(p, URIRef)
+    ):
         for subject in sorted({s for s in graph.subjects(prop, None) if isinstance(s, URIRef)}):
             values = set(graph.objects(subject, prop))
             if len(values) > 1 and all(isinstance(v, Literal) for v in values):
                 shown = ", ".join(sorted(str(v) for v in values))
-                lines.append(f"individual {_name(graph, subject)} has {len(values)} values for "
-                             f"functional property {_name(graph, prop)} ({shown})")
+                lines.append(
+                    f"individual {_name(graph, subject)} has {len(values)} values for "
+                    f"functional property {_name(graph, prop)} ({shown})"
+                )
     if not lines:
-        lines.append("no simple cause found (no individual typed with disjoint classes, no "
-                     "clashing functional values); inspect the most recent axioms")
+        lines.append(
+            "no simple cause found (no individual typed with disjoint classes, no "
+            "clashing functional values); inspect the most recent axioms"
+        )
     return lines
 
 
@@ -152,27 +174,36 @@ def explain_unsatisfiable(graph: Graph, names: list[str]) -> list[str]:
     lines = []
     for name in names:
         try:
-            cls = graph.namespace_manager.expand_curie(name) if not name.startswith("<") \
+            cls = (
+                graph.namespace_manager.expand_curie(name)
+                if not name.startswith("<")
                 else URIRef(name[1:-1])
+            )
         except ValueError:
             continue
         for a, b in _clashes(graph, {URIRef(cls)}, pairs):
-            lines.append(f"class {name} is a subclass of {_name(graph, a)} and "
-                         f"{_name(graph, b)}, which are disjoint")
+            lines.append(
+                f"class {name} is a subclass of {_name(graph, a)} and "
+                f"{_name(graph, b)}, which are disjoint"
+            )
     return lines
 
 
 def format_result(result: CheckResult) -> str:
     """Human-readable report of a check, one finding per line."""
     if result.ok:
-        return (f"ontology is consistent: {result.classes} named classes, none unsatisfiable "
-                "(HermiT, OWL 2 DL)")
+        return (
+            f"ontology is consistent: {result.classes} named classes, none unsatisfiable "
+            "(HermiT, OWL 2 DL)"
+        )
     out = []
     if not result.consistent:
         out.append("ontology is INCONSISTENT (HermiT): no model satisfies all axioms")
     if result.unsatisfiable:
-        out.append(f"{len(result.unsatisfiable)} unsatisfiable class(es) (HermiT): "
-                   + ", ".join(result.unsatisfiable))
+        out.append(
+            f"{len(result.unsatisfiable)} unsatisfiable class(es) (HermiT): "
+            + ", ".join(result.unsatisfiable)
+        )
     out.extend(f"  - {line}" for line in result.explanations)
     return "\n".join(out)
 

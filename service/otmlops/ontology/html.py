@@ -59,20 +59,27 @@ def _individuals_page(graph: Graph) -> str:
     """pyLODE's OntPub documents classes and properties only; list the individuals ourselves."""
     rows = []
     for ind in sorted(set(graph.subjects(RDF.type, OWL.NamedIndividual)), key=str):
-        types = sorted(graph.namespace_manager.normalizeUri(t) for t in graph.objects(ind, RDF.type)
-                       if t != OWL.NamedIndividual)
+        types = sorted(
+            graph.namespace_manager.normalizeUri(t)
+            for t in graph.objects(ind, RDF.type)
+            if t != OWL.NamedIndividual
+        )
         label = graph.value(ind, RDFS.label) or ""
         definition = graph.value(ind, SKOS.definition) or ""
         name = graph.namespace_manager.normalizeUri(ind)
-        rows.append(f'    <tr id="{html.escape(name)}"><td><code>{html.escape(name)}</code></td>'
-                    f"<td>{html.escape(str(label))}</td><td>{html.escape(', '.join(types))}</td>"
-                    f"<td>{html.escape(str(definition))}</td></tr>")
+        rows.append(
+            f'    <tr id="{html.escape(name)}"><td><code>{html.escape(name)}</code></td>'
+            f"<td>{html.escape(str(label))}</td><td>{html.escape(', '.join(types))}</td>"
+            f"<td>{html.escape(str(definition))}</td></tr>"
+        )
     body = "\n".join(rows)
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
-            "<title>otmlops named individuals</title></head>\n<body>\n"
-            "  <h1>otmlops named individuals</h1>\n  <table>\n"
-            "    <tr><th>IRI</th><th>Label</th><th>Types</th><th>Definition</th></tr>\n"
-            f"{body}\n  </table>\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        "<title>otmlops named individuals</title></head>\n<body>\n"
+        "  <h1>otmlops named individuals</h1>\n  <table>\n"
+        "    <tr><th>IRI</th><th>Label</th><th>Types</th><th>Definition</th></tr>\n"
+        f"{body}\n  </table>\n</body>\n</html>\n"
+    )
 
 
 def write_html(out_dir: Path) -> list[Path]:
@@ -94,12 +101,17 @@ def write_html(out_dir: Path) -> list[Path]:
         pages.append((target, _title(graph)))
     individuals = out_dir / "individuals.html"
     individuals.write_text(_individuals_page(load_ontology()), encoding="utf-8")
-    pages.append((individuals, "Named individuals (axis values, levels, functions, activities, "
-                               "roles, principles, correspondences)"))
+    pages.append(
+        (
+            individuals,
+            "Named individuals (axis values, levels, functions, activities, "
+            "roles, principles, correspondences)",
+        )
+    )
     index = out_dir / "index.html"
     items = "\n".join(f'    <li><a href="{p.name}">{html.escape(t)}</a></li>' for p, t in pages)
     index.write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
         "<title>otmlops ontology documentation</title></head>\n<body>\n"
         "  <h1>otmlops ontology documentation</h1>\n"
         "  <p>Generated offline by <code>otmlops ontology html</code> with pyLODE.</p>\n"

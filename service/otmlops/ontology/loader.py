@@ -58,15 +58,25 @@ def parse_file(path: Path, graph: Graph | None = None) -> Graph:
     except Exception as exc:  # rdflib raises many types; users need the file and the message
         lines = getattr(exc, "lines", None)  # rdflib's Turtle BadSyntax: newlines before it
         why = getattr(exc, "_why", None) or str(exc)
-        raise InputError(f"cannot parse: {why}", source=str(path),
-                         line=lines + 1 if isinstance(lines, int) else None) from exc
+        raise InputError(
+            f"cannot parse: {why}",
+            source=str(path),
+            line=lines + 1 if isinstance(lines, int) else None,
+        ) from exc
     return graph
 
 
 def _format_for(path: Path) -> str:
-    return {".ttl": "turtle", ".nt": "nt", ".owl": "xml", ".rdf": "xml", ".xml": "xml",
-            ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}.get(path.suffix.lower(),
-                                                                       "turtle")
+    return {
+        ".ttl": "turtle",
+        ".nt": "nt",
+        ".owl": "xml",
+        ".rdf": "xml",
+        ".xml": "xml",
+        ".jsonld": "json-ld",
+        ".trig": "trig",
+        ".nq": "nquads",
+    }.get(path.suffix.lower(), "turtle")
 
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -81,16 +91,26 @@ def _imports_of(path: Path) -> list[str]:
     except (OSError, SyntaxError, ValueError):
         parse_file(path)  # raises the InputError with file and line
         raise
-    ontologies = {t.subject for t in triples
-                  if t.predicate.value == _RDF_TYPE and t.object.value == _OWL_ONTOLOGY}
-    return sorted(t.object.value for t in triples
-                  if t.predicate.value == _OWL_IMPORTS and t.subject in ontologies)
+    ontologies = {
+        t.subject
+        for t in triples
+        if t.predicate.value == _RDF_TYPE and t.object.value == _OWL_ONTOLOGY
+    }
+    return sorted(
+        t.object.value
+        for t in triples
+        if t.predicate.value == _OWL_IMPORTS and t.subject in ontologies
+    )
 
 
 def _ox_format(path: Path) -> ox.RdfFormat:
-    return {"xml": ox.RdfFormat.RDF_XML, "nt": ox.RdfFormat.N_TRIPLES,
-            "json-ld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG,
-            "nquads": ox.RdfFormat.N_QUADS}.get(_format_for(path), ox.RdfFormat.TURTLE)
+    return {
+        "xml": ox.RdfFormat.RDF_XML,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "json-ld": ox.RdfFormat.JSON_LD,
+        "trig": ox.RdfFormat.TRIG,
+        "nquads": ox.RdfFormat.N_QUADS,
+    }.get(_format_for(path), ox.RdfFormat.TURTLE)
 
 
 def import_closure(iri: str = INDEX_IRI, folder: Path | None = None) -> list[Path]:
@@ -103,14 +123,17 @@ def import_closure(iri: str = INDEX_IRI, folder: Path | None = None) -> list[Pat
         path = catalog.get(current)
         if path is None:
             where = f" (imported by {importer})" if importer else ""
-            raise OtmlopsError(f"ontology {current}{where} is not in {CATALOG_FILE}; "
-                               "otmlops resolves imports offline only")
+            raise OtmlopsError(
+                f"ontology {current}{where} is not in {CATALOG_FILE}; "
+                "otmlops resolves imports offline only"
+            )
         if path in seen:
             return
         seen.append(path)
         order = list(catalog)  # catalog order: rami, isa95, mlops, map
-        for imported in sorted(_imports_of(path),
-                               key=lambda i: order.index(i) if i in order else len(order)):
+        for imported in sorted(
+            _imports_of(path), key=lambda i: order.index(i) if i in order else len(order)
+        ):
             visit(imported, current)
 
     visit(iri, None)

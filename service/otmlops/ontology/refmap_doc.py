@@ -67,19 +67,24 @@ def placements(ontology: Graph | None = None, reference: Graph | None = None) ->
         is_stage = (placed, RDFS.subClassOf, MLOPS.LifecycleStage) in graph
         stage_order = graph.value(placed, MLOPS.stageOrder)
         label = _label(graph, placed)
-        rows.append(Placement(
-            iri=ref,
-            placed=placed,
-            placed_label=label,
-            kind="stage" if is_stage else "component",
-            layers=_ordered(graph, list(reference.objects(ref, MAP.layer))),
-            levels=_ordered(graph, list(reference.objects(ref, MAP.hierarchyLevel))),
-            phases=_ordered(graph, list(reference.objects(ref, MAP.lifeCyclePhase))),
-            owners=tuple(sorted(_label(graph, o) for o in reference.objects(ref, MAP.ownedBy))),
-            rationale=str(reference.value(ref, MAP.rationale) or ""),
-            sort_key=(0 if is_stage else 1,
-                      int(stage_order) if stage_order is not None else 0, label.lower()),
-        ))
+        rows.append(
+            Placement(
+                iri=ref,
+                placed=placed,
+                placed_label=label,
+                kind="stage" if is_stage else "component",
+                layers=_ordered(graph, list(reference.objects(ref, MAP.layer))),
+                levels=_ordered(graph, list(reference.objects(ref, MAP.hierarchyLevel))),
+                phases=_ordered(graph, list(reference.objects(ref, MAP.lifeCyclePhase))),
+                owners=tuple(sorted(_label(graph, o) for o in reference.objects(ref, MAP.ownedBy))),
+                rationale=str(reference.value(ref, MAP.rationale) or ""),
+                sort_key=(
+                    0 if is_stage else 1,
+                    int(stage_order) if stage_order is not None else 0,
+                    label.lower(),
+                ),
+            )
+        )
     return sorted(rows, key=lambda r: r.sort_key)
 
 
@@ -88,15 +93,28 @@ def _cell(text: str) -> str:
 
 
 def _table(rows: list[Placement], first: str) -> list[str]:
-    lines = [f"| {first} | RAMI 4.0 layers | Hierarchy levels | Life cycle phases | "
-             "Owner (ISA-95) | Rationale |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"| {first} | RAMI 4.0 layers | Hierarchy levels | Life cycle phases | "
+        "Owner (ISA-95) | Rationale |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
         name = f"{r.placed_label[:1].upper()}{r.placed_label[1:]}"
-        lines.append("| " + " | ".join(_cell(c) for c in (
-            f"{name} (`{r.placed.n3().split('#')[-1].rstrip('>')}`)",
-            ", ".join(r.layers), ", ".join(r.levels), ", ".join(r.phases),
-            ", ".join(r.owners), r.rationale)) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(c)
+                for c in (
+                    f"{name} (`{r.placed.n3().split('#')[-1].rstrip('>')}`)",
+                    ", ".join(r.layers),
+                    ", ".join(r.levels),
+                    ", ".join(r.phases),
+                    ", ".join(r.owners),
+                    r.rationale,
+                )
+            )
+            + " |"
+        )
     return lines
 
 

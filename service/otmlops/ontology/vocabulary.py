@@ -67,10 +67,16 @@ def vocabulary(graph: Graph | None = None) -> list[Term]:
         if found is None or kind is None:
             continue
         prefix, ns = found
-        terms.append(Term(name=f"{prefix}:{str(subject)[len(ns):]}", iri=str(subject),
-                          kind=kind, label=_text(graph, subject, RDFS.label),
-                          definition=_text(graph, subject, SKOS.definition)
-                          or _text(graph, subject, RDFS.comment)))
+        terms.append(
+            Term(
+                name=f"{prefix}:{str(subject)[len(ns) :]}",
+                iri=str(subject),
+                kind=kind,
+                label=_text(graph, subject, RDFS.label),
+                definition=_text(graph, subject, SKOS.definition)
+                or _text(graph, subject, RDFS.comment),
+            )
+        )
     order = {prefix: i for i, prefix in enumerate(VOCABULARY_PREFIXES)}
     return sorted(terms, key=lambda t: (order[t.name.split(":", 1)[0]], t.name.casefold()))
 

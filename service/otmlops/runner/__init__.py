@@ -10,5 +10,4 @@ from otmlops.runner.pool import (
     make_runner,
 )
 
-__all__ = ["ProcessRunner", "Runner", "RunnerStats", "ServiceError", "ThreadRunner",
-           "make_runner"]
+__all__ = ["ProcessRunner", "Runner", "RunnerStats", "ServiceError", "ThreadRunner", "make_runner"]

@@ -37,19 +37,24 @@ def open_direct(location: str) -> EmbeddedStore:
     even a snapshot); StoreError saying why if it does not exist or was never set up."""
     path = Path(location).expanduser()
     if not path.is_dir():
-        raise StoreError(f"there is no store at {location}; --read-only never creates one: "
-                         f"create it first (e.g. `otmlops --store {location} graphs`)")
+        raise StoreError(
+            f"there is no store at {location}; --read-only never creates one: "
+            f"create it first (e.g. `otmlops --store {location} graphs`)"
+        )
     try:
         store = EmbeddedStore.open_read_only(path)
     except StoreError as exc:
-        raise StoreError(f"{exc} (--read-only opens the store folder read-only; is it a "
-                         "store?)") from None
+        raise StoreError(
+            f"{exc} (--read-only opens the store folder read-only; is it a store?)"
+        ) from None
     problem = bootstrap_problem(store)
     if problem:
         store.close()
-        raise StoreError(f"the store at {location} {problem}; --read-only never writes the "
-                         f"store: open it once without --read-only (e.g. `otmlops --store "
-                         f"{location} graphs`), then serve it read-only")
+        raise StoreError(
+            f"the store at {location} {problem}; --read-only never writes the "
+            f"store: open it once without --read-only (e.g. `otmlops --store "
+            f"{location} graphs`), then serve it read-only"
+        )
     return store
 
 
@@ -62,8 +67,9 @@ def bootstrap_problem(store: Any) -> str | None:
     rows = store._select(meta.bundle_query(), default_graphs=None)
     if not rows:
         return "was never set up (it has no bundled ontology)"
-    if not any(r["version"].value == bundle.version and r["hash"].value == bundle.digest
-               for r in rows):
+    if not any(
+        r["version"].value == bundle.version and r["hash"].value == bundle.digest for r in rows
+    ):
         return "holds the bundled ontology of another otmlops version"
     return None
 

@@ -49,16 +49,23 @@ INPUT_FORMATS: dict[str, ox.RdfFormat] = {**GRAPH_FORMATS, "text/n3": ox.RdfForm
 INPUT_ALIASES: dict[str, str] = {k: v for k, v in GRAPH_ALIASES.items() if k != "text/plain"}
 
 #: Media types whose text is always UTF-8 (charset added on the way out).
-_TEXT_TYPES = ("text/", "application/n-triples", "application/n-quads", "application/trig",
-               "application/ld+json", "application/sparql-results+json")
+_TEXT_TYPES = (
+    "text/",
+    "application/n-triples",
+    "application/n-quads",
+    "application/trig",
+    "application/ld+json",
+    "application/sparql-results+json",
+)
 
 
 class NotAcceptable(Exception):
     """No offered media type matches the Accept header (HTTP 406)."""
 
     def __init__(self, offered: list[str]) -> None:
-        super().__init__("none of the requested media types can be produced; available: "
-                         + ", ".join(offered))
+        super().__init__(
+            "none of the requested media types can be produced; available: " + ", ".join(offered)
+        )
         self.offered = offered
 
 
@@ -128,8 +135,7 @@ def negotiate(accept: str | None, offered: list[str], aliases: dict[str, str] | 
         q, spec = 0.0, 0
         for rng in ranges:
             # aliases only count when named exactly, never through a wildcard
-            s = max([rng.matches(media)]
-                    + [3 for name in names[1:] if rng.matches(name) == 3])
+            s = max([rng.matches(media)] + [3 for name in names[1:] if rng.matches(name) == 3])
             if s > spec:  # the most specific matching range decides the q-value
                 q, spec = rng.q, s
             elif s == spec and s > 0:
@@ -156,8 +162,11 @@ def result_media_type(accept: str | None) -> str:
 
 
 def graph_media_type(accept: str | None, *, datasets: bool = True) -> str:
-    offered = [m for m, f in GRAPH_FORMATS.items() if datasets or not f.supports_datasets
-               or m == "application/ld+json"]
+    offered = [
+        m
+        for m, f in GRAPH_FORMATS.items()
+        if datasets or not f.supports_datasets or m == "application/ld+json"
+    ]
     return negotiate(accept, offered, GRAPH_ALIASES)
 
 

@@ -83,15 +83,26 @@ class StreamedReply:
 class _Worker:
     """One worker process and the socket we talk to it over."""
 
-    def __init__(self, role: str, location: str, snapdir: Path, keep_s: float,
-                 memory: int = 0) -> None:
+    def __init__(
+        self, role: str, location: str, snapdir: Path, keep_s: float, memory: int = 0
+    ) -> None:
         parent, child = socket.socketpair()
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "OTMLOPS_WORKER_MEMORY": str(memory)}
         self.memory = memory
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "otmlops.runner", role, str(child.fileno()),
-             location, str(snapdir), str(keep_s)],
-            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=env,
+            [
+                sys.executable,
+                "-m",
+                "otmlops.runner",
+                role,
+                str(child.fileno()),
+                location,
+                str(snapdir),
+                str(keep_s),
+            ],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+            env=env,
         )
         child.close()
         self.conn = Connection(parent.detach())
@@ -144,8 +155,7 @@ class _Worker:
         code = self.proc.poll()
         if self.memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
             return ServiceError(503, MEMORY_MESSAGE)
-        return ServiceError(500, f"the {self.role} worker stopped unexpectedly "
-                                 f"(exit code {code})")
+        return ServiceError(500, f"the {self.role} worker stopped unexpectedly (exit code {code})")
 
     def _after_commit(self, result: Any) -> tuple[Any, int | None]:
         """The writer has committed; wait for its snapshot, with no request time limit (the
@@ -177,13 +187,22 @@ class _Worker:
 class ProcessRunner:
     """Writer + reader processes over an embedded store folder."""
 
-    def __init__(self, location: str, *, workers: int = 2, max_timeout: float = 300.0,
-                 snapshots: Path | None = None, start_timeout: float = 300.0,
-                 read_only: bool = False, worker_memory: int | None = None) -> None:
+    def __init__(
+        self,
+        location: str,
+        *,
+        workers: int = 2,
+        max_timeout: float = 300.0,
+        snapshots: Path | None = None,
+        start_timeout: float = 300.0,
+        read_only: bool = False,
+        worker_memory: int | None = None,
+    ) -> None:
         self.location = location
         #: bytes of memory each worker may use (0: no cap)
-        self.worker_memory = default_worker_memory(workers) if worker_memory is None \
-            else worker_memory
+        self.worker_memory = (
+            default_worker_memory(workers) if worker_memory is None else worker_memory
+        )
         #: read-only: no writer, no snapshots; readers open the store folder read-only
         self.read_only = read_only
         self._reader_role = "direct" if read_only else "reader"
@@ -196,8 +215,9 @@ class ProcessRunner:
         self._writer: _Worker | None = None
         self._write_lock = asyncio.Lock()
         self._restart: asyncio.Future[None] | None = None
-        self._threads = ThreadPoolExecutor(max_workers=self.workers + 4,
-                                           thread_name_prefix="otmlops-runner")
+        self._threads = ThreadPoolExecutor(
+            max_workers=self.workers + 4, thread_name_prefix="otmlops-runner"
+        )
         self._all: set[_Worker] = set()
         self._closing = False
         self._lock = threading.Lock()
@@ -208,17 +228,28 @@ class ProcessRunner:
             self._writer = await loop.run_in_executor(self._threads, self._spawn, "writer")
             self.stats.generation = self.snapdir.generation()
         first = await loop.run_in_executor(self._threads, self._spawn, self._reader_role)
-        readers = [first, *await asyncio.gather(*[
-            loop.run_in_executor(self._threads, self._spawn, self._reader_role)
-            for _ in range(self.workers - 1)])]
+        readers = [
+            first,
+            *await asyncio.gather(
+                *[
+                    loop.run_in_executor(self._threads, self._spawn, self._reader_role)
+                    for _ in range(self.workers - 1)
+                ]
+            ),
+        ]
         for reader in readers:
             self._idle.put_nowait(reader)
 
     def _spawn(self, role: str) -> _Worker:
         # the cap is for query workers: the writer serves token holders only, and a bulk
         # load may legitimately need more
-        worker = _Worker(role, self.location, self.snapdir.root, self.keep_s,
-                         0 if role == "writer" else self.worker_memory)
+        worker = _Worker(
+            role,
+            self.location,
+            self.snapdir.root,
+            self.keep_s,
+            0 if role == "writer" else self.worker_memory,
+        )
         with self._lock:
             self._all.add(worker)
         worker.wait_ready(self.start_timeout)
@@ -245,8 +276,7 @@ class ProcessRunner:
 
         self._threads.submit(spawn)
 
-    async def read(self, op: str, timeout: float, *, stream: bool = False,
-                   **kwargs: Any) -> Any:
+    async def read(self, op: str, timeout: float, *, stream: bool = False, **kwargs: Any) -> Any:
         """Run a read operation on an idle reader; killed and replaced past ``timeout``.
 
         With ``stream``, a large answer comes back as a :class:`StreamedReply` whose chunks
@@ -259,20 +289,19 @@ class ProcessRunner:
             worker = await asyncio.wait_for(self._idle.get(), timeout)
         except TimeoutError:
             self.stats.timeouts += 1
-            raise QueryTimeout(f"no query worker became free within {timeout:g} s "
-                               "(all are busy); try again later") from None
+            raise QueryTimeout(
+                f"no query worker became free within {timeout:g} s (all are busy); try again later"
+            ) from None
         remaining = max(0.05, timeout - (loop.time() - start))
         if stream:
             kwargs = {**kwargs, "stream": True}
         began = loop.time()
         try:
-            result = await loop.run_in_executor(self._threads, worker.call, (op, kwargs),
-                                                remaining)
+            result = await loop.run_in_executor(self._threads, worker.call, (op, kwargs), remaining)
         except TimeoutError:
             self.stats.timeouts += 1
             self._replace_reader(worker)
-            raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit)") \
-                from None
+            raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit)") from None
         except ServiceError as exc:
             if exc.message == MEMORY_MESSAGE:
                 self.stats.memory_stops += 1
@@ -291,14 +320,16 @@ class ProcessRunner:
         if isinstance(result, StreamHead):
             budget = remaining - (loop.time() - began)
             lease = _Lease(self, worker)
-            return StreamedReply(result.media_type, result.kind,
-                                 self._chunks(lease, budget, timeout),
-                                 lambda: lease.release(finished=False))
+            return StreamedReply(
+                result.media_type,
+                result.kind,
+                self._chunks(lease, budget, timeout),
+                lambda: lease.release(finished=False),
+            )
         self._idle.put_nowait(worker)
         return result
 
-    async def _chunks(self, lease: _Lease, budget: float, timeout: float
-                      ) -> AsyncIterator[bytes]:
+    async def _chunks(self, lease: _Lease, budget: float, timeout: float) -> AsyncIterator[bytes]:
         """The chunks of a streamed answer. ``budget`` is the worker time left: only time
         spent waiting for the worker counts, not time the client takes to read."""
         loop = asyncio.get_running_loop()
@@ -309,8 +340,7 @@ class ProcessRunner:
                 if budget <= 0:
                     raise TimeoutError
                 began = loop.time()
-                message = await loop.run_in_executor(self._threads, worker.next_message,
-                                                     budget)
+                message = await loop.run_in_executor(self._threads, worker.next_message, budget)
                 budget -= loop.time() - began
                 if message[0] == "chunk":
                     yield message[1]
@@ -321,8 +351,7 @@ class ProcessRunner:
                     raise ServiceError(message[1], message[2])
         except TimeoutError:
             self.stats.timeouts += 1
-            raise QueryTimeout(f"the answer was stopped after {timeout:g} s (time limit)") \
-                from None
+            raise QueryTimeout(f"the answer was stopped after {timeout:g} s (time limit)") from None
         except ServiceError as exc:
             if exc.message == MEMORY_MESSAGE:
                 self.stats.memory_stops += 1
@@ -342,17 +371,20 @@ class ProcessRunner:
         async with self._write_lock:
             writer = await self._ensure_writer()
             try:
-                result, gen = await loop.run_in_executor(self._threads, writer.call,
-                                                         (op, kwargs), timeout)
+                result, gen = await loop.run_in_executor(
+                    self._threads, writer.call, (op, kwargs), timeout
+                )
             except TimeoutError:
                 self.stats.timeouts += 1
                 self._drop_writer(writer)
                 # restart in the background (reopening may recover the store): the client
                 # gets its answer now, the next write waits for the new writer
                 self._restart = asyncio.ensure_future(self._locked_restart())
-                raise QueryTimeout(f"the update was stopped after {timeout:g} s (time limit) "
-                                   "before it committed; the store keeps its state from before "
-                                   "it") from None
+                raise QueryTimeout(
+                    f"the update was stopped after {timeout:g} s (time limit) "
+                    "before it committed; the store keeps its state from before "
+                    "it"
+                ) from None
             except ServiceError:
                 if not writer.alive():
                     self._drop_writer(writer)
@@ -436,8 +468,9 @@ class ThreadRunner:
         self.location = location
         self.read_only = read_only
         self.stats = RunnerStats()
-        self._threads = ThreadPoolExecutor(max_workers=max(2, workers),
-                                           thread_name_prefix="otmlops-runner")
+        self._threads = ThreadPoolExecutor(
+            max_workers=max(2, workers), thread_name_prefix="otmlops-runner"
+        )
         self._write_lock = asyncio.Lock()
         self.store: Any = None
 
@@ -446,27 +479,34 @@ class ThreadRunner:
 
         loop = asyncio.get_running_loop()
         if self.read_only and self.location == "memory":
-            raise UsageError("--read-only over --store memory would serve an empty store that "
-                             "nothing can fill; serve a store folder or a remote store")
+            raise UsageError(
+                "--read-only over --store memory would serve an empty store that "
+                "nothing can fill; serve a store folder or a remote store"
+            )
         # read-only: the bundled ontology is not loaded (that would write the store)
         self.store = await loop.run_in_executor(
-            self._threads, functools.partial(open_store, self.location,
-                                             bootstrap=not self.read_only))
+            self._threads,
+            functools.partial(open_store, self.location, bootstrap=not self.read_only),
+        )
         if self.read_only:
-            problem = await loop.run_in_executor(self._threads, backend.bootstrap_problem,
-                                                 self.store)
+            problem = await loop.run_in_executor(
+                self._threads, backend.bootstrap_problem, self.store
+            )
             if problem:
                 self.store.close()
                 self.store = None
                 from otmlops.redact import display_store
 
                 shown = display_store(self.location, show_path=True)
-                raise UsageError(f"the store {shown} {problem}; --read-only never "
-                                 "writes the store: open it once without --read-only (e.g. "
-                                 "`otmlops --store LOCATION graphs`), then serve it read-only")
+                raise UsageError(
+                    f"the store {shown} {problem}; --read-only never "
+                    "writes the store: open it once without --read-only (e.g. "
+                    "`otmlops --store LOCATION graphs`), then serve it read-only"
+                )
 
-    async def _run(self, table: dict[str, Any], op: str, timeout: float,
-                   kwargs: dict[str, Any]) -> Any:
+    async def _run(
+        self, table: dict[str, Any], op: str, timeout: float, kwargs: dict[str, Any]
+    ) -> Any:
         loop = asyncio.get_running_loop()
 
         def call() -> Any:
@@ -484,8 +524,7 @@ class ThreadRunner:
             return reply[1]
         raise ServiceError(reply[1], reply[2])
 
-    async def read(self, op: str, timeout: float, *, stream: bool = False,
-                   **kwargs: Any) -> Any:
+    async def read(self, op: str, timeout: float, *, stream: bool = False, **kwargs: Any) -> Any:
         """Run a read on a thread; answers are not streamed here (one buffered Reply)."""
         return await self._run(READ_OPS, op, timeout, kwargs)
 
@@ -514,10 +553,21 @@ def default_worker_memory(workers: int) -> int:
     return max(512 << 20, total // (max(1, workers) + 2))
 
 
-def make_runner(location: str, *, workers: int = 2, max_timeout: float = 300.0,
-                read_only: bool = False, worker_memory: int | None = None) -> Runner:
+def make_runner(
+    location: str,
+    *,
+    workers: int = 2,
+    max_timeout: float = 300.0,
+    read_only: bool = False,
+    worker_memory: int | None = None,
+) -> Runner:
     """The right runner for a store location (processes for a store folder)."""
     if backend.is_embedded(location):
-        return ProcessRunner(location, workers=workers, max_timeout=max_timeout,
-                             read_only=read_only, worker_memory=worker_memory)
+        return ProcessRunner(
+            location,
+            workers=workers,
+            max_timeout=max_timeout,
+            read_only=read_only,
+            worker_memory=worker_memory,
+        )
     return ThreadRunner(location, workers=workers, read_only=read_only)

@@ -91,17 +91,24 @@ def check_outbound(text: str, allow: Iterable[str], base_iri: str | None = None)
     allow = tuple(allow)
     for keyword, target in outbound_targets(text, base_iri):
         if not target:
-            raise UsageError(f"cannot tell which endpoint a {keyword} in the request names; "
-                             "write it as <IRI> or prefix:name")
+            raise UsageError(
+                f"cannot tell which endpoint a {keyword} in the request names; "
+                "write it as <IRI> or prefix:name"
+            )
         if target.startswith(("?", "$")):
-            raise UsageError(f"SERVICE with a variable endpoint ({target}) is not supported; "
-                             "name the endpoint IRI")
+            raise UsageError(
+                f"SERVICE with a variable endpoint ({target}) is not supported; "
+                "name the endpoint IRI"
+            )
         scheme = urlsplit(target).scheme.lower()
         if scheme not in ("http", "https"):
-            raise UsageError(f"{keyword} <{target}>: only http(s) endpoints can be reached, "
-                             f"never {scheme or 'relative'}: IRIs")
+            raise UsageError(
+                f"{keyword} <{target}>: only http(s) endpoints can be reached, "
+                f"never {scheme or 'relative'}: IRIs"
+            )
         if not allowed(target, allow):
             host, port = _host_port(target)
             raise UsageError(
                 f"{keyword} <{target}>: this server makes no outbound requests to {host}:{port}"
-                "; the operator can allow a host for federation with --allow-remote HOST[:PORT]")
+                "; the operator can allow a host for federation with --allow-remote HOST[:PORT]"
+            )

@@ -81,14 +81,22 @@ def serialize_outcome(outcome: Any, accept: str | None, sink: Sink | None = None
     return Reply(media, b"", kind)
 
 
-def run_query(store: Any, *, sparql: str, accept: str | None = None,
-              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None, sink: Sink | None = None) -> Reply:
+def run_query(
+    store: Any,
+    *,
+    sparql: str,
+    accept: str | None = None,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    base_iri: str | None = None,
+    sink: Sink | None = None,
+) -> Reply:
     """Run a SPARQL query (protocol dataset honoured) and serialise it for ``accept``."""
     text, shift = with_base(sparql, base_iri)
     try:
-        outcome = store.query(text, default_graphs=default_graphs or None,
-                              named_graphs=named_graphs or None)
+        outcome = store.query(
+            text, default_graphs=default_graphs or None, named_graphs=named_graphs or None
+        )
         return serialize_outcome(outcome, accept, sink)
     except SyntaxError as exc:
         raise UsageError(f"SPARQL syntax error: {fix_error_position(str(exc), shift)}") from None
@@ -102,8 +110,14 @@ class ParameterError(UsageError):
     http_status = 422
 
 
-def run_named(store: Any, *, query_id: str, params: dict[str, str], accept: str | None,
-              sink: Sink | None = None) -> Reply:
+def run_named(
+    store: Any,
+    *,
+    query_id: str,
+    params: dict[str, str],
+    accept: str | None,
+    sink: Sink | None = None,
+) -> Reply:
     """Run a catalogue query by id with raw string parameters (typed by the catalogue)."""
     from otmlops.catalogue import bind_params, get_query
 
@@ -112,11 +126,11 @@ def run_named(store: Any, *, query_id: str, params: dict[str, str], accept: str 
         bindings = bind_params(query, params)
     except UsageError as exc:
         raise ParameterError(str(exc)) from None
-    return serialize_outcome(store.query(query.sparql, bindings=bindings or None), accept,
-                             sink)
+    return serialize_outcome(store.query(query.sparql, bindings=bindings or None), accept, sink)
 
 
 # ----------------------------------------------------------------------------- updates
+
 
 def update_names_dataset(sparql: str) -> bool:
     """True if the update text has a USING or WITH clause (read with the store's SPARQL lexer:
@@ -127,21 +141,32 @@ def update_names_dataset(sparql: str) -> bool:
     return names_dataset(sparql)
 
 
-def run_update(store: Any, *, sparql: str, using_graphs: list[str] | None = None,
-               using_named_graphs: list[str] | None = None, base_iri: str | None = None) -> None:
+def run_update(
+    store: Any,
+    *,
+    sparql: str,
+    using_graphs: list[str] | None = None,
+    using_named_graphs: list[str] | None = None,
+    base_iri: str | None = None,
+) -> None:
     if (using_graphs or using_named_graphs) and update_names_dataset(sparql):
-        raise UsageError("the update names its dataset with USING or WITH, and the request "
-                         "also gives using-graph-uri/using-named-graph-uri; use one or the other")
+        raise UsageError(
+            "the update names its dataset with USING or WITH, and the request "
+            "also gives using-graph-uri/using-named-graph-uri; use one or the other"
+        )
     text, shift = with_base(sparql, base_iri)
     try:
-        store.update(text, using_graphs=using_graphs or None,
-                     using_named_graphs=using_named_graphs or None)
+        store.update(
+            text, using_graphs=using_graphs or None, using_named_graphs=using_named_graphs or None
+        )
     except SyntaxError as exc:
-        raise UsageError(f"SPARQL update syntax error: {fix_error_position(str(exc), shift)}") \
-            from None
+        raise UsageError(
+            f"SPARQL update syntax error: {fix_error_position(str(exc), shift)}"
+        ) from None
 
 
 # ----------------------------------------------------------------------------- graph store
+
 
 def graph_exists(store: Any, graph: str | None) -> bool:
     """The default graph always exists; a named graph exists if the store knows it."""

@@ -15,21 +15,24 @@ def plant_graphs(store: Any, graphs: list[str]) -> dict[str, list[ox.Triple]]:
     found: dict[str, list[ox.Triple]] = {}
     for graph in graphs:
         if not store.has_graph(graph):
-            raise NotFound(f"no graph <{graph}> in the store; "
-                           "`otmlops graphs` lists the graphs it has")
+            raise NotFound(
+                f"no graph <{graph}> in the store; `otmlops graphs` lists the graphs it has"
+            )
         data = store.export_graph(graph, ox.RdfFormat.N_TRIPLES)
         found[graph] = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
     return found
 
 
-def validate(store: Any, *, body: bytes, media_type: str, graphs: list[str],
-             report_type: str) -> Reply:
+def validate(
+    store: Any, *, body: bytes, media_type: str, graphs: list[str], report_type: str
+) -> Reply:
     """Validate the body against the shapes with the plant graphs as context; the report is
     grouped JSON or the W3C SHACL report in Turtle."""
     from otmlops.validation import validate as run_validation
 
-    report = run_validation([(body, media_type)], plant_graphs=plant_graphs(store, graphs),
-                            max_size=None)
+    report = run_validation(
+        [(body, media_type)], plant_graphs=plant_graphs(store, graphs), max_size=None
+    )
     if report_type == "text/turtle":
         return Reply("text/turtle", report.to_turtle().encode("utf-8"), "report")
     return Reply("application/json", report.to_json().encode("utf-8"), "report")
@@ -55,5 +58,4 @@ def fix(store: Any, *, body: bytes, media_type: str, graphs: list[str], name: st
         "applied": [s.to_dict() for s in result.applied],
         "skipped": [{**s.to_dict(), "reason": why} for s, why in result.skipped],
     }
-    return Reply("application/json", json.dumps(out, ensure_ascii=False).encode("utf-8"),
-                 "fixes")
+    return Reply("application/json", json.dumps(out, ensure_ascii=False).encode("utf-8"), "fixes")

@@ -26,9 +26,11 @@ from otmlops.runner.formats import NotAcceptable
 from otmlops.runner.snapshots import SnapshotDir
 
 #: What a client is told when its request needed more memory than a worker may use.
-MEMORY_MESSAGE = ("the request needed more memory than a query worker may use (--worker-memory) "
-                  "and was stopped; narrow the query (LIMIT, fewer results, no ORDER BY over "
-                  "everything) or ask the operator to raise the limit")
+MEMORY_MESSAGE = (
+    "the request needed more memory than a query worker may use (--worker-memory) "
+    "and was stopped; narrow the query (LIMIT, fewer results, no ORDER BY over "
+    "everything) or ask the operator to raise the limit"
+)
 
 #: Bytes per message of a streamed answer.
 CHUNK_BYTES = 256 * 1024
@@ -187,8 +189,8 @@ class PipeSink:
             self.conn.send(("head", self.media_type, self.kind))
             self.started = True
         while self.buffer:
-            piece = bytes(self.buffer[:self.chunk])
-            del self.buffer[:self.chunk]
+            piece = bytes(self.buffer[: self.chunk])
+            del self.buffer[: self.chunk]
             self.conn.send(("chunk", piece))
 
     def finish(self, result: Any) -> None:
@@ -199,16 +201,18 @@ class PipeSink:
             result = tasks.Reply(result.media_type, b"", result.kind)
         if not self.started and len(self.buffer) < self.chunk:
             if isinstance(result, tasks.Reply):
-                result = tasks.Reply(self.media_type or result.media_type, bytes(self.buffer),
-                                     self.kind or result.kind)
+                result = tasks.Reply(
+                    self.media_type or result.media_type,
+                    bytes(self.buffer),
+                    self.kind or result.kind,
+                )
             self.conn.send(("ok", result))
             return
         self._flush()
         self.conn.send(("end",))
 
 
-def serve_writer(conn: Connection, location: str, snapshots: SnapshotDir,
-                 keep_s: float) -> None:
+def serve_writer(conn: Connection, location: str, snapshots: SnapshotDir, keep_s: float) -> None:
     from otmlops.store import open_store
 
     try:
@@ -284,4 +288,3 @@ def main(argv: list[str]) -> int:
     else:
         serve_reader(conn, snapshots)
     return 0
-

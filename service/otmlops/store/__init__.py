@@ -21,8 +21,9 @@ __all__ = [
 ]
 
 
-def open_store(location: str, *, bootstrap: bool = True, token: str | None = None,
-               through_service: bool = True) -> Store:
+def open_store(
+    location: str, *, bootstrap: bool = True, token: str | None = None, through_service: bool = True
+) -> Store:
     """Open the store named by ``location``: ``memory``, an ``http(s)://`` endpoint (an
     otmlops service or any SPARQL server), or a folder (through ``otmlops serve`` while one
     holds it). ``token`` (default: $OTMLOPS_TOKEN) authorises writes to a service."""

@@ -96,23 +96,31 @@ class Store(ABC):
         graph for short names in answers; a union query then sees them too, so conformance
         runs that compare answers with plain SPARQL turn it off."""
 
-    def replace_default_graph(self, source: Path | bytes, *, format: ox.RdfFormat,
-                              base_iri: str | None = None) -> int:
+    def replace_default_graph(
+        self, source: Path | bytes, *, format: ox.RdfFormat, base_iri: str | None = None
+    ) -> int:
         """Make the store's default graph hold exactly ``source`` atomically (GSP PUT of
         ``?default``); returns the number of triples parsed. (Not abstract, so that other
         implementations of this interface keep working until they provide it.)"""
         raise NotImplementedError(f"{type(self).__name__} cannot replace the default graph")
 
-    def replace_graphs(self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat,
-                       source_name: str = "<input>") -> dict[str, int]:
+    def replace_graphs(
+        self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat, source_name: str = "<input>"
+    ) -> dict[str, int]:
         """Replace several named graphs in one atomic write (all or none); returns the stored
         triple count of each."""
         raise NotImplementedError(f"{type(self).__name__} cannot replace several graphs at once")
 
     @abstractmethod
-    def add_to_graph(self, source: Path | bytes, *, graph: str | None,
-                     format: ox.RdfFormat | None = None, base_iri: str | None = None,
-                     record_prefixes: bool = True) -> int:
+    def add_to_graph(
+        self,
+        source: Path | bytes,
+        *,
+        graph: str | None,
+        format: ox.RdfFormat | None = None,
+        base_iri: str | None = None,
+        record_prefixes: bool = True,
+    ) -> int:
         """Append triples to ``graph`` (None: the default graph) atomically (GSP POST)."""
 
     @abstractmethod

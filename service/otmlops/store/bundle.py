@@ -50,5 +50,4 @@ def bundled_files(root: Path | None = None) -> Bundle:
             digest.update(path.name.encode() + b"\0")
             digest.update(path.read_bytes())
             digest.update(b"\0")
-    return Bundle({ONTOLOGY_GRAPH: ontology, REFERENCE_MAPPING_GRAPH: mapping},
-                  digest.hexdigest())
+    return Bundle({ONTOLOGY_GRAPH: ontology, REFERENCE_MAPPING_GRAPH: mapping}, digest.hexdigest())

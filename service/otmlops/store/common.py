@@ -163,9 +163,11 @@ def unfollowable_error(sparql: str, exc: Unfollowable) -> UsageError:
         col = exc.offset - (sparql.rfind("\n", 0, exc.offset) + 1) + 1
         where = f" at line {line}, column {col}"
     valid = "it may be valid SPARQL" if calls_out else "it is valid SPARQL"
-    return UsageError(f"otmlops cannot apply entailment to this request ({exc}{where}); "
-                      f"{valid}, but running it without the entailment the store promises "
-                      "would give silently different answers")
+    return UsageError(
+        f"otmlops cannot apply entailment to this request ({exc}{where}); "
+        f"{valid}, but running it without the entailment the store promises "
+        "would give silently different answers"
+    )
 
 
 def is_managed(graph: str) -> bool:
@@ -179,11 +181,16 @@ def refuse_managed(graph: str, op: Operation, variable: str | None = None) -> No
         return
     what = SYSTEM_GRAPH_ROLES.get(graph, "a staging graph of a load in progress")
     kind = "DELETE/INSERT" if op.kind == "MODIFY" else op.kind
-    how = (f" (the template's GRAPH ?{variable} is bound to it; filter it out in the WHERE "
-           "clause)") if variable else ""
-    raise UsageError(f"the update's {kind} operation would write <{graph}> ({what}){how}; "
-                     "otmlops manages that graph itself and SPARQL Update cannot change it "
-                     "(`otmlops bootstrap` reloads the bundled graphs)")
+    how = (
+        (f" (the template's GRAPH ?{variable} is bound to it; filter it out in the WHERE clause)")
+        if variable
+        else ""
+    )
+    raise UsageError(
+        f"the update's {kind} operation would write <{graph}> ({what}){how}; "
+        "otmlops manages that graph itself and SPARQL Update cannot change it "
+        "(`otmlops bootstrap` reloads the bundled graphs)"
+    )
 
 
 def check_writes(op: Operation) -> None:
@@ -193,8 +200,7 @@ def check_writes(op: Operation) -> None:
             refuse_managed(ref.value, op)
 
 
-def check_rows(op: Operation, variables: Sequence[str], rows: Sequence[Sequence[object]]
-               ) -> None:
+def check_rows(op: Operation, variables: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """Refuse an operation whose template ``GRAPH ?g`` is bound to a managed graph."""
     for ref in op.writes:
         if ref.kind != "var" or ref.value not in variables:
@@ -221,8 +227,14 @@ class SparqlBackedStore(Store):
     # -- primitives -------------------------------------------------------------------------
 
     @abstractmethod
-    def _raw_query(self, sparql: str, *, union: bool, default_graphs: Sequence[str] | None,
-                   named_graphs: Sequence[str] | None) -> QueryOutcome: ...
+    def _raw_query(
+        self,
+        sparql: str,
+        *,
+        union: bool,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+    ) -> QueryOutcome: ...
 
     @abstractmethod
     def _raw_update(self, sparql: str) -> None: ...
@@ -260,8 +272,10 @@ class SparqlBackedStore(Store):
         """Stores written before entailment moved to query time hold a materialised inferred
         graph and a dirty flag; both would now only duplicate answers."""
         if LEGACY_INFERRED_GRAPH in self._graph_names():
-            self._raw_update(f"DROP SILENT GRAPH <{LEGACY_INFERRED_GRAPH}> ;\n"
-                             + meta.clear_legacy_dirty_update())
+            self._raw_update(
+                f"DROP SILENT GRAPH <{LEGACY_INFERRED_GRAPH}> ;\n"
+                + meta.clear_legacy_dirty_update()
+            )
 
     def _drop_stale_staging(self) -> None:
         stale = {g for g in self._graph_names() if g.startswith(STAGING_PREFIX)}
@@ -271,19 +285,26 @@ class SparqlBackedStore(Store):
         if ops:
             self._raw_update(" ;\n".join(ops))
 
-    def _select(self, sparql: str, default_graphs: Sequence[str] | None = None
-                ) -> list[ox.QuerySolution]:
-        result = self._raw_query(sparql, union=default_graphs is None,
-                                 default_graphs=default_graphs, named_graphs=None)
+    def _select(
+        self, sparql: str, default_graphs: Sequence[str] | None = None
+    ) -> list[ox.QuerySolution]:
+        result = self._raw_query(
+            sparql, union=default_graphs is None, default_graphs=default_graphs, named_graphs=None
+        )
         assert isinstance(result, ox.QuerySolutions)
         return list(result)
 
     # -- queries ----------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
-              default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None,
-              entailment: bool = True) -> QueryOutcome:
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        entailment: bool = True,
+    ) -> QueryOutcome:
         """SPARQL query over the union of all graphs unless a dataset is named (FROM, or the
         ``default_graphs``/``named_graphs`` arguments, as in the SPARQL protocol). With
         ``entailment`` its patterns are widened as docs/entailment.md describes."""
@@ -294,11 +315,17 @@ class SparqlBackedStore(Store):
             text = self.entailed(text)
         own_dataset = default_graphs is not None or named_graphs is not None
         union = not own_dataset and not has_dataset_clause(sparql)
-        return self._raw_query(text, union=union, default_graphs=default_graphs,
-                               named_graphs=named_graphs)
+        return self._raw_query(
+            text, union=union, default_graphs=default_graphs, named_graphs=named_graphs
+        )
 
-    def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
-               using_named_graphs: Sequence[str] | None = None) -> None:
+    def update(
+        self,
+        sparql: str,
+        *,
+        using_graphs: Sequence[str] | None = None,
+        using_named_graphs: Sequence[str] | None = None,
+    ) -> None:
         """Run a SPARQL update request: every operation's WHERE sees the union of all graphs
         with entailment (unless the operation names its own dataset with WITH/USING), and no
         operation may write a graph the store manages (docs/store.md, "Updates")."""
@@ -349,9 +376,11 @@ class SparqlBackedStore(Store):
         parts += [f"{op.kind}{silent} GRAPH <{g}>" for g in self._user_graphs()]
         if in_request:
             managed = ", ".join(f"<{g}>" for g in sorted(SYSTEM_GRAPHS))
-            parts.append("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
-                         f"FILTER(?g NOT IN ({managed}) && "
-                         f"!STRSTARTS(STR(?g), \"{STAGING_PREFIX}\")) }}")
+            parts.append(
+                "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(?g NOT IN ({managed}) && "
+                f'!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}'
+            )
         return " ;\n".join(parts)
 
     # -- entailment -------------------------------------------------------------------------
@@ -393,9 +422,11 @@ class SparqlBackedStore(Store):
     # -- graphs -----------------------------------------------------------------------------
 
     def graphs(self) -> list[GraphInfo]:
-        return [GraphInfo(g, n, g in SYSTEM_GRAPHS)
-                for g, n in sorted(self._graph_counts().items())
-                if not g.startswith(STAGING_PREFIX)]
+        return [
+            GraphInfo(g, n, g in SYSTEM_GRAPHS)
+            for g, n in sorted(self._graph_counts().items())
+            if not g.startswith(STAGING_PREFIX)
+        ]
 
     def _count_graph(self, graph: str) -> int:
         rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
@@ -438,14 +469,21 @@ class SparqlBackedStore(Store):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def load(self, source: Path | bytes, *, graph: str | None = None,
-             format: ox.RdfFormat | None = None, base_iri: str | None = None,
-             source_name: str | None = None,
-             progress: ProgressCallback | None = None,
-             record_prefixes: bool = True) -> LoadReport:
+    def load(
+        self,
+        source: Path | bytes,
+        *,
+        graph: str | None = None,
+        format: ox.RdfFormat | None = None,
+        base_iri: str | None = None,
+        source_name: str | None = None,
+        progress: ProgressCallback | None = None,
+        record_prefixes: bool = True,
+    ) -> LoadReport:
         started = time.perf_counter()
-        item, targets, warnings = self._prepare(source, graph, format, base_iri, source_name,
-                                                progress)
+        item, targets, warnings = self._prepare(
+            source, graph, format, base_iri, source_name, progress
+        )
         existed = self._graph_names()
         plan = LoadPlan([item], set(targets), sum(targets.values()))
         try:
@@ -453,24 +491,37 @@ class SparqlBackedStore(Store):
         finally:
             self._changed()
         if targets and record_prefixes:  # for short names in answers (docs/queries.md)
-            self._record_prefixes(" ;\n".join(meta.record_prefixes_update(g, item.prefixes)
-                                               for g in sorted(targets)))
+            self._record_prefixes(
+                " ;\n".join(meta.record_prefixes_update(g, item.prefixes) for g in sorted(targets))
+            )
         stored = {g: self._count_graph(g) for g in targets}
         main = item.target if item.target in stored else next(iter(sorted(stored)), "")
-        return LoadReport(graph=main or "", triples=sum(stored.values()), source=item.name,
-                          replaced=bool(existed & set(targets)),
-                          seconds=time.perf_counter() - started, warnings=warnings,
-                          graphs=stored)
+        return LoadReport(
+            graph=main or "",
+            triples=sum(stored.values()),
+            source=item.name,
+            replaced=bool(existed & set(targets)),
+            seconds=time.perf_counter() - started,
+            warnings=warnings,
+            graphs=stored,
+        )
 
-    def _prepare(self, source: Path | bytes, graph: str | None, fmt: ox.RdfFormat | None,
-                 base_iri: str | None, source_name: str | None,
-                 progress: ProgressCallback | None) -> tuple[LoadItem, dict[str, int], list[str]]:
+    def _prepare(
+        self,
+        source: Path | bytes,
+        graph: str | None,
+        fmt: ox.RdfFormat | None,
+        base_iri: str | None,
+        source_name: str | None,
+        progress: ProgressCallback | None,
+    ) -> tuple[LoadItem, dict[str, int], list[str]]:
         """Validate arguments and scan the whole source; nothing is written yet."""
         if isinstance(source, bytes | bytearray):
             name = source_name or "<input>"
             if fmt is None:
-                raise UsageError(f"{name}: the RDF format must be given for data without a "
-                                 "file name")
+                raise UsageError(
+                    f"{name}: the RDF format must be given for data without a file name"
+                )
             file_iri = None
         else:
             source = Path(source)
@@ -486,16 +537,18 @@ class SparqlBackedStore(Store):
         target = graph or file_iri
         base = base_iri or file_iri or graph
         size = source_size(source)
-        found = scan(source, fmt, base_iri=base, source_name=name, progress=progress,
-                     grand_total=2 * size)
+        found = scan(
+            source, fmt, base_iri=base, source_name=name, progress=progress, grand_total=2 * size
+        )
         targets: dict[str, int] = {}
         if graph is not None:
             targets[graph] = found.total
         else:
             for key, n in found.counts.items():
                 if key is None and target is None:
-                    raise UsageError(f"{name}: give a graph IRI for the triples outside any "
-                                     "named graph")
+                    raise UsageError(
+                        f"{name}: give a graph IRI for the triples outside any named graph"
+                    )
                 g = target if key is None else key
                 assert g is not None
                 check_graph_iri(g)
@@ -503,27 +556,37 @@ class SparqlBackedStore(Store):
             if not targets and target is not None:
                 targets[target] = 0
         warnings = [] if found.total else [f"{name}: no triples found"]
-        item = LoadItem(source, fmt, base, name, target,
-                        flatten=graph is not None and fmt.supports_datasets, size=size,
-                        prefixes=found.prefixes)
+        item = LoadItem(
+            source,
+            fmt,
+            base,
+            name,
+            target,
+            flatten=graph is not None and fmt.supports_datasets,
+            size=size,
+            prefixes=found.prefixes,
+        )
         return item, targets, warnings
 
-    def replace_default_graph(self, source: Path | bytes, *, format: ox.RdfFormat,
-                              base_iri: str | None = None) -> int:
+    def replace_default_graph(
+        self, source: Path | bytes, *, format: ox.RdfFormat, base_iri: str | None = None
+    ) -> int:
         """Make the store's default graph hold exactly the source's triples, in one atomic
         write (GSP PUT of ``?default``): killed or failing, the old content stays."""
         name = "<input>" if isinstance(source, bytes | bytearray) else str(source)
         found = scan(source, format, base_iri=base_iri, source_name=name)
-        item = LoadItem(source, format, base_iri, name, None, flatten=True,
-                        size=source_size(source))
+        item = LoadItem(
+            source, format, base_iri, name, None, flatten=True, size=source_size(source)
+        )
         try:
             self._write(LoadPlan([item], set(), found.total, replace_default=True), None)
         finally:
             self._changed()
         return found.total
 
-    def replace_graphs(self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat,
-                       source_name: str = "<input>") -> dict[str, int]:
+    def replace_graphs(
+        self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat, source_name: str = "<input>"
+    ) -> dict[str, int]:
         """Replace several named graphs in one atomic write (an import's graphs): all of them
         hold the new data afterwards, or none changed. Returns the stored triple counts."""
         items: list[LoadItem] = []
@@ -532,17 +595,24 @@ class SparqlBackedStore(Store):
             check_graph_iri(graph)
             found = scan(data, format, base_iri=graph, source_name=source_name)
             total += found.total
-            items.append(LoadItem(data, format, graph, source_name, graph, flatten=True,
-                                  size=len(data)))
+            items.append(
+                LoadItem(data, format, graph, source_name, graph, flatten=True, size=len(data))
+            )
         try:
             self._write(LoadPlan(items, set(graphs), total), None)
         finally:
             self._changed()
         return {g: self._count_graph(g) for g in graphs}
 
-    def add_to_graph(self, source: Path | bytes, *, graph: str | None,
-                     format: ox.RdfFormat | None = None, base_iri: str | None = None,
-                     record_prefixes: bool = True) -> int:
+    def add_to_graph(
+        self,
+        source: Path | bytes,
+        *,
+        graph: str | None,
+        format: ox.RdfFormat | None = None,
+        base_iri: str | None = None,
+        record_prefixes: bool = True,
+    ) -> int:
         if graph is not None:
             check_graph_iri(graph)
         if format is None:
@@ -552,23 +622,25 @@ class SparqlBackedStore(Store):
         name = "<input>" if isinstance(source, bytes | bytearray) else str(source)
         base = base_iri or graph
         found = scan(source, format, base_iri=base, source_name=name)
-        item = LoadItem(source, format, base, name, graph, flatten=True,
-                        size=source_size(source))
+        item = LoadItem(source, format, base, name, graph, flatten=True, size=source_size(source))
         try:
             self._append(item)
         finally:
             self._changed()
         if graph is not None and found.prefixes and record_prefixes:
-            self._record_prefixes(meta.record_prefixes_update(graph, found.prefixes,
-                                                              replace=False))
+            self._record_prefixes(meta.record_prefixes_update(graph, found.prefixes, replace=False))
         return found.total
 
     def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
         if graph is not None and not self.has_graph(graph):
             raise NotFound(f"no graph {graph} in the store")
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-        result = self._raw_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", union=False,
-                                 default_graphs=None, named_graphs=None)
+        result = self._raw_query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}",
+            union=False,
+            default_graphs=None,
+            named_graphs=None,
+        )
         assert isinstance(result, ox.QueryTriples)
         if format.supports_datasets:
             g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
@@ -582,14 +654,25 @@ class SparqlBackedStore(Store):
         bundle = bundled_files()
         if not force:
             rows = self._select(meta.bundle_query(), default_graphs=None)
-            if any(r["version"].value == bundle.version and r["hash"].value == bundle.digest
-                   for r in rows):
+            if any(
+                r["version"].value == bundle.version and r["hash"].value == bundle.digest
+                for r in rows
+            ):
                 return
         items = []
         for graph, paths in bundle.files.items():
             for path in paths:
-                items.append(LoadItem(path, guess_format(path), path.resolve().as_uri(),
-                                      str(path), graph, flatten=True, size=source_size(path)))
+                items.append(
+                    LoadItem(
+                        path,
+                        guess_format(path),
+                        path.resolve().as_uri(),
+                        str(path),
+                        graph,
+                        flatten=True,
+                        size=source_size(path),
+                    )
+                )
                 scan(path, items[-1].fmt, base_iri=items[-1].base_iri, source_name=str(path))
         plan = LoadPlan(items, set(bundle.files), 0)
         try:

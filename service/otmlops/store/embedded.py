@@ -52,12 +52,13 @@ KEEP_OLD_INFO_LOGS = 5
 def prune_old_info_logs(folder: Path, keep: int = KEEP_OLD_INFO_LOGS) -> None:
     """Delete all but the newest ``keep`` rotated RocksDB info logs; they hold diagnostics only,
     never data, so a file that cannot be removed is left for the next open."""
+
     def rotated_at(log: Path) -> tuple[int, str]:  # the suffix is the rotation time in µs
         suffix = log.name.rsplit(".", 1)[-1]
         return (int(suffix) if suffix.isdigit() else 0, log.name)
 
     old = sorted(folder.glob("LOG.old.*"), key=rotated_at)
-    for log in old[:max(len(old) - keep, 0)]:
+    for log in old[: max(len(old) - keep, 0)]:
         try:
             log.unlink()
         except OSError:
@@ -71,11 +72,15 @@ _OPEN_HERE: set[str] = set()
 def _in_use(folder: Path) -> str:
     service = holder.running_service(folder)
     if service is not None:
-        return (f"the store at {folder} is held by `otmlops serve` at {service.url} (pid "
-                f"{service.pid}); stop that service first, or use it (--store {service.url})")
-    return (f"the store at {folder} is in use by another process (an `otmlops load` or import "
-            "still running, or a server that does not announce itself); wait for it to finish "
-            "or stop it, then run the command again")
+        return (
+            f"the store at {folder} is held by `otmlops serve` at {service.url} (pid "
+            f"{service.pid}); stop that service first, or use it (--store {service.url})"
+        )
+    return (
+        f"the store at {folder} is in use by another process (an `otmlops load` or import "
+        "still running, or a server that does not announce itself); wait for it to finish "
+        "or stop it, then run the command again"
+    )
 
 
 class _RWLock:
@@ -144,9 +149,11 @@ class EmbeddedStore(SparqlBackedStore):
         if self.path is None:
             return ox.Store()
         if self.path.exists() and not self.path.is_dir():
-            raise UsageError(f"store {self.path}: this is a file, not a store folder; give a "
-                             "folder (created if missing), an http(s):// SPARQL endpoint or "
-                             "'memory'")
+            raise UsageError(
+                f"store {self.path}: this is a file, not a store folder; give a "
+                "folder (created if missing), an http(s):// SPARQL endpoint or "
+                "'memory'"
+            )
         key = str(self.path.resolve())
         if key not in _OPEN_HERE and holder.folder_locked(self.path):
             raise StoreError(_in_use(self.path))
@@ -198,8 +205,12 @@ class EmbeddedStore(SparqlBackedStore):
         """Flush what this object wrote (a read-only command writes nothing and skips the
         flush, which costs more than the rest of closing) and release the folder."""
         with self._lock.write():
-            if self._store is not None and self.path is not None and self._wrote \
-                    and not getattr(self, "_read_only", False):
+            if (
+                self._store is not None
+                and self.path is not None
+                and self._wrote
+                and not getattr(self, "_read_only", False)
+            ):
                 self._store.flush()
             self._store = None  # type: ignore[assignment]
             gc.collect()
@@ -220,8 +231,10 @@ class EmbeddedStore(SparqlBackedStore):
             if all(op.where is None for op in ops):
                 # no WHERE to read the union with: one Oxigraph update, atomic by itself (with
                 # one prologue: Oxigraph accepts PREFIX/BASE only at the start of a request)
-                parts = [self._expand_all(op, in_request=True).removeprefix(op.prologue).strip()
-                         for op in ops]
+                parts = [
+                    self._expand_all(op, in_request=True).removeprefix(op.prologue).strip()
+                    for op in ops
+                ]
                 self._raw_update(f"{ops[-1].prologue}\n" + " ;\n".join(p for p in parts if p))
                 return
             undo = self._begin_request()
@@ -260,11 +273,13 @@ class EmbeddedStore(SparqlBackedStore):
         if op.kind == "MODIFY":
             query = self.entailed(query)
         if op.has_using:
-            result = self._raw_query(query, union=False, default_graphs=op.using,
-                                     named_graphs=op.using_named)
+            result = self._raw_query(
+                query, union=False, default_graphs=op.using, named_graphs=op.using_named
+            )
         elif op.with_graph is not None:
-            result = self._raw_query(query, union=False, default_graphs=[op.with_graph],
-                                     named_graphs=None)
+            result = self._raw_query(
+                query, union=False, default_graphs=[op.with_graph], named_graphs=None
+            )
         else:
             result = self._raw_query(query, union=True, default_graphs=None, named_graphs=None)
         assert isinstance(result, ox.QuerySolutions)
@@ -278,10 +293,10 @@ class EmbeddedStore(SparqlBackedStore):
             parts.append(f"DELETE {op.delete_template}")
         if op.insert_template is not None:
             parts.append(f"INSERT {op.insert_template}")
-        binds = " ".join(f"BIND(<{_CELL}>(?{_ROW}, {k}) AS ?{v})"
-                         for k, v in enumerate(variables))
-        parts.append(f"WHERE {{ VALUES ?{_ROW} {{ {' '.join(map(str, range(len(rows))))} }} "
-                     f"{binds} }}")
+        binds = " ".join(f"BIND(<{_CELL}>(?{_ROW}, {k}) AS ?{v})" for k, v in enumerate(variables))
+        parts.append(
+            f"WHERE {{ VALUES ?{_ROW} {{ {' '.join(map(str, range(len(rows))))} }} {binds} }}"
+        )
 
         def cell(row: ox.Literal, column: ox.Literal) -> object:
             return rows[int(row.value)][int(column.value)]
@@ -290,8 +305,14 @@ class EmbeddedStore(SparqlBackedStore):
 
     # -- primitives -------------------------------------------------------------------------
 
-    def _raw_query(self, sparql: str, *, union: bool, default_graphs: Sequence[str] | None,
-                   named_graphs: Sequence[str] | None) -> QueryOutcome:
+    def _raw_query(
+        self,
+        sparql: str,
+        *,
+        union: bool,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+    ) -> QueryOutcome:
         kwargs: dict[str, object] = {}
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -307,8 +328,9 @@ class EmbeddedStore(SparqlBackedStore):
             except (OSError, RuntimeError) as exc:
                 raise StoreError(f"query failed: {exc}") from None
 
-    def _raw_update(self, sparql: str, custom_functions: dict[ox.NamedNode, Callable[..., object]]
-                    | None = None) -> None:
+    def _raw_update(
+        self, sparql: str, custom_functions: dict[ox.NamedNode, Callable[..., object]] | None = None
+    ) -> None:
         with self._lock.write():
             self._wrote = True
             try:
@@ -320,10 +342,12 @@ class EmbeddedStore(SparqlBackedStore):
 
     def _graph_counts(self) -> dict[str, int]:
         with self._lock.read():
-            counts = {str(g.value): 0 for g in self._store.named_graphs()
-                      if isinstance(g, ox.NamedNode)}
+            counts = {
+                str(g.value): 0 for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+            }
             for row in self._store.query(
-                    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            ):
                 g = row["g"]
                 if isinstance(g, ox.NamedNode):
                     counts[g.value] = int(row["n"].value)
@@ -346,8 +370,7 @@ class EmbeddedStore(SparqlBackedStore):
     def _write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
         with self._lock.write():
             self._wrote = True
-            if plan.triples <= SMALL_LOAD_TRIPLES and all(
-                    i.size <= 64 << 20 for i in plan.items):
+            if plan.triples <= SMALL_LOAD_TRIPLES and all(i.size <= 64 << 20 for i in plan.items):
                 self._store.update(insert_data_update(plan))
                 if progress is not None:
                     total = sum(i.size for i in plan.items)
@@ -376,15 +399,14 @@ class EmbeddedStore(SparqlBackedStore):
         offset = 0
         total = sum(i.size for i in plan.items)
         for item in plan.items:
-            with open_source(item.source, progress, offset=total + offset,
-                             grand_total=2 * total) as stream:
+            with open_source(
+                item.source, progress, offset=total + offset, grand_total=2 * total
+            ) as stream:
                 if item.flatten and item.fmt.supports_datasets:
                     self._store.bulk_extend(item.quads(stream))
                 else:
-                    target = (ox.DefaultGraph() if item.target is None
-                              else ox.NamedNode(item.target))
-                    self._store.bulk_load(stream, item.fmt, base_iri=item.base_iri,
-                                          to_graph=target)
+                    target = ox.DefaultGraph() if item.target is None else ox.NamedNode(item.target)
+                    self._store.bulk_load(stream, item.fmt, base_iri=item.base_iri, to_graph=target)
             offset += item.size
 
     def _compact(self) -> None:
@@ -393,9 +415,12 @@ class EmbeddedStore(SparqlBackedStore):
         try:
             self._store.optimize()
         except OSError as exc:
-            warnings.warn(f"the load is stored, but compacting the store failed ({exc}); "
-                          "queries may be slower until RocksDB merges its files",
-                          RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"the load is stored, but compacting the store failed ({exc}); "
+                "queries may be slower until RocksDB merges its files",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
     def _roll_back(self) -> None:
         """Put the checkpoint back after a failed bulk load (on disk); memory cannot."""
@@ -407,6 +432,7 @@ class EmbeddedStore(SparqlBackedStore):
             checkpoint.recover(self.path)
             self._store = ox.Store(str(self.path))
         except OSError as exc:
-            raise StoreError(f"the load failed and the store could not be reopened ({exc}); "
-                             "it will be restored to its previous contents when next opened"
-                             ) from None
+            raise StoreError(
+                f"the load failed and the store could not be reopened ({exc}); "
+                "it will be restored to its previous contents when next opened"
+            ) from None

@@ -36,16 +36,21 @@ ALWAYS_TRANSITIVE = (ISA95_PART_OF,)
 _PROP_STEP = f"(<{RDFS_SUBPROPERTY}>|<{OWL_EQ_PROPERTY}>|^<{OWL_EQ_PROPERTY}>)"
 
 #: (sub, super): strict subproperties, equivalent properties counted both ways.
-SUBPROPERTY_QUERY = (f"SELECT DISTINCT ?s ?p WHERE {{ ?s {_PROP_STEP}+ ?p "
-                     f"FILTER(isIRI(?s) && isIRI(?p) && ?s != ?p) }}")
+SUBPROPERTY_QUERY = (
+    f"SELECT DISTINCT ?s ?p WHERE {{ ?s {_PROP_STEP}+ ?p "
+    f"FILTER(isIRI(?s) && isIRI(?p) && ?s != ?p) }}"
+)
 TRANSITIVE_QUERY = f"SELECT DISTINCT ?p WHERE {{ ?p a <{OWL_TRANSITIVE}> FILTER(isIRI(?p)) }}"
 #: (a, b): owl:inverseOf stated between two IRIs (read both ways by the caller).
-INVERSE_QUERY = (f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{OWL_INVERSE}> ?b "
-                 f"FILTER(isIRI(?a) && isIRI(?b)) }}")
+INVERSE_QUERY = (
+    f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{OWL_INVERSE}> ?b FILTER(isIRI(?a) && isIRI(?b)) }}"
+)
 #: Classes with a strict subclass or an equivalent class: only their ``a`` patterns need a path.
-SUBCLASSED_QUERY = (f"SELECT DISTINCT ?c WHERE {{ {{ ?x <{RDFS_SUBCLASS}> ?c FILTER(?x != ?c) }} "
-                    f"UNION {{ ?c <{OWL_EQ_CLASS}> ?x }} UNION {{ ?x <{OWL_EQ_CLASS}> ?c }} "
-                    f"FILTER(isIRI(?c)) }}")
+SUBCLASSED_QUERY = (
+    f"SELECT DISTINCT ?c WHERE {{ {{ ?x <{RDFS_SUBCLASS}> ?c FILTER(?x != ?c) }} "
+    f"UNION {{ ?c <{OWL_EQ_CLASS}> ?x }} UNION {{ ?x <{OWL_EQ_CLASS}> ?c }} "
+    f"FILTER(isIRI(?c)) }}"
+)
 EQUIVALENT_CLASS_QUERY = f"SELECT ?a WHERE {{ ?a <{OWL_EQ_CLASS}> ?b }} LIMIT 1"
 
 Select = Callable[[str], Sequence[ox.QuerySolution]]
@@ -84,8 +89,11 @@ class Rules:
 
     def class_step(self) -> str:
         """One step up the class hierarchy (equivalent classes both ways, if any are stated)."""
-        return (f"(<{RDFS_SUBCLASS}>|<{OWL_EQ_CLASS}>|^<{OWL_EQ_CLASS}>)"
-                if self.equivalent_classes else f"<{RDFS_SUBCLASS}>")
+        return (
+            f"(<{RDFS_SUBCLASS}>|<{OWL_EQ_CLASS}>|^<{OWL_EQ_CLASS}>)"
+            if self.equivalent_classes
+            else f"<{RDFS_SUBCLASS}>"
+        )
 
     def closure_step(self, iri: str) -> str | None:
         """The step whose transitive closure ``iri`` is read as, or None if it is not read as
@@ -116,8 +124,9 @@ class Rules:
         subs = self._in_use(self.subproperties.get(iri, ()))
         if not subs:
             return None
-        steps = [f"<{iri}>"] + [f"({self.closure(s)})" if s in self.transitive else f"<{s}>"
-                                for s in subs]
+        steps = [f"<{iri}>"] + [
+            f"({self.closure(s)})" if s in self.transitive else f"<{s}>" for s in subs
+        ]
         return "(" + "|".join(steps) + ")"
 
 
@@ -141,13 +150,20 @@ def read_rules(select: Select) -> Rules:
     candidates = set(transitive) | set(inverse_of)
     for group in (*subs.values(), *inverse_edges.values()):
         candidates |= group
-    used = frozenset(str(r["p"].value) for r in select(used_query(candidates))) \
-        if candidates else frozenset()
-    return Rules(subproperties={p: frozenset(s) for p, s in subs.items()},
-                 transitive=frozenset(transitive),
-                 inverse_edges={t: frozenset(s) for t, s in inverse_edges.items()},
-                 inverse_of_transitive=inverse_of, subclassed=subclassed,
-                 equivalent_classes=equivalent, used=used)
+    used = (
+        frozenset(str(r["p"].value) for r in select(used_query(candidates)))
+        if candidates
+        else frozenset()
+    )
+    return Rules(
+        subproperties={p: frozenset(s) for p, s in subs.items()},
+        transitive=frozenset(transitive),
+        inverse_edges={t: frozenset(s) for t, s in inverse_edges.items()},
+        inverse_of_transitive=inverse_of,
+        subclassed=subclassed,
+        equivalent_classes=equivalent,
+        used=used,
+    )
 
 
 def used_query(properties: Iterable[str]) -> str:
@@ -178,4 +194,3 @@ def rewrite(sparql: str, rules: Rules) -> str:
     for start, end, path in sorted(edits, reverse=True):
         sparql = sparql[:start] + path + sparql[end:]
     return sparql
-

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 from otmlops.store.base import Store
 
 
-def open_store(location: str, bootstrap: bool = True, *, token: str | None = None,
-               through_service: bool = True) -> Store:
+def open_store(
+    location: str, bootstrap: bool = True, *, token: str | None = None, through_service: bool = True
+) -> Store:
     """Open (creating if needed) the store at ``location``.
 
     On open, staging graphs left by a crashed load are dropped, out-of-date entailments are

@@ -9,8 +9,9 @@ META_GRAPH = "https://w3id.org/otmlops/graph/meta"
 STAGING_PREFIX = "urn:otmlops:staging:"
 
 #: Graphs the store manages itself; users may read them but not load into them.
-SYSTEM_GRAPHS = frozenset({ONTOLOGY_GRAPH, REFERENCE_MAPPING_GRAPH, LEGACY_INFERRED_GRAPH,
-                           META_GRAPH})
+SYSTEM_GRAPHS = frozenset(
+    {ONTOLOGY_GRAPH, REFERENCE_MAPPING_GRAPH, LEGACY_INFERRED_GRAPH, META_GRAPH}
+)
 
 #: What each system graph holds, for error messages.
 SYSTEM_GRAPH_ROLES = {

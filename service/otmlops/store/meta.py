@@ -13,24 +13,27 @@ BUNDLE_HASH = f"<{META_NS}bundleHash>"
 PENDING_STAGING = f"<{META_NS}pendingStaging>"
 
 
-
 def clear_legacy_dirty_update() -> str:
     """Removes the flag older versions set while materialised entailments were out of date."""
     return f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {DIRTY} ?dirty }} }}"
 
 
 def bundle_query() -> str:
-    return (f"SELECT ?version ?hash WHERE {{ GRAPH <{META_GRAPH}> {{ "
-            f"{SUBJECT} {BUNDLE_VERSION} ?version ; {BUNDLE_HASH} ?hash }} }}")
+    return (
+        f"SELECT ?version ?hash WHERE {{ GRAPH <{META_GRAPH}> {{ "
+        f"{SUBJECT} {BUNDLE_VERSION} ?version ; {BUNDLE_HASH} ?hash }} }}"
+    )
 
 
 def record_bundle_update(version: str, digest: str) -> str:
     from pyoxigraph import Literal
 
-    return (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {BUNDLE_VERSION} ?v }} }} ;\n"
-            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {BUNDLE_HASH} ?h }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {BUNDLE_VERSION} {Literal(version)} ; "
-            f"{BUNDLE_HASH} {Literal(digest)} }} }}")
+    return (
+        f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {BUNDLE_VERSION} ?v }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {BUNDLE_HASH} ?h }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {BUNDLE_VERSION} {Literal(version)} ; "
+        f"{BUNDLE_HASH} {Literal(digest)} }} }}"
+    )
 
 
 def bundle_ask_query() -> str:
@@ -69,8 +72,10 @@ def forget_prefixes_update(graph: str) -> str:
     """Removes the prefix declarations recorded for ``graph``."""
     from pyoxigraph import NamedNode
 
-    return (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {PREFIX_DECLARATION} ?d . "
-            f"?d {DECLARED_IN} {NamedNode(graph)} ; {PREFIX_NAME} ?name ; {NAMESPACE} ?ns }} }}")
+    return (
+        f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} {PREFIX_DECLARATION} ?d . "
+        f"?d {DECLARED_IN} {NamedNode(graph)} ; {PREFIX_NAME} ?name ; {NAMESPACE} ?ns }} }}"
+    )
 
 
 def record_prefixes_update(graph: str, prefixes: dict[str, str], *, replace: bool = True) -> str:
@@ -84,13 +89,16 @@ def record_prefixes_update(graph: str, prefixes: dict[str, str], *, replace: boo
         lines = "".join(
             f"{SUBJECT} {PREFIX_DECLARATION} [ {DECLARED_IN} {node} ; "
             f"{PREFIX_NAME} {Literal(name)} ; {NAMESPACE} {Literal(ns)} ] .\n"
-            for name, ns in sorted(prefixes.items()))
+            for name, ns in sorted(prefixes.items())
+        )
         ops.append(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{lines}}} }}")
     return " ;\n".join(ops)
 
 
 def prefixes_query() -> str:
     """Every recorded declaration: ?graph ?name ?ns, in a stable order."""
-    return (f"SELECT ?graph ?name ?ns WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} "
-            f"{PREFIX_DECLARATION} ?d . ?d {DECLARED_IN} ?graph ; {PREFIX_NAME} ?name ; "
-            f"{NAMESPACE} ?ns }} }} ORDER BY ?graph ?name")
+    return (
+        f"SELECT ?graph ?name ?ns WHERE {{ GRAPH <{META_GRAPH}> {{ {SUBJECT} "
+        f"{PREFIX_DECLARATION} ?d . ?d {DECLARED_IN} ?graph ; {PREFIX_NAME} ?name ; "
+        f"{NAMESPACE} ?ns }} }} ORDER BY ?graph ?name"
+    )

@@ -64,16 +64,24 @@ def guess_format(path: Path) -> ox.RdfFormat:
     """The format of ``path`` from its extension; UsageError if it has none we know."""
     fmt = FORMAT_NAMES.get(path.suffix.lower().lstrip("."))
     if fmt is None:
-        raise UsageError(f"{path}: cannot tell the RDF format from the extension "
-                         f"{path.suffix or '(none)'!r}; pass --format")
+        raise UsageError(
+            f"{path}: cannot tell the RDF format from the extension "
+            f"{path.suffix or '(none)'!r}; pass --format"
+        )
     return fmt
 
 
 class CountingReader(io.RawIOBase):
     """A binary file wrapper that reports how many bytes were read, for progress bars."""
 
-    def __init__(self, raw: BinaryIO, total: int, progress: ProgressCallback | None,
-                 offset: int = 0, grand_total: int | None = None) -> None:
+    def __init__(
+        self,
+        raw: BinaryIO,
+        total: int,
+        progress: ProgressCallback | None,
+        offset: int = 0,
+        grand_total: int | None = None,
+    ) -> None:
         self._raw = raw
         self.done = 0
         self._total = total
@@ -101,8 +109,13 @@ class CountingReader(io.RawIOBase):
 
 
 @contextmanager
-def open_source(source: Path | bytes, progress: ProgressCallback | None = None, *,
-                offset: int = 0, grand_total: int | None = None) -> Iterator[BinaryIO]:
+def open_source(
+    source: Path | bytes,
+    progress: ProgressCallback | None = None,
+    *,
+    offset: int = 0,
+    grand_total: int | None = None,
+) -> Iterator[BinaryIO]:
     """Open a path or bytes as a binary stream that reports progress."""
     if isinstance(source, bytes | bytearray):
         raw: BinaryIO = io.BytesIO(source)
@@ -114,8 +127,9 @@ def open_source(source: Path | bytes, progress: ProgressCallback | None = None, 
             raise InputError(f"cannot read the file: {exc.strerror}", source=str(source)) from exc
         total = source.stat().st_size
     try:
-        yield io.BufferedReader(CountingReader(raw, total, progress, offset, grand_total),
-                                buffer_size=1 << 20)  # type: ignore[arg-type]
+        yield io.BufferedReader(
+            CountingReader(raw, total, progress, offset, grand_total), buffer_size=1 << 20
+        )  # type: ignore[arg-type]
     finally:
         raw.close()
 
@@ -137,8 +151,15 @@ class ScanResult:
         return sum(self.counts.values())
 
 
-def scan(source: Path | bytes, fmt: ox.RdfFormat, *, base_iri: str | None, source_name: str,
-         progress: ProgressCallback | None = None, grand_total: int | None = None) -> ScanResult:
+def scan(
+    source: Path | bytes,
+    fmt: ox.RdfFormat,
+    *,
+    base_iri: str | None,
+    source_name: str,
+    progress: ProgressCallback | None = None,
+    grand_total: int | None = None,
+) -> ScanResult:
     """Parse ``source`` completely without storing it; InputError on the first syntax error."""
     result = ScanResult()
     counts = result.counts
@@ -168,13 +189,15 @@ def scan(source: Path | bytes, fmt: ox.RdfFormat, *, base_iri: str | None, sourc
 
 def _graph_key(g: ox.NamedNode | ox.BlankNode) -> str:
     if isinstance(g, ox.BlankNode):
-        raise InputError("graphs named by blank nodes are not supported; name the graph "
-                         "with an IRI")
+        raise InputError(
+            "graphs named by blank nodes are not supported; name the graph with an IRI"
+        )
     return g.value
 
 
-def syntax_error(exc: SyntaxError, source: Path | bytes, fmt: ox.RdfFormat,
-                 source_name: str) -> InputError:
+def syntax_error(
+    exc: SyntaxError, source: Path | bytes, fmt: ox.RdfFormat, source_name: str
+) -> InputError:
     """Map a pyoxigraph SyntaxError to an InputError with file:line:column.
 
     Oxigraph's RDF/XML parser reports no position; for it, expat finds the position of XML

@@ -40,8 +40,7 @@ from otmlops.store.sparql_update import Operation, with_using_as_graph
 #: Plans whose update text stays below this size go in one request (atomic, no staging).
 INLINE_UPDATE_BYTES = 512 * 1024
 _FORM = "application/x-www-form-urlencoded"
-_RESULTS_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
-                   "text/turtle;q=0.5")
+_RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5"
 
 
 class RemoteStore(SparqlBackedStore):
@@ -50,8 +49,15 @@ class RemoteStore(SparqlBackedStore):
     #: Others may change the schema on the server; re-read the entailment rules this often.
     rules_ttl = 10.0
 
-    def __init__(self, query_url: str, update_url: str, store_url: str, *,
-                 location: str | None = None, timeout: float = 300.0) -> None:
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str,
+        store_url: str,
+        *,
+        location: str | None = None,
+        timeout: float = 300.0,
+    ) -> None:
         self.query_url = query_url
         self.update_url = update_url
         self.store_url = store_url
@@ -64,8 +70,10 @@ class RemoteStore(SparqlBackedStore):
         options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         unknown = set(options) - {"query", "update", "store"}
         if unknown:
-            raise UsageError(f"unknown store URL option(s): {', '.join(sorted(unknown))} "
-                             "(known: query, update, store)")
+            raise UsageError(
+                f"unknown store URL option(s): {', '.join(sorted(unknown))} "
+                "(known: query, update, store)"
+            )
         base = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
 
         def endpoint(key: str, default: str) -> str:
@@ -73,8 +81,12 @@ class RemoteStore(SparqlBackedStore):
             return env or urljoin(base, options.get(key, default))
 
         clean = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-        return cls(endpoint("query", "query"), endpoint("update", "update"),
-                   endpoint("store", "store"), location=clean)
+        return cls(
+            endpoint("query", "query"),
+            endpoint("update", "update"),
+            endpoint("store", "store"),
+            location=clean,
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -84,14 +96,21 @@ class RemoteStore(SparqlBackedStore):
             super()._after_open(bootstrap)
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the SPARQL endpoint {self.query_url}: {exc}") from None
-        bootstrapped = bool(self._raw_query(meta.bundle_ask_query(), union=False,
-                                            default_graphs=None, named_graphs=None))
-        if bootstrapped and not bool(self._raw_query(meta.union_probe_query(), union=True,
-                                                     default_graphs=None, named_graphs=None)):
+        bootstrapped = bool(
+            self._raw_query(
+                meta.bundle_ask_query(), union=False, default_graphs=None, named_graphs=None
+            )
+        )
+        if bootstrapped and not bool(
+            self._raw_query(
+                meta.union_probe_query(), union=True, default_graphs=None, named_graphs=None
+            )
+        ):
             raise StoreError(
                 f"the SPARQL server at {self.location} does not serve the union of its named "
                 "graphs as the default graph; start Oxigraph with `oxigraph serve "
-                "--union-default-graph` (Fuseki/TDB2: tdb2:unionDefaultGraph true)")
+                "--union-default-graph` (Fuseki/TDB2: tdb2:unionDefaultGraph true)"
+            )
 
     # -- HTTP -------------------------------------------------------------------------------
 
@@ -109,16 +128,26 @@ class RemoteStore(SparqlBackedStore):
 
     # -- primitives -------------------------------------------------------------------------
 
-    def _raw_query(self, sparql: str, *, union: bool, default_graphs: Sequence[str] | None,
-                   named_graphs: Sequence[str] | None) -> QueryOutcome:
+    def _raw_query(
+        self,
+        sparql: str,
+        *,
+        union: bool,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+    ) -> QueryOutcome:
         if default_graphs is None and named_graphs is None and has_dataset_clause(sparql):
             # A union-default-graph server may ignore FROM; the protocol parameters win.
             default_graphs, named_graphs = dataset_clauses(sparql)
         data: list[tuple[str, str]] = [("query", sparql)]
         data += [("default-graph-uri", g) for g in default_graphs or ()]
         data += [("named-graph-uri", g) for g in named_graphs or ()]
-        response = self._send("POST", self.query_url, content=urlencode(data),
-                              headers={"Accept": _RESULTS_ACCEPT, "Content-Type": _FORM})
+        response = self._send(
+            "POST",
+            self.query_url,
+            content=urlencode(data),
+            headers={"Accept": _RESULTS_ACCEPT, "Content-Type": _FORM},
+        )
         ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
         body = response.content
         if ctype in ("application/sparql-results+json", "application/json"):
@@ -134,8 +163,12 @@ class RemoteStore(SparqlBackedStore):
         return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
     def _raw_update(self, sparql: str) -> None:
-        self._send("POST", self.update_url, content=urlencode({"update": sparql}),
-                   headers={"Content-Type": _FORM})
+        self._send(
+            "POST",
+            self.update_url,
+            content=urlencode({"update": sparql}),
+            headers={"Content-Type": _FORM},
+        )
 
     def _run_update(self, text: str, ops: list[Operation]) -> None:
         """One request to the server, which evaluates every WHERE over its union default graph
@@ -144,14 +177,16 @@ class RemoteStore(SparqlBackedStore):
         for op in ops:
             if op.where is not None and any(ref.kind == "var" for ref in op.writes):
                 query = f"{op.prologue}\nSELECT * WHERE {op.where}"
-                result = self._raw_query(self.entailed(query), union=not op.has_using,
-                                         default_graphs=op.using if op.has_using else None,
-                                         named_graphs=op.using_named if op.has_using else None)
+                result = self._raw_query(
+                    self.entailed(query),
+                    union=not op.has_using,
+                    default_graphs=op.using if op.has_using else None,
+                    named_graphs=op.using_named if op.has_using else None,
+                )
                 assert isinstance(result, ox.QuerySolutions)
                 variables = [v.value for v in result.variables]
                 check_rows(op, variables, [tuple(s[v] for v in variables) for s in result])
-        rewrite = any(op.kind in ("CLEAR", "DROP") or op.with_graph or op.has_using
-                      for op in ops)
+        rewrite = any(op.kind in ("CLEAR", "DROP") or op.with_graph or op.has_using for op in ops)
         if rewrite:
             # Oxigraph accepts a prologue only at the start of a request: one for all
             parts = []
@@ -175,21 +210,36 @@ class RemoteStore(SparqlBackedStore):
         since a union-default-graph server answers queries without GRAPH from the union."""
         if graph is not None:
             return super().export_graph(graph, format)
-        response = self._send("GET", self.store_url, params={"default": ""},
-                              headers={"Accept": "application/n-triples"})
+        response = self._send(
+            "GET",
+            self.store_url,
+            params={"default": ""},
+            headers={"Accept": "application/n-triples"},
+        )
         triples = ox.parse(response.content, ox.RdfFormat.N_TRIPLES)
         if format.supports_datasets:
-            return ox.serialize((ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                                 for t in triples), format=format) or b""
+            return (
+                ox.serialize(
+                    (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples),
+                    format=format,
+                )
+                or b""
+            )
         return ox.serialize(triples, format=format) or b""
 
     def _graph_counts(self) -> dict[str, int]:
         result = self._raw_query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-            union=False, default_graphs=None, named_graphs=None)
+            union=False,
+            default_graphs=None,
+            named_graphs=None,
+        )
         assert isinstance(result, ox.QuerySolutions)
-        return {row["g"].value: int(row["n"].value) for row in result
-                if isinstance(row["g"], ox.NamedNode)}
+        return {
+            row["g"].value: int(row["n"].value)
+            for row in result
+            if isinstance(row["g"], ox.NamedNode)
+        }
 
     def _drop_graph(self, graph: str) -> None:
         self._raw_update(f"DROP GRAPH <{graph}>")
@@ -197,8 +247,13 @@ class RemoteStore(SparqlBackedStore):
     def _append(self, item: LoadItem) -> None:
         data = _ntriples(item)
         params = {"graph": item.target} if item.target is not None else {"default": ""}
-        self._send("POST", self.store_url, params=params, content=data,
-                   headers={"Content-Type": "application/n-triples"})
+        self._send(
+            "POST",
+            self.store_url,
+            params=params,
+            content=data,
+            headers={"Content-Type": "application/n-triples"},
+        )
 
     def _write(self, plan: LoadPlan, progress: ProgressCallback | None) -> None:
         """Small plans: one update (DROP + INSERT DATA). Big plans: upload each graph to a
@@ -223,18 +278,24 @@ class RemoteStore(SparqlBackedStore):
             done = 0
             for graph, stage in staging.items():
                 data, expected = by_graph[graph]
-                self._send("PUT", self.store_url, params={"graph": stage}, content=data,
-                           headers={"Content-Type": "application/n-triples"})
+                self._send(
+                    "PUT",
+                    self.store_url,
+                    params={"graph": stage},
+                    content=data,
+                    headers={"Content-Type": "application/n-triples"},
+                )
                 stored = self._count_graph(stage)
                 if stored != expected:
-                    raise StoreError(f"the server stored {stored} of {expected} triples for "
-                                     f"{graph or 'the default graph'}; nothing was replaced")
+                    raise StoreError(
+                        f"the server stored {stored} of {expected} triples for "
+                        f"{graph or 'the default graph'}; nothing was replaced"
+                    )
                 done += len(data)
                 if progress is not None:
                     progress(total + min(total, done), 2 * total)
             ops = ["DROP SILENT DEFAULT"] if plan.replace_default else []
-            ops += [f"DROP SILENT GRAPH <{g}>" for g in sorted(plan.replace)
-                    if g not in staging]
+            ops += [f"DROP SILENT GRAPH <{g}>" for g in sorted(plan.replace) if g not in staging]
             for graph, stage in staging.items():
                 target = "DEFAULT" if graph == "" else f"GRAPH <{graph}>"
                 ops.append(f"MOVE GRAPH <{stage}> TO {target}")
@@ -256,8 +317,11 @@ class RemoteStore(SparqlBackedStore):
 
 def _ntriples(item: LoadItem) -> bytes:
     out = io.BytesIO()
-    ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in item.quads()), out,
-                 ox.RdfFormat.N_TRIPLES)
+    ox.serialize(
+        (ox.Triple(q.subject, q.predicate, q.object) for q in item.quads()),
+        out,
+        ox.RdfFormat.N_TRIPLES,
+    )
     return out.getvalue()
 
 
@@ -269,7 +333,8 @@ def _split_by_graph(plan: LoadPlan) -> dict[str, tuple[bytes, int]]:
         for q in item.quads():
             key = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
             if key == "" and not plan.replace_default:
-                raise InputError("triples outside any named graph need a target graph",
-                                 source=item.name)
+                raise InputError(
+                    "triples outside any named graph need a target graph", source=item.name
+                )
             buffers.setdefault(key, {})[f"{q.subject} {q.predicate} {q.object} .\n"] = None
     return {g: ("".join(lines).encode(), len(lines)) for g, lines in buffers.items()}

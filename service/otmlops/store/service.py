@@ -42,8 +42,10 @@ def probe(url: str, *, timeout: float = 5.0, quiet: bool = True) -> dict[str, ob
     except httpx.ConnectError as exc:
         if quiet:
             return None
-        raise StoreError(f"cannot reach {url} ({exc}); start `otmlops serve` (or the "
-                         "SPARQL server) there first, or check the --store URL") from None
+        raise StoreError(
+            f"cannot reach {url} ({exc}); start `otmlops serve` (or the "
+            "SPARQL server) there first, or check the --store URL"
+        ) from None
     except (httpx.HTTPError, ValueError):
         return None
     if isinstance(body, dict) and "version" in body and "status" in body:
@@ -55,11 +57,22 @@ class ServiceStore(RemoteStore):
     """An otmlops service as a store; ``folder`` is set when it stands in for a store folder
     the service holds (messages then say so and what to do)."""
 
-    def __init__(self, url: str, *, token: str | None = None, folder: Path | None = None,
-                 timeout: float = 300.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        folder: Path | None = None,
+        timeout: float = 300.0,
+    ) -> None:
         base = url.rstrip("/")
-        super().__init__(f"{base}/sparql", f"{base}/sparql", f"{base}/store",
-                         location=str(folder) if folder is not None else base, timeout=timeout)
+        super().__init__(
+            f"{base}/sparql",
+            f"{base}/sparql",
+            f"{base}/store",
+            location=str(folder) if folder is not None else base,
+            timeout=timeout,
+        )
         self.url = base
         self.folder = folder
         #: Whether the service takes writes at all (its /healthz says; None: unknown).
@@ -79,11 +92,14 @@ class ServiceStore(RemoteStore):
         try:
             response = self._client.get(f"{self.url}/healthz")
         except httpx.HTTPError as exc:
-            raise StoreError(f"{self._who()} does not answer ({exc}); check that it is "
-                             "running, or stop it to use the store folder directly") from None
+            raise StoreError(
+                f"{self._who()} does not answer ({exc}); check that it is "
+                "running, or stop it to use the store folder directly"
+            ) from None
         if response.status_code != 200:
-            raise StoreError(f"{self._who()} is not ready (HTTP {response.status_code}); "
-                             "try again in a moment")
+            raise StoreError(
+                f"{self._who()} is not ready (HTTP {response.status_code}); try again in a moment"
+            )
         try:
             self._writes = response.json().get("writes")
         except (ValueError, AttributeError):
@@ -98,30 +114,54 @@ class ServiceStore(RemoteStore):
 
     # -- writes -----------------------------------------------------------------------------
 
-    def load(self, source: Path | bytes, *, graph: str | None = None,
-             format: ox.RdfFormat | None = None, base_iri: str | None = None,
-             source_name: str | None = None,
-             progress: ProgressCallback | None = None,
-             record_prefixes: bool = True) -> LoadReport:
+    def load(
+        self,
+        source: Path | bytes,
+        *,
+        graph: str | None = None,
+        format: ox.RdfFormat | None = None,
+        base_iri: str | None = None,
+        source_name: str | None = None,
+        progress: ProgressCallback | None = None,
+        record_prefixes: bool = True,
+    ) -> LoadReport:
         self._require_token()
-        return super().load(source, graph=graph, format=format, base_iri=base_iri,
-                            source_name=source_name, progress=progress,
-                            record_prefixes=record_prefixes)
+        return super().load(
+            source,
+            graph=graph,
+            format=format,
+            base_iri=base_iri,
+            source_name=source_name,
+            progress=progress,
+            record_prefixes=record_prefixes,
+        )
 
-    def add_to_graph(self, source: Path | bytes, *, graph: str | None,
-                     format: ox.RdfFormat | None = None, base_iri: str | None = None,
-                     record_prefixes: bool = True) -> int:
+    def add_to_graph(
+        self,
+        source: Path | bytes,
+        *,
+        graph: str | None,
+        format: ox.RdfFormat | None = None,
+        base_iri: str | None = None,
+        record_prefixes: bool = True,
+    ) -> int:
         self._require_token()
-        return super().add_to_graph(source, graph=graph, format=format, base_iri=base_iri,
-                                    record_prefixes=record_prefixes)
+        return super().add_to_graph(
+            source, graph=graph, format=format, base_iri=base_iri, record_prefixes=record_prefixes
+        )
 
     def _record_prefixes(self, update: str) -> None:
         """Left to the service: it guards its meta graph against SPARQL Update, records what
         its own loads declare (N-Triples declare nothing) and forgets a dropped graph's
         records itself (docs/store.md)."""
 
-    def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
-               using_named_graphs: Sequence[str] | None = None) -> None:
+    def update(
+        self,
+        sparql: str,
+        *,
+        using_graphs: Sequence[str] | None = None,
+        using_named_graphs: Sequence[str] | None = None,
+    ) -> None:
         self._require_token()
         super().update(sparql, using_graphs=using_graphs, using_named_graphs=using_named_graphs)
 
@@ -129,13 +169,15 @@ class ServiceStore(RemoteStore):
         self._require_token()
         super().drop(graph)
 
-    def replace_graphs(self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat,
-                       source_name: str = "<input>") -> dict[str, int]:
+    def replace_graphs(
+        self, graphs: Mapping[str, bytes], *, format: ox.RdfFormat, source_name: str = "<input>"
+    ) -> dict[str, int]:
         self._require_token()
         return super().replace_graphs(graphs, format=format, source_name=source_name)
 
-    def replace_default_graph(self, source: Path | bytes, *, format: ox.RdfFormat,
-                              base_iri: str | None = None) -> int:
+    def replace_default_graph(
+        self, source: Path | bytes, *, format: ox.RdfFormat, base_iri: str | None = None
+    ) -> int:
         self._require_token()
         return super().replace_default_graph(source, format=format, base_iri=base_iri)
 
@@ -143,9 +185,13 @@ class ServiceStore(RemoteStore):
         total = 2 * sum(i.size for i in plan.items)
         if len(plan.replace) == 1 and len(plan.items) == 1:
             [graph] = plan.replace
-            self._send("PUT", self.store_url, params={"graph": graph},
-                       content=_ntriples(plan.items[0]),
-                       headers={"Content-Type": "application/n-triples"})
+            self._send(
+                "PUT",
+                self.store_url,
+                params={"graph": graph},
+                content=_ntriples(plan.items[0]),
+                headers={"Content-Type": "application/n-triples"},
+            )
         else:
             self._raw_update(insert_data_update(plan))
         if progress is not None:
@@ -153,11 +199,15 @@ class ServiceStore(RemoteStore):
 
     def _require_token(self) -> None:
         if self._writes is False:
-            raise UsageError(f"{self._who()} takes no writes (it runs --read-only, or was "
-                             "started without a token)" + self._or_stop())
+            raise UsageError(
+                f"{self._who()} takes no writes (it runs --read-only, or was "
+                "started without a token)" + self._or_stop()
+            )
         if self.token is None:
-            raise UsageError(f"{self._who()} takes writes only with its token: pass --token "
-                             "TOKEN or set OTMLOPS_TOKEN" + self._or_stop())
+            raise UsageError(
+                f"{self._who()} takes writes only with its token: pass --token "
+                "TOKEN or set OTMLOPS_TOKEN" + self._or_stop()
+            )
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -167,8 +217,12 @@ class ServiceStore(RemoteStore):
         return {row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)}
 
     def has_graph(self, graph: str) -> bool:
-        result = self._raw_query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", union=False,
-                                 default_graphs=None, named_graphs=None)
+        result = self._raw_query(
+            f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+            union=False,
+            default_graphs=None,
+            named_graphs=None,
+        )
         return bool(result)
 
     # -- HTTP -------------------------------------------------------------------------------
@@ -183,14 +237,17 @@ class ServiceStore(RemoteStore):
             return response
         detail = _detail(response)
         if status == 401:
-            raise UsageError(f"{self._who()} did not accept the token ({detail}); pass the "
-                             "token the service was started with (--token or OTMLOPS_TOKEN)")
+            raise UsageError(
+                f"{self._who()} did not accept the token ({detail}); pass the "
+                "token the service was started with (--token or OTMLOPS_TOKEN)"
+            )
         if status == 403:
             raise UsageError(f"{self._who()} refuses writes: {detail}" + self._or_stop())
         if status == 413:
-            raise UsageError(f"the data is too big to send to {self._who()} ({detail}); "
-                             "restart the service with a larger --body-limit"
-                             + self._or_stop(", or"))
+            raise UsageError(
+                f"the data is too big to send to {self._who()} ({detail}); "
+                "restart the service with a larger --body-limit" + self._or_stop(", or")
+            )
         if status == 404:
             raise NotFound(detail)
         if status == 503:

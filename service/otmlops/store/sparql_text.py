@@ -160,7 +160,8 @@ def check_bindings(bindings: Mapping[str, object]) -> dict[str, ox.NamedNode | o
             raise UsageError(f"invalid parameter name {name!r}")
         if not isinstance(value, ox.NamedNode | ox.Literal):
             raise UsageError(
-                f"parameter {bare!r} must be an IRI or a literal, not {type(value).__name__}")
+                f"parameter {bare!r} must be an IRI or a literal, not {type(value).__name__}"
+            )
         checked[bare] = value
     return checked
 
@@ -176,18 +177,32 @@ def bind_values(sparql: str, bindings: Mapping[str, object]) -> str:
     if missing:
         raise UsageError("the query has no variable " + ", ".join(f"?{m}" for m in missing))
     names = sorted(checked)
-    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-             + " ".join(str(checked[n]) for n in names) + ") } ")
-    body = sparql[plan.open_end:plan.close_start]
+    block = (
+        "VALUES ("
+        + " ".join(f"?{n}" for n in names)
+        + ") { ("
+        + " ".join(str(checked[n]) for n in names)
+        + ") } "
+    )
+    body = sparql[plan.open_end : plan.close_start]
     if plan.where_start is not None:
         # CONSTRUCT WHERE { T } only allows triples; spell it out as CONSTRUCT { T } WHERE { ... }.
-        return (sparql[:plan.where_start] + "{" + body + "} WHERE { " + block + body + "}"
-                + sparql[plan.close_end:])
+        return (
+            sparql[: plan.where_start]
+            + "{"
+            + body
+            + "} WHERE { "
+            + block
+            + body
+            + "}"
+            + sparql[plan.close_end :]
+        )
     if plan.bare_select:
         # The group is a bare sub-select, which admits nothing beside it: nest it.
-        return (sparql[:plan.open_end] + " " + block + "{" + body + "} "
-                + sparql[plan.close_start:])
-    return sparql[:plan.open_end] + " " + block + sparql[plan.open_end:]
+        return (
+            sparql[: plan.open_end] + " " + block + "{" + body + "} " + sparql[plan.close_start :]
+        )
+    return sparql[: plan.open_end] + " " + block + sparql[plan.open_end :]
 
 
 @dataclass(frozen=True)
@@ -211,10 +226,12 @@ def _binding_plan(sparql: str) -> _BindingPlan:
     first = toks[open_idx + 1] if open_idx + 1 < len(toks) else None
     return _BindingPlan(
         variables=frozenset(t.text[1:] for t in toks if t.kind == "var"),
-        open_end=toks[open_idx].end, close_start=toks[close_idx].start,
+        open_end=toks[open_idx].end,
+        close_start=toks[close_idx].start,
         close_end=toks[close_idx].end,
         where_start=toks[open_idx - 1].start if short_construct else None,
-        bare_select=first is not None and first.keyword == "SELECT")
+        bare_select=first is not None and first.keyword == "SELECT",
+    )
 
 
 def _outer_group(toks: list[Token]) -> tuple[int, int, bool]:
@@ -222,7 +239,9 @@ def _outer_group(toks: list[Token]) -> tuple[int, int, bool]:
     ``CONSTRUCT WHERE {}`` short form."""
     form_idx = next((i for i, t in enumerate(toks) if t.keyword in _QUERY_FORMS), None)
     if form_idx is None:
-        raise UsageError("parameters can only be bound in a SELECT, CONSTRUCT, DESCRIBE or ASK query")
+        raise UsageError(
+            "parameters can only be bound in a SELECT, CONSTRUCT, DESCRIBE or ASK query"
+        )
     form = toks[form_idx].keyword
     braces = parens = 0
     groups_seen = 0
@@ -290,8 +309,10 @@ def add_using(update: str, using: Sequence[str], using_named: Sequence[str]) -> 
         elif tok.kind == "punct" and tok.text == "}":
             depth -= 1
         elif depth == 0 and tok.keyword in ("USING", "WITH"):
-            raise UsageError("the update names its own dataset (USING/WITH); do not also pass "
-                             "using-graph-uri / using-named-graph-uri")
+            raise UsageError(
+                "the update names its own dataset (USING/WITH); do not also pass "
+                "using-graph-uri / using-named-graph-uri"
+            )
         elif depth == 0 and tok.keyword == "WHERE":
             if i > 0 and toks[i - 1].keyword == "DELETE":
                 continue  # DELETE WHERE short form takes no USING
@@ -320,8 +341,10 @@ def decode_codepoints(sparql: str) -> str:
         return sparql
     decoded = _UCHAR.sub(_codepoint, sparql)
     if decoded != sparql and _UCHAR.search(decoded):
-        raise UsageError("the SPARQL text builds a \\u escape out of another \\u escape; "
-                         "write the character itself")
+        raise UsageError(
+            "the SPARQL text builds a \\u escape out of another \\u escape; "
+            "write the character itself"
+        )
     return decoded
 
 
@@ -343,9 +366,11 @@ def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
             if depth > limit:
                 line = sparql.count("\n", 0, tok.start) + 1
                 col = tok.start - (sparql.rfind("\n", 0, tok.start) + 1) + 1
-                raise UsageError(f"the SPARQL text nests groups, brackets or parentheses more "
-                                 f"than {limit} levels deep (at line {line}, column {col}); "
-                                 f"the limit is {limit}")
+                raise UsageError(
+                    f"the SPARQL text nests groups, brackets or parentheses more "
+                    f"than {limit} levels deep (at line {line}, column {col}); "
+                    f"the limit is {limit}"
+                )
         elif tok.text in "})]":
             depth -= 1
 
@@ -357,8 +382,13 @@ def resolve_iri(iri: str, base: str | None) -> str:
     if base is None or re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri):
         return iri
     try:
-        quad = next(iter(ox.parse(f"<{iri}> <urn:x:p> <urn:x:o> .".encode(),
-                                  ox.RdfFormat.TURTLE, base_iri=base)))
+        quad = next(
+            iter(
+                ox.parse(
+                    f"<{iri}> <urn:x:p> <urn:x:o> .".encode(), ox.RdfFormat.TURTLE, base_iri=base
+                )
+            )
+        )
     except (SyntaxError, ValueError, StopIteration):
         return iri
     return str(quad.subject.value)
@@ -403,6 +433,7 @@ class Prologue:
 
 # -- helpers for other readers of SPARQL text (catalogue, validation, runner) -----------------
 
+
 def declared_prefixes(sparql: str) -> dict[str, str]:
     """The PREFIX declarations of a text (``ex`` -> namespace; ``""`` for the empty prefix),
     read with the lexer so that a PREFIX inside a string or comment does not count."""
@@ -427,7 +458,7 @@ def replace_variables(sparql: str, replacements: Mapping[str, str]) -> str:
     last = 0
     for tok in tokens(sparql):
         if tok.kind == "var" and tok.text in replacements:
-            out.append(sparql[last:tok.start])
+            out.append(sparql[last : tok.start])
             out.append(replacements[tok.text])
             last = tok.end
     out.append(sparql[last:])

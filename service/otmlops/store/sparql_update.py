@@ -96,7 +96,7 @@ class _Parser:
 
     def slice(self, i: int, j: int) -> str:
         """Text of tokens i..j inclusive."""
-        return self.text[self.toks[i].start:self.toks[j].end]
+        return self.text[self.toks[i].start : self.toks[j].end]
 
     def parse(self) -> list[Operation]:
         ops: list[Operation] = []
@@ -112,8 +112,9 @@ class _Parser:
             ops.append(op)
             if i < len(self.toks):
                 if not (self.toks[i].kind == "punct" and self.toks[i].text == ";"):
-                    raise self.fail(i, f"expected ';' between operations, found "
-                                       f"{self.toks[i].text!r}")
+                    raise self.fail(
+                        i, f"expected ';' between operations, found {self.toks[i].text!r}"
+                    )
                 i += 1
         return ops
 
@@ -281,7 +282,7 @@ def wrap_default_triples(template: str, graph: str) -> str:
                     if depth == 0:
                         break
                 j += 1
-            parts.append(template[t.start:toks[j].end])
+            parts.append(template[t.start : toks[j].end])
             k = j + 1
             continue
         if pending_from is None:
@@ -308,8 +309,9 @@ def with_using_as_graph(op: Operation) -> str | None:
     parts = []
     for keyword, template in (("DELETE", op.delete_template), ("INSERT", op.insert_template)):
         if template is not None:
-            body = template if op.with_graph is None else wrap_default_triples(template,
-                                                                               op.with_graph)
+            body = (
+                template if op.with_graph is None else wrap_default_triples(template, op.with_graph)
+            )
             parts.append(f"{keyword} {body}")
     parts.append(f"WHERE {{ GRAPH <{read}> {op.where} }}")
     return "\n".join(parts)

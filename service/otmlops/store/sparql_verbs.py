@@ -194,8 +194,9 @@ class _Walker:
             if _is(t, end) and end == "}":
                 return i
             kw = t.keyword
-            if state in ("subject", "after") and (kw in _GROUP_KEYWORDS or _is(t, "{")
-                                                   or _is(t, ".")):
+            if state in ("subject", "after") and (
+                kw in _GROUP_KEYWORDS or _is(t, "{") or _is(t, ".")
+            ):
                 state = "subject"
                 i = self.group_element(i)
                 continue
@@ -334,8 +335,7 @@ class _Walker:
             elif _is(t, ";"):
                 state, i = "verb", i + 1
             else:
-                raise Unfollowable(f"unexpected {t.text!r} in a blank node property list",
-                                   t.start)
+                raise Unfollowable(f"unexpected {t.text!r} in a blank node property list", t.start)
 
     def verb(self, i: int) -> tuple[int, VerbSite | None]:
         """A variable or a property path; records the IRIs that can be widened."""
@@ -361,8 +361,7 @@ class _Walker:
                 else:
                     iri = self.resolve(t)
                     if iri is None:
-                        raise Unfollowable(f"unexpected {t.text!r} in a property path",
-                                           t.start)
+                        raise Unfollowable(f"unexpected {t.text!r} in a property path", t.start)
                     found.append(VerbSite(t, iri))
                     i += 1
                     expect_primary = False
@@ -388,8 +387,9 @@ class _Walker:
         return i, None
 
 
-_GROUP_KEYWORDS = frozenset({"OPTIONAL", "MINUS", "UNION", "GRAPH", "SERVICE", "FILTER", "BIND",
-                             "VALUES"})
+_GROUP_KEYWORDS = frozenset(
+    {"OPTIONAL", "MINUS", "UNION", "GRAPH", "SERVICE", "FILTER", "BIND", "VALUES"}
+)
 
 
 def verb_sites(sparql: str) -> list[VerbSite]:

@@ -16,14 +16,30 @@ if TYPE_CHECKING:
     from otmlops.validation.sources import DEFAULT_MAX_SIZE, Source, from_bytes, read_file
 
 _HOME = {
-    "Validator": "api", "load_shapes": "api", "ontology_triples": "api", "validate": "api",
-    "Report": "report", "ValidationResult": "report",
-    "DEFAULT_MAX_SIZE": "sources", "Source": "sources", "from_bytes": "sources",
+    "Validator": "api",
+    "load_shapes": "api",
+    "ontology_triples": "api",
+    "validate": "api",
+    "Report": "report",
+    "ValidationResult": "report",
+    "DEFAULT_MAX_SIZE": "sources",
+    "Source": "sources",
+    "from_bytes": "sources",
     "read_file": "sources",
 }
 
-__all__ = ["DEFAULT_MAX_SIZE", "Report", "Source", "ValidationResult", "Validator", "from_bytes",
-           "load_shapes", "ontology_triples", "read_file", "validate"]
+__all__ = [
+    "DEFAULT_MAX_SIZE",
+    "Report",
+    "Source",
+    "ValidationResult",
+    "Validator",
+    "from_bytes",
+    "load_shapes",
+    "ontology_triples",
+    "read_file",
+    "validate",
+]
 
 
 def __getattr__(name: str) -> Any:

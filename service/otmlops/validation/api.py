@@ -76,8 +76,9 @@ def ontology_triples() -> tuple[ox.Triple, ...]:
     return tuple(out)
 
 
-def to_source(item: SourceLike, *, max_size: int | None = DEFAULT_MAX_SIZE,
-              name: str = "<request>") -> Source:
+def to_source(
+    item: SourceLike, *, max_size: int | None = DEFAULT_MAX_SIZE, name: str = "<request>"
+) -> Source:
     if isinstance(item, Source):
         return item
     if isinstance(item, tuple):
@@ -89,8 +90,13 @@ def to_source(item: SourceLike, *, max_size: int | None = DEFAULT_MAX_SIZE,
 class Validator:
     """Shapes compiled once, ontology and plant loaded and indexed once."""
 
-    def __init__(self, shapes: Graph | None = None, *, plant: Iterable[ox.Triple] = (),
-                 ontology: Iterable[ox.Triple] | None = None) -> None:
+    def __init__(
+        self,
+        shapes: Graph | None = None,
+        *,
+        plant: Iterable[ox.Triple] = (),
+        ontology: Iterable[ox.Triple] | None = None,
+    ) -> None:
         self.shapes = shapes if shapes is not None else load_shapes()
         self.plan: Plan = compile_shapes(self.shapes)
         onto = tuple(ontology_triples() if ontology is None else ontology)
@@ -101,16 +107,22 @@ class Validator:
 
     # -- engines -----------------------------------------------------------------------------
 
-    def validate(self, data: Sequence[ox.Triple], *, engine: Engine = "fast",
-                 incremental: bool = True) -> Report:
+    def validate(
+        self, data: Sequence[ox.Triple], *, engine: Engine = "fast", incremental: bool = True
+    ) -> Report:
         if engine == "pyshacl" or not self.plan.complete:
-            results = _shape_paths(run_pyshacl(rdflib_graph(self.base_triples, data), self.shapes),
-                                   self.shapes)
-            used = "pyshacl" if engine == "pyshacl" else "pyshacl (fallback: " + "; ".join(
-                self.plan.unsupported[:3]) + ")"
+            results = _shape_paths(
+                run_pyshacl(rdflib_graph(self.base_triples, data), self.shapes), self.shapes
+            )
+            used = (
+                "pyshacl"
+                if engine == "pyshacl"
+                else "pyshacl (fallback: " + "; ".join(self.plan.unsupported[:3]) + ")"
+            )
         elif engine == "fast":
-            results = _restore_literals(self._fast(data, incremental),
-                                        [*self.base_triples, *data], self.shapes)
+            results = _restore_literals(
+                self._fast(data, incremental), [*self.base_triples, *data], self.shapes
+            )
             used = "fast"
         else:
             raise UsageError(f"unknown validation engine {engine!r}; use fast or pyshacl")
@@ -126,8 +138,9 @@ class Validator:
             if incremental and self._incremental_is_sound(data):
                 touched = _touched(data)
                 kept = [r for r in self.base_results() if _node_key(r.focus) not in touched]
-                nodes = {n for t in data for n in (t.subject, t.object)
-                         if not isinstance(n, ox.Literal)}
+                nodes = {
+                    n for t in data for n in (t.subject, t.object) if not isinstance(n, ox.Literal)
+                }
                 if all(isinstance(n, ox.NamedNode) for n in nodes):
                     restrict: ox.NamedNode | list[ox.NamedNode] = sorted(nodes, key=str)  # type: ignore[arg-type]
                 else:
@@ -170,30 +183,45 @@ def _shape_paths(results: list[ValidationResult], shapes: Graph) -> list[Validat
                 by_text[path_to_sparql(shapes, node)] = node
             except UnsupportedPath:
                 continue
-    return [replace(r, path_node=by_text[r.path]) if isinstance(r.path_node, BNode)
-            and r.path in by_text else r for r in results]
+    return [
+        replace(r, path_node=by_text[r.path])
+        if isinstance(r.path_node, BNode) and r.path in by_text
+        else r
+        for r in results
+    ]
 
 
-def _restore_literals(results: list[ValidationResult], triples: Sequence[ox.Triple],
-                      shapes: Graph) -> list[ValidationResult]:
+def _restore_literals(
+    results: list[ValidationResult], triples: Sequence[ox.Triple], shapes: Graph
+) -> list[ValidationResult]:
     """Give literals back the lexical form they were written with.
 
     Oxigraph stores typed literals in canonical form ("4.0"^^xsd:decimal comes back as "4");
     reports must show what the user wrote, as pySHACL does.
     """
+
     def typed(node: Node | None) -> bool:
-        return isinstance(node, RdfLiteral) and node.datatype is not None and node.datatype != XSD.string
+        return (
+            isinstance(node, RdfLiteral)
+            and node.datatype is not None
+            and node.datatype != XSD.string
+        )
 
     wanted = {n.datatype for r in results for n in (r.focus, r.value) if typed(n)}  # type: ignore[union-attr]
     if not wanted:
         return results
     names = {str(d) for d in wanted}
-    originals = [t.object for t in triples
-                 if isinstance(t.object, ox.Literal) and t.object.datatype.value in names]
+    originals = [
+        t.object
+        for t in triples
+        if isinstance(t.object, ox.Literal) and t.object.datatype.value in names
+    ]
     originals += [to_ox(o) for o in shapes.objects() if typed(o) and str(o.datatype) in names]  # type: ignore[union-attr]
     scratch = ox.Store()
     pred = ox.NamedNode("urn:otmlops:p")
-    scratch.extend(ox.Quad(ox.NamedNode(f"urn:otmlops:i:{i}"), pred, o) for i, o in enumerate(originals))
+    scratch.extend(
+        ox.Quad(ox.NamedNode(f"urn:otmlops:i:{i}"), pred, o) for i, o in enumerate(originals)
+    )
     first: dict[str, int] = {}
     for q in scratch:
         i = int(q.subject.value.rsplit(":", 1)[1])
@@ -219,12 +247,19 @@ def _touched(data: Sequence[ox.Triple]) -> set[str]:
     return out
 
 
-def validate(data_sources: Sequence[SourceLike], plant_sources: Sequence[SourceLike] = (), *,
-             plant_triples: Iterable[ox.Triple] = (),
-             plant_graphs: Mapping[str, Sequence[ox.Triple]] | None = None,
-             shapes: Graph | None = None, include_ontology: bool = True, engine: Engine = "fast",
-             max_size: int | None = DEFAULT_MAX_SIZE, locate_lines: bool = True,
-             suggest: bool = True) -> Report:
+def validate(
+    data_sources: Sequence[SourceLike],
+    plant_sources: Sequence[SourceLike] = (),
+    *,
+    plant_triples: Iterable[ox.Triple] = (),
+    plant_graphs: Mapping[str, Sequence[ox.Triple]] | None = None,
+    shapes: Graph | None = None,
+    include_ontology: bool = True,
+    engine: Engine = "fast",
+    max_size: int | None = DEFAULT_MAX_SIZE,
+    locate_lines: bool = True,
+    suggest: bool = True,
+) -> Report:
     """Validate mapping documents (plus plant documents, graphs or triples) against the shapes.
 
     Sources are paths, :class:`Source` objects or ``(bytes, media_type)`` pairs;
@@ -245,8 +280,7 @@ def validate(data_sources: Sequence[SourceLike], plant_sources: Sequence[SourceL
     validator = Validator(shapes, plant=plant, ontology=None if include_ontology else ())
     report = validator.validate(data, engine=engine, incremental=False)
     if locate_lines:
-        report.locations = locations(report.results, data_src, plant_src, graphs,
-                                     max_size=max_size)
+        report.locations = locations(report.results, data_src, plant_src, graphs, max_size=max_size)
     if suggest:
         from otmlops.validation.fixes import attach
 
@@ -254,9 +288,14 @@ def validate(data_sources: Sequence[SourceLike], plant_sources: Sequence[SourceL
     return report
 
 
-def locations(results: Sequence[ValidationResult], mappings: Sequence[Source],
-              plant: Sequence[Source] = (), graphs: Mapping[str, Sequence[ox.Triple]] | None = None,
-              *, max_size: int | None = DEFAULT_MAX_SIZE) -> dict[str, Location]:
+def locations(
+    results: Sequence[ValidationResult],
+    mappings: Sequence[Source],
+    plant: Sequence[Source] = (),
+    graphs: Mapping[str, Sequence[ox.Triple]] | None = None,
+    *,
+    max_size: int | None = DEFAULT_MAX_SIZE,
+) -> dict[str, Location]:
     """focus node -> where it is described.
 
     A node is placed where it is a subject (described), the plant before the mappings, so a
@@ -275,8 +314,9 @@ def locations(results: Sequence[ValidationResult], mappings: Sequence[Source],
         if not todo:
             return
         if src.positions is not None:  # a compiled YAML/CSV/XLSX mapping: its stage's line or row
-            described.update((iri, Location(src.name, src.positions[iri]))
-                             for iri in todo & set(src.positions))
+            described.update(
+                (iri, Location(src.name, src.positions[iri])) for iri in todo & set(src.positions)
+            )
             return
         if src.line_oriented:
             text = src.data.decode("utf-8", errors="replace")
@@ -303,8 +343,11 @@ def locations(results: Sequence[ValidationResult], mappings: Sequence[Source],
         described.update((node, Location(iri, graph=True)) for node in todo - set(described))
     for src in mappings:
         scan(src)
-    return {URIRef(iri).n3(): described.get(iri) or mentioned[iri]
-            for iri in wanted if iri in described or iri in mentioned}
+    return {
+        URIRef(iri).n3(): described.get(iri) or mentioned[iri]
+        for iri in wanted
+        if iri in described or iri in mentioned
+    }
 
 
 def _graph_file(iri: str, max_size: int | None) -> Source | None:
@@ -328,5 +371,16 @@ def result_keys(results: Iterable[ValidationResult]) -> set[tuple[str, str | Non
     return {r.key for r in results}
 
 
-__all__ = ["Validator", "validate", "load_shapes", "ontology_triples", "Report",
-           "ValidationResult", "Node", "result_keys", "locations", "to_source", "Location"]
+__all__ = [
+    "Validator",
+    "validate",
+    "load_shapes",
+    "ontology_triples",
+    "Report",
+    "ValidationResult",
+    "Node",
+    "result_keys",
+    "locations",
+    "to_source",
+    "Location",
+]

@@ -26,12 +26,16 @@ RESTRICT = "#<otmlops:restrict>#"
 _TYPE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 #: Shape predicates this compiler understands (anything else in sh: means fall back).
-_KNOWN = {SH[n] for n in (
-    "targetClass targetNode targetSubjectsOf targetObjectsOf property path severity message name "
-    "description deactivated order group defaultValue class datatype nodeKind in hasValue "
-    "minCount maxCount minInclusive minExclusive maxInclusive maxExclusive minLength maxLength "
-    "pattern flags languageIn uniqueLang equals disjoint lessThan lessThanOrEquals closed "
-    "ignoredProperties sparql and or not xone node").split()}
+_KNOWN = {
+    SH[n]
+    for n in (
+        "targetClass targetNode targetSubjectsOf targetObjectsOf property path severity message name "
+        "description deactivated order group defaultValue class datatype nodeKind in hasValue "
+        "minCount maxCount minInclusive minExclusive maxInclusive maxExclusive minLength maxLength "
+        "pattern flags languageIn uniqueLang equals disjoint lessThan lessThanOrEquals closed "
+        "ignoredProperties sparql and or not xone node"
+    ).split()
+}
 
 #: Datatypes whose well-formedness SPARQL casts can check; values of other XSD datatypes fall back.
 _CASTABLE = {XSD[n] for n in ("integer decimal double float boolean dateTime date time").split()}
@@ -83,8 +87,9 @@ def compile_shapes(shapes: Graph) -> Plan:
     """Compile every shape that has targets, with the property shapes it reaches."""
     plan = Plan()
     if any(shapes.subjects(RDF.type, SH.ConstraintComponent)) or any(
-            (None, p, None) in shapes for p in (SH.parameter, SH.validator, SH.nodeValidator,
-                                                SH.propertyValidator)):
+        (None, p, None) in shapes
+        for p in (SH.parameter, SH.validator, SH.nodeValidator, SH.propertyValidator)
+    ):
         plan.unsupported.append("SPARQL-based constraint components")
         return plan
     for pred in (SH.target, SH.rule, SH.shapesGraph, SH.entailment):
@@ -102,6 +107,7 @@ def compile_shapes(shapes: Graph) -> Plan:
 
 
 # -- shapes and targets ---------------------------------------------------------------------
+
 
 def _class_types(g: Graph) -> set[Node]:
     types = {RDFS.Class, OWL.Class}
@@ -126,7 +132,8 @@ def _target_pattern(g: Graph, shape: Node) -> str:
     for c in g.objects(shape, SH.targetClass):
         parts.append(f"?this {_TYPE} {_iri(c)} .")
     if any(t in _class_types(g) for t in g.objects(shape, RDF.type)) and (
-            (shape, RDF.type, SH.NodeShape) in g or (shape, RDF.type, SH.PropertyShape) in g):
+        (shape, RDF.type, SH.NodeShape) in g or (shape, RDF.type, SH.PropertyShape) in g
+    ):
         parts.append(f"?this {_TYPE} {_iri(shape)} .")
     nodes = list(g.objects(shape, SH.targetNode))
     if nodes:
@@ -139,14 +146,16 @@ def _target_pattern(g: Graph, shape: Node) -> str:
     return f"{{ SELECT DISTINCT ?this WHERE {{ {RESTRICT} {union} }} }}"
 
 
-def _compile_shape(g: Graph, shape: Node, focus: str, *, derived: bool,
-                   seen: tuple[Node, ...]) -> list[Check]:
+def _compile_shape(
+    g: Graph, shape: Node, focus: str, *, derived: bool, seen: tuple[Node, ...]
+) -> list[Check]:
     if shape in seen:
         raise Unsupported("recursive shapes")
     if (shape, SH.deactivated, Literal(True)) in g:
         return []
-    unknown = {p for p in g.predicates(shape, None)
-               if str(p).startswith(str(SH)) and p not in _KNOWN}
+    unknown = {
+        p for p in g.predicates(shape, None) if str(p).startswith(str(SH)) and p not in _KNOWN
+    }
     if unknown:
         raise Unsupported("uses " + ", ".join(sorted(p.n3(g.namespace_manager) for p in unknown)))
     path_node = g.value(shape, SH.path)
@@ -167,11 +176,14 @@ def _compile_shape(g: Graph, shape: Node, focus: str, *, derived: bool,
             child_focus = focus
             child_derived = derived
         else:
-            child_focus = (f"{{ SELECT DISTINCT (?__v AS ?this) WHERE {{ "
-                           f"{{ SELECT (?this AS ?__f) WHERE {{ {focus} }} }} ?__f {path} ?__v }} }}")
+            child_focus = (
+                f"{{ SELECT DISTINCT (?__v AS ?this) WHERE {{ "
+                f"{{ SELECT (?this AS ?__f) WHERE {{ {focus} }} }} ?__f {path} ?__v }} }}"
+            )
             child_derived = True
-        checks.extend(_compile_shape(g, child, child_focus, derived=child_derived,
-                                     seen=seen + (shape,)))
+        checks.extend(
+            _compile_shape(g, child, child_focus, derived=child_derived, seen=seen + (shape,))
+        )
     return checks
 
 
@@ -193,30 +205,50 @@ class _Ctx:
         sev = self.g.value(self.shape, SH.severity) or SH.Violation
         if not isinstance(sev, URIRef):
             raise Unsupported("sh:severity must be an IRI")
-        msgs = tuple(m for m in self.g.objects(constraint or self.shape, SH.message)
-                     if isinstance(m, Literal))
+        msgs = tuple(
+            m
+            for m in self.g.objects(constraint or self.shape, SH.message)
+            if isinstance(m, Literal)
+        )
         if constraint is not None and not msgs:
-            msgs = tuple(m for m in self.g.objects(self.shape, SH.message) if isinstance(m, Literal))
-        return Check(shape=self.shape, component=SH[component + "ConstraintComponent"],
-                     severity=sev, query=query, path=self.path, path_node=self.path_node,
-                     messages=msgs, constraint=constraint, node_shape=self.path is None,
-                     derived_focus=self.derived)
+            msgs = tuple(
+                m for m in self.g.objects(self.shape, SH.message) if isinstance(m, Literal)
+            )
+        return Check(
+            shape=self.shape,
+            component=SH[component + "ConstraintComponent"],
+            severity=sev,
+            query=query,
+            path=self.path,
+            path_node=self.path_node,
+            messages=msgs,
+            constraint=constraint,
+            node_shape=self.path is None,
+            derived_focus=self.derived,
+        )
 
     def filter_query(self, condition: str) -> str:
-        return (f"SELECT DISTINCT ?this ?value WHERE {{ {self.focus} {self.values} "
-                f"FILTER ({condition}) }}")
+        return (
+            f"SELECT DISTINCT ?this ?value WHERE {{ {self.focus} {self.values} "
+            f"FILTER ({condition}) }}"
+        )
 
 
 # -- core constraint components ---------------------------------------------------------------
 
+
 def _class(ctx: _Ctx, c: Node) -> list[Check]:
     # Whole graph: one anti-join (MINUS) against all instances of the class. A few focus nodes
     # (incremental runs): a per-value test, with the subclass path evaluated with both ends bound.
-    full = (f"SELECT DISTINCT ?this ?value WHERE {{ {ctx.focus} {ctx.values} "
-            f"MINUS {{ ?__t <{RDFS.subClassOf}>* {_term(c)} . ?value <{RDF.type}> ?__t }} }}")
-    few = (f"SELECT DISTINCT ?this ?value WHERE {{ {ctx.focus} {ctx.values} "
-           f"FILTER NOT EXISTS {{ ?value <{RDF.type}> ?__t . "
-           f"FILTER EXISTS {{ ?__t <{RDFS.subClassOf}>* {_term(c)} }} }} }}")
+    full = (
+        f"SELECT DISTINCT ?this ?value WHERE {{ {ctx.focus} {ctx.values} "
+        f"MINUS {{ ?__t <{RDFS.subClassOf}>* {_term(c)} . ?value <{RDF.type}> ?__t }} }}"
+    )
+    few = (
+        f"SELECT DISTINCT ?this ?value WHERE {{ {ctx.focus} {ctx.values} "
+        f"FILTER NOT EXISTS {{ ?value <{RDF.type}> ?__t . "
+        f"FILTER EXISTS {{ ?__t <{RDFS.subClassOf}>* {_term(c)} }} }} }}"
+    )
     return [replace(ctx.check("Class", full), restricted_query=few)]
 
 
@@ -238,11 +270,12 @@ def _in(ctx: _Ctx, lst: Node) -> list[Check]:
 
 def _has_value(ctx: _Ctx, v: Node) -> list[Check]:
     if ctx.path is None:
-        q = (f"SELECT DISTINCT ?this WHERE {{ {ctx.focus} "
-             f"FILTER (!sameTerm(?this, {_term(v)})) }}")
+        q = f"SELECT DISTINCT ?this WHERE {{ {ctx.focus} FILTER (!sameTerm(?this, {_term(v)})) }}"
     else:
-        q = (f"SELECT DISTINCT ?this WHERE {{ {ctx.focus} "
-             f"FILTER NOT EXISTS {{ ?this {ctx.path} {_term(v)} }} }}")
+        q = (
+            f"SELECT DISTINCT ?this WHERE {{ {ctx.focus} "
+            f"FILTER NOT EXISTS {{ ?this {ctx.path} {_term(v)} }} }}"
+        )
     return [ctx.check("HasValue", q)]
 
 
@@ -253,15 +286,21 @@ def _count(op: str, component: str):  # type: ignore[no-untyped-def]
         limit = int(n)  # type: ignore[call-overload]
         if op == "<" and limit <= 0:
             return []
-        q = (f"SELECT ?this WHERE {{ {ctx.focus} OPTIONAL {{ ?this {ctx.path} ?value }} }} "
-             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {op} {limit})")
+        q = (
+            f"SELECT ?this WHERE {{ {ctx.focus} OPTIONAL {{ ?this {ctx.path} ?value }} }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {op} {limit})"
+        )
         return [ctx.check(component, q)]
+
     return compile_
 
 
 def _compare(op: str, component: str):  # type: ignore[no-untyped-def]
     def compile_(ctx: _Ctx, bound: Node) -> list[Check]:
-        return [ctx.check(component, ctx.filter_query(f"!COALESCE(?value {op} {_term(bound)}, false)"))]
+        return [
+            ctx.check(component, ctx.filter_query(f"!COALESCE(?value {op} {_term(bound)}, false)"))
+        ]
+
     return compile_
 
 
@@ -270,6 +309,7 @@ def _length(op: str, component: str):  # type: ignore[no-untyped-def]
         limit = int(n)  # type: ignore[call-overload]
         cond = f"!COALESCE(!isBlank(?value) && STRLEN(STR(?value)) {op} {limit}, false)"
         return [ctx.check(component, ctx.filter_query(cond))]
+
     return compile_
 
 
@@ -285,7 +325,11 @@ def _pattern(ctx: _Ctx, pattern: Node) -> list[Check]:
 def _language_in(ctx: _Ctx, lst: Node) -> list[Check]:
     tags = [str(t) for t in Collection(ctx.g, lst)]
     cond = " || ".join(f"langMatches(lang(?value), {_term(Literal(t))})" for t in tags) or "false"
-    return [ctx.check("LanguageIn", ctx.filter_query(f"!COALESCE(isLiteral(?value) && ({cond}), false)"))]
+    return [
+        ctx.check(
+            "LanguageIn", ctx.filter_query(f"!COALESCE(isLiteral(?value) && ({cond}), false)")
+        )
+    ]
 
 
 def _unique_lang(ctx: _Ctx, flag: Node) -> list[Check]:
@@ -293,9 +337,11 @@ def _unique_lang(ctx: _Ctx, flag: Node) -> list[Check]:
         return []
     if ctx.path is None:
         raise Unsupported("sh:uniqueLang on a node shape")
-    q = (f"SELECT DISTINCT ?this ?__lang WHERE {{ {ctx.focus} ?this {ctx.path} ?__a . "
-         f"?this {ctx.path} ?__b . BIND (LCASE(lang(?__a)) AS ?__lang) "
-         f"FILTER (!sameTerm(?__a, ?__b) && ?__lang != \"\" && ?__lang = LCASE(lang(?__b))) }}")
+    q = (
+        f"SELECT DISTINCT ?this ?__lang WHERE {{ {ctx.focus} ?this {ctx.path} ?__a . "
+        f"?this {ctx.path} ?__b . BIND (LCASE(lang(?__a)) AS ?__lang) "
+        f'FILTER (!sameTerm(?__a, ?__b) && ?__lang != "" && ?__lang = LCASE(lang(?__b))) }}'
+    )
     return [ctx.check("UniqueLang", q)]
 
 
@@ -304,19 +350,24 @@ def _pair(component: str):  # type: ignore[no-untyped-def]
         p2 = _iri(other)
         v = ctx.values
         if component == "Equals":
-            q = (f"SELECT DISTINCT ?this ?value WHERE {{ "
-                 f"{{ {ctx.focus} {v} FILTER NOT EXISTS {{ ?this {p2} ?value }} }} UNION "
-                 f"{{ {ctx.focus} ?this {p2} ?value . "
-                 f"FILTER NOT EXISTS {{ {_values_exists(ctx)} }} }} }}")
+            q = (
+                f"SELECT DISTINCT ?this ?value WHERE {{ "
+                f"{{ {ctx.focus} {v} FILTER NOT EXISTS {{ ?this {p2} ?value }} }} UNION "
+                f"{{ {ctx.focus} ?this {p2} ?value . "
+                f"FILTER NOT EXISTS {{ {_values_exists(ctx)} }} }} }}"
+            )
         elif component == "Disjoint":
             q = f"SELECT DISTINCT ?this ?value WHERE {{ {ctx.focus} {v} ?this {p2} ?value . }}"
         else:
             if ctx.path is None:
                 raise Unsupported(f"sh:{component} on a node shape")
             op = "<" if component == "LessThan" else "<="
-            q = (f"SELECT DISTINCT ?this ?value WHERE {{ {ctx.focus} {v} ?this {p2} ?__o . "
-                 f"FILTER (!COALESCE(?value {op} ?__o, false)) }}")
+            q = (
+                f"SELECT DISTINCT ?this ?value WHERE {{ {ctx.focus} {v} ?this {p2} ?__o . "
+                f"FILTER (!COALESCE(?value {op} ?__o, false)) }}"
+            )
         return [ctx.check(component, q)]
+
     return compile_
 
 
@@ -337,12 +388,15 @@ def _closed(ctx: _Ctx) -> list[Check]:
     cond = " && ".join(f"!sameTerm(?path, {_iri(p)})" for p in sorted(allowed)) or "true"
     if ctx.path is not None:
         raise Unsupported("sh:closed on a property shape")
-    q = (f"SELECT DISTINCT ?this ?path ?value WHERE {{ {ctx.focus} ?this ?path ?value . "
-         f"FILTER ({cond}) }}")
+    q = (
+        f"SELECT DISTINCT ?this ?path ?value WHERE {{ {ctx.focus} ?this ?path ?value . "
+        f"FILTER ({cond}) }}"
+    )
     return [ctx.check("Closed", q)]
 
 
 # -- logical components over value-level shapes ------------------------------------------------
+
 
 def _ok_condition(g: Graph, shape: Node, depth: int = 0) -> str:
     """A SPARQL expression true when ?value conforms to ``shape``.
@@ -359,8 +413,14 @@ def _ok_condition(g: Graph, shape: Node, depth: int = 0) -> str:
         return "true"
     parts: list[str] = []
     for pred, obj in g.predicate_objects(shape):
-        if not str(pred).startswith(str(SH)) or pred in (SH.message, SH.name, SH.description,
-                                                          SH.severity, SH.order, SH.group):
+        if not str(pred).startswith(str(SH)) or pred in (
+            SH.message,
+            SH.name,
+            SH.description,
+            SH.severity,
+            SH.order,
+            SH.group,
+        ):
             continue
         if pred in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
             continue  # targets of a nested shape play no role here
@@ -370,8 +430,10 @@ def _ok_condition(g: Graph, shape: Node, depth: int = 0) -> str:
 
 def _ok_for(g: Graph, shape: Node, pred: Node, obj: Node, depth: int) -> str:
     if pred == SH["class"]:
-        return (f"EXISTS {{ ?value <{RDF.type}> ?__t . "
-                f"FILTER EXISTS {{ ?__t <{RDFS.subClassOf}>* {_term(obj)} }} }}")
+        return (
+            f"EXISTS {{ ?value <{RDF.type}> ?__t . "
+            f"FILTER EXISTS {{ ?__t <{RDFS.subClassOf}>* {_term(obj)} }} }}"
+        )
     if pred == SH.datatype:
         return _datatype_ok(obj)
     if pred == SH.nodeKind:
@@ -379,8 +441,11 @@ def _ok_for(g: Graph, shape: Node, pred: Node, obj: Node, depth: int) -> str:
             raise Unsupported(f"unknown node kind {obj!r}")
         return _NODE_KINDS[obj]
     if pred == SH["in"]:
-        return "(" + (" || ".join(f"sameTerm(?value, {_term(m)})"
-                                  for m in Collection(g, obj)) or "false") + ")"
+        return (
+            "("
+            + (" || ".join(f"sameTerm(?value, {_term(m)})" for m in Collection(g, obj)) or "false")
+            + ")"
+        )
     if pred == SH.hasValue:
         return f"sameTerm(?value, {_term(obj)})"
     ops = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
@@ -391,13 +456,19 @@ def _ok_for(g: Graph, shape: Node, pred: Node, obj: Node, depth: int) -> str:
         return f"COALESCE(!isBlank(?value) && STRLEN(STR(?value)) {op} {int(obj)}, false)"  # type: ignore[call-overload]
     if pred == SH.pattern:
         flags = g.value(shape, SH.flags)
-        args = _term(Literal(str(obj))) + (", " + _term(Literal(str(flags))) if flags is not None else "")
+        args = _term(Literal(str(obj))) + (
+            ", " + _term(Literal(str(flags))) if flags is not None else ""
+        )
         return f"COALESCE(!isBlank(?value) && REGEX(STR(?value), {args}), false)"
     if pred == SH.flags:
         return "true"
     if pred == SH.languageIn:
-        tags = " || ".join(f"langMatches(lang(?value), {_term(Literal(str(x)))})"
-                           for x in Collection(g, obj)) or "false"
+        tags = (
+            " || ".join(
+                f"langMatches(lang(?value), {_term(Literal(str(x)))})" for x in Collection(g, obj)
+            )
+            or "false"
+        )
         return f"COALESCE(isLiteral(?value) && ({tags}), false)"
     if pred in (SH["and"], SH["or"], SH.xone):
         members = [_ok_condition(g, m, depth + 1) for m in Collection(g, obj)]
@@ -405,7 +476,9 @@ def _ok_for(g: Graph, shape: Node, pred: Node, obj: Node, depth: int) -> str:
             return "(" + (" && ".join(members) or "true") + ")"
         if pred == SH["or"]:
             return "(" + (" || ".join(members) or "false") + ")"
-        return "((" + " + ".join(f"IF({m}, 1, 0)" for m in members) + ") = 1)" if members else "false"
+        return (
+            "((" + " + ".join(f"IF({m}, 1, 0)" for m in members) + ") = 1)" if members else "false"
+        )
     if pred == SH["not"]:
         return f"!{_ok_condition(g, obj, depth + 1)}"
     if pred == SH.node:
@@ -432,10 +505,12 @@ def _logical(component: str):  # type: ignore[no-untyped-def]
         else:
             cond = f"!{ok}"
         return [ctx.check(component, ctx.filter_query(cond))]
+
     return compile_
 
 
 # -- SHACL-SPARQL ----------------------------------------------------------------------------
+
 
 def _sparql(ctx: _Ctx, constraint: Node) -> list[Check]:
     g = ctx.g
@@ -451,8 +526,9 @@ def _sparql(ctx: _Ctx, constraint: Node) -> list[Check]:
     if "currentShape" in used:
         if not isinstance(ctx.shape, URIRef):
             raise Unsupported("$currentShape of a blank node shape")
-        text = replace_variables(text, {"$currentShape": f"<{ctx.shape}>",
-                                        "?currentShape": f"<{ctx.shape}>"})
+        text = replace_variables(
+            text, {"$currentShape": f"<{ctx.shape}>", "?currentShape": f"<{ctx.shape}>"}
+        )
     if "$PATH" in {t.text for t in tokens(text) if t.kind == "var"}:
         if ctx.path is None:
             raise Unsupported("$PATH in a node shape's SPARQL constraint")
@@ -496,8 +572,11 @@ def _check_prebinding(query: str) -> None:
     for i, tok in enumerate(toks):
         kw = tok.keyword
         if kw in ("MINUS", "VALUES", "SERVICE") or (
-                kw == "AS" and i + 1 < len(toks) and toks[i + 1].text[1:] == "this"
-                and toks[i + 1].kind == "var"):
+            kw == "AS"
+            and i + 1 < len(toks)
+            and toks[i + 1].text[1:] == "this"
+            and toks[i + 1].kind == "var"
+        ):
             raise Unsupported("MINUS, VALUES, SERVICE or AS $this with pre-bound variables")
         if kw == "SELECT":
             selects += 1
@@ -512,8 +591,13 @@ def _check_prebinding(query: str) -> None:
             parens += 1
         elif tok.kind == "punct" and tok.text == ")":
             parens -= 1
-        elif (tok.kind == "var" and tok.text[1:] == "this" and len(stack) > 1 and parens > 0
-              and not any(kind == "exists" for kind, _ in stack[1:])):
+        elif (
+            tok.kind == "var"
+            and tok.text[1:] == "this"
+            and len(stack) > 1
+            and parens > 0
+            and not any(kind == "exists" for kind, _ in stack[1:])
+        ):
             raise Unsupported("$this in an expression inside a nested group")
     if selects > 1:
         raise Unsupported("sub-select in a SPARQL constraint")
@@ -544,9 +628,13 @@ def _inject_focus(query: str, focus: str) -> str:
         tok = toks[i]
         if tok.kind == "punct" and tok.text == "{":
             depth += 1
-            if depth == 1 and toks[i - 1].keyword == "OPTIONAL" and any(
-                    t.kind == "var" and t.text[1:] == "this"
-                    for t in toks[i:match.get(i, i) + 1]):
+            if (
+                depth == 1
+                and toks[i - 1].keyword == "OPTIONAL"
+                and any(
+                    t.kind == "var" and t.text[1:] == "this" for t in toks[i : match.get(i, i) + 1]
+                )
+            ):
                 inject.append(i)
         elif tok.kind == "punct" and tok.text == "}":
             depth -= 1
@@ -559,7 +647,8 @@ def _inject_focus(query: str, focus: str) -> str:
     projection = toks[first:where]
     edits: list[tuple[int, str]] = [(toks[i].end, " " + focus + " ") for i in inject]
     if not any(t.kind == "var" and t.text[1:] == "this" for t in projection) and not (
-            projection and projection[0].text == "*"):
+        projection and projection[0].text == "*"
+    ):
         edits.append((toks[first].start if first < len(toks) else len(query), "?this "))
     for at, text in sorted(edits, reverse=True):
         query = query[:at] + text + query[at:]
@@ -567,6 +656,7 @@ def _inject_focus(query: str, focus: str) -> str:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
 
 def _iri(node: Node) -> str:
     if not isinstance(node, URIRef):

@@ -33,9 +33,12 @@ def add_triples(store: ox.Store, triples: Iterable[ox.Triple], graph: ox.NamedNo
     store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
 
-def run_plan(plan: Plan, store: ox.Store, *,
-             restrict_to: ox.NamedNode | Sequence[ox.NamedNode] | None = None,
-             ) -> list[ValidationResult]:
+def run_plan(
+    plan: Plan,
+    store: ox.Store,
+    *,
+    restrict_to: ox.NamedNode | Sequence[ox.NamedNode] | None = None,
+) -> list[ValidationResult]:
     """All results of the plan's checks.
 
     ``restrict_to`` limits focus nodes (incremental validation): either a list of IRIs, or a
@@ -45,8 +48,10 @@ def run_plan(plan: Plan, store: ox.Store, *,
     values = ""
     if isinstance(restrict_to, ox.NamedNode):
         g = f"<{restrict_to.value}>"
-        values = (f"{{ SELECT DISTINCT ?this WHERE {{ {{ GRAPH {g} {{ ?this ?__rp ?__ro }} }} "
-                  f"UNION {{ GRAPH {g} {{ ?__rs ?__rq ?this }} }} }} }}")
+        values = (
+            f"{{ SELECT DISTINCT ?this WHERE {{ {{ GRAPH {g} {{ ?this ?__rp ?__ro }} }} "
+            f"UNION {{ GRAPH {g} {{ ?__rs ?__rq ?this }} }} }} }}"
+        )
     elif restrict_to is not None:
         values = "VALUES ?this { " + " ".join(f"<{n.value}>" for n in restrict_to) + " }"
     results: list[ValidationResult] = []
@@ -77,9 +82,17 @@ def _result(check: Check, bound: dict[str, object]) -> ValidationResult:
         message = _fill(_pick(check.messages), bound)
     else:
         message = _default_message(check, value)
-    return ValidationResult(focus=focus, component=check.component, severity=check.severity,
-                            source_shape=check.shape, path=path, path_node=path_node, value=value,
-                            message=message, source_constraint=check.constraint)
+    return ValidationResult(
+        focus=focus,
+        component=check.component,
+        severity=check.severity,
+        source_shape=check.shape,
+        path=path,
+        path_node=path_node,
+        value=value,
+        message=message,
+        source_constraint=check.constraint,
+    )
 
 
 def _pick(messages: tuple[Literal, ...]) -> str:
@@ -94,10 +107,13 @@ def _fill(template: str, bound: dict[str, object]) -> str:
     def sub(m: re.Match[str]) -> str:
         term = bound.get(m.group(1))
         return _short(to_rdflib(term)) if term is not None else m.group(0)  # type: ignore[arg-type]
+
     return _PLACEHOLDER.sub(sub, template)
 
 
 def _default_message(check: Check, value: Node | None) -> str:
     name = str(check.component).rsplit("#", 1)[-1].replace("ConstraintComponent", "")
     where = f" on {check.path}" if check.path else ""
-    return f"{name} constraint{where} not satisfied" + (f" by {_short(value)}" if value is not None else "")
+    return f"{name} constraint{where} not satisfied" + (
+        f" by {_short(value)}" if value is not None else ""
+    )

@@ -58,8 +58,9 @@ class Lookup:
     validator's pyoxigraph store (ontology and plant, already indexed there): nothing large is
     copied to build suggestions."""
 
-    def __init__(self, small: Graph, store: ox.Store | None = None,
-                 graph: ox.NamedNode | None = None) -> None:
+    def __init__(
+        self, small: Graph, store: ox.Store | None = None, graph: ox.NamedNode | None = None
+    ) -> None:
         self.small, self.store, self.graph_name = small, store, graph
 
     def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterable[ox.Quad]:
@@ -114,8 +115,12 @@ class Knowledge:
     properties: dict[str, list[URIRef]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, triples: Iterable[ox.Triple], store: ox.Store | None = None,
-              graph: ox.NamedNode | None = None) -> Knowledge:
+    def build(
+        cls,
+        triples: Iterable[ox.Triple],
+        store: ox.Store | None = None,
+        graph: ox.NamedNode | None = None,
+    ) -> Knowledge:
         """From the given triples, plus (when given) the triples of ``graph`` in ``store``."""
         small = Graph()
         for t in _reference_triples():
@@ -128,8 +133,12 @@ class Knowledge:
             for c in g.subjects(RDF.type, kind):
                 if isinstance(c, URIRef) and str(c).startswith(OURS):
                     k.classes.setdefault(_namespace(c), []).append(c)
-        for kind in (RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty,
-                     OWL.AnnotationProperty):
+        for kind in (
+            RDF.Property,
+            OWL.ObjectProperty,
+            OWL.DatatypeProperty,
+            OWL.AnnotationProperty,
+        ):
             for p in g.subjects(RDF.type, kind):
                 if isinstance(p, URIRef) and str(p).startswith(OURS):
                     k.properties.setdefault(_namespace(p), []).append(p)
@@ -166,13 +175,18 @@ class Knowledge:
 
     def individuals(self, cls_: URIRef) -> list[Node]:
         subs = set(self.graph.transitive_subjects(RDFS.subClassOf, cls_))
-        return sorted({i for c in subs for i in self.graph.subjects(RDF.type, c)
-                       if isinstance(i, URIRef)}, key=str)
+        return sorted(
+            {i for c in subs for i in self.graph.subjects(RDF.type, c) if isinstance(i, URIRef)},
+            key=str,
+        )
 
     def level_numbers(self, node: Node) -> list[int]:
         """ISA-95 level numbers of an owner (isa95:atLevel)."""
-        return sorted(int(n) for lv in self.graph.objects(node, ISA95.atLevel)
-                      for n in self.graph.objects(lv, ISA95.levelNumber))
+        return sorted(
+            int(n)
+            for lv in self.graph.objects(node, ISA95.atLevel)
+            for n in self.graph.objects(lv, ISA95.levelNumber)
+        )
 
     def rami_isa95_numbers(self, level: Node) -> list[int]:
         out: list[int] = []
@@ -191,8 +205,14 @@ class Knowledge:
         return sorted(set(out), key=str)
 
     def equipment_classes(self, level: Node) -> list[Node]:
-        return sorted({c for corr in self.graph.subjects(MAP.ramiLevel, level)
-                       for c in self.graph.objects(corr, MAP.equipmentClass)}, key=str)
+        return sorted(
+            {
+                c
+                for corr in self.graph.subjects(MAP.ramiLevel, level)
+                for c in self.graph.objects(corr, MAP.equipmentClass)
+            },
+            key=str,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -230,7 +250,7 @@ def _namespace(iri: URIRef) -> str:
 
 def _local(iri: Node) -> str:
     text = str(iri)
-    return text[max(text.rfind("#"), text.rfind("/")) + 1:]
+    return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
 
 
 def _names(nodes: Sequence[Node]) -> str:
@@ -239,14 +259,16 @@ def _names(nodes: Sequence[Node]) -> str:
 
 # -- "did you mean" ------------------------------------------------------------------------
 
+
 def candidates(k: Knowledge, term: URIRef, *, want_class: bool, limit: int = 3) -> list[URIRef]:
     """Declared terms of the same namespace whose name or label is close to the term's."""
     pool = (k.classes if want_class else k.properties).get(_namespace(term), [])
     written = _local(term).lower()
     scored: list[tuple[float, str, URIRef]] = []
     for c in pool:
-        names = [_local(c).lower()] + [str(lb).lower().replace(" ", "")
-                                       for lb in k.graph.objects(c, RDFS.label)]
+        names = [_local(c).lower()] + [
+            str(lb).lower().replace(" ", "") for lb in k.graph.objects(c, RDFS.label)
+        ]
         score = max(difflib.SequenceMatcher(None, written, n).ratio() for n in names)
         if score >= 0.8:
             scored.append((score, str(c), c))
@@ -272,39 +294,65 @@ def _unknown_term(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
         found = candidates(k, value, want_class=True)
         clear = _clear_winner(k, value, found)
         for i, c in enumerate(found):
-            out.append(Suggestion(
-                f"did you mean {_short(c)}? replace {_short(value)} with {_short(c)}",
-                remove=((focus, RDF.type, value),), add=((focus, RDF.type, c),),
-                unambiguous=clear and i == 0))
+            out.append(
+                Suggestion(
+                    f"did you mean {_short(c)}? replace {_short(value)} with {_short(c)}",
+                    remove=((focus, RDF.type, value),),
+                    add=((focus, RDF.type, c),),
+                    unambiguous=clear and i == 0,
+                )
+            )
     elif path is not None and str(path).startswith(OURS):
         found = candidates(k, path, want_class=False)
         clear = _clear_winner(k, path, found)
         objects = sorted(k.graph.objects(focus, path), key=str)
         for i, c in enumerate(found):
-            out.append(Suggestion(
-                f"did you mean {_short(c)}? replace the property {_short(path)} with {_short(c)}",
-                remove=tuple((focus, path, o) for o in objects),
-                add=tuple((focus, c, o) for o in objects),
-                unambiguous=clear and i == 0 and bool(objects)))
+            out.append(
+                Suggestion(
+                    f"did you mean {_short(c)}? replace the property {_short(path)} with {_short(c)}",
+                    remove=tuple((focus, path, o) for o in objects),
+                    add=tuple((focus, c, o) for o in objects),
+                    unambiguous=clear and i == 0 and bool(objects),
+                )
+            )
     if not out and value is not None:
-        out.append(Suggestion("no declared term is close; list the vocabulary with "
-                              "`otmlops ontology terms`"))
+        out.append(
+            Suggestion(
+                "no declared term is close; list the vocabulary with `otmlops ontology terms`"
+            )
+        )
     return out
 
 
 # -- placement findings --------------------------------------------------------------------
 
-def _set_value(k: Knowledge, focus: Node, prop: URIRef, choices: list[Node], what: str,
-               *, current: Sequence[Node] = (), why: str = "") -> list[Suggestion]:
+
+def _set_value(
+    k: Knowledge,
+    focus: Node,
+    prop: URIRef,
+    choices: list[Node],
+    what: str,
+    *,
+    current: Sequence[Node] = (),
+    why: str = "",
+) -> list[Suggestion]:
     """One suggestion per choice: replace the current values of prop by that choice."""
     out = []
     for c in choices:
-        text = (f"set {_short(prop)} {_short(c)}" if not current else
-                f"replace {_short(prop)} {_names(current)} with {_short(c)}")
-        out.append(Suggestion(
-            f"{text}{why}",
-            remove=tuple((focus, prop, v) for v in current), add=((focus, prop, c),),
-            unambiguous=len(choices) == 1))
+        text = (
+            f"set {_short(prop)} {_short(c)}"
+            if not current
+            else f"replace {_short(prop)} {_names(current)} with {_short(c)}"
+        )
+        out.append(
+            Suggestion(
+                f"{text}{why}",
+                remove=tuple((focus, prop, v) for v in current),
+                add=((focus, prop, c),),
+                unambiguous=len(choices) == 1,
+            )
+        )
     if not choices:
         out.append(Suggestion(f"{what}"))
     return out
@@ -321,8 +369,14 @@ def _owner(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
     current = sorted(k.graph.objects(focus, MAP.ownedBy), key=str)
     why = f" (the reference owner of {_stage_kind(k, focus)})"
     if r.source_shape == URIRef(SHP + "StageOwnerPresent"):
-        return _set_value(k, focus, MAP.ownedBy, refs, "no reference owner for this stage "
-                          "kind; pick an isa95:FunctionalElement", why=why)
+        return _set_value(
+            k,
+            focus,
+            MAP.ownedBy,
+            refs,
+            "no reference owner for this stage kind; pick an isa95:FunctionalElement",
+            why=why,
+        )
     wrong = [r.value] if r.value is not None else current
     out = []
     if r.source_shape == URIRef(SHP + "StageOwnerLevel") and r.value is not None:
@@ -330,13 +384,25 @@ def _owner(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
         stage_levels = []
         for lv in k.graph.objects(focus, MAP.hierarchyLevel):
             stage_levels.extend(k.rami_isa95_numbers(lv))
-        out.append(Suggestion(
-            f"the owner {_short(r.value)} works at ISA-95 level "
-            f"{' and '.join(map(str, owner_levels)) or '?'}; the stage's hierarchy level "
-            f"corresponds to ISA-95 level {' and '.join(map(str, sorted(set(stage_levels)))) or '?'}"))
+        out.append(
+            Suggestion(
+                f"the owner {_short(r.value)} works at ISA-95 level "
+                f"{' and '.join(map(str, owner_levels)) or '?'}; the stage's hierarchy level "
+                f"corresponds to ISA-95 level {' and '.join(map(str, sorted(set(stage_levels)))) or '?'}"
+            )
+        )
     refs = [o for o in refs if o not in wrong]
-    out.extend(_set_value(k, focus, MAP.ownedBy, refs, "no reference owner for this stage kind",
-                          current=wrong, why=why))
+    out.extend(
+        _set_value(
+            k,
+            focus,
+            MAP.ownedBy,
+            refs,
+            "no reference owner for this stage kind",
+            current=wrong,
+            why=why,
+        )
+    )
     return out
 
 
@@ -351,17 +417,31 @@ def _closed(k: Knowledge, r: ValidationResult, prop: URIRef, cls_: URIRef) -> li
         return out
     if prop == MAP.layer and not current:  # several layers are fine: add them all
         if refs:
-            out.append(Suggestion(
-                f"add {_short(prop)} {_names(refs)} (the reference for {_stage_kind(k, focus)})",
-                add=tuple((focus, prop, v) for v in refs), unambiguous=True))
+            out.append(
+                Suggestion(
+                    f"add {_short(prop)} {_names(refs)} (the reference for {_stage_kind(k, focus)})",
+                    add=tuple((focus, prop, v) for v in refs),
+                    unambiguous=True,
+                )
+            )
         return out
     if current and isinstance(current[0], URIRef):
         near = candidates_among(current[0], allowed)
         if near:
             refs = [*near, *[v for v in refs if v not in near]]
-    out.extend(_set_value(k, focus, prop, refs, "", current=current,
-                          why=f" (the reference for {_stage_kind(k, focus)})")
-               if refs else [])
+    out.extend(
+        _set_value(
+            k,
+            focus,
+            prop,
+            refs,
+            "",
+            current=current,
+            why=f" (the reference for {_stage_kind(k, focus)})",
+        )
+        if refs
+        else []
+    )
     return out
 
 
@@ -376,8 +456,11 @@ def _phase_kind(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
     allowed = [p for kd in kinds for p in k.individuals(kd)]
     refs = [p for p in k.reference(focus, MAP.lifeCyclePhase) if p in allowed]
     choices = refs or allowed
-    out = [Suggestion(f"phases of the right kind ({_names(sorted(kinds, key=str))}): "
-                      f"{_names(allowed)}")]
+    out = [
+        Suggestion(
+            f"phases of the right kind ({_names(sorted(kinds, key=str))}): {_names(allowed)}"
+        )
+    ]
     current = [r.value] if r.value is not None else []
     out.extend(_set_value(k, focus, MAP.lifeCyclePhase, choices, "", current=current))
     return out
@@ -390,34 +473,57 @@ def _level_equipment(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
     current = sorted(k.graph.objects(focus, MAP.hierarchyLevel), key=str)
     eq_numbers = sorted({n for lv in levels for n in k.rami_isa95_numbers(lv)})
     st_numbers = sorted({n for lv in current for n in k.rami_isa95_numbers(lv)})
-    out = [Suggestion(
-        f"{_short(equipment)} is {_names(sorted(k.types(equipment), key=str))} "
-        f"(ISA-95 level {' and '.join(map(str, eq_numbers)) or '?'}, RAMI {_names(levels)}); "
-        f"{_short(focus)} is at {_names(current)} (ISA-95 level "
-        f"{' and '.join(map(str, st_numbers)) or '?'}); equipment classes at "
-        f"{_names(current)}: {_names([c for lv in current for c in k.equipment_classes(lv)])}")]
-    out.extend(_set_value(k, focus, MAP.hierarchyLevel, levels, "", current=current,
-                          why=f" (the level of {_short(equipment)})"))
+    out = [
+        Suggestion(
+            f"{_short(equipment)} is {_names(sorted(k.types(equipment), key=str))} "
+            f"(ISA-95 level {' and '.join(map(str, eq_numbers)) or '?'}, RAMI {_names(levels)}); "
+            f"{_short(focus)} is at {_names(current)} (ISA-95 level "
+            f"{' and '.join(map(str, st_numbers)) or '?'}); equipment classes at "
+            f"{_names(current)}: {_names([c for lv in current for c in k.equipment_classes(lv)])}"
+        )
+    ]
+    out.extend(
+        _set_value(
+            k,
+            focus,
+            MAP.hierarchyLevel,
+            levels,
+            "",
+            current=current,
+            why=f" (the level of {_short(equipment)})",
+        )
+    )
     return out
 
 
 def _containment(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
     child = r.focus
-    allowed = sorted({p for c in k.all_types(child) for p in k.graph.objects(c, ISA95.mayBePartOf)},
-                     key=str)
-    msg = (f"{_names(sorted(k.types(child), key=str))} may be part of: {_names(allowed)}"
-           if allowed else "no parent class is allowed for this class")
+    allowed = sorted(
+        {p for c in k.all_types(child) for p in k.graph.objects(c, ISA95.mayBePartOf)}, key=str
+    )
+    msg = (
+        f"{_names(sorted(k.types(child), key=str))} may be part of: {_names(allowed)}"
+        if allowed
+        else "no parent class is allowed for this class"
+    )
     out = [Suggestion(msg)]
     parent = r.value
     if parent is not None:
         # an ancestor of the parent with an allowed class is the one unambiguous re-link
-        ups = [a for a in k.graph.transitive_objects(parent, ISA95.partOf) if a != parent
-               and k.all_types(a) & set(allowed)]
+        ups = [
+            a
+            for a in k.graph.transitive_objects(parent, ISA95.partOf)
+            if a != parent and k.all_types(a) & set(allowed)
+        ]
         if ups:
-            out.append(Suggestion(
-                f"make {_short(child)} part of {_short(ups[0])} instead of {_short(parent)}",
-                remove=((child, ISA95.partOf, parent),), add=((child, ISA95.partOf, ups[0]),),
-                unambiguous=len(ups) == 1))
+            out.append(
+                Suggestion(
+                    f"make {_short(child)} part of {_short(ups[0])} instead of {_short(parent)}",
+                    remove=((child, ISA95.partOf, parent),),
+                    add=((child, ISA95.partOf, ups[0]),),
+                    unambiguous=len(ups) == 1,
+                )
+            )
     return out
 
 
@@ -429,24 +535,36 @@ def _stage_type(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
     out: list[Suggestion] = []
     for t in sorted(k.types(stage), key=str):
         if str(t).startswith(OURS) and not k.graph.has_type(t):
-            found = [c for c in candidates(k, t, want_class=True)
-                     if MLOPS.LifecycleStage in k.superclasses(c)]
+            found = [
+                c
+                for c in candidates(k, t, want_class=True)
+                if MLOPS.LifecycleStage in k.superclasses(c)
+            ]
             for i, c in enumerate(found):
-                out.append(Suggestion(
-                    f"{_short(stage)} is typed {_short(t)}, which the ontology does not "
-                    f"declare; did you mean {_short(c)}?",
-                    remove=((stage, RDF.type, t),), add=((stage, RDF.type, c),),
-                    unambiguous=_clear_winner(k, t, found) and i == 0))
+                out.append(
+                    Suggestion(
+                        f"{_short(stage)} is typed {_short(t)}, which the ontology does not "
+                        f"declare; did you mean {_short(c)}?",
+                        remove=((stage, RDF.type, t),),
+                        add=((stage, RDF.type, c),),
+                        unambiguous=_clear_winner(k, t, found) and i == 0,
+                    )
+                )
     if not out:
-        kinds = [c for c in k.classes.get(str(MLOPS), [])
-                 if MLOPS.LifecycleStage in k.superclasses(c) and c != MLOPS.LifecycleStage]
+        kinds = [
+            c
+            for c in k.classes.get(str(MLOPS), [])
+            if MLOPS.LifecycleStage in k.superclasses(c) and c != MLOPS.LifecycleStage
+        ]
         out.append(Suggestion(f"stage classes: {_names(sorted(kinds, key=str))}"))
     return out
 
 
 _BY_SHAPE = {
     "VocabularyShape": _unknown_term,
-    "StageOwnerPresent": _owner, "StageOwnerKind": _owner, "StageOwnerLevel": _owner,
+    "StageOwnerPresent": _owner,
+    "StageOwnerKind": _owner,
+    "StageOwnerLevel": _owner,
     "StageLayer": lambda k, r: _closed(k, r, MAP.layer, RAMI.Layer),
     "StageHierarchyLevel": lambda k, r: _closed(k, r, MAP.hierarchyLevel, RAMI.HierarchyLevel),
     "HostHierarchyLevel": lambda k, r: _closed(k, r, MAP.hierarchyLevel, RAMI.HierarchyLevel),
@@ -459,9 +577,12 @@ _BY_SHAPE = {
 }
 
 
-def suggest(results: Sequence[ValidationResult], triples: Iterable[ox.Triple],
-            store: ox.Store | None = None, graph: ox.NamedNode | None = None
-            ) -> dict[tuple[str, str | None, str, str, str], list[Suggestion]]:
+def suggest(
+    results: Sequence[ValidationResult],
+    triples: Iterable[ox.Triple],
+    store: ox.Store | None = None,
+    graph: ox.NamedNode | None = None,
+) -> dict[tuple[str, str | None, str, str, str], list[Suggestion]]:
     """result identity (key plus value) -> its suggestions; results without any are left out.
     ``triples`` are read as given; ``store``/``graph`` (the validator's indexed ontology and
     plant) are read in place."""
@@ -482,8 +603,9 @@ def suggest(results: Sequence[ValidationResult], triples: Iterable[ox.Triple],
 _SCRATCH = ox.NamedNode("urn:otmlops:validation:fixes")
 
 
-def _suggest(results: Sequence[ValidationResult], k: Knowledge
-             ) -> dict[tuple[str, str | None, str, str, str], list[Suggestion]]:
+def _suggest(
+    results: Sequence[ValidationResult], k: Knowledge
+) -> dict[tuple[str, str | None, str, str, str], list[Suggestion]]:
     out: dict[tuple[str, str | None, str, str, str], list[Suggestion]] = {}
     for r in results:
         make = _handler(r)
@@ -495,8 +617,10 @@ def _suggest(results: Sequence[ValidationResult], k: Knowledge
     return out
 
 
-def _handler(r: ValidationResult) -> Callable[[Knowledge, ValidationResult], list[Suggestion]] | None:
-    name = str(r.source_shape)[len(SHP):] if str(r.source_shape).startswith(SHP) else ""
+def _handler(
+    r: ValidationResult,
+) -> Callable[[Knowledge, ValidationResult], list[Suggestion]] | None:
+    name = str(r.source_shape)[len(SHP) :] if str(r.source_shape).startswith(SHP) else ""
     return _BY_SHAPE.get(name)
 
 
@@ -509,8 +633,14 @@ def result_id(r: ValidationResult) -> tuple[str, str | None, str, str, str]:
 __all__ = ["Suggestion", "Knowledge", "suggest", "candidates", "result_id"]
 
 
-def attach(report: object, triples: Sequence[ox.Triple], mappings: Sequence[object] = (), *,
-           store: ox.Store | None = None, graph: ox.NamedNode | None = None) -> None:
+def attach(
+    report: object,
+    triples: Sequence[ox.Triple],
+    mappings: Sequence[object] = (),
+    *,
+    store: ox.Store | None = None,
+    graph: ox.NamedNode | None = None,
+) -> None:
     """Fill ``report.suggestions``; a suggestion about a misspelt term gets the line of the
     term in the mapping that mentions it (a line-oriented file: Turtle or N-Triples)."""
     from dataclasses import replace
@@ -526,7 +656,8 @@ def attach(report: object, triples: Sequence[ox.Triple], mappings: Sequence[obje
                 continue
             for src in mappings:
                 if getattr(src, "positions", None) is not None or not getattr(
-                        src, "line_oriented", False):
+                    src, "line_oriented", False
+                ):
                     continue
                 text = src.data.decode("utf-8", errors="replace")  # type: ignore[attr-defined]
                 hits = find(text, src.base_iri, terms)  # type: ignore[attr-defined]

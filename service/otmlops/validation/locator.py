@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
-_TOKEN = re.compile(r'''
+_TOKEN = re.compile(
+    r'''
     (?P<ws>\s+)
   | (?P<comment>\#[^\n]*)
   | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
@@ -23,7 +24,9 @@ _TOKEN = re.compile(r'''
   | (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
   | (?P<punct>\^\^|[.;,\[\]()])
   | (?P<other>[^\s]+?)
-''', re.X | re.S)
+''',
+    re.X | re.S,
+)
 
 
 def locate(text: str, base_iri: str | None, wanted: Iterable[str]) -> dict[str, int]:

@@ -70,11 +70,12 @@ def edits_from(suggestions: Iterable[Suggestion]) -> list[Edit]:
 
 # -- Turtle ---------------------------------------------------------------------------------
 
+
 @dataclass
 class _Stmt:
     subject: str | None
-    start: int          # offset of the subject token
-    end: int            # offset of the closing "."
+    start: int  # offset of the subject token
+    end: int  # offset of the closing "."
     terms: list[tuple[str, str, int, int, int, int]]  # (pred, obj, pstart, pend, ostart, oend)
 
 
@@ -163,8 +164,9 @@ def _statements(text: str, base_iri: str | None) -> tuple[list[_Stmt], dict[str,
         elif role == "object" and cur is not None and pred is not None:
             cur.terms.append((pred[0], term or tok, pred[1], pred[2], m.start(), m.end()))
             role = "after"
-        elif role == "after" and cur is not None and cur.terms and kind in ("other", "pname",
-                                                                           "iri"):
+        elif (
+            role == "after" and cur is not None and cur.terms and kind in ("other", "pname", "iri")
+        ):
             # a language tag or datatype after a literal: widen the object
             p, o, ps, pe, os_, _ = cur.terms[-1]
             cur.terms[-1] = (p, o, ps, pe, os_, m.end())
@@ -176,18 +178,25 @@ def _write_term(node: Node, prefixes: dict[str, str], *, predicate: bool = False
         return "a"
     if isinstance(node, URIRef):
         text = str(node)
-        best = max((p for p, ns in prefixes.items() if text.startswith(ns)),
-                   key=lambda p: len(prefixes[p]), default=None)
+        best = max(
+            (p for p, ns in prefixes.items() if text.startswith(ns)),
+            key=lambda p: len(prefixes[p]),
+            default=None,
+        )
         if best is not None:
-            local = text[len(prefixes[best]):]
+            local = text[len(prefixes[best]) :]
             if re.fullmatch(r"[A-Za-z_][\w-]*(?:[\w.-]*[\w-])?", local) or local == "":
                 return f"{best}:{local}"
         return f"<{text}>"
     return node.n3()
 
 
-def apply_turtle(text: str, edits: Sequence[Edit], base_iri: str | None = None,
-                 failures: list[tuple[Edit, str]] | None = None) -> str:
+def apply_turtle(
+    text: str,
+    edits: Sequence[Edit],
+    base_iri: str | None = None,
+    failures: list[tuple[Edit, str]] | None = None,
+) -> str:
     """Edit the Turtle text; Unsafe when a change has no single place to go (or, with
     ``failures``, that edit is listed there with the reason and the others are made)."""
     stmts, prefixes = _statements(text, base_iri)
@@ -219,25 +228,34 @@ def apply_turtle(text: str, edits: Sequence[Edit], base_iri: str | None = None,
     return "".join(reversed(parts))
 
 
-def _place(e: Edit, by_subject: dict[str | None, list[_Stmt]], prefixes: dict[str, str],
-           changes: list[tuple[int, int, str]], inserts: dict[int, list[str]]) -> None:
+def _place(
+    e: Edit,
+    by_subject: dict[str | None, list[_Stmt]],
+    prefixes: dict[str, str],
+    changes: list[tuple[int, int, str]],
+    inserts: dict[int, list[str]],
+) -> None:
     """Where one edit goes in the Turtle text (Unsafe when there is no single place)."""
     subject = str(e.subject)
     blocks = by_subject.get(subject, [])
     if e.rename_of is not None:
-        spots = [(ps, pe) for s in blocks for p, o, ps, pe, _, _ in s.terms
-                 if p == str(e.rename_of)]
+        spots = [
+            (ps, pe) for s in blocks for p, o, ps, pe, _, _ in s.terms if p == str(e.rename_of)
+        ]
         if not spots:
             raise Unsafe(f"{e.rename_of} of {subject} is not written in this file")
         for ps, pe in sorted(set(spots)):
             changes.append((ps, pe, _write_term(e.predicate, prefixes, predicate=True)))
         return
     if e.old is not None:
-        spots = [(os_, oe) for s in blocks for p, o, _, _, os_, oe in s.terms
-                 if p == str(e.predicate) and o == str(e.old)]
+        spots = [
+            (os_, oe)
+            for s in blocks
+            for p, o, _, _, os_, oe in s.terms
+            if p == str(e.predicate) and o == str(e.old)
+        ]
         if len(spots) != 1:
-            raise Unsafe(f"cannot find {e.old} as the {e.predicate} of {subject} in this "
-                         "file")
+            raise Unsafe(f"cannot find {e.old} as the {e.predicate} of {subject} in this file")
         if e.new is None:
             raise Unsafe("removing a triple from Turtle is left to you")
         changes.append((*spots[0], _write_term(e.new, prefixes)))
@@ -245,8 +263,7 @@ def _place(e: Edit, by_subject: dict[str | None, list[_Stmt]], prefixes: dict[st
     if not blocks:
         raise Unsafe(f"{subject} has no block of its own in this file")
     block = blocks[-1]
-    line = (f"{_write_term(e.predicate, prefixes, predicate=True)} "
-            f"{_write_term(e.new, prefixes)}")  # type: ignore[arg-type]
+    line = f"{_write_term(e.predicate, prefixes, predicate=True)} {_write_term(e.new, prefixes)}"  # type: ignore[arg-type]
     inserts.setdefault(block.end, []).append(line)
 
 
@@ -258,6 +275,7 @@ def _indent(text: str, upto: str) -> str:
 
 
 # -- YAML and CSV ---------------------------------------------------------------------------
+
 
 def _field_of(predicate: Node) -> str | None:
     from otmlops.authoring.model import STAGE_FIELDS
@@ -274,7 +292,7 @@ def _curie(node: Node) -> str:
     text = str(node)
     for p, ns in STANDARD_PREFIXES.items():
         if text.startswith(ns):
-            return f"{p}:{text[len(ns):]}"
+            return f"{p}:{text[len(ns) :]}"
     return f"<{text}>" if isinstance(node, URIRef) else str(node)
 
 
@@ -295,7 +313,7 @@ def apply_yaml(text: str, edits: Sequence[Edit], name: str) -> str:
     doc = read_yaml(text, name)
     stages = _stages_by_iri(doc)
     lines = text.splitlines(keepends=True)
-    replaced: list[tuple[int, int, int, str]] = []   # (line, col, length, new)
+    replaced: list[tuple[int, int, int, str]] = []  # (line, col, length, new)
     added: dict[int, list[str]] = {}
     for e in edits:
         stage = stages.get(str(e.subject))
@@ -311,8 +329,9 @@ def apply_yaml(text: str, edits: Sequence[Edit], name: str) -> str:
             line = lines[v.loc.line - 1]
             col = v.loc.column - 1
             if not line[col:].startswith(v.text):
-                raise Unsafe(f"the {fld} value at line {v.loc.line} is quoted or folded; edit "
-                             "it by hand")
+                raise Unsafe(
+                    f"the {fld} value at line {v.loc.line} is quoted or folded; edit it by hand"
+                )
             replaced.append((v.loc.line - 1, col, len(v.text), _curie(e.new)))
         else:
             if vals:
@@ -329,7 +348,7 @@ def apply_yaml(text: str, edits: Sequence[Edit], name: str) -> str:
                 indent = first if first is not None else indent
             added.setdefault(id_line, []).append(" " * indent + f"{fld}: {_curie(e.new)}\n")
     for i, col, length, new in sorted(replaced, reverse=True):
-        lines[i] = lines[i][:col] + new + lines[i][col + length:]
+        lines[i] = lines[i][:col] + new + lines[i][col + length :]
     for after in sorted(added, reverse=True):
         if not lines[after - 1].endswith("\n"):
             lines[after - 1] += "\n"
@@ -349,11 +368,14 @@ def _same(written: str, node: Node) -> bool:
     from otmlops.authoring.vocab import _key
 
     text = str(node)
-    local = text[max(text.rfind("#"), text.rfind("/")) + 1:]
+    local = text[max(text.rfind("#"), text.rfind("/")) + 1 :]
     key = _key(written)
-    return key in {_key(text), _key(_curie(node)), _key(local),
-                   re.sub(r"(layer|level)$", "", _key(local))} or \
-        re.sub(r"(layer|level)$", "", key) == re.sub(r"(layer|level)$", "", _key(local))
+    return key in {
+        _key(text),
+        _key(_curie(node)),
+        _key(local),
+        re.sub(r"(layer|level)$", "", _key(local)),
+    } or re.sub(r"(layer|level)$", "", key) == re.sub(r"(layer|level)$", "", _key(local))
 
 
 def apply_csv(data: bytes, edits: Sequence[Edit], name: str) -> str:
@@ -384,8 +406,13 @@ def apply_csv(data: bytes, edits: Sequence[Edit], name: str) -> str:
     for e in edits:
         stage = stages.get(str(e.subject))
         fld = _field_of(e.predicate)
-        if stage is None or fld is None or fld == "kind" or e.rename_of is not None \
-                or e.new is None:
+        if (
+            stage is None
+            or fld is None
+            or fld == "kind"
+            or e.rename_of is not None
+            or e.new is None
+        ):
             raise Unsafe(f"no column of the CSV form holds {e.predicate} of {e.subject}")
         row_line = stage.id.loc.line  # type: ignore[attr-defined]
         index = _row_index(lines, skip, row_line)
@@ -418,8 +445,9 @@ def _row_index(lines: list[str], skip: int, line: int) -> int:
     raise Unsafe(f"no CSV row starts at line {line}")
 
 
-def apply(data: bytes, form: str, edits: Sequence[Edit], name: str,
-          base_iri: str | None = None) -> bytes:
+def apply(
+    data: bytes, form: str, edits: Sequence[Edit], name: str, base_iri: str | None = None
+) -> bytes:
     """The file with the edits made, in its own form ("turtle", "yaml", "csv")."""
     if not edits:
         return data
@@ -459,7 +487,9 @@ class FixResult:
 
         a = self.before.decode("utf-8", errors="replace").splitlines(keepends=True)
         b = self.after.decode("utf-8", errors="replace").splitlines(keepends=True)
-        return "".join(difflib.unified_diff(a, b, f"a/{self.name.lstrip('/')}", f"b/{self.name.lstrip('/')}"))
+        return "".join(
+            difflib.unified_diff(a, b, f"a/{self.name.lstrip('/')}", f"b/{self.name.lstrip('/')}")
+        )
 
 
 def form_of(name: str, media_type: str | None, source: object) -> str:
@@ -479,9 +509,16 @@ def form_of(name: str, media_type: str | None, source: object) -> str:
     return getattr(fmt, "name", "rdf")
 
 
-def fix_bytes(data: bytes, name: str, media_type: str | None = None, *,
-              plant: Sequence[object] = (), plant_graphs: dict | None = None,
-              max_size: int | None = None, base_iri: str | None = None) -> FixResult:
+def fix_bytes(
+    data: bytes,
+    name: str,
+    media_type: str | None = None,
+    *,
+    plant: Sequence[object] = (),
+    plant_graphs: dict | None = None,
+    max_size: int | None = None,
+    base_iri: str | None = None,
+) -> FixResult:
     """Validate one mapping and make its unambiguous fixes, one at a time, in its own format.
 
     Each fix is tried on its own; one that cannot be placed safely is listed in ``skipped``
@@ -500,8 +537,12 @@ def fix_bytes(data: bytes, name: str, media_type: str | None = None, *,
     skipped: list[tuple[Suggestion, str]] = []
     done: set[tuple] = set()
     # a misspelt property that is renamed already gives its subject the value: do not add one
-    renamed = {(a[0], a[1]) for s in wanted for a in s.add
-               if s.remove and all(r[1] != a[1] for r in s.remove) and a[1] != RDF.type}
+    renamed = {
+        (a[0], a[1])
+        for s in wanted
+        for a in s.add
+        if s.remove and all(r[1] != a[1] for r in s.remove) and a[1] != RDF.type
+    }
     todo: list[Suggestion] = []
     for s in wanted:
         key = (s.remove, s.add)
@@ -523,8 +564,14 @@ def fix_bytes(data: bytes, name: str, media_type: str | None = None, *,
     return FixResult(name, form, data, after, applied, skipped)
 
 
-def _fix_text(data: bytes, name: str, form: str, base_iri: str | None,
-              todo: list[Suggestion], skipped: list[tuple[Suggestion, str]]) -> FixResult:
+def _fix_text(
+    data: bytes,
+    name: str,
+    form: str,
+    base_iri: str | None,
+    todo: list[Suggestion],
+    skipped: list[tuple[Suggestion, str]],
+) -> FixResult:
     """Turtle and N-Triples: find every fix's place in one tokenizing pass; a fix with an edit
     that has no safe place is skipped whole (a second pass makes only the others)."""
     text = data.decode("utf-8")
@@ -533,8 +580,9 @@ def _fix_text(data: bytes, name: str, form: str, base_iri: str | None,
     for n, s in enumerate(todo):
         for e in edits_from([s]):
             if form == "ntriples" and e.old is None:
-                skipped.append((s, "an N-Triples file gets new triples by hand (a line of "
-                                   "its own)"))
+                skipped.append(
+                    (s, "an N-Triples file gets new triples by hand (a line of its own)")
+                )
                 break
             owner[len(edits)] = n
             edits.append(e)
@@ -552,8 +600,9 @@ def _fix_text(data: bytes, name: str, form: str, base_iri: str | None,
     return FixResult(name, form, data, after, applied, skipped)
 
 
-def _source_for(data: bytes, name: str, media_type: str | None, max_size: int | None,
-                base_iri: str | None) -> object:
+def _source_for(
+    data: bytes, name: str, media_type: str | None, max_size: int | None, base_iri: str | None
+) -> object:
     """The Source of a file or upload, its syntax from the media type, else the name's
     extension, else the content."""
     from pathlib import Path
@@ -568,5 +617,11 @@ def _source_for(data: bytes, name: str, media_type: str | None, max_size: int | 
             raise InputError(f"input is over the limit of {max_size} bytes", source=name)
         return _compiled(data, form, name)
     fmt = _EXTENSIONS.get(Path(name).suffix.lower())
-    return from_bytes(data, name=name, media_type=None if fmt else media_type, format=fmt,
-                      base_iri=base_iri, max_size=max_size)
+    return from_bytes(
+        data,
+        name=name,
+        media_type=None if fmt else media_type,
+        format=fmt,
+        base_iri=base_iri,
+        max_size=max_size,
+    )

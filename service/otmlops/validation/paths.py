@@ -26,8 +26,12 @@ def path_to_sparql(graph: Graph, path: Node) -> str:
         if len(items) < 2:
             raise UnsupportedPath("a sequence path needs two or more members")
         return "(" + "/".join(path_to_sparql(graph, i) for i in items) + ")"
-    for pred, fmt in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"),
-                      (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?")):
+    for pred, fmt in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
         inner = graph.value(path, pred)
         if inner is not None:
             text = path_to_sparql(graph, inner)

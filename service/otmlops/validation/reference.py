@@ -22,6 +22,12 @@ def rdflib_graph(*triple_sets: Iterable[ox.Triple]) -> Graph:
 def run_pyshacl(data: Graph, shapes: Graph) -> list[ValidationResult]:
     """Validate with pySHACL (no inference: class hierarchy comes from the data's subClassOf)."""
     _conforms, report_graph, _text = pyshacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=False,
-        allow_infos=False, meta_shacl=False)
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=False,
+        allow_warnings=False,
+        allow_infos=False,
+        meta_shacl=False,
+    )
     return results_from_report_graph(report_graph)

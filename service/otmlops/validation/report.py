@@ -27,8 +27,8 @@ class ValidationResult:
     component: URIRef
     severity: URIRef
     source_shape: Node
-    path: str | None = None          # SPARQL property path text, e.g. "<…#layer>" or "(^<…>)"
-    path_node: Node | None = None    # the path as written in the shapes graph (for Turtle output)
+    path: str | None = None  # SPARQL property path text, e.g. "<…#layer>" or "(^<…>)"
+    path_node: Node | None = None  # the path as written in the shapes graph (for Turtle output)
     value: Node | None = None
     message: str | None = None
     source_constraint: Node | None = None
@@ -138,15 +138,17 @@ class Report:
                 if where:
                     group.update(Location(*where).fields())
                 group["results"] = []
-            group["results"].append({  # type: ignore[union-attr]
-                "severity": r.severity_name,
-                "path": r.path,
-                "value": _plain(r.value) if r.value is not None else None,
-                "message": r.message,
-                "sourceShape": _plain(r.source_shape),
-                "constraintComponent": str(r.component).rsplit("#", 1)[-1],
-                "suggestions": [f.to_dict() for f in self.fixes_for(r)],
-            })
+            group["results"].append(
+                {  # type: ignore[union-attr]
+                    "severity": r.severity_name,
+                    "path": r.path,
+                    "value": _plain(r.value) if r.value is not None else None,
+                    "message": r.message,
+                    "sourceShape": _plain(r.source_shape),
+                    "constraintComponent": str(r.component).rsplit("#", 1)[-1],
+                    "suggestions": [f.to_dict() for f in self.fixes_for(r)],
+                }
+            )
         return {
             "conforms": self.conforms,
             "violations": self.count(SH.Violation),
@@ -192,7 +194,9 @@ def results_from_report_graph(graph: Graph) -> list[ValidationResult]:
 
     out: list[ValidationResult] = []
     # Only top-level results: nested ones (sh:detail) explain a parent result.
-    nodes = set(graph.objects(None, SH.result)) or set(graph.subjects(RDF.type, SH.ValidationResult))
+    nodes = set(graph.objects(None, SH.result)) or set(
+        graph.subjects(RDF.type, SH.ValidationResult)
+    )
     for node in nodes:
         path_node = graph.value(node, SH.resultPath)
         path = None
@@ -202,16 +206,19 @@ def results_from_report_graph(graph: Graph) -> list[ValidationResult]:
             except UnsupportedPath:
                 path = str(path_node)
         message = graph.value(node, SH.resultMessage)
-        out.append(ValidationResult(
-            focus=graph.value(node, SH.focusNode),
-            component=graph.value(node, SH.sourceConstraintComponent),
-            severity=graph.value(node, SH.resultSeverity),
-            source_shape=graph.value(node, SH.sourceShape),
-            path=path, path_node=path_node,
-            value=graph.value(node, SH.value),
-            message=str(message) if message is not None else None,
-            source_constraint=graph.value(node, SH.sourceConstraint),
-        ))
+        out.append(
+            ValidationResult(
+                focus=graph.value(node, SH.focusNode),
+                component=graph.value(node, SH.sourceConstraintComponent),
+                severity=graph.value(node, SH.resultSeverity),
+                source_shape=graph.value(node, SH.sourceShape),
+                path=path,
+                path_node=path_node,
+                value=graph.value(node, SH.value),
+                message=str(message) if message is not None else None,
+                source_constraint=graph.value(node, SH.sourceConstraint),
+            )
+        )
     return out
 
 
@@ -258,7 +265,7 @@ def _short(node: Node | None) -> str:
         text = str(node)
         for ns, p in _SHORT.items():
             if text.startswith(ns) and len(text) > len(ns):
-                return f"{p}:{text[len(ns):]}"
+                return f"{p}:{text[len(ns) :]}"
         return f"<{text}>"
     if isinstance(node, BNode):
         return f"_:{node}"
@@ -270,8 +277,14 @@ def _short_path(path: str) -> str:
 
 
 def _sort_key(r: ValidationResult) -> tuple[object, ...]:
-    return (SEVERITY_ORDER.get(r.severity, 3), _node_key(r.focus), r.path or "",
-            str(r.component), _node_key(r.source_shape), _node_key(r.value))
+    return (
+        SEVERITY_ORDER.get(r.severity, 3),
+        _node_key(r.focus),
+        r.path or "",
+        str(r.component),
+        _node_key(r.source_shape),
+        _node_key(r.value),
+    )
 
 
 def merge(reports: Iterable[Report]) -> list[ValidationResult]:

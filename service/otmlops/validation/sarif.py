@@ -63,7 +63,8 @@ def _location(where: Location | None, focus: str) -> dict[str, object]:
     if where is None or where.graph or where.source.startswith("<"):
         if where is not None and where.graph:
             logical["logicalLocations"].append(  # type: ignore[attr-defined]
-                {"fullyQualifiedName": where.source, "kind": "namespace"})
+                {"fullyQualifiedName": where.source, "kind": "namespace"}
+            )
         return logical
     physical: dict[str, object] = {"artifactLocation": {"uri": _uri(where.source)}}
     if where.line is not None:
@@ -86,28 +87,37 @@ def to_sarif(report: Report) -> dict[str, object]:
         where = report.locations.get(key)
         focus = str(r.focus)
         message = r.message or f"{rid} ({str(r.component).rsplit('#', 1)[-1]})"
-        results.append({
-            "ruleId": rid,
-            "ruleIndex": order.index(rid),
-            "level": _LEVELS.get(str(r.severity), "warning"),
-            "message": {"text": f"{focus}: {message}"},
-            "locations": [_location(Location(*where) if where else None, focus)],
-            "properties": {"focusNode": focus, "path": r.path,
-                           "constraintComponent": str(r.component).rsplit("#", 1)[-1],
-                           "severity": r.severity_name},
-        })
+        results.append(
+            {
+                "ruleId": rid,
+                "ruleIndex": order.index(rid),
+                "level": _LEVELS.get(str(r.severity), "warning"),
+                "message": {"text": f"{focus}: {message}"},
+                "locations": [_location(Location(*where) if where else None, focus)],
+                "properties": {
+                    "focusNode": focus,
+                    "path": r.path,
+                    "constraintComponent": str(r.component).rsplit("#", 1)[-1],
+                    "severity": r.severity_name,
+                },
+            }
+        )
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "otmlops",
-                "version": __version__,
-                "informationUri": "https://w3id.org/otmlops",
-                "rules": [rules[rid] for rid in order],
-            }},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "otmlops",
+                        "version": __version__,
+                        "informationUri": "https://w3id.org/otmlops",
+                        "rules": [rules[rid] for rid in order],
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
 
 

@@ -64,16 +64,22 @@ class Source:
     @property
     def line_oriented(self) -> bool:
         """True for syntaxes where a node's first description has a meaningful line."""
-        return self.positions is None and self.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG,
-                               ox.RdfFormat.N_QUADS)
+        return self.positions is None and self.format in (
+            ox.RdfFormat.TURTLE,
+            ox.RdfFormat.N_TRIPLES,
+            ox.RdfFormat.TRIG,
+            ox.RdfFormat.N_QUADS,
+        )
 
 
 def format_for_media_type(media_type: str) -> ox.RdfFormat:
     base = media_type.split(";", 1)[0].strip().lower()
     if base in _MEDIA_TYPES:
         return _MEDIA_TYPES[base]
-    raise InputError(f"unsupported media type {media_type!r}; use text/turtle, application/n-triples, "
-                     "application/rdf+xml or application/ld+json")
+    raise InputError(
+        f"unsupported media type {media_type!r}; use text/turtle, application/n-triples, "
+        "application/rdf+xml or application/ld+json"
+    )
 
 
 def sniff_format(data: bytes) -> ox.RdfFormat:
@@ -95,17 +101,31 @@ def _check_utf8(name: str, data: bytes) -> None:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; save "
-                         "the file as UTF-8", source=name, line=line, column=column) from None
+        raise InputError(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; save "
+            "the file as UTF-8",
+            source=name,
+            line=line,
+            column=column,
+        ) from None
 
 
-def from_bytes(data: bytes, *, name: str = "<request>", media_type: str | None = None,
-               format: ox.RdfFormat | None = None, base_iri: str | None = None,
-               max_size: int | None = DEFAULT_MAX_SIZE) -> Source:
+def from_bytes(
+    data: bytes,
+    *,
+    name: str = "<request>",
+    media_type: str | None = None,
+    format: ox.RdfFormat | None = None,
+    base_iri: str | None = None,
+    max_size: int | None = DEFAULT_MAX_SIZE,
+) -> Source:
     """A document given as bytes (an HTTP request body, stdin); media type optional."""
     if max_size is not None and len(data) > max_size:
-        raise InputError(f"input is {_size(len(data))}, over the limit of {_size(max_size)}; "
-                         "raise the limit (--max-size) or split the file", source=name)
+        raise InputError(
+            f"input is {_size(len(data))}, over the limit of {_size(max_size)}; "
+            "raise the limit (--max-size) or split the file",
+            source=name,
+        )
     if not data.strip():
         raise InputError("input is empty: there is nothing to validate", source=name)
     if format is None and form_of_media_type(media_type):
@@ -125,23 +145,29 @@ def read_file(path: str | Path, *, max_size: int | None = DEFAULT_MAX_SIZE) -> S
         raise InputError("not a regular file", source=name)
     size = p.stat().st_size
     if max_size is not None and size > max_size:
-        raise InputError(f"file is {_size(size)}, over the limit of {_size(max_size)}; raise the "
-                         "limit with --max-size or split the file", source=name)
+        raise InputError(
+            f"file is {_size(size)}, over the limit of {_size(max_size)}; raise the "
+            "limit with --max-size or split the file",
+            source=name,
+        )
     data = p.read_bytes()
     if not data.strip():
         raise InputError("file is empty: there is nothing to validate", source=name)
     if form_of_path(p):
         return _compiled(data, form_of_path(p) or "", name)
     fmt = _EXTENSIONS.get(p.suffix.lower()) or sniff_format(data)
-    return from_bytes(data, name=name, format=fmt, base_iri=p.resolve().as_uri(),
-                      max_size=None)
+    return from_bytes(data, name=name, format=fmt, base_iri=p.resolve().as_uri(), max_size=None)
 
 
 def _compiled(data: bytes, form: str, name: str) -> Source:
     """A YAML, CSV or XLSX mapping compiled to N-Triples (docs/authoring.md)."""
     compiled = compile_bytes(data, form, name)
-    return Source(name=name, data=compiled.ntriples(), format=ox.RdfFormat.N_TRIPLES,
-                  positions=compiled.positions)
+    return Source(
+        name=name,
+        data=compiled.ntriples(),
+        format=ox.RdfFormat.N_TRIPLES,
+        positions=compiled.positions,
+    )
 
 
 def parse(source: Source) -> list[ox.Triple]:
@@ -158,13 +184,17 @@ def parse(source: Source) -> list[ox.Triple]:
         detail = message.split(": ", 1)[1] if message.startswith("Parser error") else message
         prefix = _UNDECLARED_PREFIX.search(detail)
         if prefix:
-            detail = (f"unknown prefix {prefix.group(1)} (declare it with "
-                      f"'@prefix {prefix.group(1)} <namespace> .' before its first use)")
+            detail = (
+                f"unknown prefix {prefix.group(1)} (declare it with "
+                f"'@prefix {prefix.group(1)} <namespace> .' before its first use)"
+            )
         else:
             detail = f"syntax error: {detail}"
         raise InputError(detail, source=source.name, line=exc.lineno, column=exc.offset) from None
     except (ValueError, OSError) as exc:
-        raise InputError(f"cannot parse as {source.format.name}: {exc}", source=source.name) from None
+        raise InputError(
+            f"cannot parse as {source.format.name}: {exc}", source=source.name
+        ) from None
 
 
 def _size(n: int) -> str:

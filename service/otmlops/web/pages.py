@@ -23,9 +23,12 @@ STATIC = WEB_DIR / "static"
 def environment() -> Environment:
     from otmlops.web import svg
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
-                      autoescape=select_autoescape(["html"]), trim_blocks=False,
-                      lstrip_blocks=False)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
     env.globals["rami_svg"] = svg.rami_grid
     env.globals["path_svg"] = svg.equipment_path
     return env
@@ -34,6 +37,10 @@ def environment() -> Environment:
 def render(template: str, *, root: str = "", standalone: bool = False, **context: Any) -> str:
     """The page ``template`` with ``context``; ``root`` prefixes every link (ASGI root path)."""
     inline_css = (STATIC / "wb.css").read_text(encoding="utf-8") if standalone else None
-    return environment().get_template(template).render(
-        root=root, standalone=standalone, inline_css=inline_css, version=__version__,
-        **context)
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            root=root, standalone=standalone, inline_css=inline_css, version=__version__, **context
+        )
+    )

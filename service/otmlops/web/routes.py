@@ -20,9 +20,11 @@ router = APIRouter(include_in_schema=False)
 
 #: The pages' own policy: scripts, styles and data only from this server (issue 14 may add
 #: a stricter one for the whole app; browsers enforce both).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-       "form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def mount(app: FastAPI) -> None:
@@ -36,13 +38,21 @@ async def _view(request: Request, name: str, **args: Any) -> Any:
     return await app.read("view", app.settings.timeout, name=name, args=args)
 
 
-def _page(request: Request, template: str, active: str, status: int = 200,
-          **context: Any) -> HTMLResponse:
+def _page(
+    request: Request, template: str, active: str, status: int = 200, **context: Any
+) -> HTMLResponse:
     app = state_of(request)
     root = request.scope.get("root_path", "")
     base = str(request.base_url).rstrip("/")
-    html = pages.render(template, root=root, active=active, store=app.settings.store_shown,
-                        writes=_writes(request), base=base, **context)
+    html = pages.render(
+        template,
+        root=root,
+        active=active,
+        store=app.settings.store_shown,
+        writes=_writes(request),
+        base=base,
+        **context,
+    )
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
 
 
@@ -56,8 +66,9 @@ def _writes(request: Request) -> str:
 
 
 def _error_page(request: Request, exc: HttpError, active: str) -> HTMLResponse:
-    return _page(request, "error.html", active, status=exc.status, title="Not available",
-                 message=exc.message)
+    return _page(
+        request, "error.html", active, status=exc.status, title="Not available", message=exc.message
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -79,19 +90,20 @@ async def rami(request: Request, useCase: str = "") -> HTMLResponse:  # noqa: N8
 
 
 @router.get("/ui/rami/cell", response_class=HTMLResponse)
-async def rami_cell(request: Request, layer: str, level: str, phase: str,
-                    useCase: str = "", fragment: bool = False) -> HTMLResponse:  # noqa: N803
+async def rami_cell(
+    request: Request, layer: str, level: str, phase: str, useCase: str = "", fragment: bool = False
+) -> HTMLResponse:  # noqa: N803
     """One cell's stages: a page of its own, or (``fragment``) the part the RAMI view shows."""
     try:
-        data = await _view(request, "rami_cell", layer=layer, level=level, phase=phase,
-                           use_case=useCase or None)
+        data = await _view(
+            request, "rami_cell", layer=layer, level=level, phase=phase, use_case=useCase or None
+        )
     except HttpError as exc:
         if fragment:
             raise
         return _error_page(request, exc, "/ui/rami")
     if fragment:
-        html = pages.render("_rami_cell.html", root=request.scope.get("root_path", ""),
-                            cell=data)
+        html = pages.render("_rami_cell.html", root=request.scope.get("root_path", ""), cell=data)
         return HTMLResponse(html, headers={"Content-Security-Policy": CSP})
     return _page(request, "rami_cell.html", "/ui/rami", title="RAMI 4.0 cell", cell=data)
 
@@ -124,8 +136,11 @@ async def isa95_children(request: Request, node: str = "") -> JSONResponse:
 @router.post("/ui/api/labels")
 async def labels(request: Request) -> JSONResponse:
     body = await request.json()
-    iris = [i for i in body.get("iris", []) if isinstance(i, str)][:2000] \
-        if isinstance(body, dict) else []
+    iris = (
+        [i for i in body.get("iris", []) if isinstance(i, str)][:2000]
+        if isinstance(body, dict)
+        else []
+    )
     return JSONResponse(await _view(request, "labels", iris=iris))
 
 
@@ -156,8 +171,7 @@ async def report(request: Request, iri: str) -> HTMLResponse:
         data = await _view(request, "report", iri=iri)
     except HttpError as exc:
         return _error_page(request, exc, "/")
-    return _page(request, "report.html", "/", title="Report: " + data["node"]["label"],
-                 data=data)
+    return _page(request, "report.html", "/", title="Report: " + data["node"]["label"], data=data)
 
 
 @router.get("/ui/query", response_class=HTMLResponse)
@@ -166,15 +180,24 @@ async def query(request: Request) -> HTMLResponse:
     from otmlops.web.terms import PREFIXES
 
     queries = [q.to_dict() for q in load_catalogue().values()]
-    return _page(request, "query.html", "/ui/query", title="Query", queries=queries,
-                 prefixes=PREFIXES)
+    return _page(
+        request, "query.html", "/ui/query", title="Query", queries=queries, prefixes=PREFIXES
+    )
 
 
 @router.get("/ui/validate", response_class=HTMLResponse)
 async def validate_form(request: Request) -> HTMLResponse:
     graphs = await _data_graphs(request)
-    return _page(request, "validate.html", "/ui/validate", title="Validate", graphs=graphs,
-                 result=None, form=ValidateInput(), syntaxes=syntaxes())
+    return _page(
+        request,
+        "validate.html",
+        "/ui/validate",
+        title="Validate",
+        graphs=graphs,
+        result=None,
+        form=ValidateInput(),
+        syntaxes=syntaxes(),
+    )
 
 
 @router.post("/ui/validate", response_class=HTMLResponse)
@@ -194,8 +217,14 @@ async def validate_post(
     name = form.upload_name or "pasted text"
     try:
         body, media, name = form.body(app.settings.body_limit)
-        reply = await app.read("validate", app.settings.timeout, body=body, media_type=media,
-                               graphs=form.plant, report_type="application/json")
+        reply = await app.read(
+            "validate",
+            app.settings.timeout,
+            body=body,
+            media_type=media,
+            graphs=form.plant,
+            report_type="application/json",
+        )
         result = report_view(reply.body, name)  # type: ignore[attr-defined]
         status = 200
         if not result.get("conforms"):
@@ -204,27 +233,42 @@ async def validate_post(
         result, status = {"error": exc.message.replace("<request>", name)}, exc.status
     except ValueError as exc:
         result, status = {"error": str(exc)}, 400
-    return _page(request, "validate.html", "/ui/validate", status=status, title="Validate",
-                 graphs=graphs, result=result, form=form, syntaxes=syntaxes())
+    return _page(
+        request,
+        "validate.html",
+        "/ui/validate",
+        status=status,
+        title="Validate",
+        graphs=graphs,
+        result=result,
+        form=form,
+        syntaxes=syntaxes(),
+    )
 
 
-async def _fixed(request: Request, body: bytes, media: str, name: str,
-                 plant: list[str]) -> dict[str, Any]:
+async def _fixed(
+    request: Request, body: bytes, media: str, name: str, plant: list[str]
+) -> dict[str, Any]:
     """The fixed file for the report page's download link (empty when nothing is fixed)."""
     import json
 
     app = state_of(request)
     try:
-        reply = await app.read("fix", app.settings.timeout, body=body, media_type=media,
-                               graphs=plant, name=name)
+        reply = await app.read(
+            "fix", app.settings.timeout, body=body, media_type=media, graphs=plant, name=name
+        )
     except HttpError:
         return {}
     fixes = json.loads(reply.body)  # type: ignore[attr-defined]
     if not fixes["changed"]:
         return {"fixSkipped": fixes["skipped"]}
-    return {"fixed": fixes["fixed"], "fixedType": fixes["mediaType"],
-            "fixedName": fixed_name(name, fixes["form"]), "fixApplied": fixes["applied"],
-            "fixSkipped": fixes["skipped"]}
+    return {
+        "fixed": fixes["fixed"],
+        "fixedType": fixes["mediaType"],
+        "fixedName": fixed_name(name, fixes["form"]),
+        "fixApplied": fixes["applied"],
+        "fixSkipped": fixes["skipped"],
+    }
 
 
 def fixed_name(name: str, form: str) -> str:
@@ -262,18 +306,25 @@ async def validate_fixed(
         raise HttpError(exc.status, exc.message.replace("<request>", name)) from None
     data = fixes["fixed"] if fixes["changed"] else body.decode("utf-8", errors="replace")
     filename = fixed_name(name, fixes["form"])
-    return Response(data.encode("utf-8"), media_type=fixes["mediaType"], headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"",
-        "X-Otmlops-Fixes-Applied": str(len(fixes["applied"]))})
+    return Response(
+        data.encode("utf-8"),
+        media_type=fixes["mediaType"],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Otmlops-Fixes-Applied": str(len(fixes["applied"])),
+        },
+    )
 
 
-async def _fixed_or_raise(request: Request, body: bytes, media: str, name: str,
-                          plant: list[str]) -> dict[str, Any]:
+async def _fixed_or_raise(
+    request: Request, body: bytes, media: str, name: str, plant: list[str]
+) -> dict[str, Any]:
     import json
 
     app = state_of(request)
-    reply = await app.read("fix", app.settings.timeout, body=body, media_type=media,
-                           graphs=plant, name=name)
+    reply = await app.read(
+        "fix", app.settings.timeout, body=body, media_type=media, graphs=plant, name=name
+    )
     return json.loads(reply.body)  # type: ignore[attr-defined]
 
 

@@ -19,10 +19,17 @@ ISA95 = "https://w3id.org/otmlops/isa95#"
 MLOPS = "https://w3id.org/otmlops/mlops#"
 MAP = "https://w3id.org/otmlops/map#"
 
-PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": RDFS,
-            "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "skos": "http://www.w3.org/2004/02/skos/core#", "rami": RAMI, "isa95": ISA95,
-            "mlops": MLOPS, "map": MAP}
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": RDFS,
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rami": RAMI,
+    "isa95": ISA95,
+    "mlops": MLOPS,
+    "map": MAP,
+}
 
 #: Queries of the workbench start with these declarations.
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -42,7 +49,7 @@ def curie(iri: str) -> str:
     """``rami:StationLevel`` for IRIs in a known namespace, else the IRI itself."""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -55,8 +62,7 @@ def term(node: Any) -> dict[str, Any] | None:
     if isinstance(node, ox.BlankNode):
         return {"bnode": node.value, "label": f"_:{node.value}"}
     if isinstance(node, ox.Literal):
-        return {"value": node.value, "datatype": node.datatype.value,
-                "lang": node.language}
+        return {"value": node.value, "datatype": node.datatype.value, "lang": node.language}
     return {"value": str(node)}
 
 
@@ -66,11 +72,13 @@ def rows(outcome: Any) -> list[dict[str, Any]]:
     return [{n: term(sol[n]) for n in names} for sol in outcome]
 
 
-def select(store: Any, sparql: str, *, entailment: bool = True,
-           bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def select(
+    store: Any, sparql: str, *, entailment: bool = True, bindings: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Run a SELECT with the workbench prefixes and return plain rows."""
-    return rows(store.query(SPARQL_PREFIXES + sparql, entailment=entailment,
-                            bindings=bindings or None))
+    return rows(
+        store.query(SPARQL_PREFIXES + sparql, entailment=entailment, bindings=bindings or None)
+    )
 
 
 def iris_in(data: Any) -> set[str]:
@@ -97,13 +105,14 @@ def fetch_labels(store: Any, iris: Iterable[str], chunk: int = 400) -> dict[str,
     wanted = sorted(set(iris))
     labels: dict[str, tuple[int, str]] = {}
     for start in range(0, len(wanted), chunk):
-        part = wanted[start:start + chunk]
+        part = wanted[start : start + chunk]
         values = " ".join(f"<{i}>" for i in part if _SAFE_IRI.fullmatch(i))
         if not values:
             continue
         outcome = store.query(
             f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS}label> ?l }}",
-            entailment=False)
+            entailment=False,
+        )
         for sol in outcome:
             lit = sol["l"]
             lang = getattr(lit, "language", None) or ""

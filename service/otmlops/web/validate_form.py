@@ -11,11 +11,19 @@ from pathlib import PurePath
 from typing import Any
 
 #: File name endings and the media type the validator is told.
-EXTENSIONS = {".ttl": "text/turtle", ".turtle": "text/turtle", ".nt": "application/n-triples",
-              ".nq": "application/n-quads", ".trig": "application/trig",
-              ".rdf": "application/rdf+xml", ".owl": "application/rdf+xml",
-              ".xml": "application/rdf+xml", ".jsonld": "application/ld+json",
-              ".json": "application/ld+json", ".n3": "text/n3"}
+EXTENSIONS = {
+    ".ttl": "text/turtle",
+    ".turtle": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+    ".rdf": "application/rdf+xml",
+    ".owl": "application/rdf+xml",
+    ".xml": "application/rdf+xml",
+    ".jsonld": "application/ld+json",
+    ".json": "application/ld+json",
+    ".n3": "text/n3",
+}
 
 
 def _forms() -> tuple[dict[str, str], dict[str, str]]:
@@ -66,8 +74,9 @@ class ValidateInput:
             raise ValueError(f"{name} is larger than the server's limit of {limit:,} bytes")
         media = self.syntax or media_type_of_name(name) or _sniff(data)
         if media not in syntaxes():
-            raise ValueError(f"unsupported syntax {media!r}; choose one of "
-                             + ", ".join(syntaxes()))
+            raise ValueError(
+                f"unsupported syntax {media!r}; choose one of " + ", ".join(syntaxes())
+            )
         return data, media, name
 
 
@@ -86,8 +95,11 @@ def _short_path(path: str) -> str:
 
     from otmlops.web.terms import curie
 
-    return re.sub(r"<([^<>]+)>", lambda m: curie(m.group(1)) if curie(m.group(1)) !=
-                  m.group(1) else m.group(0), path)
+    return re.sub(
+        r"<([^<>]+)>",
+        lambda m: curie(m.group(1)) if curie(m.group(1)) != m.group(1) else m.group(0),
+        path,
+    )
 
 
 def report_view(body: bytes, name: str) -> dict[str, Any]:
@@ -102,8 +114,7 @@ def report_view(body: bytes, name: str) -> dict[str, Any]:
             if r.get("path"):
                 r["path"] = _short_path(r["path"])
         group["results"].sort(key=lambda r: order.get(r.get("severity"), 3))
-        group["worst"] = min((order.get(r.get("severity"), 3) for r in group["results"]),
-                             default=3)
+        group["worst"] = min((order.get(r.get("severity"), 3) for r in group["results"]), default=3)
     report["focusNodes"] = sorted(report.get("focusNodes", []), key=lambda g: g["worst"])
     report["name"] = name
     return report

@@ -33,9 +33,19 @@ GAP_QUERIES: tuple[tuple[str, str], ...] = (
 )
 
 #: Stage classes in lifecycle order (their colours in the pages follow this order).
-STAGE_KINDS = ("DataCollection", "DataLabelling", "DataPreparation", "FeatureEngineering", "ModelTraining",
-               "ModelEvaluation", "ModelRegistration", "ModelDeployment", "ModelServing",
-               "Monitoring", "Retraining")
+STAGE_KINDS = (
+    "DataCollection",
+    "DataLabelling",
+    "DataPreparation",
+    "FeatureEngineering",
+    "ModelTraining",
+    "ModelEvaluation",
+    "ModelRegistration",
+    "ModelDeployment",
+    "ModelServing",
+    "Monitoring",
+    "Retraining",
+)
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MLOPS_USE_CASE = "https://w3id.org/otmlops/mlops#UseCase"
@@ -46,8 +56,10 @@ CELL_CHIPS = 12
 
 # ----------------------------------------------------------------------------- helpers
 
-def _catalogue_rows(store: Any, query_id: str, params: dict[str, str] | None = None
-                    ) -> list[dict[str, Any]]:
+
+def _catalogue_rows(
+    store: Any, query_id: str, params: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     return rows(run_named_query(store, query_id, params or {}))
 
 
@@ -68,11 +80,14 @@ def _source_file(graph: str) -> str | None:
 
 def axes(store: Any) -> dict[str, list[dict[str, Any]]]:
     """RAMI 4.0 layers, hierarchy levels and life cycle phases in axis order."""
-    found = select(store, """
+    found = select(
+        store,
+        """
         SELECT ?axis ?term ?order WHERE {
           VALUES (?axis ?cls) { ("layer" rami:Layer) ("level" rami:HierarchyLevel)
                                 ("phase" rami:LifeCyclePhase) }
-          ?term a ?cls ; rami:order ?order }""")
+          ?term a ?cls ; rami:order ?order }""",
+    )
     out: dict[str, list[dict[str, Any]]] = {"layer": [], "level": [], "phase": []}
     seen: set[tuple[str, str]] = set()
     for r in sorted(found, key=lambda r: float(r["order"]["value"])):
@@ -99,8 +114,7 @@ _STAGE_TABLE = """
 def stage_table(store: Any, use_case: str | None = None) -> list[dict[str, Any]]:
     """Every stage (of one use case, or all) with its placement, owners and equipment."""
     # the catalogue's stages-of-use-case, with the use case projected (and left open for all)
-    found = select(store, _STAGE_TABLE,
-                   bindings={"useCase": named(use_case)} if use_case else None)
+    found = select(store, _STAGE_TABLE, bindings={"useCase": named(use_case)} if use_case else None)
     stages: dict[str, dict[str, Any]] = {}
     for r in found:
         iri = r["stage"]["iri"] if r["stage"] and "iri" in r["stage"] else None
@@ -108,32 +122,53 @@ def stage_table(store: Any, use_case: str | None = None) -> list[dict[str, Any]]
             continue
         s = stages.get(iri)
         if s is None:
-            s = stages[iri] = {"stage": r["stage"], "useCase": r["useCase"], "kind": r["kind"],
-                               "layers": [], "levels": [], "phases": [], "owners": [],
-                               "deployedOn": []}
+            s = stages[iri] = {
+                "stage": r["stage"],
+                "useCase": r["useCase"],
+                "kind": r["kind"],
+                "layers": [],
+                "levels": [],
+                "phases": [],
+                "owners": [],
+                "deployedOn": [],
+            }
         if s["kind"] is None and r["kind"]:
             s["kind"] = r["kind"]
-        for col, key in (("layer", "layers"), ("level", "levels"), ("phase", "phases"),
-                         ("owner", "owners"), ("deployedOn", "deployedOn")):
+        for col, key in (
+            ("layer", "layers"),
+            ("level", "levels"),
+            ("phase", "phases"),
+            ("owner", "owners"),
+            ("deployedOn", "deployedOn"),
+        ):
             if r[col] and r[col] not in s[key]:
                 s[key].append(r[col])
     for s in stages.values():
         s["kindName"] = _kind_name(s["kind"])
-    return sorted(stages.values(), key=lambda s: (
-        _iri(s["useCase"]) or "",
-        STAGE_KINDS.index(s["kindName"]) if s["kindName"] in STAGE_KINDS else 99,
-        s["stage"]["iri"]))
+    return sorted(
+        stages.values(),
+        key=lambda s: (
+            _iri(s["useCase"]) or "",
+            STAGE_KINDS.index(s["kindName"]) if s["kindName"] in STAGE_KINDS else 99,
+            s["stage"]["iri"],
+        ),
+    )
 
 
 def reference_placements(store: Any) -> dict[str, dict[str, set[str]]]:
     """Stage class IRI -> {layer, level, phase: IRIs the reference mapping foresees}."""
-    found = select(store, """
+    found = select(
+        store,
+        """
         SELECT ?kind ?layer ?level ?phase WHERE {
           ?ref a map:ReferencePlacement ; map:placesClass ?kind .
           OPTIONAL { ?ref map:layer ?layer } OPTIONAL { ?ref map:hierarchyLevel ?level }
-          OPTIONAL { ?ref map:lifeCyclePhase ?phase } }""", entailment=False)
+          OPTIONAL { ?ref map:lifeCyclePhase ?phase } }""",
+        entailment=False,
+    )
     out: dict[str, dict[str, set[str]]] = defaultdict(
-        lambda: {"layer": set(), "level": set(), "phase": set()})
+        lambda: {"layer": set(), "level": set(), "phase": set()}
+    )
     for r in found:
         for axis in ("layer", "level", "phase"):
             if r[axis]:
@@ -149,18 +184,28 @@ def _gap_rows(store: Any) -> list[dict[str, Any]]:
         if query is None:
             continue
         found = _catalogue_rows(store, qid)
-        sections.append({"id": qid, "title": query.title, "description": query.description,
-                         "stageColumn": stage_col,
-                         "columns": [r.name for r in query.results], "rows": found})
+        sections.append(
+            {
+                "id": qid,
+                "title": query.title,
+                "description": query.description,
+                "stageColumn": stage_col,
+                "columns": [r.name for r in query.results],
+                "rows": found,
+            }
+        )
     return sections
 
 
 # ----------------------------------------------------------------------------- pages
 
+
 def overview(store: Any, search: str = "") -> dict[str, Any]:
     """Loaded graphs, use cases with stage and finding counts, and a label search."""
-    graphs = [{"iri": g.iri, "triples": g.triples, "system": g.system,
-               "file": _source_file(g.iri)} for g in store.graphs()]
+    graphs = [
+        {"iri": g.iri, "triples": g.triples, "system": g.system, "file": _source_file(g.iri)}
+        for g in store.graphs()
+    ]
     cases = _catalogue_rows(store, "use-case-overview")
     findings: dict[str, int] = defaultdict(int)
     for section in _gap_rows(store):
@@ -172,27 +217,41 @@ def overview(store: Any, search: str = "") -> dict[str, Any]:
         c["findings"] = findings.get(_iri(c["useCase"]) or "", 0)
     cases.sort(key=lambda c: text_of(c["label"]) or c["useCase"]["iri"])
     hits = label_search(store, search) if search.strip() else []
-    data = {"graphs": sorted(graphs, key=lambda g: (g["system"], g["iri"])),
-            "useCases": cases, "search": search, "hits": hits,
-            "triples": sum(g["triples"] for g in graphs)}
+    data = {
+        "graphs": sorted(graphs, key=lambda g: (g["system"], g["iri"])),
+        "useCases": cases,
+        "search": search,
+        "hits": hits,
+        "triples": sum(g["triples"] for g in graphs),
+    }
     return attach_labels(store, data)
 
 
 def label_search(store: Any, text: str, limit: int = 50) -> list[dict[str, Any]]:
     """Nodes whose rdfs:label contains ``text`` (any case), with what they are."""
-    found = select(store, f"""
+    found = select(
+        store,
+        f"""
         SELECT ?node (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?type) WHERE {{
           ?node rdfs:label ?l .
           FILTER (CONTAINS(LCASE(STR(?l)), LCASE(?text)))
           OPTIONAL {{ ?node a ?c . FILTER (STRSTARTS(STR(?c), "https://w3id.org/otmlops/")) }}
         }} GROUP BY ?node LIMIT {int(limit)}""",
-        entailment=False, bindings={"text": ox.Literal(text.strip())})
+        entailment=False,
+        bindings={"text": ox.Literal(text.strip())},
+    )
     out = []
     for r in found:
         kind = _kind_name(r["type"]) if r["type"] else ""
-        page = ("use-case" if kind == "UseCase" else
-                "stage" if kind in STAGE_KINDS else "isa95" if r["type"] and
-                r["type"]["iri"].startswith("https://w3id.org/otmlops/isa95#") else "")
+        page = (
+            "use-case"
+            if kind == "UseCase"
+            else "stage"
+            if kind in STAGE_KINDS
+            else "isa95"
+            if r["type"] and r["type"]["iri"].startswith("https://w3id.org/otmlops/isa95#")
+            else ""
+        )
         out.append({"node": r["node"], "label": r["label"], "type": r["type"], "page": page})
     return sorted(out, key=lambda h: text_of(h["label"]).lower())
 
@@ -203,19 +262,24 @@ def rami(store: Any, use_case: str | None = None) -> dict[str, Any]:
     ax = axes(store)
     stages = stage_table(store, use_case)
     reference = reference_placements(store)
-    deviating = {(_iri(r["stage"]), _iri(r["axis"]), _iri(r["actual"]))
-                 for r in _catalogue_rows(store, "reference-deviation")}
+    deviating = {
+        (_iri(r["stage"]), _iri(r["axis"]), _iri(r["actual"]))
+        for r in _catalogue_rows(store, "reference-deviation")
+    }
     kinds_shown = {_iri(s["kind"]) for s in stages if s["kind"]}
     ref_cells: set[tuple[str, str, str]] = set()
     for kind, ref in reference.items():
         if kind in kinds_shown or not stages:
-            ref_cells.update((la, le, ph) for la in ref["layer"] for le in ref["level"]
-                             for ph in ref["phase"])
+            ref_cells.update(
+                (la, le, ph) for la in ref["layer"] for le in ref["level"] for ph in ref["phase"]
+            )
     cells: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for s in stages:
-        s["deviations"] = sorted(f"{local_name(axis)} {local_name(value)}"
-                                 for (st, axis, value) in deviating
-                                 if st == s["stage"]["iri"])
+        s["deviations"] = sorted(
+            f"{local_name(axis)} {local_name(value)}"
+            for (st, axis, value) in deviating
+            if st == s["stage"]["iri"]
+        )
         for la in s["layers"]:
             for le in s["levels"]:
                 for ph in s["phases"]:
@@ -228,48 +292,79 @@ def rami(store: Any, use_case: str | None = None) -> dict[str, Any]:
             for le in ax["level"]:
                 key = (la["iri"], le["iri"], ph["iri"])
                 members = cells.get(key, [])
-                row.append({"layer": la, "level": le, "count": len(members),
-                            "stages": [_chip(s) for s in members],
-                            "reference": key in ref_cells,
-                            "deviation": any(s["deviations"] for s in members)})
+                row.append(
+                    {
+                        "layer": la,
+                        "level": le,
+                        "count": len(members),
+                        "stages": [_chip(s) for s in members],
+                        "reference": key in ref_cells,
+                        "deviation": any(s["deviations"] for s in members),
+                    }
+                )
             grid.append({"layer": la, "cells": row})
-        phases.append({"phase": ph, "rows": grid,
-                       "stages": sum(c["count"] for r in grid for c in r["cells"])})
+        phases.append(
+            {"phase": ph, "rows": grid, "stages": sum(c["count"] for r in grid for c in r["cells"])}
+        )
     cases = _catalogue_rows(store, "use-case-overview")
     cases.sort(key=lambda c: text_of(c["label"]) or c["useCase"]["iri"])
-    data = {"axes": ax, "phases": phases, "useCase": use_case, "useCases": cases,
-            "kinds": list(STAGE_KINDS), "stageCount": len(stages), "cellChips": CELL_CHIPS,
-            "unplaced": [_chip(s) for s in stages
-                         if not (s["layers"] and s["levels"] and s["phases"])]}
+    data = {
+        "axes": ax,
+        "phases": phases,
+        "useCase": use_case,
+        "useCases": cases,
+        "kinds": list(STAGE_KINDS),
+        "stageCount": len(stages),
+        "cellChips": CELL_CHIPS,
+        "unplaced": [_chip(s) for s in stages if not (s["layers"] and s["levels"] and s["phases"])],
+    }
     return attach_labels(store, data)
 
 
-def rami_cell(store: Any, layer: str, level: str, phase: str,
-              use_case: str | None = None) -> dict[str, Any]:
+def rami_cell(
+    store: Any, layer: str, level: str, phase: str, use_case: str | None = None
+) -> dict[str, Any]:
     """The stages in one RAMI 4.0 cell (of one use case, or all) with use case, kind, owners,
     equipment and deviations from the reference: what a click on a cell lists."""
-    found = _catalogue_rows(store, "stages-in-rami-cell",
-                            {"layer": named(layer).value, "level": named(level).value,
-                             "phase": named(phase).value})
-    stages = sorted({r["stage"]["iri"] for r in found if r["stage"] and (
-        not use_case or _iri(r["useCase"]) == use_case)})
+    found = _catalogue_rows(
+        store,
+        "stages-in-rami-cell",
+        {"layer": named(layer).value, "level": named(level).value, "phase": named(phase).value},
+    )
+    stages = sorted(
+        {
+            r["stage"]["iri"]
+            for r in found
+            if r["stage"] and (not use_case or _iri(r["useCase"]) == use_case)
+        }
+    )
     chips = []
     if stages:
         values = " ".join(f"<{i}>" for i in stages)
-        info = select(store, f"""
+        info = select(
+            store,
+            f"""
             SELECT ?stage ?useCase ?kind ?owner ?deployedOn WHERE {{
               VALUES ?stage {{ {values} }}
               ?useCase mlops:hasStage ?stage .
               OPTIONAL {{ ?stage a ?kind . ?kind rdfs:subClassOf mlops:LifecycleStage .
                          FILTER (?kind != mlops:LifecycleStage) }}
               OPTIONAL {{ ?stage map:ownedBy ?owner }}
-              OPTIONAL {{ ?stage map:deployedOn ?deployedOn }} }}""")
+              OPTIONAL {{ ?stage map:deployedOn ?deployedOn }} }}""",
+        )
         deviations = _catalogue_rows(store, "reference-deviation")
         by_stage: dict[str, dict[str, Any]] = {}
         for r in info:
-            s = by_stage.setdefault(r["stage"]["iri"], {
-                "stage": r["stage"], "useCase": r["useCase"], "kind": r["kind"],
-                "owners": [], "deployedOn": []})
+            s = by_stage.setdefault(
+                r["stage"]["iri"],
+                {
+                    "stage": r["stage"],
+                    "useCase": r["useCase"],
+                    "kind": r["kind"],
+                    "owners": [],
+                    "deployedOn": [],
+                },
+            )
             s["kind"] = s["kind"] or r["kind"]
             for col, key in (("owner", "owners"), ("deployedOn", "deployedOn")):
                 if r[col] and r[col] not in s[key]:
@@ -279,19 +374,33 @@ def rami_cell(store: Any, layer: str, level: str, phase: str,
             if s is None:
                 continue
             s["kindName"] = _kind_name(s["kind"])
-            s["deviations"] = sorted(f"{local_name(_iri(d['axis']) or '')} "
-                                     f"{local_name(_iri(d['actual']) or '')}"
-                                     for d in deviations if _iri(d["stage"]) == iri)
+            s["deviations"] = sorted(
+                f"{local_name(_iri(d['axis']) or '')} {local_name(_iri(d['actual']) or '')}"
+                for d in deviations
+                if _iri(d["stage"]) == iri
+            )
             chips.append(_chip(s))
-    return attach_labels(store, {"layer": {"iri": layer}, "level": {"iri": level},
-                                 "phase": {"iri": phase}, "useCase": use_case,
-                                 "stages": chips})
+    return attach_labels(
+        store,
+        {
+            "layer": {"iri": layer},
+            "level": {"iri": level},
+            "phase": {"iri": phase},
+            "useCase": use_case,
+            "stages": chips,
+        },
+    )
 
 
 def _chip(s: dict[str, Any]) -> dict[str, Any]:
-    return {"stage": s["stage"], "kind": s["kindName"], "useCase": s["useCase"],
-            "owners": s["owners"], "deployedOn": s["deployedOn"],
-            "deviations": s.get("deviations", [])}
+    return {
+        "stage": s["stage"],
+        "kind": s["kindName"],
+        "useCase": s["useCase"],
+        "owners": s["owners"],
+        "deployedOn": s["deployedOn"],
+        "deviations": s.get("deviations", []),
+    }
 
 
 def gaps(store: Any) -> dict[str, Any]:
@@ -303,24 +412,36 @@ def isa95_children(store: Any, node: str | None = None) -> dict[str, Any]:
     """The direct parts of an equipment node (or the top of the hierarchy), with the use cases
     deployed on each and the stages that read data from it."""
     if node:
-        found = select(store, """
+        found = select(
+            store,
+            """
             SELECT ?child WHERE { { ?child isa95:partOf ?node }
                                   UNION { ?child map:locatedAt ?node } }""",
-            entailment=False, bindings={"node": named(node)})
+            entailment=False,
+            bindings={"node": named(node)},
+        )
     else:  # roots: top-level enterprises, sites and areas; else anything part of nothing
-        found = select(store, """
+        found = select(
+            store,
+            """
             SELECT DISTINCT ?child WHERE {
               VALUES ?top { isa95:Enterprise isa95:Site isa95:Area }
               ?child a ?top FILTER NOT EXISTS { ?child isa95:partOf ?parent } }""",
-            entailment=False)
+            entailment=False,
+        )
         if not found:
-            found = select(store, """
+            found = select(
+                store,
+                """
                 SELECT DISTINCT ?child WHERE {
                   ?x isa95:partOf ?child FILTER NOT EXISTS { ?child isa95:partOf ?parent } }""",
-                entailment=False)
+                entailment=False,
+            )
     children = sorted({r["child"]["iri"] for r in found if r["child"] and "iri" in r["child"]})
-    return attach_labels(store, {"node": {"iri": node} if node else None,
-                                 "children": describe_equipment(store, children)})
+    return attach_labels(
+        store,
+        {"node": {"iri": node} if node else None, "children": describe_equipment(store, children)},
+    )
 
 
 def describe_equipment(store: Any, iris: list[str]) -> list[dict[str, Any]]:
@@ -329,7 +450,9 @@ def describe_equipment(store: Any, iris: list[str]) -> list[dict[str, Any]]:
     if not iris:
         return []
     values = " ".join(f"<{i}>" for i in iris)
-    facts = select(store, f"""
+    facts = select(
+        store,
+        f"""
         SELECT ?n ?p ?o WHERE {{
           VALUES ?n {{ {values} }}
           {{ ?n a ?o . BIND("type" AS ?p)
@@ -337,16 +460,30 @@ def describe_equipment(store: Any, iris: list[str]) -> list[dict[str, Any]]:
           UNION {{ ?o isa95:partOf ?n . BIND("part" AS ?p) }}
           UNION {{ ?o map:locatedAt ?n . BIND("part" AS ?p) }}
           UNION {{ ?o map:deployedOn ?n . BIND("deployed" AS ?p) }}
-          UNION {{ ?o map:usesDataFrom ?n . BIND("reads" AS ?p) }} }}""", entailment=False)
-    typed = select(store, f"""
+          UNION {{ ?o map:usesDataFrom ?n . BIND("reads" AS ?p) }} }}""",
+        entailment=False,
+    )
+    typed = select(
+        store,
+        f"""
         SELECT ?x ?uc WHERE {{
           VALUES ?n {{ {values} }}
           {{ ?x map:deployedOn ?n }} UNION {{ ?x map:usesDataFrom ?n }}
-          OPTIONAL {{ ?uc mlops:hasStage ?x }} }}""", entailment=False)
+          OPTIONAL {{ ?uc mlops:hasStage ?x }} }}""",
+        entailment=False,
+    )
     owner_case = {r["x"]["iri"]: r["uc"] for r in typed if r["uc"]}
     out: dict[str, dict[str, Any]] = {
-        i: {"node": {"iri": i}, "kind": None, "parts": 0, "useCases": [], "stages": [],
-            "readers": []} for i in iris}
+        i: {
+            "node": {"iri": i},
+            "kind": None,
+            "parts": 0,
+            "useCases": [],
+            "stages": [],
+            "readers": [],
+        }
+        for i in iris
+    }
     for r in facts:
         e = out[r["n"]["iri"]]
         what, obj = r["p"]["value"], r["o"]
@@ -373,8 +510,12 @@ def equipment_path(store: Any, node: str) -> list[dict[str, Any]]:
     resource continues at the equipment it is located at)."""
     path = [node]
     while len(path) < 20:
-        found = select(store, "SELECT ?p WHERE { ?n isa95:partOf|map:locatedAt ?p } LIMIT 1",
-                       entailment=False, bindings={"n": named(path[-1])})
+        found = select(
+            store,
+            "SELECT ?p WHERE { ?n isa95:partOf|map:locatedAt ?p } LIMIT 1",
+            entailment=False,
+            bindings={"n": named(path[-1])},
+        )
         if not found or not found[0]["p"] or found[0]["p"].get("iri") in path:
             break
         path.append(found[0]["p"]["iri"])
@@ -404,22 +545,35 @@ def isa95(store: Any, use_case: str | None = None) -> dict[str, Any]:
 def owner_matrix(store: Any, use_case: str | None = None) -> dict[str, Any]:
     """Stages as rows, the ISA-95 functions and activities that own any of them as columns."""
     stages = stage_table(store, use_case)
-    kinds = {r["owner"]["iri"]: _kind_name(r["ownerKind"])
-             for r in _catalogue_rows(store, "owner-load") if r["owner"]}
+    kinds = {
+        r["owner"]["iri"]: _kind_name(r["ownerKind"])
+        for r in _catalogue_rows(store, "owner-load")
+        if r["owner"]
+    }
     owners: dict[str, dict[str, Any]] = {}
     for s in stages:
         for o in s["owners"]:
             owners.setdefault(o["iri"], {"owner": o, "kind": kinds.get(o["iri"], "")})
     columns = sorted(owners.values(), key=lambda c: (c["kind"], c["owner"]["iri"]))
-    matrix_rows = [{"stage": s["stage"], "useCase": s["useCase"], "kind": s["kindName"],
-                    "cells": [any(o["iri"] == c["owner"]["iri"] for o in s["owners"])
-                              for c in columns]} for s in stages]
+    matrix_rows = [
+        {
+            "stage": s["stage"],
+            "useCase": s["useCase"],
+            "kind": s["kindName"],
+            "cells": [any(o["iri"] == c["owner"]["iri"] for o in s["owners"]) for c in columns],
+        }
+        for s in stages
+    ]
     return attach_labels(store, {"columns": columns, "rows": matrix_rows})
 
 
 def _graph_of(store: Any, iri: str) -> str | None:
-    found = select(store, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
-                   entailment=False, bindings={"s": named(iri)})
+    found = select(
+        store,
+        "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
+        entailment=False,
+        bindings={"s": named(iri)},
+    )
     return found[0]["g"]["iri"] if found and found[0]["g"] else None
 
 
@@ -480,15 +634,22 @@ def findings_of(store: Any, graph: str | None, focus: list[str]) -> dict[str, An
 
     values = " ".join(f"<{i}>" for i in focus)
     graph_iri = named(graph).value  # checked: safe to write into the query text
-    data = list(store.query(  # (a bound GRAPH variable would scan every graph first)
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
-        f"GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}", entailment=False))
-    plant = list(store.query(
-        "PREFIX map: <https://w3id.org/otmlops/map#> "
-        "PREFIX isa95: <https://w3id.org/otmlops/isa95#> "
-        f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
-        "?s map:deployedOn|map:usesDataFrom ?t . ?t isa95:partOf* ?e . ?e ?p ?o }",
-        entailment=False))
+    data = list(
+        store.query(  # (a bound GRAPH variable would scan every graph first)
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
+            f"GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}",
+            entailment=False,
+        )
+    )
+    plant = list(
+        store.query(
+            "PREFIX map: <https://w3id.org/otmlops/map#> "
+            "PREFIX isa95: <https://w3id.org/otmlops/isa95#> "
+            f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
+            "?s map:deployedOn|map:usesDataFrom ?t . ?t isa95:partOf* ?e . ?e ?p ?o }",
+            entailment=False,
+        )
+    )
     if not data:
         return None
     with _VALIDATOR_LOCK:
@@ -501,11 +662,18 @@ def findings_of(store: Any, graph: str | None, focus: list[str]) -> dict[str, An
 
         attach(found, [*data, *plant], store=validator.store, graph=BASE)  # fixes with findings
     report = found.to_dict()
-    report["focusNodes"] = [g for g in report["focusNodes"]  # type: ignore[union-attr]
-                            if _focus_iri(g) in set(focus)]
+    report["focusNodes"] = [
+        g
+        for g in report["focusNodes"]  # type: ignore[union-attr]
+        if _focus_iri(g) in set(focus)
+    ]
     every = [r["severity"] for g in report["focusNodes"] for r in g["results"]]  # type: ignore[union-attr]
-    report.update(violations=every.count("Violation"), warnings=every.count("Warning"),
-                  infos=every.count("Info"), conforms="Violation" not in every)
+    report.update(
+        violations=every.count("Violation"),
+        warnings=every.count("Warning"),
+        infos=every.count("Info"),
+        conforms="Violation" not in every,
+    )
     lines = _source_lines(graph, focus)
     where = _source_file(graph) or graph
     for group in report["focusNodes"]:  # type: ignore[union-attr]
@@ -522,9 +690,13 @@ def use_case(store: Any, iri: str) -> dict[str, Any]:
     """Everything about one use case: its stages, gaps, findings and where it was written."""
     from otmlops.errors import NotFound
 
-    facts = select(store, """
+    facts = select(
+        store,
+        """
         SELECT ?p ?o WHERE { ?uc ?p ?o FILTER(?p != mlops:hasStage) }""",
-        entailment=False, bindings={"uc": named(iri)})
+        entailment=False,
+        bindings={"uc": named(iri)},
+    )
     if not facts:
         raise NotFound(f"<{iri}> is not described in the store")
     stages = stage_table(store, iri)
@@ -534,18 +706,34 @@ def use_case(store: Any, iri: str) -> dict[str, Any]:
         s["line"] = lines.get(s["stage"]["iri"])
     gap_sections = []
     for section in _gap_rows(store):
-        mine = [r for r in section["rows"] if _iri(r.get("useCase")) == iri or
-                _iri(r.get(section["stageColumn"])) == iri]
+        mine = [
+            r
+            for r in section["rows"]
+            if _iri(r.get("useCase")) == iri or _iri(r.get(section["stageColumn"])) == iri
+        ]
         if mine:
             gap_sections.append({**section, "rows": mine})
     report = findings_of(store, graph, [iri, *(s["stage"]["iri"] for s in stages)])
-    data = {"node": {"iri": iri}, "facts": facts, "stages": stages, "gaps": gap_sections,
-            "graph": graph, "file": _source_file(graph) if graph else None,
-            "line": lines.get(iri), "report": report,
-            "matrix": owner_matrix(store, iri),
-            "path": [equipment_path(store, d["iri"]) for d in
-                     {o["iri"]: o for r in facts if _iri(r["p"]) ==
-                      "https://w3id.org/otmlops/map#deployedOn" for o in [r["o"]]}.values()]}
+    data = {
+        "node": {"iri": iri},
+        "facts": facts,
+        "stages": stages,
+        "gaps": gap_sections,
+        "graph": graph,
+        "file": _source_file(graph) if graph else None,
+        "line": lines.get(iri),
+        "report": report,
+        "matrix": owner_matrix(store, iri),
+        "path": [
+            equipment_path(store, d["iri"])
+            for d in {
+                o["iri"]: o
+                for r in facts
+                if _iri(r["p"]) == "https://w3id.org/otmlops/map#deployedOn"
+                for o in [r["o"]]
+            }.values()
+        ],
+    }
     return attach_labels(store, data)
 
 
@@ -562,10 +750,15 @@ def stage(store: Any, iri: str) -> dict[str, Any]:
     """Everything about one stage: placement against the reference, owner, equipment, gaps."""
     from otmlops.errors import NotFound
 
-    facts = select(store, "SELECT ?p ?o WHERE { ?s ?p ?o }", entailment=False,
-                   bindings={"s": named(iri)})
-    cases = select(store, "SELECT ?uc WHERE { ?uc mlops:hasStage ?s }", entailment=False,
-                   bindings={"s": named(iri)})
+    facts = select(
+        store, "SELECT ?p ?o WHERE { ?s ?p ?o }", entailment=False, bindings={"s": named(iri)}
+    )
+    cases = select(
+        store,
+        "SELECT ?uc WHERE { ?uc mlops:hasStage ?s }",
+        entailment=False,
+        bindings={"s": named(iri)},
+    )
     if not facts and not cases:
         raise NotFound(f"<{iri}> is not described in the store")
     case = cases[0]["uc"]["iri"] if cases else None
@@ -581,15 +774,20 @@ def stage(store: Any, iri: str) -> dict[str, Any]:
             gap_sections.append({**section, "rows": hit})
     report = findings_of(store, graph, [iri])
     is_use_case = any(_iri(f["p"]) == RDF_TYPE and _iri(f["o"]) == MLOPS_USE_CASE for f in facts)
-    data = {"node": {"iri": iri}, "useCase": {"iri": case} if case else None, "info": info,
-            "isUseCase": is_use_case,
-            "facts": facts, "reference": {k: [{"iri": v} for v in sorted(vals)]
-                                          for k, vals in reference.items()},
-            "gaps": gap_sections, "graph": graph,
-            "file": _source_file(graph) if graph else None, "line": lines.get(iri),
-            "report": report,
-            "paths": [equipment_path(store, d["iri"]) for d in (info or {}).get(
-                "deployedOn", [])]}
+    data = {
+        "node": {"iri": iri},
+        "useCase": {"iri": case} if case else None,
+        "info": info,
+        "isUseCase": is_use_case,
+        "facts": facts,
+        "reference": {k: [{"iri": v} for v in sorted(vals)] for k, vals in reference.items()},
+        "gaps": gap_sections,
+        "graph": graph,
+        "file": _source_file(graph) if graph else None,
+        "line": lines.get(iri),
+        "report": report,
+        "paths": [equipment_path(store, d["iri"]) for d in (info or {}).get("deployedOn", [])],
+    }
     return attach_labels(store, data)
 
 
@@ -618,4 +816,6 @@ BUILDERS = {
 def build(store: Any, name: str, **kwargs: Any) -> Any:
     """Run the view builder ``name`` (the entry point server workers call)."""
     return BUILDERS[name](store, **kwargs)
+
+
 BUILDERS["isa95_path"] = lambda store, node: attach_labels(store, equipment_path(store, node))

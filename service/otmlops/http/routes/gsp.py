@@ -33,8 +33,12 @@ _RESPONSES = {
     415: {"description": "Unsupported RDF media type", **_ERR},
     503: {"description": "Time limit reached", **_ERR},
 }
-_BODY = {"requestBody": {"required": False, "content": {
-    m: {"schema": _TEXT} for m in formats.INPUT_FORMATS}}}
+_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {m: {"schema": _TEXT} for m in formats.INPUT_FORMATS},
+    }
+}
 _METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
 
 
@@ -67,10 +71,10 @@ async def _handle(request: Request, direct: bool) -> Response:
         if unnamed:
             raise HttpError(400, "name a graph with ?graph=IRI or ?default")
         if method == "GET":
-            return await app.answer(request, "export", timeout, graph=graph,
-                                    accept=request.headers.get("accept"))
-        reply = await app.read("export", timeout, graph=graph,
-                               accept=request.headers.get("accept"))
+            return await app.answer(
+                request, "export", timeout, graph=graph, accept=request.headers.get("accept")
+            )
+        reply = await app.read("export", timeout, graph=graph, accept=request.headers.get("accept"))
         ctype = formats.content_type(reply.media_type)  # type: ignore[attr-defined]
         if method == "HEAD":
             return Response(status_code=200, headers={"content-type": ctype})
@@ -94,8 +98,9 @@ async def _handle(request: Request, direct: bool) -> Response:
     if method == "PUT":
         if unnamed:
             raise HttpError(400, "name a graph with ?graph=IRI or ?default")
-        created = await app.write("put", write_timeout, graph=graph, body=parts[0][0],
-                                  media_type=parts[0][1])
+        created = await app.write(
+            "put", write_timeout, graph=graph, body=parts[0][0], media_type=parts[0][1]
+        )
     else:
         if unnamed:
             graph = tasks.new_graph_iri(endpoint_url(request))
@@ -109,8 +114,10 @@ def _rdf_media(media: str, params: dict[str, str]) -> str:
     if not media:
         raise HttpError(400, "the request body needs a Content-Type naming its RDF syntax")
     if formats.input_format(media) is None:
-        raise HttpError(415, f"unsupported RDF media type {media!r}; supported: "
-                             + ", ".join(formats.INPUT_FORMATS))
+        raise HttpError(
+            415,
+            f"unsupported RDF media type {media!r}; supported: " + ", ".join(formats.INPUT_FORMATS),
+        )
     check_charset(params)
     return media
 
@@ -128,8 +135,13 @@ async def _multipart(request: Request) -> list[tuple[bytes, str]]:
     return parts
 
 
-@router.api_route("/store", methods=_METHODS, responses=_RESPONSES, openapi_extra=_BODY,
-                  summary="Graph Store Protocol with indirect graph identification")
+@router.api_route(
+    "/store",
+    methods=_METHODS,
+    responses=_RESPONSES,
+    openapi_extra=_BODY,
+    summary="Graph Store Protocol with indirect graph identification",
+)
 async def store_indirect(
     request: Request,
     graph: Annotated[str | None, Query(description="graph IRI")] = None,
@@ -138,7 +150,12 @@ async def store_indirect(
     return await _handle(request, direct=False)
 
 
-@router.api_route("/store/{path:path}", methods=_METHODS, responses=_RESPONSES,
-                  openapi_extra=_BODY, include_in_schema=False)
+@router.api_route(
+    "/store/{path:path}",
+    methods=_METHODS,
+    responses=_RESPONSES,
+    openapi_extra=_BODY,
+    include_in_schema=False,
+)
 async def store_direct(request: Request, path: str) -> Response:
     return await _handle(request, direct=True)

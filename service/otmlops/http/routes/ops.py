@@ -16,20 +16,33 @@ router = APIRouter(tags=["Operations"])
 @router.get("/healthz", summary="Liveness and readiness")
 async def healthz(request: Request) -> JSONResponse:
     app = state_of(request)
-    body = {"status": "ok" if app.ready else "starting", "version": __version__,
-            "store": app.settings.store_shown,
-            "store_id": store_id(app.settings.store), "read_only": app.settings.read_only,
-            "writes": writes_enabled(app.settings),
-            "generation": app.runner.stats.generation}
+    body = {
+        "status": "ok" if app.ready else "starting",
+        "version": __version__,
+        "store": app.settings.store_shown,
+        "store_id": store_id(app.settings.store),
+        "read_only": app.settings.read_only,
+        "writes": writes_enabled(app.settings),
+        "generation": app.runner.stats.generation,
+    }
     return JSONResponse(body, status_code=200 if app.ready else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse,
-            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 async def metrics(request: Request) -> PlainTextResponse:
     app = state_of(request)
     stats = app.runner.stats
-    text = app.metrics.render(timeouts=stats.timeouts, restarts=stats.worker_restarts,
-                              generation=stats.generation, triples=await app.triple_count(),
-                              memory_stops=stats.memory_stops, cancelled=stats.cancelled)
+    text = app.metrics.render(
+        timeouts=stats.timeouts,
+        restarts=stats.worker_restarts,
+        generation=stats.generation,
+        triples=await app.triple_count(),
+        memory_stops=stats.memory_stops,
+        cancelled=stats.cancelled,
+    )
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")

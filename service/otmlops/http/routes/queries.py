@@ -24,23 +24,29 @@ def _catalogue() -> dict[str, Any]:
     return load_catalogue()
 
 
-@router.get("/queries", summary="The catalogue of named competency questions",
-            response_model=list[dict[str, Any]])
+@router.get(
+    "/queries",
+    summary="The catalogue of named competency questions",
+    response_model=list[dict[str, Any]],
+)
 async def list_queries() -> list[dict[str, Any]]:
     return [q.to_dict() for q in _catalogue().values()]
 
 
-@router.get("/queries/{query_id}", summary="Run a named query; its parameters come from the "
-            "query string", responses={
-                200: {"description": "Results (SPARQL JSON, XML, CSV, TSV, or RDF for graph "
-                                     "queries)",
-                      "content": content([*formats.RESULT_FORMATS,
-                                          *formats.GRAPH_FORMATS])},
-                404: {"description": "No such query", **_ERR},
-                406: {"description": "No acceptable format", **_ERR},
-                422: {"description": "A parameter is missing, unknown or has a bad value",
-                      **_ERR},
-                503: {"description": "Time limit reached", **_ERR}})
+@router.get(
+    "/queries/{query_id}",
+    summary="Run a named query; its parameters come from the query string",
+    responses={
+        200: {
+            "description": "Results (SPARQL JSON, XML, CSV, TSV, or RDF for graph queries)",
+            "content": content([*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]),
+        },
+        404: {"description": "No such query", **_ERR},
+        406: {"description": "No acceptable format", **_ERR},
+        422: {"description": "A parameter is missing, unknown or has a bad value", **_ERR},
+        503: {"description": "Time limit reached", **_ERR},
+    },
+)
 async def run_named(request: Request, query_id: str) -> Response:
     app = state_of(request)
     params = dict(request.query_params)
@@ -56,5 +62,11 @@ async def run_named(request: Request, query_id: str) -> Response:
         raise HttpError(422, "each parameter may be given once")
     # parameters are typed and bound in the worker (ParameterError: 422), so that nothing
     # query-like runs on the event loop
-    return await app.answer(request, "named", timeout, query_id=query_id, params=params,
-                            accept=request.headers.get("accept"))
+    return await app.answer(
+        request,
+        "named",
+        timeout,
+        query_id=query_id,
+        params=params,
+        accept=request.headers.get("accept"),
+    )

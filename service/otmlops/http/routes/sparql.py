@@ -23,30 +23,58 @@ router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
 _TEXT = {"type": "string"}
 _RESPONSES = {
-    200: {"description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
-                         "CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads)"
-                         ", or the service description when no query is given.",
-          "content": content([*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS])},
+    200: {
+        "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
+        "CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads)"
+        ", or the service description when no query is given.",
+        "content": content([*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]),
+    },
     204: {"description": "The update was applied."},
-    400: {"description": "Syntax error or protocol misuse.", "content": {"text/plain": {"schema": _TEXT}}},
-    401: {"description": "Update without a valid bearer token.", "content": {"text/plain": {"schema": _TEXT}}},
-    403: {"description": "Updates are disabled (read-only mode or no token configured).", "content": {"text/plain": {"schema": _TEXT}}},
-    406: {"description": "No acceptable result format.", "content": {"text/plain": {"schema": _TEXT}}},
+    400: {
+        "description": "Syntax error or protocol misuse.",
+        "content": {"text/plain": {"schema": _TEXT}},
+    },
+    401: {
+        "description": "Update without a valid bearer token.",
+        "content": {"text/plain": {"schema": _TEXT}},
+    },
+    403: {
+        "description": "Updates are disabled (read-only mode or no token configured).",
+        "content": {"text/plain": {"schema": _TEXT}},
+    },
+    406: {
+        "description": "No acceptable result format.",
+        "content": {"text/plain": {"schema": _TEXT}},
+    },
     413: {"description": "Request body too large.", "content": {"text/plain": {"schema": _TEXT}}},
     415: {"description": "Unsupported Content-Type.", "content": {"text/plain": {"schema": _TEXT}}},
-    500: {"description": "The query failed while running.", "content": {"text/plain": {"schema": _TEXT}}},
-    503: {"description": "The query ran past its time limit and was stopped.", "content": {"text/plain": {"schema": _TEXT}}},
+    500: {
+        "description": "The query failed while running.",
+        "content": {"text/plain": {"schema": _TEXT}},
+    },
+    503: {
+        "description": "The query ran past its time limit and was stopped.",
+        "content": {"text/plain": {"schema": _TEXT}},
+    },
 }
 _POST_BODY = {
     "requestBody": {
         "required": False,
         "content": {
-            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-                "query": _TEXT, "update": _TEXT, "timeout": {"type": "number"},
-                "default-graph-uri": {"type": "array", "items": _TEXT},
-                "named-graph-uri": {"type": "array", "items": _TEXT},
-                "using-graph-uri": {"type": "array", "items": _TEXT},
-                "using-named-graph-uri": {"type": "array", "items": _TEXT}}}},
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": _TEXT,
+                        "update": _TEXT,
+                        "timeout": {"type": "number"},
+                        "default-graph-uri": {"type": "array", "items": _TEXT},
+                        "named-graph-uri": {"type": "array", "items": _TEXT},
+                        "using-graph-uri": {"type": "array", "items": _TEXT},
+                        "using-named-graph-uri": {"type": "array", "items": _TEXT},
+                    },
+                }
+            },
             "application/sparql-query": {"schema": _TEXT},
             "application/sparql-update": {"schema": _TEXT},
         },
@@ -67,12 +95,14 @@ async def _handle(request: Request) -> Response:
         if may_write(request, settings):
             body = await read_body(request, settings.body_limit)
         else:
-            body = await read_body(request, min(settings.query_body_limit,
-                                                settings.body_limit),
-                                   " for a request without a valid write token "
-                                   "(--query-body-limit)")
-    req = protocol.parse_request(request.method, list(request.query_params.multi_items()),
-                                 media, media_params, body)
+            body = await read_body(
+                request,
+                min(settings.query_body_limit, settings.body_limit),
+                " for a request without a valid write token (--query-body-limit)",
+            )
+    req = protocol.parse_request(
+        request.method, list(request.query_params.multi_items()), media, media_params, body
+    )
     accept = request.headers.get("accept")
     endpoint = endpoint_url(request)
     if req.kind == "describe":
@@ -87,13 +117,26 @@ async def _handle(request: Request) -> Response:
         # a write may be a big load: its default limit is the maximum, and a request may
         # ask for less
         timeout = _timeout(settings, req.timeout) if req.timeout else settings.max_timeout
-        await app.write("update", timeout, sparql=req.text, using_graphs=req.using_graphs,
-                        using_named_graphs=req.using_named_graphs, base_iri=endpoint)
+        await app.write(
+            "update",
+            timeout,
+            sparql=req.text,
+            using_graphs=req.using_graphs,
+            using_named_graphs=req.using_named_graphs,
+            base_iri=endpoint,
+        )
         return Response(status_code=204)
     timeout = _timeout(settings, req.timeout)
-    return await app.answer(request, "query", timeout, sparql=req.text, accept=accept,
-                            default_graphs=req.default_graphs, named_graphs=req.named_graphs,
-                            base_iri=endpoint)
+    return await app.answer(
+        request,
+        "query",
+        timeout,
+        sparql=req.text,
+        accept=accept,
+        default_graphs=req.default_graphs,
+        named_graphs=req.named_graphs,
+        base_iri=endpoint,
+    )
 
 
 def check_request(text: str, settings: ServerSettings, base_iri: str) -> None:
@@ -114,27 +157,40 @@ def _timeout(settings, requested: str | None) -> float:  # type: ignore[no-untyp
         raise HttpError(400, str(exc)) from None
 
 
-@router.get("/sparql", responses=_RESPONSES, summary="SPARQL query by GET, or the service "
-            "description when no query is given")
+@router.get(
+    "/sparql",
+    responses=_RESPONSES,
+    summary="SPARQL query by GET, or the service description when no query is given",
+)
 async def sparql_get(
     request: Request,
     query: Annotated[str | None, Query(description="SPARQL query")] = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    timeout: Annotated[float | None, Query(ge=1, description="time limit in seconds, at least 1 (capped by "
-                                  "the server's maximum)")] = None,
+    timeout: Annotated[
+        float | None,
+        Query(
+            ge=1, description="time limit in seconds, at least 1 (capped by the server's maximum)"
+        ),
+    ] = None,
 ) -> Response:
     return await _handle(request)
 
 
-@router.post("/sparql", responses=_RESPONSES, openapi_extra=_POST_BODY,
-             summary="SPARQL query or update by POST (form or direct)")
+@router.post(
+    "/sparql",
+    responses=_RESPONSES,
+    openapi_extra=_POST_BODY,
+    summary="SPARQL query or update by POST (form or direct)",
+)
 async def sparql_post(
     request: Request,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
     using_graph_uri: Annotated[list[str] | None, Query(alias="using-graph-uri")] = None,
     using_named_graph_uri: Annotated[list[str] | None, Query(alias="using-named-graph-uri")] = None,
-    timeout: Annotated[float | None, Query(ge=1, description="time limit in seconds, at least 1")] = None,
+    timeout: Annotated[
+        float | None, Query(ge=1, description="time limit in seconds, at least 1")
+    ] = None,
 ) -> Response:
     return await _handle(request)

@@ -26,35 +26,58 @@ _ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schema
 @router.post(
     "/validate",
     summary="Validate a mapping file (body: any supported RDF syntax, or the YAML, CSV or XLSX "
-            "mapping form) against the shapes",
-    openapi_extra={"requestBody": {"required": True, "content": {
-        m: {"schema": {"type": "string"}} for m in [*formats.INPUT_FORMATS, *MAPPING_FORMS]}}},
+    "mapping form) against the shapes",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                m: {"schema": {"type": "string"}} for m in [*formats.INPUT_FORMATS, *MAPPING_FORMS]
+            },
+        }
+    },
     responses={
-        200: {"description": "The validation report: grouped JSON, or the standard SHACL "
-                             "report in Turtle (by Accept)",
-              "content": {"application/json": {"schema": {"type": "object"}},
-                          "text/turtle": {"schema": {"type": "string"}}}},
-        400: {"description": "The body is not valid RDF (or not a valid mapping form) or not "
-                             "UTF-8", **_ERR},
+        200: {
+            "description": "The validation report: grouped JSON, or the standard SHACL "
+            "report in Turtle (by Accept)",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/turtle": {"schema": {"type": "string"}},
+            },
+        },
+        400: {
+            "description": "The body is not valid RDF (or not a valid mapping form) or not UTF-8",
+            **_ERR,
+        },
         404: {"description": "A named plant graph does not exist", **_ERR},
         406: {"description": "No acceptable report format", **_ERR},
         413: {"description": "Body too large", **_ERR},
         415: {"description": "Unsupported media type", **_ERR},
         503: {"description": "Time limit reached", **_ERR},
-    })
+    },
+)
 async def validate(
     request: Request,
-    graph: Annotated[list[str] | None, Query(description="plant graphs (IRIs) the mapping refers to")] = None,
-    timeout: Annotated[float | None, Query(ge=1, description="time limit in seconds, at least 1")] = None,
+    graph: Annotated[
+        list[str] | None, Query(description="plant graphs (IRIs) the mapping refers to")
+    ] = None,
+    timeout: Annotated[
+        float | None, Query(ge=1, description="time limit in seconds, at least 1")
+    ] = None,
 ) -> Response:
     app = state_of(request)
     media, params = media_type_of(request)
     if not media:
-        raise HttpError(415, "the body needs a Content-Type naming its RDF syntax; supported: "
-                             + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]))
+        raise HttpError(
+            415,
+            "the body needs a Content-Type naming its RDF syntax; supported: "
+            + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]),
+        )
     if formats.input_format(media) is None and form_of_media_type(media) is None:
-        raise HttpError(415, f"unsupported media type {media!r}; supported: "
-                             + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]))
+        raise HttpError(
+            415,
+            f"unsupported media type {media!r}; supported: "
+            + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]),
+        )
     charset = params.get("charset")
     if charset and charset.lower() not in ("utf-8", "utf8", "us-ascii"):
         raise HttpError(400, f"only UTF-8 text is accepted, not charset={charset}")
@@ -64,6 +87,12 @@ async def validate(
         raise HttpError(406, str(exc)) from None
     graphs = [check_iri(g) for g in request.query_params.getlist("graph")]
     body = await read_body(request, app.settings.body_limit)
-    return await app.answer(request, "validate", app.settings.request_timeout(
-        request.query_params.get("timeout")), body=body, media_type=media, graphs=graphs,
-        report_type=report_type)
+    return await app.answer(
+        request,
+        "validate",
+        app.settings.request_timeout(request.query_params.get("timeout")),
+        body=body,
+        media_type=media,
+        graphs=graphs,
+        report_type=report_type,
+    )

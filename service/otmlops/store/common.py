@@ -395,22 +395,25 @@ class SparqlBackedStore(Store):
             self._rewritten = {}
         return self._rules
 
-    def entailed(self, sparql: str) -> str:
+    def entailed(self, sparql: str, *, identities: bool = True) -> str:
         """``sparql`` with its patterns widened to see entailed triples (cached per text).
+        Without ``identities`` patterns do not cross ``owl:sameAs`` (update WHERE clauses:
+        their templates must name the IRIs as stated).
 
         A text the pattern walker cannot follow is refused (UsageError): with the parser's
         message if it is not valid SPARQL, else saying where the walker stopped."""
         rules = self.entailment_rules()
         cache = self._rewritten if self._rewritten is not None else {}
-        found = cache.get(sparql)
+        key = sparql if identities else "\0" + sparql
+        found = cache.get(key)
         if found is None:
             try:
-                found = entailment.rewrite(sparql, rules)
+                found = entailment.rewrite(sparql, rules, identities=identities)
             except Unfollowable as exc:
                 raise unfollowable_error(sparql, exc) from None
             if len(cache) >= 512:
                 cache.clear()
-            cache[sparql] = found
+            cache[key] = found
             self._rewritten = cache
         return found
 

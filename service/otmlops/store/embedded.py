@@ -271,7 +271,7 @@ class EmbeddedStore(SparqlBackedStore):
             return
         query = f"{op.prologue}\nSELECT * WHERE {op.where}"
         if op.kind == "MODIFY":
-            query = self.entailed(query)
+            query = self.entailed(query, identities=False)
         if op.has_using:
             result = self._raw_query(
                 query, union=False, default_graphs=op.using, named_graphs=op.using_named

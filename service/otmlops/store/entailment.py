@@ -5,7 +5,9 @@ What is entailed (docs/entailment.md): ``rdf:type`` along ``rdfs:subClassOf`` an
 and equivalent properties; ``rdfs:subClassOf`` and ``rdfs:subPropertyOf`` are transitive;
 ``isa95:partOf`` and every property declared ``owl:TransitiveProperty`` are closed
 transitively, counting the edges of their ``owl:inverseOf`` properties read backwards, and those
-inverses are answered from the same closure. No ``rdfs:domain``/``rdfs:range`` entailment.
+inverses are answered from the same closure; when the store states ``owl:sameAs``, patterns
+reach the facts of every IRI of an identity class (store/identity.py). No
+``rdfs:domain``/``rdfs:range`` entailment.
 
 Nothing is materialised: loads, drops and updates write only what they are given, and a query's
 cost grows with what it asks. The schema facts the rewriting needs (which properties have
@@ -16,11 +18,12 @@ a few small queries and cached until the store changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
-from otmlops.store.sparql_verbs import RDF_TYPE, verb_sites
+from otmlops.store import identity
+from otmlops.store.sparql_verbs import RDF_TYPE, Pattern, VerbSite, walk_patterns
 
 RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 RDFS_SUBPROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
@@ -73,6 +76,8 @@ class Rules:
     #: the bundled alignments declare a dozen subproperties of isa95:partOf that a given plant
     #: rarely uses.
     used: frozenset[str] | None = None
+    #: The store states some ``owl:sameAs``: patterns cross identities (store/identity.py).
+    identities: bool = False
 
     def _in_use(self, props: Iterable[str]) -> list[str]:
         return sorted(p for p in props if self.used is None or p in self.used)
@@ -156,6 +161,7 @@ def read_rules(select: Select) -> Rules:
         else frozenset()
     )
     return Rules(
+        identities=len(select(identity.ANY_SAME_AS_QUERY)) > 0,
         subproperties={p: frozenset(s) for p, s in subs.items()},
         transitive=frozenset(transitive),
         inverse_edges={t: frozenset(s) for t, s in inverse_edges.items()},
@@ -172,25 +178,73 @@ def used_query(properties: Iterable[str]) -> str:
     return f"SELECT ?p WHERE {{ VALUES ?p {{ {values} }} FILTER EXISTS {{ ?s ?p ?o }} }}"
 
 
-def rewrite(sparql: str, rules: Rules) -> str:
-    """``sparql`` with every widenable predicate of its patterns replaced by its path.
+#: Predicates whose patterns do not cross identities: the schema, and ``owl:sameAs`` itself
+#: (a pattern that asks for it gets the links as stated).
+NOT_ACROSS = frozenset(
+    {RDFS_SUBCLASS, RDFS_SUBPROPERTY, OWL_EQ_CLASS, OWL_EQ_PROPERTY, OWL_INVERSE, identity.SAME_AS}
+)
+
+
+def rewrite(sparql: str, rules: Rules, *, identities: bool = True) -> str:
+    """``sparql`` with every widenable predicate of its patterns replaced by its path, and,
+    when the store states ``owl:sameAs`` and ``identities`` is set, its patterns reading
+    across identity classes (store/identity.py).
 
     Raises ``Unfollowable`` for text the verb finder cannot follow: running it unchanged would
     drop entailment without saying so (the store turns this into a usage error)."""
-    sites = verb_sites(sparql)
+    walk = walk_patterns(sparql)
     edits: list[tuple[int, int, str]] = []
-    for site in sites:
-        mod = site.modifier
-        if mod is not None and (step := rules.closure_step(site.iri)) is not None:
-            # ``T+``/``T*`` already ask for the closure: widen the step, keep the modifier
-            # (a closure of a closure would make Oxigraph repeat the walk from every node)
-            edits.append((site.token.start, site.token.end, step))
-            if mod.text == "?":  # zero or one step of a transitive relation is zero or more
-                edits.append((mod.start, mod.end, "*"))
-            continue
-        path = rules.path_for(site.iri, site.objects if site.simple else None)
-        if path is not None:
-            edits.append((site.token.start, site.token.end, path))
-    for start, end, path in sorted(edits, reverse=True):
+    if rules.identities and identities:
+        crossing: list[tuple[Pattern, bool]] = []
+        for pattern in walk.patterns:
+            crosses = not pattern.verb.variable and any(
+                site.iri not in NOT_ACROSS for site in pattern.verb.sites
+            )
+            if crosses and _is_type(pattern):  # classes: no representative to pick
+                crossing.append((replace(pattern, objects=[]), True))
+            else:
+                crossing.append((pattern, crosses))
+            for site in pattern.verb.sites:
+                edits.extend(_site_edits(site, rules, across=crosses))
+        given = identity.given_variables(sparql)
+        for group, names in identity.filtered_variables(crossing, given).items():
+            at = walk.groups[group]
+            text = "".join(identity.representative_filter(v) for v in names)
+            edits.append((at, at, text))
+    else:
+        for site in walk.sites:
+            edits.extend(_site_edits(site, rules, across=False))
+    for start, end, path in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         sparql = sparql[:start] + path + sparql[end:]
     return sparql
+
+
+def _is_type(pattern: Pattern) -> bool:
+    sites = pattern.verb.sites
+    return len(sites) == 1 and sites[0].simple and sites[0].iri == RDF_TYPE
+
+
+def _site_edits(site: VerbSite, rules: Rules, *, across: bool) -> list[tuple[int, int, str]]:
+    """The edits that widen one IRI of a verb (``across``: and let it cross identities)."""
+    tok, mod = site.token, site.modifier
+    step = rules.closure_step(site.iri)
+    across = across and site.iri not in NOT_ACROSS
+    if step is not None and across:
+        # a transitive property: identity may change before, between and after its steps
+        if mod is None or mod.text == "+":
+            return [(tok.start, mod.end if mod else tok.end, identity.closure_across(step))]
+        return [(tok.start, mod.end, identity.star_across(step))]
+    if mod is not None and step is not None:
+        # ``T+``/``T*`` already ask for the closure: widen the step, keep the modifier
+        # (a closure of a closure would make Oxigraph repeat the walk from every node)
+        edits = [(tok.start, tok.end, step)]
+        if mod.text == "?":  # zero or one step of a transitive relation is zero or more
+            edits.append((mod.start, mod.end, "*"))
+        return edits
+    if across and site.iri in rules.inverse_of_transitive:
+        inner = rules.step(rules.inverse_of_transitive[site.iri])
+        return [(tok.start, tok.end, f"(^{identity.closure_across(inner)})")]
+    path = rules.path_for(site.iri, site.objects if site.simple else None)
+    if across:
+        return [(tok.start, tok.end, identity.across(path or f"<{site.iri}>"))]
+    return [] if path is None else [(tok.start, tok.end, path)]

@@ -178,7 +178,7 @@ class RemoteStore(SparqlBackedStore):
             if op.where is not None and any(ref.kind == "var" for ref in op.writes):
                 query = f"{op.prologue}\nSELECT * WHERE {op.where}"
                 result = self._raw_query(
-                    self.entailed(query),
+                    self.entailed(query, identities=False),
                     union=not op.has_using,
                     default_graphs=op.using if op.has_using else None,
                     named_graphs=op.using_named if op.has_using else None,
@@ -203,7 +203,7 @@ class RemoteStore(SparqlBackedStore):
             if not body:
                 return
             text = f"{ops[-1].prologue}\n{body}"
-        self._raw_update(self.entailed(text))
+        self._raw_update(self.entailed(text, identities=False))
 
     def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
         """As in the base class; the default graph is read with the Graph Store Protocol,

@@ -108,7 +108,7 @@ class ServiceStore(RemoteStore):
     def bootstrap(self, *, force: bool = False) -> None:
         """Nothing to do: the service keeps its own store bootstrapped."""
 
-    def entailed(self, sparql: str) -> str:
+    def entailed(self, sparql: str, *, identities: bool = True) -> str:
         """Unchanged: the service widens queries and updates for entailment itself."""
         return sparql
 

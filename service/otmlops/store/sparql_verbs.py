@@ -44,6 +44,38 @@ class VerbSite:
     modifier: Token | None = None
 
 
+@dataclass
+class Verb:
+    """One verb of a pattern: a variable, or a path whose IRIs are ``sites``."""
+
+    start: int
+    end: int
+    variable: bool
+    sites: list[VerbSite] = field(default_factory=list)
+
+
+@dataclass
+class Pattern:
+    """One triple or path pattern: its verb, the variables that are its subject and objects
+    (single-token terms only; blank nodes, literals and IRIs are not listed) and the index
+    of the group (in ``Walk.groups``) that holds it."""
+
+    verb: Verb
+    group: int
+    subject: str | None = None
+    objects: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Walk:
+    """What the walker found: verb sites, patterns, and for each group pattern the offset of
+    its closing brace."""
+
+    sites: list[VerbSite]
+    patterns: list[Pattern]
+    groups: list[int]
+
+
 def _normalise(raw: list[Token]) -> list[Token]:
     """Split the statement-ending dot off words (``ex:o.`` is a name and a dot) and turn a
     lone ``.`` word into punctuation; the shared lexer keeps dots inside words."""
@@ -72,6 +104,10 @@ class _Walker:
         self.toks = _normalise(list(tokens(sparql)))
         self.prologue = Prologue({})
         self.sites: list[VerbSite] = []
+        self.verbs: list[Verb] = []
+        self.patterns: list[Pattern] = []
+        self.groups: list[int] = []
+        self._open: list[int] = []  # indexes in self.groups of the groups being walked
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -165,8 +201,24 @@ class _Walker:
         i += 1
         if self.tok(i).keyword == "SELECT":
             return self.subselect(i)
-        i = self.triples(i, "}")
+        self._open.append(len(self.groups))
+        self.groups.append(-1)
+        try:
+            i = self.triples(i, "}")
+        finally:
+            index = self._open.pop()
+        self.groups[index] = self.tok(i).start
         return i + 1
+
+    def _pattern(self, verb: Verb, subject: str | None) -> Pattern:
+        found = Pattern(verb, self._open[-1] if self._open else -1, subject)
+        self.patterns.append(found)
+        return found
+
+    def _var_term(self, start: int, end: int) -> str | None:
+        """The variable name if the term from ``start`` to ``end`` is one variable."""
+        tok = self.toks[start]
+        return tok.text[1:] if end == start + 1 and tok.kind == "var" else None
 
     def subselect(self, i: int) -> int:
         """A nested SELECT: its projection, its WHERE group, its modifiers, then the ``}``."""
@@ -189,6 +241,8 @@ class _Walker:
         """Walk group content up to the closing ``end`` token; return its index."""
         state = "subject"
         site: VerbSite | None = None
+        subject: str | None = None
+        pattern: Pattern | None = None
         while True:
             t = self.tok(i)
             if _is(t, end) and end == "}":
@@ -209,7 +263,9 @@ class _Walker:
                     state = "subject"
                 continue
             if state == "subject":
+                start = i
                 i = self.term(i)
+                subject = self._var_term(start, i)
                 state = "verb"
                 continue
             if state == "verb":
@@ -219,6 +275,7 @@ class _Walker:
                     state = "subject"  # after a bare [ ... ] subject, or a trailing ';'
                 else:
                     i, site = self.verb(i)
+                    pattern = self._pattern(self.verbs[-1], subject)
                     state = "object"
                 continue
             # object
@@ -226,6 +283,8 @@ class _Walker:
             i = self.term(i)
             if site is not None and site.simple:
                 site.objects.append(self.resolve(t) if i == start + 1 else None)
+            if pattern is not None and (var := self._var_term(start, i)) is not None:
+                pattern.objects.append(var)
             state = "after"
 
     def group_element(self, i: int) -> int:
@@ -314,6 +373,7 @@ class _Walker:
         """The inside of ``[ ... ]``; returns the index of the ``]``."""
         state = "verb"
         site: VerbSite | None = None
+        pattern: Pattern | None = None
         while True:
             t = self.tok(i)
             if _is(t, "]"):
@@ -323,12 +383,15 @@ class _Walker:
                     i += 1
                     continue
                 i, site = self.verb(i)
+                pattern = self._pattern(self.verbs[-1], None)
                 state = "object"
             elif state == "object":
                 start = i
                 i = self.term(i)
                 if site is not None and site.simple:
                     site.objects.append(self.resolve(t) if i == start + 1 else None)
+                if pattern is not None and (var := self._var_term(start, i)) is not None:
+                    pattern.objects.append(var)
                 state = "after"
             elif _is(t, ","):
                 state, i = "object", i + 1
@@ -341,6 +404,7 @@ class _Walker:
         """A variable or a property path; records the IRIs that can be widened."""
         t = self.tok(i)
         if t.kind == "var":
+            self.verbs.append(Verb(t.start, t.end, variable=True))
             return i + 1, None
         start = i
         found: list[VerbSite] = []
@@ -381,6 +445,7 @@ class _Walker:
             else:
                 raise Unfollowable(f"unexpected {t.text!r} in a property path", t.start)
         self.sites.extend(found)
+        self.verbs.append(Verb(self.toks[start].start, self.toks[i - 1].end, False, found))
         if len(found) == 1 and i == start + 1:
             found[0].simple = True
             return i, found[0]
@@ -397,3 +462,11 @@ def verb_sites(sparql: str) -> list[VerbSite]:
 
     Raises ``Unfollowable`` for text outside the grammar this walker follows."""
     return _Walker(sparql).walk()
+
+
+def walk_patterns(sparql: str) -> Walk:
+    """The verb sites, patterns and groups of the request's patterns (``Unfollowable`` as
+    for ``verb_sites``)."""
+    walker = _Walker(sparql)
+    sites = walker.walk()
+    return Walk(sites, walker.patterns, walker.groups)

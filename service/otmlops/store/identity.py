@@ -1,0 +1,121 @@
+"""Query-time ``owl:sameAs``: patterns that reach the facts of every IRI of an identity class.
+
+The importers link an OPC UA node and the AAS asset of the same machine with ``owl:sameAs``
+(importers/identity.py). When the store holds any ``owl:sameAs`` triple, entailment
+(docs/entailment.md, "One machine, one node") reads the IRIs linked by it, in either direction
+and over any number of links, as one *identity class*:
+
+- every pattern's verb becomes a path that may step from its subject to another IRI of the
+  subject's class before the predicate, and from the object to another IRI of the object's
+  class after it, so a constant or a joined variable matches facts stated on any IRI of its
+  class; transitive properties (``isa95:partOf``) may change identity between their steps;
+- each variable such a pattern binds is given one IRI per class, its *representative*: the
+  smallest IRI in code point order, IRIs minted by otmlops (``urn:otmlops:asset:``) after all
+  others. One machine is then one row, whichever model stated what about it.
+
+Only the alternatives and one-or-more paths that Oxigraph evaluates from a bound end are used
+(a ``*`` path with both ends unbound is evaluated over every node of the store, and a top-level
+sequence is split into joins that Oxigraph may start from the wrong end), see the measurements
+in docs/entailment.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from otmlops.store.sparql_text import tokens
+from otmlops.store.sparql_verbs import Pattern
+
+SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+#: IRIs the importers mint from manufacturer and serial number: never the representative while
+#: the class has another IRI.
+MINTED_PREFIX = "urn:otmlops:asset:"
+#: One step to another IRI of the same identity class, either way.
+ALIAS = f"(<{SAME_AS}>|^<{SAME_AS}>)"
+#: Does the store state any identity at all? (read with the other rules, once per change)
+ANY_SAME_AS_QUERY = f"SELECT ?a WHERE {{ ?a <{SAME_AS}> ?b }} LIMIT 1"
+#: Variable name used inside the representative filters (scoped to their NOT EXISTS).
+_OTHER = "?otmlops_same_as_other"
+
+
+def across(path: str) -> str:
+    """``path`` from any IRI of the subject's class to any IRI of the object's class.
+
+    Spelled ``E | A+/E | E/A+ | A+/E/A+`` without ``*`` (see the module docstring), with
+    ``E/A+`` written as ``^(A+/^E)`` so that an open evaluation starts from the few identity
+    links rather than from every triple of ``E``."""
+    tail = f"^({ALIAS}+/^{path})"
+    return f"({path}|{ALIAS}+/{path}|{tail}|{ALIAS}+/{tail})"
+
+
+def closure_across(step: str) -> str:
+    """One or more ``step`` edges, with changes of identity before, between and after them.
+
+    ``(step|A)*/step/A*`` requires one real step; the extra ``|step`` alternative changes
+    nothing in the answers but keeps the parser from splitting the sequence into joins."""
+    return f"(({step}|{ALIAS})*/{step}/{ALIAS}*|{step})"
+
+
+def star_across(step: str) -> str:
+    """Zero or more ``step`` edges across identities (zero steps: the class itself)."""
+    return f"(({step}|{ALIAS})*|{step})"
+
+
+def _key(term: str) -> str:
+    return f'CONCAT(IF(STRSTARTS(STR({term}), "{MINTED_PREFIX}"), "1", "0"), STR({term}))'
+
+
+def representative_filter(var: str) -> str:
+    """A FILTER that keeps ``?var`` only where it is the representative of its class."""
+    v = f"?{var}"
+    return (
+        f" FILTER NOT EXISTS {{ {v} {ALIAS}+ {_OTHER} "
+        f"FILTER (isIRI({_OTHER}) && (!isIRI({v}) || {_key(_OTHER)} < {_key(v)})) }} "
+    )
+
+
+def given_variables(sparql: str) -> set[str]:
+    """Variables whose values the text gives itself: a VALUES block's variables (parameters
+    are bound that way) and the targets of ``AS`` (BIND, projections). They keep the value
+    they are given; a filter on them would drop a row that names a non-representative IRI."""
+    given: set[str] = set()
+    in_values = False
+    last = None
+    for tok in tokens(sparql):
+        if tok.keyword == "VALUES":
+            in_values = True
+        elif in_values and tok.kind == "var":
+            given.add(tok.text[1:])
+        elif tok.kind == "punct" and tok.text == "{":
+            in_values = False
+        if tok.kind == "var" and last is not None and last.keyword == "AS":
+            given.add(tok.text[1:])
+        last = tok
+    return given
+
+
+def filtered_variables(
+    patterns: Iterable[tuple[Pattern, bool]], given: set[str]
+) -> dict[int, list[str]]:
+    """For each group, the variables to restrict to representatives: those bound by a pattern
+    that crosses identities (``crosses``), unless the text gives their value or a pattern
+    that does not cross (a variable predicate, ``owl:sameAs`` itself) also binds them: that
+    pattern matches the IRI as stated, which may be another IRI of the class."""
+    listed = list(patterns)
+    stated: set[str] = set(given)
+    for pattern, crosses in listed:
+        if not crosses:
+            stated.update(_terms(pattern))
+    groups: dict[int, list[str]] = {}
+    for pattern, crosses in listed:
+        if not crosses or pattern.group < 0:
+            continue
+        names = groups.setdefault(pattern.group, [])
+        for var in _terms(pattern):
+            if var not in stated and var not in names:
+                names.append(var)
+    return groups
+
+
+def _terms(pattern: Pattern) -> list[str]:
+    return ([pattern.subject] if pattern.subject else []) + pattern.objects

@@ -78,6 +78,8 @@ class Rules:
     used: frozenset[str] | None = None
     #: The store states some ``owl:sameAs``: patterns cross identities (store/identity.py).
     identities: bool = False
+    #: The IRIs that are not their identity class's representative (None: too many to list).
+    stand_ins: frozenset[str] | None = None
 
     def _in_use(self, props: Iterable[str]) -> list[str]:
         return sorted(p for p in props if self.used is None or p in self.used)
@@ -160,8 +162,15 @@ def read_rules(select: Select) -> Rules:
         if candidates
         else frozenset()
     )
+    identities = len(select(identity.ANY_SAME_AS_QUERY)) > 0
+    stand_ins = None
+    if identities:
+        links = select(identity.LINKS_QUERY)
+        if len(links) <= identity.LINKS_READ:
+            stand_ins = identity.stand_ins((str(r["a"].value), str(r["b"].value)) for r in links)
     return Rules(
-        identities=len(select(identity.ANY_SAME_AS_QUERY)) > 0,
+        identities=identities,
+        stand_ins=stand_ins,
         subproperties={p: frozenset(s) for p, s in subs.items()},
         transitive=frozenset(transitive),
         inverse_edges={t: frozenset(s) for t, s in inverse_edges.items()},
@@ -209,7 +218,7 @@ def rewrite(sparql: str, rules: Rules, *, identities: bool = True) -> str:
         given = identity.given_variables(sparql)
         for group, names in identity.filtered_variables(crossing, given).items():
             at = walk.groups[group]
-            text = "".join(identity.representative_filter(v) for v in names)
+            text = "".join(identity.representative_filter(v, rules.stand_ins) for v in names)
             edits.append((at, at, text))
     else:
         for site in walk.sites:
@@ -245,6 +254,8 @@ def _site_edits(site: VerbSite, rules: Rules, *, across: bool) -> list[tuple[int
         inner = rules.step(rules.inverse_of_transitive[site.iri])
         return [(tok.start, tok.end, f"(^{identity.closure_across(inner)})")]
     path = rules.path_for(site.iri, site.objects if site.simple else None)
+    if across and site.iri == RDF_TYPE:
+        return [(tok.start, tok.end, identity.subject_across(path or f"<{site.iri}>"))]
     if across:
         return [(tok.start, tok.end, identity.across(path or f"<{site.iri}>"))]
     return [] if path is None else [(tok.start, tok.end, path)]

@@ -34,6 +34,15 @@ MINTED_PREFIX = "urn:otmlops:asset:"
 ALIAS = f"(<{SAME_AS}>|^<{SAME_AS}>)"
 #: Does the store state any identity at all? (read with the other rules, once per change)
 ANY_SAME_AS_QUERY = f"SELECT ?a WHERE {{ ?a <{SAME_AS}> ?b }} LIMIT 1"
+#: Up to this many links, the IRIs that are not their class's representative are listed in the
+#: query text (a hash anti-join: free per row); beyond, a filter walks the links of each row.
+LINKS_READ = 5_000
+#: The identity links between IRIs, to name each class's representative (read when there are
+#: some; one more than ``LINKS_READ`` says there are too many to list).
+LINKS_QUERY = (
+    f"SELECT ?a ?b WHERE {{ ?a <{SAME_AS}> ?b FILTER (isIRI(?a) && isIRI(?b)) }} "
+    f"LIMIT {LINKS_READ + 1}"
+)
 #: Variable name used inside the representative filters (scoped to their NOT EXISTS).
 _OTHER = "?otmlops_same_as_other"
 
@@ -46,6 +55,12 @@ def across(path: str) -> str:
     links rather than from every triple of ``E``."""
     tail = f"^({ALIAS}+/^{path})"
     return f"({path}|{ALIAS}+/{path}|{tail}|{ALIAS}+/{tail})"
+
+
+def subject_across(path: str) -> str:
+    """``path`` from any IRI of the subject's class to the object as stated: for ``rdf:type``,
+    whose objects are classes (the schema is not read across identities)."""
+    return f"({path}|{ALIAS}+/{path})"
 
 
 def closure_across(step: str) -> str:
@@ -65,9 +80,40 @@ def _key(term: str) -> str:
     return f'CONCAT(IF(STRSTARTS(STR({term}), "{MINTED_PREFIX}"), "1", "0"), STR({term}))'
 
 
-def representative_filter(var: str) -> str:
-    """A FILTER that keeps ``?var`` only where it is the representative of its class."""
+def rank(iri: str) -> tuple[bool, str]:
+    """Sort key of the representative: minted IRIs last, then code point order (the order
+    of SPARQL's ``<`` on strings, used by ``representative_filter``)."""
+    return (iri.startswith(MINTED_PREFIX), iri)
+
+
+def stand_ins(links: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The IRIs that are not the representative of their identity class."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            low, high = sorted((ra, rb), key=rank)
+            parent[high] = low
+    return frozenset(x for x in parent if root(x) != x)
+
+
+def representative_filter(var: str, stand_ins: frozenset[str] | None = None) -> str:
+    """Keep ``?var`` only where it is the representative of its class: a MINUS of the listed
+    ``stand_ins``, or without a list a filter that looks for a smaller IRI in the class."""
     v = f"?{var}"
+    if stand_ins is not None:
+        if not stand_ins:
+            return ""
+        listed = " ".join(f"<{iri}>" for iri in sorted(stand_ins))
+        return f" MINUS {{ VALUES {v} {{ {listed} }} }} "
     return (
         f" FILTER NOT EXISTS {{ {v} {ALIAS}+ {_OTHER} "
         f"FILTER (isIRI({_OTHER}) && (!isIRI({v}) || {_key(_OTHER)} < {_key(v)})) }} "

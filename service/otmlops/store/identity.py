@@ -37,12 +37,21 @@ ANY_SAME_AS_QUERY = f"SELECT ?a WHERE {{ ?a <{SAME_AS}> ?b }} LIMIT 1"
 #: Up to this many links, the IRIs that are not their class's representative are listed in the
 #: query text (a hash anti-join: free per row); beyond, a filter walks the links of each row.
 LINKS_READ = 5_000
+#: Up to this many stand-ins the list is a FILTER (compared one by one, but a filter does not
+#: change how Oxigraph plans the group's joins); beyond, a MINUS of a VALUES block.
+LISTED_IN_FILTER = 200
 #: The identity links between IRIs, to name each class's representative (read when there are
 #: some; one more than ``LINKS_READ`` says there are too many to list).
 LINKS_QUERY = (
     f"SELECT ?a ?b WHERE {{ ?a <{SAME_AS}> ?b FILTER (isIRI(?a) && isIRI(?b)) }} "
     f"LIMIT {LINKS_READ + 1}"
 )
+#: A path that never matches (its IRI is used by nothing) but that Oxigraph's join planner
+#: estimates as very large: added to the transitive paths so that the planner keeps starting
+#: from the other patterns, as it does without identities (``across`` paths are estimated
+#: larger than a plain predicate; left alone, a ``partOf*`` with no bound end would be started
+#: first, over every node). Evaluating it costs one index probe.
+NEVER = "(((((<urn:otmlops:never>+)+)+)+)+)+"
 #: Variable name used inside the representative filters (scoped to their NOT EXISTS).
 _OTHER = "?otmlops_same_as_other"
 
@@ -60,20 +69,22 @@ def across(path: str) -> str:
 def subject_across(path: str) -> str:
     """``path`` from any IRI of the subject's class to the object as stated: for ``rdf:type``,
     whose objects are classes (the schema is not read across identities)."""
-    return f"({path}|{ALIAS}+/{path})"
+    return f"({path}|{ALIAS}+/{path}|{NEVER})"
 
 
 def closure_across(step: str) -> str:
     """One or more ``step`` edges, with changes of identity before, between and after them.
 
-    ``(step|A)*/step/A*`` requires one real step; the extra ``|step`` alternative changes
-    nothing in the answers but keeps the parser from splitting the sequence into joins."""
-    return f"(({step}|{ALIAS})*/{step}/{ALIAS}*|{step})"
+    ``S/(S|A)* | A+/S/(S|A)*``: each alternative starts with a real step or with the few
+    identity links, so that Oxigraph can also evaluate it with no end bound (a leading
+    ``(S|A)*`` would start from every node of the store)."""
+    rest = f"({step}|{ALIAS})*"
+    return f"({step}/{rest}|{ALIAS}+/{step}/{rest}|{NEVER})"
 
 
 def star_across(step: str) -> str:
     """Zero or more ``step`` edges across identities (zero steps: the class itself)."""
-    return f"(({step}|{ALIAS})*|{step})"
+    return f"(({step}|{ALIAS})*|{step}|{NEVER})"
 
 
 def _key(term: str) -> str:
@@ -112,6 +123,9 @@ def representative_filter(var: str, stand_ins: frozenset[str] | None = None) -> 
     if stand_ins is not None:
         if not stand_ins:
             return ""
+        if len(stand_ins) <= LISTED_IN_FILTER:
+            listed = ", ".join(f"<{iri}>" for iri in sorted(stand_ins))
+            return f" FILTER ({v} NOT IN ({listed})) "
         listed = " ".join(f"<{iri}>" for iri in sorted(stand_ins))
         return f" MINUS {{ VALUES {v} {{ {listed} }} }} "
     return (

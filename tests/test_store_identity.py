@@ -326,3 +326,24 @@ def test_identity_rewrite_keeps_queries_valid(name: str, text: str) -> None:
     except Exception as exc:  # the walker refuses what it cannot follow, before and after
         pytest.skip(f"not followed by the walker: {exc}")
     ox.Store().query(out)
+
+
+def test_many_links_choose_representatives_by_walking(tmp_path: Path) -> None:
+    """Above 100 links the stand-ins are not listed in the text; a filter walks the links of
+    each row instead, with the same answers."""
+    extra = "".join(
+        f"<urn:otmlops:asset:x:{n}> <http://www.w3.org/2002/07/owl#sameAs> <{EX}x{n}> .\n"
+        for n in range(120)
+    )
+    store = open_store(str(tmp_path / "store"))
+    store.load(SMALL.encode(), format=ox.RdfFormat.TURTLE, graph="urn:g:small")
+    store.load(extra.encode(), format=ox.RdfFormat.N_TRIPLES, graph="urn:g:links")
+    assert store.entailment_rules().stand_ins is None
+    text = PREFIXES + "SELECT ?m WHERE { ?m a ex:Machine }"
+    assert "NOT EXISTS" in store.entailed(text) and "NOT IN" not in store.entailed(text)
+    assert column(store, "SELECT ?m WHERE { ?m a ex:Machine }") == [f"{EX}a"]
+    assert column(store, 'SELECT ?m WHERE { ?m ex:label "M" }') == ["https://example.org/m1"]
+    rows = store.query(
+        PREFIXES + 'SELECT ?m ?line WHERE { ?m ex:label "A" . ?m isa95:partOf ?line }'
+    )
+    assert sorted(str(r["line"].value) for r in rows) == [f"{EX}line1", f"{EX}site1"]

@@ -6,8 +6,9 @@ ids. The importers run separately, so they cannot look each other up; instead bo
 facts onto *meeting IRIs* that depend only on the identity: the ``ProductInstanceUri`` /
 ``globalAssetId`` itself, and ``urn:otmlops:asset:<manufacturer>:<serial number>`` minted from
 manufacturer and serial number. Each node is ``owl:sameAs`` its meeting IRIs, and its ISA-95
-class, ``isa95:partOf`` edges and ``map:dataSourceOf`` links are repeated on them, so queries
-(which do not follow ``owl:sameAs``) reach what both models say through the meeting IRI.
+class, ``isa95:partOf`` edges and ``map:dataSourceOf`` links are repeated on them. Queries
+follow ``owl:sameAs`` themselves (store/identity.py); the repetition lets validation, which reads
+stated triples, see the models meet too.
 """
 
 from __future__ import annotations

@@ -35,11 +35,10 @@ ALIAS = f"(<{SAME_AS}>|^<{SAME_AS}>)"
 #: Does the store state any identity at all? (read with the other rules, once per change)
 ANY_SAME_AS_QUERY = f"SELECT ?a WHERE {{ ?a <{SAME_AS}> ?b }} LIMIT 1"
 #: Up to this many links, the IRIs that are not their class's representative are listed in the
-#: query text (a hash anti-join: free per row); beyond, a filter walks the links of each row.
-LINKS_READ = 5_000
-#: Up to this many stand-ins the list is a FILTER (compared one by one, but a filter does not
-#: change how Oxigraph plans the group's joins); beyond, a MINUS of a VALUES block.
-LISTED_IN_FILTER = 200
+#: query text (``FILTER (?v NOT IN (...))``: a few comparisons per row, and a filter leaves
+#: Oxigraph's join planning alone, which a MINUS does not); beyond, a filter walks the links
+#: of each row.
+LINKS_READ = 100
 #: The identity links between IRIs, to name each class's representative (read when there are
 #: some; one more than ``LINKS_READ`` says there are too many to list).
 LINKS_QUERY = (
@@ -117,17 +116,14 @@ def stand_ins(links: Iterable[tuple[str, str]]) -> frozenset[str]:
 
 
 def representative_filter(var: str, stand_ins: frozenset[str] | None = None) -> str:
-    """Keep ``?var`` only where it is the representative of its class: a MINUS of the listed
+    """Keep ``?var`` only where it is the representative of its class: a NOT IN of the listed
     ``stand_ins``, or without a list a filter that looks for a smaller IRI in the class."""
     v = f"?{var}"
     if stand_ins is not None:
         if not stand_ins:
             return ""
-        if len(stand_ins) <= LISTED_IN_FILTER:
-            listed = ", ".join(f"<{iri}>" for iri in sorted(stand_ins))
-            return f" FILTER ({v} NOT IN ({listed})) "
-        listed = " ".join(f"<{iri}>" for iri in sorted(stand_ins))
-        return f" MINUS {{ VALUES {v} {{ {listed} }} }} "
+        listed = ", ".join(f"<{iri}>" for iri in sorted(stand_ins))
+        return f" FILTER ({v} NOT IN ({listed})) "
     return (
         f" FILTER NOT EXISTS {{ {v} {ALIAS}+ {_OTHER} "
         f"FILTER (isIRI({_OTHER}) && (!isIRI({v}) || {_key(_OTHER)} < {_key(v)})) }} "

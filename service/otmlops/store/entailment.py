@@ -255,7 +255,9 @@ def _site_edits(site: VerbSite, rules: Rules, *, across: bool) -> list[tuple[int
         return [(tok.start, tok.end, f"(^{identity.closure_across(inner)})")]
     path = rules.path_for(site.iri, site.objects if site.simple else None)
     if across and site.iri == RDF_TYPE:
-        return [(tok.start, tok.end, identity.subject_across(path or f"<{site.iri}>"))]
+        named = site.simple and bool(site.objects) and all(o is not None for o in site.objects)
+        crossing = identity.subject_across(path or f"<{site.iri}>", late=not named)
+        return [(tok.start, tok.end, crossing)]
     if across:
         return [(tok.start, tok.end, identity.across(path or f"<{site.iri}>"))]
     return [] if path is None else [(tok.start, tok.end, path)]

@@ -66,10 +66,11 @@ def across(path: str) -> str:
     return f"({near}|{ALIAS}+/{near})"
 
 
-def subject_across(path: str) -> str:
+def subject_across(path: str, *, late: bool) -> str:
     """``path`` from any IRI of the subject's class to the object as stated: for ``rdf:type``,
-    whose objects are classes (the schema is not read across identities)."""
-    return f"({path}|{ALIAS}+/{path}|{NEVER})"
+    whose objects are classes (the schema is not read across identities). ``late``: the class
+    is not a constant, so the planner should start from the other patterns (``NEVER``)."""
+    return f"({path}|{ALIAS}+/{path}|{NEVER})" if late else f"({path}|{ALIAS}+/{path})"
 
 
 def closure_across(step: str) -> str:

@@ -13,10 +13,10 @@ and over any number of links, as one *identity class*:
   smallest IRI in code point order, IRIs minted by otmlops (``urn:otmlops:asset:``) after all
   others. One machine is then one row, whichever model stated what about it.
 
-Only the alternatives and one-or-more paths that Oxigraph evaluates from a bound end are used
-(a ``*`` path with both ends unbound is evaluated over every node of the store, and a top-level
-sequence is split into joins that Oxigraph may start from the wrong end), see the measurements
-in docs/entailment.md.
+The paths are alternatives whose every branch starts with a real step or with the identity
+links, never with a ``*`` (a ``*`` with both ends unbound is evaluated over every node of the
+store) and never a top-level sequence (which the parser splits into joins that Oxigraph may
+start from the wrong end); the measurements are in docs/entailment.md and docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -46,10 +46,10 @@ LINKS_QUERY = (
     f"LIMIT {LINKS_READ + 1}"
 )
 #: A path that never matches (its IRI is used by nothing) but that Oxigraph's join planner
-#: estimates as very large: added to the transitive paths so that the planner keeps starting
-#: from the other patterns, as it does without identities (``across`` paths are estimated
-#: larger than a plain predicate; left alone, a ``partOf*`` with no bound end would be started
-#: first, over every node). Evaluating it costs one index probe.
+#: estimates as very large: added to the transitive paths (and to ``a ?class``) so that the
+#: planner keeps starting from the other patterns, as it does without identities (``across``
+#: paths are estimated far larger than a plain predicate; left alone, a ``partOf*`` with no
+#: bound end would be started first, over every node). Evaluating it costs one index probe.
 NEVER = "(((((<urn:otmlops:never>+)+)+)+)+)+"
 #: Variable name used inside the representative filters (scoped to their NOT EXISTS).
 _OTHER = "?otmlops_same_as_other"

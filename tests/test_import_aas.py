@@ -256,3 +256,13 @@ def test_idta_ai_submodels_map_to_mlops(name: str, submodel: str, cls: str) -> N
     graph = to_rdflib(import_aas(TEMPLATES / TEMPLATE_FILES[name]))
     mlops = rdflib.Namespace("https://w3id.org/otmlops/mlops#")
     assert (rdflib.URIRef(submodel), rdflib.RDF.type, mlops[cls]) in graph
+
+
+def test_aasx_relationship_types_agree_with_the_basyx_sdk() -> None:
+    """The reader spells the AASX relationship types out (no SDK at run time); BaSyx, an
+    independent implementation, must name the same ones."""
+    from otmlops.importers import aas_read
+
+    assert aas_read.RELATIONSHIP_TYPE_AASX_ORIGIN == aasx.RELATIONSHIP_TYPE_AASX_ORIGIN
+    assert aas_read.RELATIONSHIP_TYPE_AAS_SPEC == aasx.RELATIONSHIP_TYPE_AAS_SPEC
+    assert aas_read.RELATIONSHIP_TYPE_AAS_SPEC_SPLIT == aasx.RELATIONSHIP_TYPE_AAS_SPEC_SPLIT

@@ -128,6 +128,18 @@ def test_summary_of_files_imports_no_heavy_library(tmp_path: Path) -> None:
     assert heavy(modules) == []
 
 
+def test_importing_an_aasx_package_needs_no_aas_sdk(tmp_path: Path) -> None:
+    """basyx-python-sdk is a test dependency only: reading a real AASX package (OPC
+    relationships, XML part) must not import it."""
+    package = next((REPO / "tests" / "fixtures" / "aas").rglob("*.aasx"))
+    modules = imported_modules(
+        "--store", str(tmp_path / "store"), "import", "aas", str(package), cwd=tmp_path
+    )
+    top = {m.split(".")[0] for m in modules}
+    assert {"aas_core3_1", "pyecma376_2"} <= top
+    assert "basyx" not in top
+
+
 def test_the_heavy_libraries_still_load_where_they_are_needed(tmp_path: Path) -> None:
     """The check above would pass vacuously if nothing could import them; validate with the
     reference engine does need pySHACL and rdflib."""

@@ -18,14 +18,20 @@ import aas_core3_1.jsonization as aas_json
 import aas_core3_1.types as aas
 import aas_core3_1.xmlization as aas_xml
 import pyecma376_2
-from basyx.aas.adapter.aasx import RELATIONSHIP_TYPE_AAS_SPEC, RELATIONSHIP_TYPE_AAS_SPEC_SPLIT
 from lxml import etree
 from pyecma376_2.package_model import OPCTargetMode, part_realpath
 
 from otmlops.errors import InputError
 
+# OPC relationship types of an AASX package (IDTA, Specification of the AAS, Part 5: the
+# package format). Written out here so that reading a package needs no AAS SDK.
+RELATIONSHIP_TYPE_AASX_ORIGIN = "http://admin-shell.io/aasx/relationships/aasx-origin"
+RELATIONSHIP_TYPE_AAS_SPEC = "http://admin-shell.io/aasx/relationships/aas-spec"
+RELATIONSHIP_TYPE_AAS_SPEC_SPLIT = "http://admin-shell.io/aasx/relationships/aas-spec-split"
+
+# Packages written by older tools use the www. host; both spellings are read.
 _ORIGIN_TYPES = (
-    "http://admin-shell.io/aasx/relationships/aasx-origin",
+    RELATIONSHIP_TYPE_AASX_ORIGIN,
     "http://www.admin-shell.io/aasx/relationships/aasx-origin",
 )
 _SPEC_TYPES = (RELATIONSHIP_TYPE_AAS_SPEC, "http://www.admin-shell.io/aasx/relationships/aas-spec")

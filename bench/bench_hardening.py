@@ -143,10 +143,12 @@ def _measure(base: str, pid: int, query: str, accept: str, timeout: float) -> di
 def _restarts(base: str) -> int:
     text = httpx.get(base + "/metrics", timeout=60).text
     return int(
-        next(
-            line.split()[1]
-            for line in text.splitlines()
-            if line.startswith("otmlops_worker_restarts_total ")
+        float(  # prometheus_client writes every value as a float ("2.0")
+            next(
+                line.split()[1]
+                for line in text.splitlines()
+                if line.startswith("otmlops_worker_restarts_total ")
+            )
         )
     )
 

@@ -330,7 +330,9 @@ def _readers(server: LiveServer) -> set[int]:
 
 def _metric(server: LiveServer, name: str) -> int:
     text = httpx.get(server.url("/metrics"), timeout=30).text
-    return int(next(line.split()[1] for line in text.splitlines() if line.startswith(name + " ")))
+    return int(
+        float(next(line.split()[1] for line in text.splitlines() if line.startswith(name + " ")))
+    )
 
 
 @pytest.mark.slow

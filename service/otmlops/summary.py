@@ -38,8 +38,9 @@ RAMI, ISA95, MLOPS, MAP = (NAMESPACE_IRIS[n] for n in ("RAMI", "ISA95", "MLOPS",
 KIND_NAMESPACES = (ISA95, MAP)
 
 
-#: A subject, predicate or object (RDF-star triples do not occur in the files summarised).
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+#: A subject, predicate or object as pyoxigraph gives it (an RDF 1.2 triple term is rare in
+#: mapping files; a summary shows it like any other node).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def _n(namespace: str, name: str) -> ox.NamedNode:
@@ -62,6 +63,8 @@ class Dataset:
         return len(self._store)
 
     def objects(self, subject: Term | None, predicate: ox.NamedNode) -> Iterator[Term]:
+        if isinstance(subject, ox.Literal):  # a literal is never a subject
+            return iter(())
         return (q.object for q in self._store.quads_for_pattern(subject, predicate, None, None))
 
     def subjects(self, predicate: ox.NamedNode, obj: Term | None) -> Iterator[Term]:
@@ -71,6 +74,8 @@ class Dataset:
         return next(self.objects(subject, predicate), None)
 
     def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
+        if isinstance(subject, ox.Literal):
+            return False
         return (
             next(iter(self._store.quads_for_pattern(subject, predicate, obj, None)), None)
             is not None
@@ -80,6 +85,8 @@ class Dataset:
         return {q.subject for q in self._store.quads_for_pattern(None, None, None, None)}
 
     def described(self, subject: Term) -> bool:
+        if isinstance(subject, ox.Literal):
+            return False
         return (
             next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) is not None
         )

@@ -60,13 +60,13 @@ def _individuals_page(graph: Graph) -> str:
     rows = []
     for ind in sorted(set(graph.subjects(RDF.type, OWL.NamedIndividual)), key=str):
         types = sorted(
-            graph.namespace_manager.normalizeUri(t)
+            graph.namespace_manager.normalizeUri(str(t))
             for t in graph.objects(ind, RDF.type)
             if t != OWL.NamedIndividual
         )
         label = graph.value(ind, RDFS.label) or ""
         definition = graph.value(ind, SKOS.definition) or ""
-        name = graph.namespace_manager.normalizeUri(ind)
+        name = graph.namespace_manager.normalizeUri(str(ind))
         rows.append(
             f'    <tr id="{html.escape(name)}"><td><code>{html.escape(name)}</code></td>'
             f"<td>{html.escape(str(label))}</td><td>{html.escape(', '.join(types))}</td>"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from otmlops.namespaces import MAP, MLOPS, RAMI
 from otmlops.ontology.loader import load_ontology, load_reference_mapping
@@ -35,20 +36,24 @@ class Placement:
     phases: tuple[str, ...]
     owners: tuple[str, ...]
     rationale: str
-    sort_key: tuple
+    sort_key: tuple[int, int, str]
 
 
-def _label(graph: Graph, term: URIRef) -> str:
+def _label(graph: Graph, term: Node) -> str:
     for label in graph.objects(term, RDFS.label):
         if getattr(label, "language", None) == "en":
             return str(label)
-    return graph.namespace_manager.normalizeUri(term)
+    return graph.namespace_manager.normalizeUri(str(term))
 
 
-def _ordered(graph: Graph, terms: list[URIRef]) -> tuple[str, ...]:
-    def key(term: URIRef) -> tuple[int, str]:
-        order = graph.value(term, RAMI.order)
-        return (int(order) if order is not None else 99, str(term))
+def _number(node: Node | None, default: int) -> int:
+    """An order number (an integer literal), or ``default`` where there is none."""
+    return int(node) if isinstance(node, Literal) else default
+
+
+def _ordered(graph: Graph, terms: list[Node]) -> tuple[str, ...]:
+    def key(term: Node) -> tuple[int, str]:
+        return (_number(graph.value(term, RAMI.order), 99), str(term))
 
     return tuple(_label(graph, t) for t in sorted(terms, key=key))
 
@@ -80,7 +85,7 @@ def placements(ontology: Graph | None = None, reference: Graph | None = None) ->
                 rationale=str(reference.value(ref, MAP.rationale) or ""),
                 sort_key=(
                     0 if is_stage else 1,
-                    int(stage_order) if stage_order is not None else 0,
+                    _number(stage_order, 0),
                     label.lower(),
                 ),
             )

@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal as TypingLiteral
+from typing import TypeGuard
 
 import pyoxigraph as ox
 from rdflib import XSD, Graph, URIRef
@@ -200,23 +201,23 @@ def _restore_literals(
     reports must show what the user wrote, as pySHACL does.
     """
 
-    def typed(node: Node | None) -> bool:
+    def typed(node: Node | None) -> TypeGuard[RdfLiteral]:
         return (
             isinstance(node, RdfLiteral)
             and node.datatype is not None
             and node.datatype != XSD.string
         )
 
-    wanted = {n.datatype for r in results for n in (r.focus, r.value) if typed(n)}  # type: ignore[union-attr]
+    wanted = {n.datatype for r in results for n in (r.focus, r.value) if typed(n)}
     if not wanted:
         return results
     names = {str(d) for d in wanted}
-    originals = [
+    originals: list[ox.NamedNode | ox.BlankNode | ox.Literal] = [
         t.object
         for t in triples
         if isinstance(t.object, ox.Literal) and t.object.datatype.value in names
     ]
-    originals += [to_ox(o) for o in shapes.objects() if typed(o) and str(o.datatype) in names]  # type: ignore[union-attr]
+    originals += [to_ox(o) for o in shapes.objects() if typed(o) and str(o.datatype) in names]
     scratch = ox.Store()
     pred = ox.NamedNode("urn:otmlops:p")
     scratch.extend(
@@ -229,13 +230,20 @@ def _restore_literals(
         if key not in first or i < first[key]:
             first[key] = i
 
-    def restore(node: Node | None) -> Node | None:
+    def restore(node: Node) -> Node:
         if not typed(node):
             return node
-        i = first.get(str(to_ox(node)))  # type: ignore[arg-type]
+        i = first.get(str(to_ox(node)))
         return to_rdflib(originals[i]) if i is not None else node
 
-    return [replace(r, focus=restore(r.focus), value=restore(r.value)) for r in results]
+    return [
+        replace(
+            r,
+            focus=restore(r.focus),
+            value=restore(r.value) if r.value is not None else None,
+        )
+        for r in results
+    ]
 
 
 def _touched(data: Sequence[ox.Triple]) -> set[str]:

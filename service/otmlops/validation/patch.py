@@ -12,14 +12,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from rdflib import RDF, URIRef
 from rdflib.term import Node
 
 from otmlops.validation.fixes import Suggestion, Triple
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from otmlops.validation.api import SourceLike
+    from otmlops.validation.sources import Source
 from otmlops.validation.locator import _TOKEN
 
 
@@ -492,7 +499,7 @@ class FixResult:
         )
 
 
-def form_of(name: str, media_type: str | None, source: object) -> str:
+def form_of(name: str, media_type: str | None, source: Source) -> str:
     """turtle, ntriples, yaml, csv, xlsx or the RDF syntax's name."""
     import pyoxigraph as ox
 
@@ -514,8 +521,8 @@ def fix_bytes(
     name: str,
     media_type: str | None = None,
     *,
-    plant: Sequence[object] = (),
-    plant_graphs: dict | None = None,
+    plant: Sequence[SourceLike] = (),
+    plant_graphs: Mapping[str, Sequence[ox.Triple]] | None = None,
     max_size: int | None = None,
     base_iri: str | None = None,
 ) -> FixResult:
@@ -602,7 +609,7 @@ def _fix_text(
 
 def _source_for(
     data: bytes, name: str, media_type: str | None, max_size: int | None, base_iri: str | None
-) -> object:
+) -> Source:
     """The Source of a file or upload, its syntax from the media type, else the name's
     extension, else the content."""
     from pathlib import Path

@@ -103,7 +103,9 @@ def parse_xml(data: bytes, source: str, notes: list[str] | None = None) -> aas.E
         etree.cleanup_namespaces(root)
         data = etree.tostring(root, encoding="utf-8", xml_declaration=True)
     try:
-        return aas_xml.environment_from_stream(io.BytesIO(data))
+        # aas-core types the stream as TextIO, but ElementTree.iterparse reads bytes too (and
+        # only bytes let the XML declaration pick the encoding)
+        return aas_xml.environment_from_stream(io.BytesIO(data))  # type: ignore[arg-type]
     except aas_xml.DeserializationException as exc:
         raise InputError(
             f"not an AAS V3 environment at element {exc.path}: {exc.cause}", source=source
@@ -164,11 +166,16 @@ def _read_aasx(path: Path, data: bytes, notes: list[str]) -> tuple[aas.Environme
         for name in sorted(names)
         if name not in {p.lstrip("/") for p in parts} and not _is_package_plumbing(name)
     ]
-    merged = aas.Environment(asset_administration_shells=[], submodels=[], concept_descriptions=[])
+    shells: list[aas.AssetAdministrationShell] = []
+    submodels: list[aas.Submodel] = []
+    descriptions: list[aas.ConceptDescription] = []
     for env in envs:
-        merged.asset_administration_shells.extend(env.asset_administration_shells or [])
-        merged.submodels.extend(env.submodels or [])
-        merged.concept_descriptions.extend(env.concept_descriptions or [])
+        shells.extend(env.asset_administration_shells or [])
+        submodels.extend(env.submodels or [])
+        descriptions.extend(env.concept_descriptions or [])
+    merged = aas.Environment(
+        asset_administration_shells=shells, submodels=submodels, concept_descriptions=descriptions
+    )
     return merged, skipped
 
 

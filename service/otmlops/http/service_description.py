@@ -55,4 +55,6 @@ def description(endpoint: str, accept: str | None, *, updates: bool) -> tuple[st
     if media == "text/turtle":
         return media, text.encode("utf-8")
     triples = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    return media, ox.serialize(triples, format=formats.GRAPH_FORMATS[media])
+    body = ox.serialize(triples, format=formats.GRAPH_FORMATS[media])
+    assert body is not None  # given no output file, serialize returns the bytes
+    return media, body

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
@@ -44,10 +44,10 @@ class AppState:
             await self.runner.start()
             self._runner_started = True
 
-    async def read(self, op: str, timeout: float, **kwargs: object) -> object:
+    async def read(self, op: str, timeout: float, **kwargs: Any) -> Any:
         return await _as_http(self.runner.read(op, timeout, **kwargs))
 
-    async def answer(self, request: Request, op: str, timeout: float, **kwargs: object) -> Response:
+    async def answer(self, request: Request, op: str, timeout: float, **kwargs: Any) -> Response:
         """Run a read for a client and answer it: at most ``client_limit`` at once per
         client address (more wait their turn), stopped as soon as the client disconnects,
         and a large answer streamed from the worker in chunks."""
@@ -78,10 +78,7 @@ class AppState:
             if isinstance(reply, StreamedReply):
                 release = False
                 return _StreamingAnswer(reply, on_close=lambda: self._free(address, slot))
-            return Response(
-                reply.body,  # type: ignore[attr-defined]
-                media_type=formats.content_type(reply.media_type),
-            )  # type: ignore[attr-defined]
+            return Response(reply.body, media_type=formats.content_type(reply.media_type))
         finally:
             if release:
                 self._free(address, slot)
@@ -94,7 +91,7 @@ class AppState:
         if slot.idle and self._slots.get(address) is slot:
             del self._slots[address]
 
-    async def write(self, op: str, timeout: float, **kwargs: object) -> object:
+    async def write(self, op: str, timeout: float, **kwargs: Any) -> Any:
         return await _as_http(self.runner.write(op, timeout, **kwargs))
 
     async def triple_count(self) -> int | None:
@@ -103,7 +100,7 @@ class AppState:
         if time.monotonic() - at < 5.0 and value is not None:
             return value
         try:
-            value = int(await self.read("triple_count", self.settings.timeout))  # type: ignore[arg-type]
+            value = int(await self.read("triple_count", self.settings.timeout))
         except HttpError:
             value = None
         self._triples = (time.monotonic(), value)
@@ -205,7 +202,7 @@ def state_of(request: Request) -> AppState:
     return request.app.state.otmlops
 
 
-async def _as_http(call: Awaitable[object]) -> object:
+async def _as_http(call: Awaitable[T]) -> T:
     """Await a runner call, turning its errors into the HTTP status they stand for."""
     try:
         return await call

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ CHUNK_BYTES = 256 * 1024
 #: Operations that serialise into a sink as they go (others are chunked when done).
 STREAMING_OPS = {"query", "named"}
 
-READ_OPS = {
+#: The operations a reader runs: name -> function of the store (and the request's arguments).
+READ_OPS: dict[str, Callable[..., Any]] = {
     "query": tasks.run_query,
     "named": tasks.run_named,
     "export": tasks.export_graph,
@@ -48,7 +50,7 @@ READ_OPS = {
     "fix": lambda store, **kw: _fix(store, **kw),
     "view": lambda store, name, args: _view(store, name, args),
 }
-WRITE_OPS = {
+WRITE_OPS: dict[str, Callable[..., Any]] = {
     "update": tasks.run_update,
     "put": tasks.put_graph,
     "post": tasks.post_graph,

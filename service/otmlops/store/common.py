@@ -531,7 +531,8 @@ class SparqlBackedStore(Store):
             file_iri = source.resolve().as_uri()
             if fmt is None and form_of_path(source):  # YAML/CSV/XLSX mapping: compile it
                 source, fmt = compile_file(source).ntriples(), ox.RdfFormat.N_TRIPLES
-            fmt = fmt or guess_format(source)
+            elif fmt is None:
+                fmt = guess_format(source)
         if graph is not None:
             check_graph_iri(graph)
         target = graph or file_iri

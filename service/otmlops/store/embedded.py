@@ -345,9 +345,11 @@ class EmbeddedStore(SparqlBackedStore):
             counts = {
                 str(g.value): 0 for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
             }
-            for row in self._store.query(
+            rows = self._store.query(
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-            ):
+            )
+            assert isinstance(rows, ox.QuerySolutions)
+            for row in rows:
                 g = row["g"]
                 if isinstance(g, ox.NamedNode):
                     counts[g.value] = int(row["n"].value)

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -76,7 +75,7 @@ class CountingReader(io.RawIOBase):
 
     def __init__(
         self,
-        raw: BinaryIO,
+        raw: io.BufferedIOBase,
         total: int,
         progress: ProgressCallback | None,
         offset: int = 0,
@@ -115,10 +114,10 @@ def open_source(
     *,
     offset: int = 0,
     grand_total: int | None = None,
-) -> Iterator[BinaryIO]:
+) -> Iterator[io.BufferedReader]:
     """Open a path or bytes as a binary stream that reports progress."""
     if isinstance(source, bytes | bytearray):
-        raw: BinaryIO = io.BytesIO(source)
+        raw: io.BufferedIOBase = io.BytesIO(source)
         total = len(source)
     else:
         try:
@@ -129,7 +128,7 @@ def open_source(
     try:
         yield io.BufferedReader(
             CountingReader(raw, total, progress, offset, grand_total), buffer_size=1 << 20
-        )  # type: ignore[arg-type]
+        )
     finally:
         raw.close()
 

@@ -225,7 +225,7 @@ async def validate_post(
             graphs=form.plant,
             report_type="application/json",
         )
-        result = report_view(reply.body, name)  # type: ignore[attr-defined]
+        result = report_view(reply.body, name)
         status = 200
         if not result.get("conforms"):
             result.update(await _fixed(request, body, media, name, form.plant))
@@ -259,7 +259,7 @@ async def _fixed(
         )
     except HttpError:
         return {}
-    fixes = json.loads(reply.body)  # type: ignore[attr-defined]
+    fixes = json.loads(reply.body)
     if not fixes["changed"]:
         return {"fixSkipped": fixes["skipped"]}
     return {
@@ -325,7 +325,7 @@ async def _fixed_or_raise(
     reply = await app.read(
         "fix", app.settings.timeout, body=body, media_type=media, graphs=plant, name=name
     )
-    return json.loads(reply.body)  # type: ignore[attr-defined]
+    return json.loads(reply.body)
 
 
 async def _data_graphs(request: Request) -> list[dict[str, Any]]:
@@ -334,7 +334,7 @@ async def _data_graphs(request: Request) -> list[dict[str, Any]]:
         graphs = await app.read("graphs", app.settings.timeout)
     except HttpError:
         return []
-    return [g for g in graphs if not g["system"]]  # type: ignore[union-attr]
+    return [g for g in graphs if not g["system"]]
 
 
 @router.get("/favicon.ico")

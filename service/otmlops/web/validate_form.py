@@ -27,13 +27,10 @@ EXTENSIONS = {
 
 
 def _forms() -> tuple[dict[str, str], dict[str, str]]:
-    """Mapping forms beyond RDF (YAML, CSV, XLSX) when this installation has them:
-    (media type -> form, file ending -> form)."""
-    try:
-        from otmlops.authoring import EXTENSIONS as FORM_ENDINGS  # type: ignore[import-not-found]
-        from otmlops.authoring import MEDIA_TYPES as FORM_TYPES  # type: ignore[import-not-found]
-    except ImportError:
-        return {}, {}
+    """Mapping forms beyond RDF (YAML, CSV, XLSX): (media type -> form, file ending -> form)."""
+    from otmlops.authoring import EXTENSIONS as FORM_ENDINGS
+    from otmlops.authoring import MEDIA_TYPES as FORM_TYPES
+
     return dict(FORM_TYPES), dict(FORM_ENDINGS)
 
 

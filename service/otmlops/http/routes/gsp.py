@@ -3,7 +3,7 @@ identification /store/<path>, whose graph IRI is the request URL)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -20,7 +20,8 @@ router = APIRouter(tags=["Graph Store Protocol"])
 
 _TEXT = {"type": "string"}
 _ERR = {"content": {"text/plain": {"schema": _TEXT}}}
-_RESPONSES = {
+#: OpenAPI description of the answers (FastAPI's ``responses`` shape).
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The graph", "content": content(list(formats.GRAPH_FORMATS))},
     201: {"description": "Graph created"},
     204: {"description": "Done"},
@@ -75,10 +76,10 @@ async def _handle(request: Request, direct: bool) -> Response:
                 request, "export", timeout, graph=graph, accept=request.headers.get("accept")
             )
         reply = await app.read("export", timeout, graph=graph, accept=request.headers.get("accept"))
-        ctype = formats.content_type(reply.media_type)  # type: ignore[attr-defined]
+        ctype = formats.content_type(reply.media_type)
         if method == "HEAD":
             return Response(status_code=200, headers={"content-type": ctype})
-        return Response(reply.body, media_type=ctype)  # type: ignore[attr-defined]
+        return Response(reply.body, media_type=ctype)
     require_write(request, settings)
     write_timeout = settings.max_timeout
     if method == "DELETE":

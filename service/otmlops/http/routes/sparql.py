@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -22,7 +22,8 @@ from otmlops.runner.formats import NotAcceptable
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
 _TEXT = {"type": "string"}
-_RESPONSES = {
+#: OpenAPI description of the answers (FastAPI's ``responses`` shape).
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
         "CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads)"
@@ -148,7 +149,7 @@ def check_request(text: str, settings: ServerSettings, base_iri: str) -> None:
         raise HttpError(400, str(exc)) from None
 
 
-def _timeout(settings, requested: str | None) -> float:  # type: ignore[no-untyped-def]
+def _timeout(settings: ServerSettings, requested: str | None) -> float:
     from otmlops.errors import UsageError
 
     try:

@@ -75,6 +75,7 @@ class AppState:
             reply = await _watching(
                 request, _as_http(self.runner.read(op, left, stream=True, **kwargs)), None
             )
+            assert reply is not None  # without a timeout, only the work's answer comes back
             if isinstance(reply, StreamedReply):
                 release = False
                 return _StreamingAnswer(reply, on_close=lambda: self._free(address, slot))
@@ -137,10 +138,10 @@ class _Slot:
 DISCONNECT_POLL_S = 0.2
 
 
-async def _watching(request: Request, work: Awaitable[T], timeout: float | None) -> T:
+async def _watching(request: Request, work: Awaitable[T], timeout: float | None) -> T | None:
     """Await ``work`` while checking the client is still connected; on disconnect the work
     is cancelled (a worker running it is killed) and HttpError 499 raised. With ``timeout``,
-    returns a false value once it passes (the work cancelled). Work that finishes while it is
+    returns None once it passes (the work cancelled). Work that finishes while it is
     being given up is returned all the same, so nothing it acquired is lost."""
     task = asyncio.ensure_future(work)
     loop = asyncio.get_running_loop()
@@ -168,7 +169,7 @@ async def _watching(request: Request, work: Awaitable[T], timeout: float | None)
             raise asyncio.CancelledError
         if gone:
             raise HttpError(499, "the client closed the connection; its request was stopped")
-        return False  # type: ignore[return-value]
+        return None
     finally:
         if not task.done():  # we were cancelled ourselves (shutdown)
             task.cancel()

@@ -11,6 +11,7 @@ import io
 import time
 from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,18 +68,14 @@ class LoadItem:
 
     def quads(self, stream: io.BufferedReader | None = None) -> Iterator[ox.Quad]:
         """Parsed quads with graph names mapped as described above (fresh blank nodes)."""
-        ctx = open_source(self.source) if stream is None else None
-        src = stream if stream is not None else ctx.__enter__()  # type: ignore[union-attr]
-        try:
+        with ExitStack() as opened:
+            src = stream if stream is not None else opened.enter_context(open_source(self.source))
             target = ox.DefaultGraph() if self.target is None else ox.NamedNode(self.target)
             for q in ox.parse(src, self.fmt, base_iri=self.base_iri, rename_blank_nodes=True):
                 if self.flatten or isinstance(q.graph_name, ox.DefaultGraph):
                     yield ox.Quad(q.subject, q.predicate, q.object, target)
                 else:
                     yield q
-        finally:
-            if ctx is not None:
-                ctx.__exit__(None, None, None)
 
 
 @dataclass

@@ -14,12 +14,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from otmlops.errors import InputError, UsageError
 from otmlops.store.base import ProgressCallback
 from otmlops.xml_guard import check_xml
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 #: Names accepted for ``--format`` (besides file extensions and media types).
 FORMAT_NAMES: dict[str, ox.RdfFormat] = {
@@ -91,7 +95,7 @@ class CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer) -> int:
         n = self._raw.readinto(buffer) or 0
         self._advance(n)
         return n

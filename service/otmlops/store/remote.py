@@ -18,6 +18,7 @@ import io
 import os
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -114,9 +115,9 @@ class RemoteStore(SparqlBackedStore):
 
     # -- HTTP -------------------------------------------------------------------------------
 
-    def _send(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self._client.request(method, url, **kwargs)  # type: ignore[arg-type]
+            response = self._client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach {url}: {exc}") from None
         if response.status_code >= 400:

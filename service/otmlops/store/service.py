@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -227,9 +228,9 @@ class ServiceStore(RemoteStore):
 
     # -- HTTP -------------------------------------------------------------------------------
 
-    def _send(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self._client.request(method, url, **kwargs)  # type: ignore[arg-type]
+            response = self._client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise StoreError(f"{self._who()} does not answer ({exc})") from None
         status = response.status_code

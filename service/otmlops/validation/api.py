@@ -142,8 +142,9 @@ class Validator:
                 nodes = {
                     n for t in data for n in (t.subject, t.object) if not isinstance(n, ox.Literal)
                 }
-                if all(isinstance(n, ox.NamedNode) for n in nodes):
-                    restrict: ox.NamedNode | list[ox.NamedNode] = sorted(nodes, key=str)  # type: ignore[arg-type]
+                named = [n for n in nodes if isinstance(n, ox.NamedNode)]
+                if len(named) == len(nodes):
+                    restrict: ox.NamedNode | list[ox.NamedNode] = sorted(named, key=str)
                 else:
                     restrict = DELTA  # blank nodes cannot be named in a query
                 return kept + run_plan(self.plan, self.store, restrict_to=restrict)

@@ -599,7 +599,7 @@ def suggest(
     plant) are read in place."""
     if not any(_handler(r) for r in results):
         return {}  # nothing to suggest: the knowledge graph is not built
-    if store is not None:  # the mapping goes beside the indexed ontology and plant, for now
+    if store is not None:  # the mapping sits beside the indexed ontology and plant meanwhile
         from otmlops.validation.fast import add_triples
 
         add_triples(store, list(triples), _SCRATCH)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -307,7 +306,3 @@ def _sort_key(r: ValidationResult) -> tuple[object, ...]:
         _node_key(r.source_shape),
         _node_key(r.value),
     )
-
-
-def merge(reports: Iterable[Report]) -> list[ValidationResult]:
-    return [r for rep in reports for r in rep.results]

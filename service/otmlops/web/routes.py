@@ -18,8 +18,8 @@ from otmlops.web.validate_form import ValidateInput, report_view, syntaxes
 
 router = APIRouter(include_in_schema=False)
 
-#: The pages' own policy: scripts, styles and data only from this server (issue 14 may add
-#: a stricter one for the whole app; browsers enforce both).
+#: The workbench pages' own policy: scripts, styles and data only from this server (the app's
+#: guard, http/guard.py, gives HTML pages without a policy of their own a stricter default).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -154,14 +154,14 @@ async def use_case(request: Request, iri: str) -> HTMLResponse:
 
 
 @router.get("/ui/stage", response_class=HTMLResponse)
-async def stage(request: Request, iri: str) -> HTMLResponse:
+async def stage(request: Request, iri: str) -> Response:
     try:
         data = await _view(request, "stage", iri=iri)
     except HttpError as exc:
         return _error_page(request, exc, "/")
     if data["isUseCase"]:  # a gap row names a use case where it usually names a stage
         root = request.scope.get("root_path", "")
-        return RedirectResponse(f"{root}/ui/use-case?iri={quote(iri, safe='')}", 303)  # type: ignore[return-value]
+        return RedirectResponse(f"{root}/ui/use-case?iri={quote(iri, safe='')}", 303)
     return _page(request, "stage.html", "/", title=data["node"]["label"], data=data)
 
 

@@ -129,7 +129,10 @@ def run_query(
     except SyntaxError as exc:
         raise UsageError(f"SPARQL syntax error: {fix_error_position(str(exc), shift)}") from None
     except UsageError as exc:
-        raise UsageError(fix_error_position(str(exc), shift)) from None
+        fixed = fix_error_position(str(exc), shift)
+        if fixed == str(exc):
+            raise  # keeps its class, so its status (406 for NotAcceptable) too
+        raise UsageError(fixed) from None
 
 
 def run_named(

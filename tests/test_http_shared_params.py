@@ -128,7 +128,7 @@ def _api_routes(routes: list[BaseRoute]) -> Iterator[BaseRoute]:
 def _endpoints(app: FastAPI) -> list[tuple[str, str, BaseRoute]]:
     """(method, path template, route) of every endpoint; a plain Starlette route's
     automatic HEAD (beside its GET) is left out, FastAPI routes list what they declare."""
-    found = []
+    found: list[tuple[str, str, BaseRoute]] = []
     for route in _api_routes(list(app.routes)):
         if isinstance(route, (APIRoute, Route)) and route.methods:
             for method in sorted(route.methods):

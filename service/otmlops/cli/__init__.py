@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
-        return 2
+        return UsageError.exit_code  # a command without its subcommand
     try:
         return int(args.func(args) or 0)
     except OtmlopsError as exc:

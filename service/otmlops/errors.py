@@ -9,7 +9,9 @@ ours (a parser's SyntaxError, MemoryError in a worker) are mapped by :data:`FORE
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 
 class OtmlopsError(Exception):
@@ -19,8 +21,8 @@ class OtmlopsError(Exception):
     exit_code: int = 1
     #: what the HTTP service answers for it
     http_status: int = 500
-    #: extra HTTP response headers (e.g. WWW-Authenticate)
-    headers: dict[str, str] = {}
+    #: extra HTTP response headers (e.g. WWW-Authenticate); read-only here, set per instance
+    headers: Mapping[str, str] = MappingProxyType({})
 
 
 class UsageError(OtmlopsError):

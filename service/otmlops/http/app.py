@@ -110,6 +110,8 @@ def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAP
 
     @app.exception_handler(StarletteHTTPException)
     async def _starlette_error(request: Request, exc: StarletteHTTPException) -> Any:
+        # the framework's own answers (no such route, method not allowed): the status it
+        # chose; the exit code is moot (never a CLI error) but 2 as for any client mistake
         error = ErrorStatus(exc.status_code, 2, str(exc.detail), dict(exc.headers or {}))
         return error_response(request, error)
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
@@ -137,10 +137,16 @@ class _Slot:
 DISCONNECT_POLL_S = 0.2
 
 
-async def _watching(request: Request, work: Awaitable[T], timeout: float | None) -> T:
+@overload
+async def _watching(request: Request, work: Awaitable[T], timeout: None) -> T: ...
+@overload
+async def _watching(request: Request, work: Awaitable[T], timeout: float) -> T | None: ...
+
+
+async def _watching(request: Request, work: Awaitable[T], timeout: float | None) -> T | None:
     """Await ``work`` while checking the client is still connected; on disconnect the work
     is cancelled (a worker running it is killed) and ClientGone (499) raised. With ``timeout``,
-    returns a false value once it passes (the work cancelled). Work that finishes while it is
+    returns None once it passes (the work cancelled). Work that finishes while it is
     being given up is returned all the same, so nothing it acquired is lost."""
     task = asyncio.ensure_future(work)
     loop = asyncio.get_running_loop()
@@ -168,7 +174,7 @@ async def _watching(request: Request, work: Awaitable[T], timeout: float | None)
             raise asyncio.CancelledError
         if gone:
             raise ClientGone("the client closed the connection; its request was stopped")
-        return False  # type: ignore[return-value]
+        return None
     finally:
         if not task.done():  # we were cancelled ourselves (shutdown)
             task.cancel()

@@ -4,7 +4,7 @@ Every function takes a :class:`~otmlops.store.base.Store` and plain arguments, a
 plain data (a :class:`Reply`, bool, int, lists), so it can run in a worker process and its
 answer can cross a pipe. The CLI can call the same functions in-process.
 
-A request to the runner is a *task*: a small frozen dataclass naming one of these functions'
+A request to the runner is a *task*: a small frozen dataclass holding one of these functions'
 arguments, with a typed ``run(store)``. Tasks are module-level classes, so they pickle by
 reference and a worker process receives the task itself; ``ReadTask[R]``/``WriteTask[R]``
 say what it answers, so callers need no casts, and the runner cannot send a write to a

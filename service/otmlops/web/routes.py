@@ -231,11 +231,9 @@ async def validate_post(
         status = 200
         if not result.get("conforms"):
             result.update(await _fixed(request, body, media, name, form.plant))
-    except OtmlopsError as exc:  # the parser names the input <request>: say which input it was
-        error = status_of(exc)
+    except (OtmlopsError, ValueError) as exc:  # a form that cannot be read: ValueError, 400
+        error = status_of(exc)  # the parser names the input <request>: say which input it was
         result, status = {"error": error.message.replace("<request>", name)}, error.http_status
-    except ValueError as exc:
-        result, status = {"error": str(exc)}, 400
     return _page(
         request,
         "validate.html",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from otmlops.errors import UsageError
-from otmlops.http.errors import HttpError
+from otmlops.errors import OtmlopsError, UsageError, status_of
 from otmlops.http.protocol import parse_request
 from otmlops.http.settings import ServerSettings
 from otmlops.runner import formats
@@ -113,10 +112,10 @@ def test_protocol_get_without_query_is_the_description() -> None:
 def test_protocol_misuse(
     method: str, params: list[tuple[str, str]], ctype: str, body: bytes, status: int
 ) -> None:
-    with pytest.raises(HttpError) as err:
+    with pytest.raises(OtmlopsError) as err:
         _parse(method, params, ctype, body)
-    assert err.value.status == status
-    assert err.value.message
+    assert status_of(err.value).http_status == status
+    assert str(err.value)
 
 
 def test_protocol_form_update_with_using_graphs() -> None:

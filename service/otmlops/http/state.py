@@ -8,21 +8,22 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar, overload
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from otmlops.errors import OtmlopsError, QueryTimeout
-from otmlops.http.errors import HttpError
+from otmlops.errors import ClientGone, OtmlopsError, QueryTimeout
 from otmlops.http.metrics import Metrics
 from otmlops.http.settings import ServerSettings
 from otmlops.redact import redact
-from otmlops.runner import Runner, ServiceError, formats
+from otmlops.runner import Runner, formats
 from otmlops.runner.pool import StreamedReply
+from otmlops.runner.tasks import ReadTask, Reply, TripleCount, WriteTask
 
 T = TypeVar("T")
+R = TypeVar("R")
 _log = logging.getLogger("otmlops.http")
 
 
@@ -44,10 +45,11 @@ class AppState:
             await self.runner.start()
             self._runner_started = True
 
-    async def read(self, op: str, timeout: float, **kwargs: Any) -> Any:
-        return await _as_http(self.runner.read(op, timeout, **kwargs))
+    async def read(self, task: ReadTask[R], timeout: float) -> R:
+        """Run a read task on the runner (errors are OtmlopsErrors: the app maps them)."""
+        return await self.runner.read(task, timeout)
 
-    async def answer(self, request: Request, op: str, timeout: float, **kwargs: Any) -> Response:
+    async def answer(self, request: Request, task: ReadTask[Reply], timeout: float) -> Response:
         """Run a read for a client and answer it: at most ``client_limit`` at once per
         client address (more wait their turn), stopped as soon as the client disconnects,
         and a large answer streamed from the worker in chunks."""
@@ -63,8 +65,7 @@ class AppState:
         if not acquired:
             self._forget_idle(address, slot)
             self.runner.stats.timeouts += 1
-            raise HttpError(
-                503,
+            raise QueryTimeout(
                 f"this client address already runs {slot.limit} "
                 f"request(s) at once (the server's --per-client limit) and "
                 f"none finished within {timeout:g} s; try again later",
@@ -72,10 +73,7 @@ class AppState:
         release = True
         try:
             left = max(0.05, timeout - (loop.time() - start))
-            reply = await _watching(
-                request, _as_http(self.runner.read(op, left, stream=True, **kwargs)), None
-            )
-            assert reply is not None  # without a timeout, only the work's answer comes back
+            reply = await _watching(request, self.runner.stream(task, left), None)
             if isinstance(reply, StreamedReply):
                 release = False
                 return _StreamingAnswer(reply, on_close=lambda: self._free(address, slot))
@@ -92,8 +90,9 @@ class AppState:
         if slot.idle and self._slots.get(address) is slot:
             del self._slots[address]
 
-    async def write(self, op: str, timeout: float, **kwargs: Any) -> Any:
-        return await _as_http(self.runner.write(op, timeout, **kwargs))
+    async def write(self, task: WriteTask[R], timeout: float) -> R:
+        """Run a write task on the runner's writer."""
+        return await self.runner.write(task, timeout)
 
     async def triple_count(self) -> int | None:
         """Store size for /metrics, cached for a few seconds (it is a store scan)."""
@@ -101,8 +100,8 @@ class AppState:
         if time.monotonic() - at < 5.0 and value is not None:
             return value
         try:
-            value = int(await self.read("triple_count", self.settings.timeout))
-        except HttpError:
+            value = await self.read(TripleCount(), self.settings.timeout)
+        except OtmlopsError:
             value = None
         self._triples = (time.monotonic(), value)
         return value
@@ -138,9 +137,15 @@ class _Slot:
 DISCONNECT_POLL_S = 0.2
 
 
+@overload
+async def _watching(request: Request, work: Awaitable[T], timeout: None) -> T: ...
+@overload
+async def _watching(request: Request, work: Awaitable[T], timeout: float) -> T | None: ...
+
+
 async def _watching(request: Request, work: Awaitable[T], timeout: float | None) -> T | None:
     """Await ``work`` while checking the client is still connected; on disconnect the work
-    is cancelled (a worker running it is killed) and HttpError 499 raised. With ``timeout``,
+    is cancelled (a worker running it is killed) and ClientGone (499) raised. With ``timeout``,
     returns None once it passes (the work cancelled). Work that finishes while it is
     being given up is returned all the same, so nothing it acquired is lost."""
     task = asyncio.ensure_future(work)
@@ -168,7 +173,7 @@ async def _watching(request: Request, work: Awaitable[T], timeout: float | None)
         if me is not None and me.cancelling():  # our own cancellation: pass it on
             raise asyncio.CancelledError
         if gone:
-            raise HttpError(499, "the client closed the connection; its request was stopped")
+            raise ClientGone("the client closed the connection; its request was stopped")
         return None
     finally:
         if not task.done():  # we were cancelled ourselves (shutdown)
@@ -189,11 +194,10 @@ class _StreamingAnswer(StreamingResponse):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
-        except (ServiceError, OtmlopsError, HttpError) as exc:
+        except OtmlopsError as exc:
             # the status line is gone: the only honest signal left is to end the connection
             # without the last chunk, so the client sees an incomplete answer
-            message = getattr(exc, "message", None) or str(exc)
-            _log.warning("answer cut off after it started: %s", redact(message))
+            _log.warning("answer cut off after it started: %s", redact(str(exc)))
         finally:
             self.reply.close()
             self.on_close()
@@ -201,15 +205,3 @@ class _StreamingAnswer(StreamingResponse):
 
 def state_of(request: Request) -> AppState:
     return request.app.state.otmlops
-
-
-async def _as_http(call: Awaitable[T]) -> T:
-    """Await a runner call, turning its errors into the HTTP status they stand for."""
-    try:
-        return await call
-    except ServiceError as exc:
-        raise HttpError(exc.status, exc.message) from None
-    except QueryTimeout as exc:
-        raise HttpError(503, str(exc)) from None
-    except OtmlopsError as exc:
-        raise HttpError(exc.http_status, str(exc)) from None

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from otmlops.errors import NotAcceptable  # 406, in the one error table
+
 #: SELECT/ASK result formats; the first is the default.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -57,16 +59,6 @@ _TEXT_TYPES = (
     "application/ld+json",
     "application/sparql-results+json",
 )
-
-
-class NotAcceptable(Exception):
-    """No offered media type matches the Accept header (HTTP 406)."""
-
-    def __init__(self, offered: list[str]) -> None:
-        super().__init__(
-            "none of the requested media types can be produced; available: " + ", ".join(offered)
-        )
-        self.offered = offered
 
 
 @dataclass(frozen=True)

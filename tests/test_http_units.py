@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from otmlops import media_types as formats
 from otmlops.errors import UsageError
 from otmlops.http.errors import HttpError
 from otmlops.http.protocol import parse_request
 from otmlops.http.settings import ServerSettings
-from otmlops.runner import formats
-from otmlops.runner.formats import NotAcceptable, negotiate
+from otmlops.media_types import NotAcceptable, negotiate
 from otmlops.runner.tasks import fix_error_position, update_names_dataset, with_base
 
 

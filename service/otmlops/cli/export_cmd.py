@@ -75,9 +75,9 @@ def _read_graph(path: Path):  # noqa: ANN202 - an rdflib Graph
 
 
 def _rdflib_format(path: Path) -> str:
-    from rdflib.util import guess_format
+    from otmlops.rdfio import format_of_path, rdflib_name, sniff
 
-    return guess_format(str(path)) or "turtle"
+    return rdflib_name(format_of_path(path) or sniff(path.read_bytes()))
 
 
 def _cmd_form(args: argparse.Namespace) -> int:

@@ -14,12 +14,13 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from otmlops import media_types as formats
 from otmlops.errors import OtmlopsError, QueryTimeout
 from otmlops.http.errors import HttpError
 from otmlops.http.metrics import Metrics
 from otmlops.http.settings import ServerSettings
 from otmlops.redact import redact
-from otmlops.runner import Runner, ServiceError, formats
+from otmlops.runner import Runner, ServiceError
 from otmlops.runner.pool import StreamedReply
 
 T = TypeVar("T")

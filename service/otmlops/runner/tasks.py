@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from otmlops import media_types as formats
 from otmlops.errors import NotFound, UsageError
-from otmlops.runner import formats
 
 
 @dataclass(frozen=True)
@@ -226,14 +226,6 @@ def _input_format(media_type: str) -> ox.RdfFormat:
 
 def _check_parses(body: bytes, fmt: ox.RdfFormat) -> None:
     """Parse before touching the store, so bad input leaves the default graph unchanged."""
-    if fmt == ox.RdfFormat.RDF_XML:
-        from otmlops.xml_guard import check_xml
+    from otmlops.rdfio import scan
 
-        check_xml(body, "request body")
-    try:
-        for _ in ox.parse(body, format=fmt, base_iri="http://localhost/"):
-            pass
-    except SyntaxError as exc:
-        from otmlops.errors import InputError
-
-        raise InputError(str(exc), source="request body") from None
+    scan(body, fmt, base_iri="http://localhost/", source_name="request body")

@@ -8,9 +8,10 @@ import pyoxigraph as ox
 
 from otmlops.errors import NotFound
 from otmlops.runner.tasks import Reply
+from otmlops.store.base import Store
 
 
-def plant_graphs(store: Any, graphs: list[str]) -> dict[str, list[ox.Triple]]:
+def plant_graphs(store: Store, graphs: list[str]) -> dict[str, list[ox.Triple]]:
     """The triples of each named plant graph (NotFound for a graph the store lacks)."""
     found: dict[str, list[ox.Triple]] = {}
     for graph in graphs:
@@ -18,8 +19,7 @@ def plant_graphs(store: Any, graphs: list[str]) -> dict[str, list[ox.Triple]]:
             raise NotFound(
                 f"no graph <{graph}> in the store; `otmlops graphs` lists the graphs it has"
             )
-        data = store.export_graph(graph, ox.RdfFormat.N_TRIPLES)
-        found[graph] = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        found[graph] = list(store.graph_triples(graph))
     return found
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from otmlops.errors import OtmlopsError
+from otmlops.media_types import NotAcceptable
 from otmlops.runner import backend, tasks
-from otmlops.runner.formats import NotAcceptable
 from otmlops.runner.snapshots import SnapshotDir
 
 #: What a client is told when its request needed more memory than a worker may use.

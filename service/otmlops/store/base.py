@@ -7,7 +7,7 @@ with ``pyoxigraph.parse_query_results``), so serialisation and tests do not care
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,8 +135,20 @@ class Store(ABC):
     def has_graph(self, graph: str) -> bool: ...
 
     @abstractmethod
+    def graph_triples(self, graph: str | None) -> Iterator[ox.Triple]:
+        """The asserted triples of one graph (None: the default graph, not the union; nothing
+        entailed), read as they are consumed; NotFound (at once) for a named graph the store
+        does not have. Validation reads plant graphs with it; :meth:`export_graph` serialises
+        it."""
+
     def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
         """Serialise one graph (None: the default graph, not the union) (GSP GET)."""
+        triples = self.graph_triples(graph)
+        if format.supports_datasets:
+            g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+            quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
+            return ox.serialize(quads, format=format) or b""
+        return ox.serialize(triples, format=format) or b""
 
     @abstractmethod
     def triple_count(self) -> int: ...

@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from otmlops import media_types as formats
 from otmlops.http.auth import require_write
 from otmlops.http.bodies import check_charset, endpoint_url, media_type_of, read_body
 from otmlops.http.errors import HttpError
 from otmlops.http.protocol import check_iri
 from otmlops.http.schemas import content
 from otmlops.http.state import state_of
-from otmlops.runner import formats, tasks
+from otmlops.runner import tasks
 
 router = APIRouter(tags=["Graph Store Protocol"])
 

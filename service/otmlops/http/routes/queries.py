@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from otmlops import media_types as formats
 from otmlops.errors import UsageError
 from otmlops.http.errors import HttpError
 from otmlops.http.schemas import content
 from otmlops.http.state import state_of
-from otmlops.runner import formats
 
 router = APIRouter(tags=["Named queries"])
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from otmlops import media_types as formats
 from otmlops.errors import UsageError
 from otmlops.http import protocol
 from otmlops.http.auth import may_write, require_write, writes_enabled
@@ -16,8 +17,8 @@ from otmlops.http.schemas import content
 from otmlops.http.service_description import description
 from otmlops.http.settings import ServerSettings
 from otmlops.http.state import state_of
-from otmlops.runner import formats, sparql_guard
-from otmlops.runner.formats import NotAcceptable
+from otmlops.media_types import NotAcceptable
+from otmlops.runner import sparql_guard
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 

@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from otmlops import media_types as formats
 from otmlops.authoring import MEDIA_TYPES as MAPPING_FORMS
 from otmlops.authoring import form_of_media_type
 from otmlops.http.bodies import media_type_of, read_body
 from otmlops.http.errors import HttpError
 from otmlops.http.protocol import check_iri
 from otmlops.http.state import state_of
-from otmlops.runner import formats
-from otmlops.runner.formats import NotAcceptable, negotiate
+from otmlops.media_types import NotAcceptable, negotiate
 
 router = APIRouter(tags=["Validation"])
 

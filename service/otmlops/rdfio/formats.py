@@ -40,6 +40,10 @@ ALIASES: dict[str, ox.RdfFormat] = {
     "json-ld": ox.RdfFormat.JSON_LD,
 }
 
+#: File endings the registry resolves that otmlops reads (its ``.txt`` for N-Triples is left
+#: out: a text file is no more N-Triples than anything else).
+EXTENSIONS: tuple[str, ...] = ("ttl", "nt", "nq", "trig", "rdf", "xml", "jsonld", "json", "n3")
+
 #: Media types accepted for input besides each format's own (``RdfFormat.media_type``); the
 #: registry resolves them. ``text/plain`` is not among them: as a request body it is too
 #: often not RDF at all.
@@ -95,11 +99,12 @@ INPUT_MEDIA_TYPES: dict[str, ox.RdfFormat] = _input_media_types()
 
 
 def format_of_extension(ending: str) -> ox.RdfFormat | None:
-    """The syntax a file ending (``ttl``, ``.owl``, ``TTL``) stands for, or None."""
+    """The syntax a file ending (``ttl``, ``.owl``, ``TTL``) or short name stands for, or
+    None."""
     key = ending.strip().lower().lstrip(".")
-    if not key:
-        return None
-    fmt = ALIASES.get(key) or ox.RdfFormat.from_extension(key)
+    if key in ALIASES:
+        return ALIASES[key]
+    fmt = ox.RdfFormat.from_extension(key) if key in EXTENSIONS else None
     return fmt if fmt in FORMATS else None
 
 

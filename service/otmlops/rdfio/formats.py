@@ -152,10 +152,12 @@ def rdflib_name(fmt: ox.RdfFormat) -> str:
 
 
 def is_line_oriented(fmt: ox.RdfFormat) -> bool:
-    """True for syntaxes where a node's first description has a meaningful line."""
+    """True for syntaxes where a node's first description has a meaningful line (the
+    Turtle family; not RDF/XML or JSON-LD)."""
     return fmt in (
         ox.RdfFormat.TURTLE,
         ox.RdfFormat.N_TRIPLES,
         ox.RdfFormat.TRIG,
         ox.RdfFormat.N_QUADS,
+        ox.RdfFormat.N3,
     )

@@ -7,16 +7,18 @@ with ``pyoxigraph.parse_query_results``), so serialisation and tests do not care
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from otmlops.rdfio import Progress
+
 QueryOutcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-#: progress(bytes_done, bytes_total) — called while a file is parsed.
-ProgressCallback = Callable[[int, int], None]
+#: progress(bytes_done, bytes_total) — called while a file is parsed (rdfio's reader calls it).
+ProgressCallback = Progress
 
 
 @dataclass(frozen=True)

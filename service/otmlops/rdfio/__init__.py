@@ -27,12 +27,10 @@ from otmlops.rdfio.read import (
     ScanResult,
     check_size,
     check_utf8,
-    describe_size,
     open_source,
     parse_triples,
     scan,
     source_size,
-    syntax_error,
 )
 
 __all__ = [
@@ -45,7 +43,6 @@ __all__ = [
     "bare_media_type",
     "check_size",
     "check_utf8",
-    "describe_size",
     "format_of_extension",
     "format_of_media_type",
     "format_of_name",
@@ -57,5 +54,4 @@ __all__ = [
     "scan",
     "sniff",
     "source_size",
-    "syntax_error",
 ]

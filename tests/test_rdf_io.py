@@ -282,3 +282,20 @@ def test_store_reads_one_graphs_triples(any_store: Store) -> None:
     # export_graph serialises the same triples
     exported = any_store.export_graph(g, F.N_TRIPLES)
     assert len(list(ox.parse(exported, F.N_TRIPLES))) == 4
+
+
+def test_validation_and_load_report_the_same_rdfxml_error(tmp_path: Path, any_store: Store) -> None:
+    """Validation used to report RDF/XML errors without a position; it now reads through the
+    same reader as a load."""
+    from otmlops.validation.api import validate
+
+    path = tmp_path / "bad.rdf"
+    path.write_text(
+        RDF_XML_HEAD + f'  <rdf:Description rdf:about="{EX}a b"/>\n</rdf:RDF>\n', encoding="utf-8"
+    )
+    with pytest.raises(InputError) as validated:
+        validate([path])
+    with pytest.raises(InputError) as loaded:
+        any_store.load(path, graph=f"{EX}g")
+    assert str(validated.value) == str(loaded.value)
+    assert (validated.value.line, validated.value.column) == (3, 31)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from otmlops import media_types
 from otmlops.errors import OtmlopsError, UsageError, status_of
 from otmlops.http.protocol import parse_request
 from otmlops.http.settings import ServerSettings
-from otmlops.runner import formats
-from otmlops.runner.formats import NotAcceptable, negotiate
+from otmlops.media_types import NotAcceptable, negotiate
 from otmlops.runner.tasks import fix_error_position, update_names_dataset, with_base
 
 
@@ -33,7 +33,7 @@ from otmlops.runner.tasks import fix_error_position, update_names_dataset, with_
     ],
 )
 def test_result_negotiation(accept: str | None, expected: str) -> None:
-    assert formats.result_media_type(accept) == expected
+    assert media_types.result_media_type(accept) == expected
 
 
 @pytest.mark.parametrize(
@@ -48,22 +48,22 @@ def test_result_negotiation(accept: str | None, expected: str) -> None:
     ],
 )
 def test_graph_negotiation(accept: str | None, expected: str) -> None:
-    assert formats.graph_media_type(accept) == expected
+    assert media_types.graph_media_type(accept) == expected
 
 
 def test_not_acceptable_lists_what_is_available() -> None:
     with pytest.raises(NotAcceptable, match="text/csv"):
-        negotiate("image/png", list(formats.RESULT_FORMATS))
+        negotiate("image/png", list(media_types.RESULT_FORMATS))
     with pytest.raises(NotAcceptable):
         negotiate("text/csv;q=0", ["text/csv"])
 
 
 def test_malformed_accept_entries_are_skipped() -> None:
-    assert formats.result_media_type("garbage, text/csv;q=abc") == "text/csv"
+    assert media_types.result_media_type("garbage, text/csv;q=abc") == "text/csv"
 
 
 def _parse(method: str, params: list[tuple[str, str]], ctype: str = "", body: bytes = b""):  # type: ignore[no-untyped-def]
-    media, mparams = formats.split_media_type(ctype) if ctype else ("", {})
+    media, mparams = media_types.split_media_type(ctype) if ctype else ("", {})
     return parse_request(method, params, media, mparams, body)
 
 

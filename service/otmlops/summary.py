@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from otmlops.errors import InputError
 from otmlops.namespaces import NAMESPACE_IRIS, PREFIXES
 from otmlops.ontology.loader import module_files, reference_mapping_file
+from otmlops.rdfio import format_of_path
 from otmlops.store.bundle import bundled_files
 from otmlops.store.graphs import ONTOLOGY_GRAPH
 from otmlops.validation.sources import parse, read_file
@@ -131,7 +132,7 @@ def read_rdf(path: Path) -> tuple[list[ox.Triple], dict[str, str]]:
 
 
 def _bundled(path: Path) -> list[ox.Triple]:
-    fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.RDF_XML
+    fmt = format_of_path(path) or ox.RdfFormat.TURTLE
     return [q.triple for q in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True)]
 
 

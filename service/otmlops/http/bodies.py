@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from otmlops.errors import TooLarge, UsageError
-from otmlops.runner.formats import split_media_type
+from otmlops.media_types import split_media_type
 
 
 async def read_body(request: Request, limit: int, why: str = "") -> bytes:

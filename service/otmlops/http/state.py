@@ -14,11 +14,12 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from otmlops import media_types
 from otmlops.errors import ClientGone, OtmlopsError, QueryTimeout
 from otmlops.http.metrics import Metrics
 from otmlops.http.settings import ServerSettings
 from otmlops.redact import redact
-from otmlops.runner import Runner, formats
+from otmlops.runner import Runner
 from otmlops.runner.pool import StreamedReply
 from otmlops.runner.tasks import ReadTask, Reply, TripleCount, WriteTask
 
@@ -77,7 +78,7 @@ class AppState:
             if isinstance(reply, StreamedReply):
                 release = False
                 return _StreamingAnswer(reply, on_close=lambda: self._free(address, slot))
-            return Response(reply.body, media_type=formats.content_type(reply.media_type))
+            return Response(reply.body, media_type=media_types.content_type(reply.media_type))
         finally:
             if release:
                 self._free(address, slot)
@@ -187,7 +188,7 @@ class _StreamingAnswer(StreamingResponse):
     error), the worker is released or stopped and the client's slot freed."""
 
     def __init__(self, reply: StreamedReply, on_close: Callable[[], None]) -> None:
-        super().__init__(reply.chunks, media_type=formats.content_type(reply.media_type))
+        super().__init__(reply.chunks, media_type=media_types.content_type(reply.media_type))
         self.reply = reply
         self.on_close = on_close
 

@@ -21,8 +21,8 @@ from typing import IO, Any, ClassVar, Generic, Protocol, TypedDict, TypeVar, cas
 
 import pyoxigraph as ox
 
-from otmlops.errors import InputError, NotFound, ParameterError, UsageError
-from otmlops.runner import formats
+from otmlops import media_types
+from otmlops.errors import NotFound, ParameterError, UsageError
 from otmlops.store.base import QueryOutcome, Store
 
 R = TypeVar("R", covariant=True)
@@ -81,16 +81,16 @@ def serialize_outcome(outcome: QueryOutcome, accept: str | None, sink: Sink | No
     """Negotiate the format for a query outcome and serialise it: into the returned Reply,
     or, with ``sink``, into the sink as it is produced (the Reply's body is then empty)."""
     if isinstance(outcome, ox.QueryBoolean):
-        media = formats.result_media_type(accept)
+        media = media_types.result_media_type(accept)
         kind = "ask"
-        result_format = formats.RESULT_FORMATS[media]
+        result_format = media_types.RESULT_FORMATS[media]
     elif isinstance(outcome, ox.QuerySolutions):
-        media = formats.result_media_type(accept)
+        media = media_types.result_media_type(accept)
         kind = "select"
-        result_format = formats.RESULT_FORMATS[media]
+        result_format = media_types.RESULT_FORMATS[media]
     elif isinstance(outcome, ox.QueryTriples):
-        media = formats.graph_media_type(accept)
-        rdf_format = formats.GRAPH_FORMATS[media]
+        media = media_types.graph_media_type(accept)
+        rdf_format = media_types.GRAPH_FORMATS[media]
         if sink is None:
             return Reply(media, outcome.serialize(format=rdf_format) or b"", "graph")
         outcome.serialize(_writer(sink, media, "graph"), format=rdf_format)
@@ -201,8 +201,8 @@ def graph_exists(store: Store, graph: str | None) -> bool:
 def export_graph(store: Store, *, graph: str | None, accept: str | None) -> Reply:
     if not graph_exists(store, graph):
         raise NotFound(f"graph <{graph}> does not exist")
-    media = formats.graph_media_type(accept)
-    return Reply(media, store.export_graph(graph, formats.GRAPH_FORMATS[media]), "graph")
+    media = media_types.graph_media_type(accept)
+    return Reply(media, store.export_graph(graph, media_types.GRAPH_FORMATS[media]), "graph")
 
 
 def put_graph(store: Store, *, graph: str | None, body: bytes, media_type: str) -> bool:
@@ -251,7 +251,7 @@ def graph_list(store: Store) -> list[GraphRow]:
 
 
 def _input_format(media_type: str) -> ox.RdfFormat:
-    fmt = formats.input_format(media_type)
+    fmt = media_types.input_format(media_type)
     if fmt is None:
         raise UsageError(f"unsupported RDF media type {media_type!r}")
     return fmt
@@ -259,15 +259,9 @@ def _input_format(media_type: str) -> ox.RdfFormat:
 
 def _check_parses(body: bytes, fmt: ox.RdfFormat) -> None:
     """Parse before touching the store, so bad input leaves the default graph unchanged."""
-    if fmt == ox.RdfFormat.RDF_XML:
-        from otmlops.xml_guard import check_xml
+    from otmlops.rdfio import scan
 
-        check_xml(body, "request body")
-    try:
-        for _ in ox.parse(body, format=fmt, base_iri="http://localhost/"):
-            pass
-    except SyntaxError as exc:
-        raise InputError(str(exc), source="request body") from None
+    scan(body, fmt, base_iri="http://localhost/", source_name="request body")
 
 
 # ----------------------------------------------------------------------------- tasks

@@ -19,8 +19,7 @@ def plant_graphs(store: Store, graphs: list[str]) -> dict[str, list[ox.Triple]]:
             raise NotFound(
                 f"no graph <{graph}> in the store; `otmlops graphs` lists the graphs it has"
             )
-        data = store.export_graph(graph, ox.RdfFormat.N_TRIPLES)
-        found[graph] = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        found[graph] = list(store.graph_triples(graph))
     return found
 
 

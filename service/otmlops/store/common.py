@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from otmlops.authoring import compile_file, form_of_path
 from otmlops.errors import InputError, NotFound, UsageError
+from otmlops.rdfio import format_of_path, open_source, scan, source_size
 from otmlops.store import entailment, meta
 from otmlops.store.base import GraphInfo, LoadReport, ProgressCallback, QueryOutcome, Store, Term
 from otmlops.store.bundle import bundled_files
@@ -28,7 +29,6 @@ from otmlops.store.graphs import (
     SYSTEM_GRAPH_ROLES,
     SYSTEM_GRAPHS,
 )
-from otmlops.store.rdf_input import guess_format, open_source, scan, source_size
 from otmlops.store.sparql_text import (
     add_using,
     bind_values,
@@ -104,6 +104,18 @@ def insert_data_update(plan: LoadPlan) -> str:
     if lines:
         parts.append("INSERT DATA {\n" + "".join(lines) + "}")
     return " ;\n".join(parts)
+
+
+def guess_format(path: Path) -> ox.RdfFormat:
+    """The format of ``path`` from its extension; UsageError if it has none we know (a load
+    streams files of any size, so it does not guess from the content)."""
+    fmt = format_of_path(path)
+    if fmt is None:
+        raise UsageError(
+            f"{path}: cannot tell the RDF format from the extension "
+            f"{path.suffix or '(none)'!r}; pass --format"
+        )
+    return fmt
 
 
 def check_graph_iri(graph: str, *, allow_system: bool = False) -> str:
@@ -629,7 +641,7 @@ class SparqlBackedStore(Store):
             self._record_prefixes(meta.record_prefixes_update(graph, found.prefixes, replace=False))
         return found.total
 
-    def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
+    def graph_triples(self, graph: str | None) -> Iterator[ox.Triple]:
         if graph is not None and not self.has_graph(graph):
             raise NotFound(f"no graph {graph} in the store")
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
@@ -640,11 +652,7 @@ class SparqlBackedStore(Store):
             named_graphs=None,
         )
         assert isinstance(result, ox.QueryTriples)
-        if format.supports_datasets:
-            g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
-            quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in result)
-            return ox.serialize(quads, format=format) or b""
-        return ox.serialize(result, format=format) or b""
+        return iter(result)
 
     # -- bootstrap --------------------------------------------------------------------------
 

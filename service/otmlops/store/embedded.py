@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from otmlops.errors import StoreError, UsageError
+from otmlops.rdfio import open_source
 from otmlops.store import checkpoint, holder
 from otmlops.store.base import ProgressCallback, QueryOutcome
 from otmlops.store.common import (
@@ -27,7 +28,6 @@ from otmlops.store.common import (
     check_rows,
     insert_data_update,
 )
-from otmlops.store.rdf_input import open_source
 from otmlops.store.sparql_update import Operation
 
 #: The custom function that hands a WHERE clause's solutions to an update's templates (row,

@@ -53,12 +53,14 @@ def load_shapes(paths: Sequence[str | Path] | None = None) -> Graph:
         for name, data in _shipped_shapes_text():
             g.parse(data=data, format="turtle", publicID=Path(name).resolve().as_uri())
     else:
-        for p in paths:
-            if Path(p).suffix.lower() in (".rdf", ".owl", ".xml"):
-                from otmlops.xml_guard import check_xml
+        from otmlops.rdfio import format_of_path, rdflib_name
+        from otmlops.xml_guard import check_xml
 
+        for p in paths:
+            fmt = format_of_path(p) or ox.RdfFormat.TURTLE
+            if fmt == ox.RdfFormat.RDF_XML:
                 check_xml(Path(p), str(p))  # entity bombs are refused before parsing
-            g.parse(str(p))
+            g.parse(str(p), format=rdflib_name(fmt))
     return g
 
 

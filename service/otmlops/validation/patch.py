@@ -620,18 +620,16 @@ def _source_for(
 ) -> Source:
     """The Source of a file or upload, its syntax from the media type, else the name's
     extension, else the content."""
-    from pathlib import Path
 
     from otmlops.authoring import form_of_media_type, form_of_path
-    from otmlops.errors import InputError
-    from otmlops.validation.sources import _EXTENSIONS, _compiled, from_bytes
+    from otmlops.rdfio import check_size, format_of_path
+    from otmlops.validation.sources import compiled, from_bytes
 
     form = form_of_media_type(media_type) or form_of_path(name)
     if form:
-        if max_size is not None and len(data) > max_size:
-            raise InputError(f"input is over the limit of {max_size} bytes", source=name)
-        return _compiled(data, form, name)
-    fmt = _EXTENSIONS.get(Path(name).suffix.lower())
+        check_size(len(data), max_size, name)
+        return compiled(data, form, name)
+    fmt = format_of_path(name)
     return from_bytes(
         data,
         name=name,

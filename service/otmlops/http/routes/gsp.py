@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from otmlops import media_types
 from otmlops.errors import UnsupportedMediaType, UsageError
 from otmlops.http.auth import require_write
 from otmlops.http.bodies import check_charset, endpoint_url, media_type_of, read_body
@@ -15,14 +16,14 @@ from otmlops.http.protocol import check_iri
 from otmlops.http.schemas import content
 from otmlops.http.shared_params import RequestTimeout
 from otmlops.http.state import state_of
-from otmlops.runner import formats, tasks
+from otmlops.runner import tasks
 
 router = APIRouter(tags=["Graph Store Protocol"])
 
 _TEXT = {"type": "string"}
 _ERR = {"content": {"text/plain": {"schema": _TEXT}}}
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The graph", "content": content(list(formats.GRAPH_FORMATS))},
+    200: {"description": "The graph", "content": content(list(media_types.GRAPH_FORMATS))},
     201: {"description": "Graph created"},
     204: {"description": "Done"},
     400: {
@@ -41,7 +42,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 _BODY = {
     "requestBody": {
         "required": False,
-        "content": {m: {"schema": _TEXT} for m in formats.INPUT_FORMATS},
+        "content": {m: {"schema": _TEXT} for m in media_types.INPUT_FORMATS},
     }
 }
 _METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
@@ -79,7 +80,7 @@ async def _handle(request: Request, direct: bool, timeout: float) -> Response:
             return await app.answer(request, export, timeout)
         reply = await app.read(export, timeout)
         return Response(
-            status_code=200, headers={"content-type": formats.content_type(reply.media_type)}
+            status_code=200, headers={"content-type": media_types.content_type(reply.media_type)}
         )
     require_write(request, settings)
     write_timeout = settings.max_timeout  # a write may be a big load
@@ -113,9 +114,10 @@ async def _handle(request: Request, direct: bool, timeout: float) -> Response:
 def _rdf_media(media: str, params: dict[str, str]) -> str:
     if not media:
         raise UsageError("the request body needs a Content-Type naming its RDF syntax")
-    if formats.input_format(media) is None:
+    if media_types.input_format(media) is None:
         raise UnsupportedMediaType(
-            f"unsupported RDF media type {media!r}; supported: " + ", ".join(formats.INPUT_FORMATS),
+            f"unsupported RDF media type {media!r}; supported: "
+            + ", ".join(media_types.INPUT_FORMATS),
         )
     check_charset(params)
     return media
@@ -127,7 +129,7 @@ async def _multipart(request: Request) -> list[tuple[bytes, str]]:
     for _, value in form.multi_items():
         if isinstance(value, str):
             raise UsageError("each multipart part must be a file with its Content-Type")
-        media, params = formats.split_media_type(value.content_type or "")
+        media, params = media_types.split_media_type(value.content_type or "")
         parts.append((await value.read(), _rdf_media(media, params)))
     if not parts:
         raise UsageError("the multipart body has no parts")

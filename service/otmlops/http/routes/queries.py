@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from otmlops import media_types
 from otmlops.errors import NotFound, ParameterError
 from otmlops.http.schemas import content
 from otmlops.http.shared_params import RequestTimeout
 from otmlops.http.state import state_of
-from otmlops.runner import formats, tasks
+from otmlops.runner import tasks
 
 router = APIRouter(tags=["Named queries"])
 
@@ -39,7 +40,7 @@ async def list_queries() -> list[dict[str, Any]]:
     responses={
         200: {
             "description": "Results (SPARQL JSON, XML, CSV, TSV, or RDF for graph queries)",
-            "content": content([*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]),
+            "content": content([*media_types.RESULT_FORMATS, *media_types.GRAPH_FORMATS]),
         },
         400: {"description": "A bad shared parameter (timeout)", **_ERR},
         404: {"description": "No such query", **_ERR},

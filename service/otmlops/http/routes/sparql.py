@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from otmlops import media_types
 from otmlops.http import protocol
 from otmlops.http.auth import may_write, require_write, writes_enabled
 from otmlops.http.bodies import endpoint_url, media_type_of, read_body
@@ -15,7 +16,7 @@ from otmlops.http.service_description import description
 from otmlops.http.settings import ServerSettings
 from otmlops.http.shared_params import TimeoutQuery, timeout_from
 from otmlops.http.state import state_of
-from otmlops.runner import formats, sparql_guard, tasks
+from otmlops.runner import sparql_guard, tasks
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -25,7 +26,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
         "CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads)"
         ", or the service description when no query is given.",
-        "content": content([*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]),
+        "content": content([*media_types.RESULT_FORMATS, *media_types.GRAPH_FORMATS]),
     },
     204: {"description": "The update was applied."},
     400: {
@@ -110,7 +111,7 @@ async def _handle(request: Request) -> Response:
     endpoint = endpoint_url(request)
     if req.kind == "describe":
         mtype, text = description(endpoint, accept, updates=writes_enabled(settings))
-        return Response(text, media_type=formats.content_type(mtype))
+        return Response(text, media_type=media_types.content_type(mtype))
     check_request(req.text, settings, endpoint)
     if writes:
         require_write(request, settings)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from otmlops import media_types
 from otmlops.authoring import MEDIA_TYPES as MAPPING_FORMS
 from otmlops.authoring import form_of_media_type
 from otmlops.errors import UnsupportedMediaType, UsageError
@@ -15,8 +16,7 @@ from otmlops.http.bodies import check_charset, media_type_of, read_body
 from otmlops.http.protocol import check_iri
 from otmlops.http.shared_params import RequestTimeout
 from otmlops.http.state import state_of
-from otmlops.runner import formats
-from otmlops.runner.formats import negotiate
+from otmlops.media_types import negotiate
 from otmlops.runner.validation_adapter import Validate
 
 router = APIRouter(tags=["Validation"])
@@ -33,7 +33,8 @@ _ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schema
         "requestBody": {
             "required": True,
             "content": {
-                m: {"schema": {"type": "string"}} for m in [*formats.INPUT_FORMATS, *MAPPING_FORMS]
+                m: {"schema": {"type": "string"}}
+                for m in [*media_types.INPUT_FORMATS, *MAPPING_FORMS]
             },
         }
     },
@@ -70,12 +71,12 @@ async def validate(
     if not media:  # as on /sparql and /store: a missing header is a 400, a wrong one a 415
         raise UsageError(
             "the body needs a Content-Type naming its RDF syntax; supported: "
-            + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]),
+            + ", ".join([*media_types.INPUT_FORMATS, *MAPPING_FORMS]),
         )
-    if formats.input_format(media) is None and form_of_media_type(media) is None:
+    if media_types.input_format(media) is None and form_of_media_type(media) is None:
         raise UnsupportedMediaType(
             f"unsupported media type {media!r}; supported: "
-            + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]),
+            + ", ".join([*media_types.INPUT_FORMATS, *MAPPING_FORMS]),
         )
     check_charset(params)
     report_type = negotiate(request.headers.get("accept"), REPORT_TYPES)

@@ -1,8 +1,10 @@
 """Media types of SPARQL results and RDF, and content negotiation with q-values.
 
-Kept free of web-framework imports: the query worker processes negotiate and serialise
-results themselves (so serialisation never runs on the server's event loop), and the CLI
-can reuse the same tables.
+The formats come from pyoxigraph's registry (``QueryResultsFormat``, ``RdfFormat``: media
+types and the W3C format IRIs the service description lists); this module adds the aliases
+clients send and the negotiation. It imports no web framework: the query workers negotiate
+and serialise answers themselves (so serialisation never runs on the server's event loop),
+and the CLI uses the same tables.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from otmlops.errors import NotAcceptable  # 406, in the one error table
+from otmlops.rdfio.formats import INPUT_MEDIA_TYPES, bare_media_type, format_of_media_type
 
-#: SELECT/ASK result formats; the first is the default.
+#: SELECT/ASK result formats by media type; the first is the default.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    bare_media_type(f.media_type): f
+    for f in (
+        ox.QueryResultsFormat.JSON,
+        ox.QueryResultsFormat.XML,
+        ox.QueryResultsFormat.CSV,
+        ox.QueryResultsFormat.TSV,
+    )
 }
 #: Aliases clients send that mean one of the above.
 RESULT_ALIASES: dict[str, str] = {
@@ -27,15 +33,19 @@ RESULT_ALIASES: dict[str, str] = {
     "text/xml": "application/sparql-results+xml",
 }
 
-#: CONSTRUCT/DESCRIBE and Graph Store formats; the first is the default.
+#: CONSTRUCT/DESCRIBE and Graph Store formats by media type; the first is the default.
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
+    bare_media_type(f.media_type): f
+    for f in (
+        ox.RdfFormat.TURTLE,
+        ox.RdfFormat.N_TRIPLES,
+        ox.RdfFormat.RDF_XML,
+        ox.RdfFormat.JSON_LD,
+        ox.RdfFormat.TRIG,
+        ox.RdfFormat.N_QUADS,
+    )
 }
+#: Aliases an Accept header may name for one of the above.
 GRAPH_ALIASES: dict[str, str] = {
     "application/x-turtle": "text/turtle",
     "text/n-triples": "application/n-triples",
@@ -46,9 +56,15 @@ GRAPH_ALIASES: dict[str, str] = {
     "application/x-trig": "application/trig",
     "text/x-nquads": "application/n-quads",
 }
-#: Formats the service accepts as request bodies (GSP PUT/POST, /validate).
-INPUT_FORMATS: dict[str, ox.RdfFormat] = {**GRAPH_FORMATS, "text/n3": ox.RdfFormat.N3}
-INPUT_ALIASES: dict[str, str] = {k: v for k, v in GRAPH_ALIASES.items() if k != "text/plain"}
+#: Formats the service accepts as request bodies (GSP PUT/POST, /validate), each by its own
+#: media type; aliases are accepted too (:func:`input_format`).
+INPUT_FORMATS: dict[str, ox.RdfFormat] = {
+    m: f for m, f in INPUT_MEDIA_TYPES.items() if bare_media_type(f.media_type) == m
+}
+
+#: Format IRIs the registry gets wrong: pyoxigraph 0.5 names JSON-LD
+#: ``https://www.w3.org/ns/formats/data/JSON-LD``, which is not in the W3C list of format IRIs.
+_IRI_FIXES = {"https://www.w3.org/ns/formats/data/JSON-LD": "http://www.w3.org/ns/formats/JSON-LD"}
 
 #: Media types whose text is always UTF-8 (charset added on the way out).
 _TEXT_TYPES = (
@@ -164,8 +180,9 @@ def graph_media_type(accept: str | None, *, datasets: bool = True) -> str:
 
 def input_format(content_type_header: str | None) -> ox.RdfFormat | None:
     """The RDF format named by a request's Content-Type, or None if unsupported."""
-    if not content_type_header:
-        return None
-    media, _ = split_media_type(content_type_header)
-    media = INPUT_ALIASES.get(media, media)
-    return INPUT_FORMATS.get(media)
+    return format_of_media_type(content_type_header)
+
+
+def format_iri(fmt: ox.RdfFormat | ox.QueryResultsFormat) -> str:
+    """The W3C IRI of a format (http://www.w3.org/ns/formats/...), from the registry."""
+    return _IRI_FIXES.get(fmt.iri, fmt.iri)

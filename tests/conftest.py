@@ -1,51 +1,15 @@
-"""Shared test helpers: where things are, and how to run the real CLI as a subprocess."""
+"""Fixtures shared by the whole suite. Helper functions live in ``tests.support``."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-#: Third-party data copied into the repository (origins and licences in its SOURCES.md).
-FIXTURES = REPO / "tests" / "fixtures"
-EXAMPLES = REPO / "examples"
-
-
-def run_cli(
-    *args: str,
-    store: str | os.PathLike[str] | None = None,
-    input: bytes | None = None,
-    env: dict[str, str] | None = None,
-    timeout: float = 300,
-    cwd: str | os.PathLike[str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run ``otmlops ARGS`` in a real subprocess (``python -m otmlops``)."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("OTMLOPS_STORE", None) if env is None or "OTMLOPS_STORE" not in env else None
-    cmd = [sys.executable, "-m", "otmlops"]
-    if store is not None:
-        cmd += ["--store", str(store)]
-    cmd += list(args)
-    return subprocess.run(
-        cmd,
-        input=input.decode() if input else None,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
-        cwd=cwd,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from otmlops.store.base import Store
+from tests.support.oxigraph_server import start_server, stop_server
+from tests.support.paths import FIXTURES
 
 
 @pytest.fixture
@@ -55,15 +19,25 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
-# --- store fixtures (store layer; tests/oxigraph_server.py) ---------------------------------
+# --- store fixtures (store layer; tests/support/oxigraph_server.py) --------------------------
 
-from oxigraph_server import oxigraph_server  # noqa: E402,F401  (re-exported fixture)
+
+@pytest.fixture
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a fresh ``oxigraph serve --union-default-graph`` on 127.0.0.1."""
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    proc, url = start_server(location)
+    try:
+        yield url
+    finally:
+        stop_server(proc)
+
 
 STORE_KINDS = ("disk", "memory", "remote")
 
 
 @pytest.fixture(params=STORE_KINDS)
-def any_store(request: pytest.FixtureRequest, tmp_path: Path):
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An open, bootstrapped store of each backend: embedded on disk, in memory, and remote
     (a real ``oxigraph serve`` process). ``request.param`` tells which."""
     from otmlops.store import open_store

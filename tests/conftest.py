@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from otmlops.store.base import Store
@@ -22,15 +25,36 @@ def fixtures_dir() -> Path:
 # --- store fixtures (store layer; tests/support/oxigraph_server.py) --------------------------
 
 
-@pytest.fixture
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a fresh ``oxigraph serve --union-default-graph`` on 127.0.0.1."""
+@dataclass
+class _OxigraphProcess:
+    location: Path
+    proc: subprocess.Popen[bytes]
+    url: str
+
+
+@pytest.fixture(scope="session")
+def _oxigraph_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_OxigraphProcess]:
+    """One ``oxigraph serve --union-default-graph`` process for the session, started on first
+    use (``oxigraph_server`` starts it again if a test stopped it)."""
     location = tmp_path_factory.mktemp("oxigraph-server")
-    proc, url = start_server(location)
+    server = _OxigraphProcess(location, *start_server(location))
     try:
-        yield url
+        yield server
     finally:
-        stop_server(proc)
+        stop_server(server.proc)
+
+
+@pytest.fixture
+def oxigraph_server(_oxigraph_process: _OxigraphProcess) -> str:
+    """Base URL of an empty ``oxigraph serve --union-default-graph`` on 127.0.0.1: the
+    session's server process, emptied (``DROP ALL``) before each test, so that each test starts
+    from no data without paying for a process start."""
+    server = _oxigraph_process
+    if server.proc.poll() is not None:
+        server.proc, server.url = start_server(server.location)
+    r = httpx.post(f"{server.url}/update", data={"update": "DROP ALL"}, timeout=30)
+    assert r.status_code in (200, 204), r.text
+    return server.url
 
 
 STORE_KINDS = ("disk", "memory", "remote")

@@ -21,7 +21,7 @@ from otmlops.authoring.export import to_csv, to_yaml
 from otmlops.authoring.schema import SCHEMA_FILE, schema_text
 from otmlops.errors import InputError
 from otmlops.namespaces import MAP
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import EXAMPLES, TESTS
 
 DATA = TESTS / "data" / "authoring"
@@ -124,7 +124,7 @@ stages: {{ex:S: {{kind: Model serving, level: "{level}"}}}}
 def test_validate_cli_reads_yaml_csv_and_xlsx(tmp_path: Path) -> None:
     book = _xlsx(tmp_path / "m.xlsx", _csv_rows(), {"ex": EX})
     for mapping in (YAML, CSV, book):
-        r = run_cli("validate", str(mapping), "--plant", str(PLANT))
+        r = run_cli_inprocess("validate", str(mapping), "--plant", str(PLANT))
         assert r.returncode == 0, r.stdout + r.stderr
         assert "0 violation(s)" in r.stdout
 
@@ -137,17 +137,17 @@ def test_findings_point_at_the_yaml_line(tmp_path: Path) -> None:
     bad = tmp_path / "watch.yaml"
     bad.write_text(text, encoding="utf-8")
     watch_line = text.splitlines().index("  ex:Watch:") + 1
-    r = run_cli("validate", str(bad), "--plant", str(PLANT), "--format", "json")
+    r = run_cli_inprocess("validate", str(bad), "--plant", str(PLANT), "--format", "json")
     assert r.returncode == 1, r.stderr
     assert f"{bad}:{watch_line}" in r.stdout or f'"line": {watch_line}' in r.stdout, r.stdout
 
 
 def test_load_reads_the_yaml_form(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    r = run_cli("load", str(YAML), store=store)
+    r = run_cli_inprocess("load", str(YAML), store=store)
     assert r.returncode == 0, r.stderr
     assert f"{len(_turtle())} triples" in r.stdout
-    r = run_cli(
+    r = run_cli_inprocess(
         "query",
         "stages-of-use-case",
         "--param",
@@ -162,18 +162,18 @@ def test_load_reads_the_yaml_form(tmp_path: Path) -> None:
 
 def test_bad_yaml_is_not_loaded(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    assert run_cli("load", str(PLANT), store=store).returncode == 0
-    before = run_cli("graphs", store=store).stdout
+    assert run_cli_inprocess("load", str(PLANT), store=store).returncode == 0
+    before = run_cli_inprocess("graphs", store=store).stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         YAML.read_text(encoding="utf-8").replace("level: Station\n", "level: Statoin\n", 1),
         encoding="utf-8",
     )
-    r = run_cli("load", str(bad), store=store)
+    r = run_cli_inprocess("load", str(bad), store=store)
     assert r.returncode == 2
     assert f"{bad}:17:12: unknown RAMI 4.0 hierarchy level 'Statoin'" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
-    assert run_cli("graphs", store=store).stdout == before
+    assert run_cli_inprocess("graphs", store=store).stdout == before
 
 
 @pytest.fixture(scope="module")
@@ -316,10 +316,10 @@ def test_export_round_trip_of_the_case_studies(example: str, tmp_path: Path) -> 
     source = EXAMPLES / example
     for form in ("yaml", "csv"):
         out, rest = tmp_path / f"m.{form}", tmp_path / f"rest-{form}.ttl"
-        r = run_cli("export", form, str(source))
+        r = run_cli_inprocess("export", form, str(source))
         assert r.returncode == 2 and "--rest" in r.stderr  # the plant is in the same file
         assert not out.exists()
-        r = run_cli("export", form, str(source), "--out", str(out), "--rest", str(rest))
+        r = run_cli_inprocess("export", form, str(source), "--out", str(out), "--rest", str(rest))
         assert r.returncode == 0, r.stderr
         back = compile_file(out).graph + Graph().parse(rest)
         _same(back, Graph().parse(source))
@@ -331,7 +331,7 @@ def test_export_yaml_refuses_two_use_cases(tmp_path: Path) -> None:
     both.write_text((EXAMPLES / "pdm-machinery.ttl").read_text(encoding="utf-8"), encoding="utf-8")
     g = Graph().parse(both) + Graph().parse(EXAMPLES / "quality-esmf.ttl")
     g.serialize(both, format="turtle")
-    r = run_cli(
+    r = run_cli_inprocess(
         "export",
         "yaml",
         str(both),
@@ -351,7 +351,7 @@ def test_shipped_schema_is_up_to_date() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
         "run `otmlops export schema --out service/otmlops/authoring/mapping.schema.json`"
     )
-    r = run_cli("export", "schema", "--check", str(SCHEMA_FILE))
+    r = run_cli_inprocess("export", "schema", "--check", str(SCHEMA_FILE))
     assert r.returncode == 0, r.stderr
 
 

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from otmlops.authoring import compile_file
 from otmlops.authoring.vocab import vocabularies
 from otmlops.namespaces import MAP, MLOPS
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import DATA, REPO
 
 PLANT = DATA / "authoring" / "bottling-plant.ttl"
@@ -26,7 +26,7 @@ WARNING_SHAPE = "https://w3id.org/otmlops/shapes#StageDeployedInInstancePhase"
 
 def _new(tmp_path: Path, form: str, *extra: str) -> Path:
     out = tmp_path / f"skeleton.{form}"
-    r = run_cli("new", "use-case", NAME, "--format", form, "--out", str(out), *extra)
+    r = run_cli_inprocess("new", "use-case", NAME, "--format", form, "--out", str(out), *extra)
     assert r.returncode == 0, r.stderr
     assert out.is_file()
     return out
@@ -42,7 +42,7 @@ def skeletons(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_skeleton_of_every_kind_has_no_violation_and_todos_warn(
     skeletons: dict[str, Path], form: str
 ) -> None:
-    r = run_cli("validate", str(skeletons[form]), "--format", "json")
+    r = run_cli_inprocess("validate", str(skeletons[form]), "--format", "json")
     assert r.returncode == 0, r.stdout + r.stderr
     report = json.loads(r.stdout)
     assert report["violations"] == 0
@@ -112,7 +112,7 @@ def test_filling_in_the_todo_removes_the_warning(tmp_path: Path) -> None:
     assert (
         "Candidates from the plant at Station level: https://example.org/bottling#EdgePC3" in text
     )
-    r = run_cli("validate", str(out), "--plant", str(PLANT), "--format", "json")
+    r = run_cli_inprocess("validate", str(out), "--plant", str(PLANT), "--format", "json")
     assert r.returncode == 0 and json.loads(r.stdout)["warnings"] == 2, r.stdout
     # serving at Control Device level: the plant's controller-level candidate; monitoring at
     # Station level: the edge PC
@@ -125,13 +125,13 @@ def test_filling_in_the_todo_removes_the_warning(tmp_path: Path) -> None:
         )
     )
     out.write_text(filled)
-    r = run_cli("validate", str(out), "--plant", str(PLANT), "--format", "json")
+    r = run_cli_inprocess("validate", str(out), "--plant", str(PLANT), "--format", "json")
     report = json.loads(r.stdout)
     assert r.returncode == 0 and report["violations"] == 0 and report["warnings"] == 0, r.stdout
 
 
 def test_stdout_base_and_selected_stages() -> None:
-    r = run_cli(
+    r = run_cli_inprocess(
         "new",
         "use-case",
         "Press force",
@@ -154,10 +154,10 @@ def test_stdout_base_and_selected_stages() -> None:
 def test_existing_file_is_kept_unless_force(tmp_path: Path) -> None:
     out = tmp_path / "m.yaml"
     out.write_text("keep me\n")
-    r = run_cli("new", "use-case", NAME, "--out", str(out))
+    r = run_cli_inprocess("new", "use-case", NAME, "--out", str(out))
     assert r.returncode == 2 and "--force" in r.stderr
     assert out.read_text() == "keep me\n"
-    r = run_cli("new", "use-case", NAME, "--out", str(out), "--force")
+    r = run_cli_inprocess("new", "use-case", NAME, "--out", str(out), "--force")
     assert r.returncode == 0, r.stderr
     assert out.read_text().startswith("# Skeleton")
 
@@ -186,7 +186,7 @@ def test_name_with_quotes_and_accents_in_every_form(tmp_path: Path) -> None:
     graphs = []
     for form in ("yaml", "ttl", "csv"):
         out = tmp_path / f"u.{form}"
-        r = run_cli(
+        r = run_cli_inprocess(
             "new", "use-case", name, "--stages", "Monitoring", "--format", form, "--out", str(out)
         )
         assert r.returncode == 0, r.stderr
@@ -199,8 +199,8 @@ def test_name_with_quotes_and_accents_in_every_form(tmp_path: Path) -> None:
 
 def test_plant_from_a_graph_in_the_store(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    assert run_cli("load", str(PLANT), store=store).returncode == 0
-    r = run_cli(
+    assert run_cli_inprocess("load", str(PLANT), store=store).returncode == 0
+    r = run_cli_inprocess(
         "new",
         "use-case",
         NAME,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import DATA, REPO
 
 GAPS = DATA / "queries" / "gaps-plant.ttl"
@@ -17,7 +17,7 @@ GX = "https://example.org/gaps#"
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     location = tmp_path_factory.mktemp("cli") / "store"
-    done = run_cli("load", str(GAPS), store=location)
+    done = run_cli_inprocess("load", str(GAPS), store=location)
     assert done.returncode == 0, done.stderr
     return location
 
@@ -33,12 +33,12 @@ def test_queries_lists_the_catalogue() -> None:
 
 
 def test_queries_json_and_detail() -> None:
-    listing = json.loads(run_cli("queries", "--format", "json").stdout)
+    listing = json.loads(run_cli_inprocess("queries", "--format", "json").stdout)
     assert {"stages-without-owner", "use-cases-by-area"} <= {q["id"] for q in listing}
-    detail = run_cli("queries", "impact-of-equipment")
+    detail = run_cli_inprocess("queries", "impact-of-equipment")
     assert detail.returncode == 0
     assert "--param equipment=<iri>" in detail.stdout and "SELECT DISTINCT" in detail.stdout
-    missing = run_cli("queries", "no-such-query")
+    missing = run_cli_inprocess("queries", "no-such-query")
     assert missing.returncode == 2 and "no query with id 'no-such-query'" in missing.stderr
 
 
@@ -53,7 +53,7 @@ def test_query_by_id_table(store: Path) -> None:
 
 
 def test_query_with_param_json(store: Path) -> None:
-    done = run_cli(
+    done = run_cli_inprocess(
         "query",
         "models-on-equipment",
         "--param",
@@ -69,7 +69,7 @@ def test_query_with_param_json(store: Path) -> None:
 
 
 def test_query_prefixed_params_csv(store: Path) -> None:
-    done = run_cli(
+    done = run_cli_inprocess(
         "query",
         "stages-in-rami-cell",
         "-p",
@@ -102,13 +102,13 @@ def test_store_from_environment(store: Path) -> None:
 
 
 def test_store_option_after_subcommand(store: Path) -> None:
-    done = run_cli("query", "dangling-links", "--store", str(store), "--format", "csv")
+    done = run_cli_inprocess("query", "dangling-links", "--store", str(store), "--format", "csv")
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 1 + 3  # header and the three dangling links
 
 
 def test_injection_attempts_change_nothing(store: Path) -> None:
-    hostile_iri = run_cli(
+    hostile_iri = run_cli_inprocess(
         "query",
         "impact-of-equipment",
         "--param",
@@ -119,7 +119,7 @@ def test_injection_attempts_change_nothing(store: Path) -> None:
     assert "parameter 'equipment'" in hostile_iri.stderr
     assert "not a valid absolute IRI" in hostile_iri.stderr
     assert "Traceback" not in hostile_iri.stderr
-    hostile_text = run_cli(
+    hostile_text = run_cli_inprocess(
         "query",
         "use-cases-by-label",
         "--param",
@@ -131,7 +131,7 @@ def test_injection_attempts_change_nothing(store: Path) -> None:
     assert hostile_text.returncode == 0, hostile_text.stderr
     assert hostile_text.stdout.splitlines() == ["useCase,label"]
     # the data is all still there
-    after = run_cli("query", "use-case-overview", "--format", "csv", store=store)
+    after = run_cli_inprocess("query", "use-case-overview", "--format", "csv", store=store)
     assert len(after.stdout.splitlines()) == 4
 
 
@@ -153,7 +153,7 @@ def test_injection_attempts_change_nothing(store: Path) -> None:
     ],
 )
 def test_usage_errors(store: Path, args: tuple[str, ...], message: str) -> None:
-    done = run_cli(*args, store=store)
+    done = run_cli_inprocess(*args, store=store)
     assert done.returncode == 2, done.stdout
     assert message in done.stderr
     assert "Traceback" not in done.stderr
@@ -166,7 +166,9 @@ def test_query_file_and_adhoc_params(store: Path, tmp_path: Path) -> None:
         "PREFIX isa95: <https://w3id.org/otmlops/isa95#>\n"
         "SELECT ?area ?e WHERE { ?e isa95:partOf ?area }\n"
     )
-    done = run_cli("query", str(rq), "--param", f"area=<{GX}AreaB>", "--format", "csv", store=store)
+    done = run_cli_inprocess(
+        "query", str(rq), "--param", f"area=<{GX}AreaB>", "--format", "csv", store=store
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(done.stdout.splitlines()[1:]) == [
         f"{GX}AreaB,{GX}{e}" for e in ("ProcB", "SensB1", "UnitB1")
@@ -174,13 +176,13 @@ def test_query_file_and_adhoc_params(store: Path, tmp_path: Path) -> None:
 
 
 def test_sparql_text_ask(store: Path) -> None:
-    done = run_cli(
+    done = run_cli_inprocess(
         "query", "--sparql", "ASK { ?u a <https://w3id.org/otmlops/mlops#UseCase> }", store=store
     )
     assert (done.returncode, done.stdout) == (0, "true\n")
 
 
 def test_markdown_catalogue_matches_docs() -> None:
-    done = run_cli("queries", "--format", "markdown")
+    done = run_cli_inprocess("queries", "--format", "markdown")
     assert done.returncode == 0
     assert done.stdout.strip() in (REPO / "docs" / "queries.md").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 
 PLANT = """@prefix isa95: <https://w3id.org/otmlops/isa95#> .
 <http://example.org/cell1> a isa95:WorkCell ; isa95:partOf <http://example.org/line1> .
@@ -42,34 +42,39 @@ def test_load_graphs_drop(tmp_path: Path, plant: Path) -> None:
 
 def test_store_option_after_subcommand_and_environment(tmp_path: Path, plant: Path) -> None:
     after = tmp_path / "after"
-    res = run_cli("load", str(plant), "--graph", "http://example.org/g", "--store", str(after))
+    res = run_cli_inprocess(
+        "load", str(plant), "--graph", "http://example.org/g", "--store", str(after)
+    )
     assert res.returncode == 0, res.stderr
     assert after.is_dir()
     env_store = tmp_path / "env"
-    res = run_cli(
+    res = run_cli_inprocess(
         "load", str(plant), "--graph", "http://example.org/g", env={"OTMLOPS_STORE": str(env_store)}
     )
     assert res.returncode == 0, res.stderr
     for args in (("graphs",), ("drop", "http://example.org/g")):
-        res = run_cli(*args, env={"OTMLOPS_STORE": str(env_store)})
+        res = run_cli_inprocess(*args, env={"OTMLOPS_STORE": str(env_store)})
         assert res.returncode == 0, res.stderr
-    res = run_cli("graphs", "--store", str(after))
+    res = run_cli_inprocess("graphs", "--store", str(after))
     assert "http://example.org/g " in res.stdout
-    res = run_cli("graphs", env={"OTMLOPS_STORE": str(env_store)})
+    res = run_cli_inprocess("graphs", env={"OTMLOPS_STORE": str(env_store)})
     assert "http://example.org/g " not in res.stdout
 
 
 def test_malformed_file_exit_2_with_position(tmp_path: Path, plant: Path) -> None:
     store = tmp_path / "store"
     assert (
-        run_cli("load", str(plant), "--graph", "http://example.org/g", store=store).returncode == 0
+        run_cli_inprocess(
+            "load", str(plant), "--graph", "http://example.org/g", store=store
+        ).returncode
+        == 0
     )
     bad = tmp_path / "bad.ttl"
     bad.write_text(PLANT + "<http://example.org/x> <http://example.org/p> .\n")
-    res = run_cli("load", str(bad), "--graph", "http://example.org/g", store=store)
+    res = run_cli_inprocess("load", str(bad), "--graph", "http://example.org/g", store=store)
     assert res.returncode == 2
     assert f"{bad}:4:47: " in res.stderr and "Traceback" not in res.stderr
-    res = run_cli("graphs", store=store)
+    res = run_cli_inprocess("graphs", store=store)
     assert "http://example.org/g " in res.stdout
     row = next(r for r in res.stdout.splitlines() if r.startswith("http://example.org/g "))
     assert row.split()[1] == "3"
@@ -84,7 +89,7 @@ def test_usage_errors(tmp_path: Path, plant: Path) -> None:
         ("load", str(tmp_path / "missing.ttl")),
         ("drop", "http://example.org/not-there"),
     ):
-        res = run_cli(*args, store=store)
+        res = run_cli_inprocess(*args, store=store)
         assert res.returncode == 2, (args, res.stderr)
         assert res.stderr.startswith("otmlops:") and "Traceback" not in res.stderr
 

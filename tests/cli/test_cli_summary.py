@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import DATA, FIXTURES, SHAPES
 
 PLANT = SHAPES / "base-plant.ttl"
@@ -35,19 +35,19 @@ def equipment_lines(out: str) -> list[str]:
 
 
 def test_plant_and_mapping_are_one_dataset(tmp_path: Path) -> None:
-    done = run_cli("summary", str(PLANT), str(MAPPING), cwd=tmp_path)
+    done = run_cli_inprocess("summary", str(PLANT), str(MAPPING), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Dataset base-plant.ttl, base-mapping.ttl (" in done.stdout
     assert "  use case: ex:UC (5 stages)" in done.stdout
     assert equipment_lines(done.stdout) == TYPED
     assert "untyped" not in done.stdout and "note:" not in done.stdout
     # the order of the files does not matter
-    swapped = run_cli("summary", str(MAPPING), str(PLANT), cwd=tmp_path)
+    swapped = run_cli_inprocess("summary", str(MAPPING), str(PLANT), cwd=tmp_path)
     assert equipment_lines(swapped.stdout) == TYPED
 
 
 def test_mapping_alone_says_the_plant_is_missing(tmp_path: Path) -> None:
-    done = run_cli("summary", str(MAPPING), cwd=tmp_path)
+    done = run_cli_inprocess("summary", str(MAPPING), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert equipment_lines(done.stdout)[:6] == [f"{t.split(' [')[0]} [untyped]" for t in TYPED]
     assert (
@@ -59,16 +59,16 @@ def test_mapping_alone_says_the_plant_is_missing(tmp_path: Path) -> None:
 def test_plant_in_another_vocabulary_is_typed_through_the_alignments(tmp_path: Path) -> None:
     """The ESMF example types Housing_10 as an ESMF Station only; the bundled ESMF alignment
     makes that an ISA-95 work unit."""
-    done = run_cli("summary", str(ESMF_PLANT), str(ESMF_MAPPING), cwd=tmp_path)
+    done = run_cli_inprocess("summary", str(ESMF_PLANT), str(ESMF_MAPPING), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "  use case: housing bore inspection (1 stage)" in done.stdout
     assert equipment_lines(done.stdout) == ["eqm:Station/Housing_10 [work unit]"]
-    alone = run_cli("summary", str(ESMF_MAPPING), cwd=tmp_path)
+    alone = run_cli_inprocess("summary", str(ESMF_MAPPING), cwd=tmp_path)
     assert "Housing_10> [untyped]" in alone.stdout
 
 
 def test_a_plant_without_use_cases_says_so(tmp_path: Path) -> None:
-    done = run_cli("summary", str(PLANT), cwd=tmp_path)
+    done = run_cli_inprocess("summary", str(PLANT), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "  no use cases (nothing is typed mlops:UseCase)" in done.stdout
 

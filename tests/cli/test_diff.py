@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import EXAMPLES, TESTS
 
 PDM = EXAMPLES / "pdm-machinery.ttl"
@@ -61,7 +61,7 @@ def test_identical_versions_exit_0() -> None:
 
 def test_level_and_owner_changes_with_new_finding_json(edited: tuple[Path, Path]) -> None:
     old, new = edited
-    r = run_cli("diff", str(old), str(new), "--format", "json")
+    r = run_cli_inprocess("diff", str(old), str(new), "--format", "json")
     assert r.returncode == 1, r.stderr
     report = json.loads(r.stdout)
     assert report["differences"] is True
@@ -80,18 +80,18 @@ def test_level_and_owner_changes_with_new_finding_json(edited: tuple[Path, Path]
     assert appeared["useCase"] == uc["useCase"]
     assert report["findings"]["disappeared"] == []
     # the other way round, the finding disappears
-    back = json.loads(run_cli("diff", str(new), str(old), "--format", "json").stdout)
+    back = json.loads(run_cli_inprocess("diff", str(new), str(old), "--format", "json").stdout)
     assert [f["focusNode"] for f in back["findings"]["disappeared"]] == [NS + "DataPreparation"]
 
 
 def test_text_and_markdown(edited: tuple[Path, Path]) -> None:
     old, new = edited
-    text = run_cli("diff", str(old), str(new)).stdout
+    text = run_cli_inprocess("diff", str(old), str(new)).stdout
     assert "~ stage DataPreparation (data preparation): changed" in text
     assert "RAMI 4.0 hierarchy level: Work Centers -> Enterprise" in text
     assert "ISA-95 owner: Maintenance dispatching -> Production dispatching" in text
     assert "+ VIOLATION" in text
-    md = run_cli("diff", str(old), str(new), "--format", "markdown").stdout
+    md = run_cli_inprocess("diff", str(old), str(new), "--format", "markdown").stdout
     assert md.startswith("### Mapping changes")
     assert (
         "| `DataPreparation` (data preparation) | RAMI 4.0 hierarchy level | Work Centers | "
@@ -115,7 +115,7 @@ def test_stages_added_removed_and_deployment_moved(tmp_path: Path) -> None:
         ),
         ("map:deployedOn pdm:PlantLinz ;", "map:deployedOn pdm:ExamplePlasticsGroup ;"),
     )
-    r = run_cli("diff", str(old), str(new), "--format", "json", "--no-findings")
+    r = run_cli_inprocess("diff", str(old), str(new), "--format", "json", "--no-findings")
     assert r.returncode == 1, r.stderr
     report = json.loads(r.stdout)
     status = {st["stage"].rsplit("#", 1)[1]: st["status"] for st in report["useCases"][0]["stages"]}
@@ -129,14 +129,16 @@ def test_stages_added_removed_and_deployment_moved(tmp_path: Path) -> None:
 def test_yaml_against_csv_and_a_graph_in_the_store(tmp_path: Path) -> None:
     yaml_file, csv_file = DATA / "visual-defects.yaml", DATA / "visual-defects.csv"
     plant = str(DATA / "bottling-plant.ttl")
-    r = run_cli("diff", str(yaml_file), str(csv_file), "--plant", plant)
+    r = run_cli_inprocess("diff", str(yaml_file), str(csv_file), "--plant", plant)
     assert r.returncode == 0, r.stdout + r.stderr
     store = tmp_path / "store"
-    assert run_cli("load", str(DATA / "visual-defects.ttl"), store=store).returncode == 0
+    assert run_cli_inprocess("load", str(DATA / "visual-defects.ttl"), store=store).returncode == 0
     graph = (DATA / "visual-defects.ttl").resolve().as_uri()
     changed = tmp_path / "changed.yaml"
     changed.write_text(yaml_file.read_text().replace("level: Work Centers", "level: Enterprise", 1))
-    r = run_cli("diff", graph, str(changed), "--plant", plant, "--format", "json", store=store)
+    r = run_cli_inprocess(
+        "diff", graph, str(changed), "--plant", plant, "--format", "json", store=store
+    )
     assert r.returncode == 1, r.stderr
     assert any(c["field"] == "hierarchyLevel" for c in _changes(json.loads(r.stdout)).values())
 

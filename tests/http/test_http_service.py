@@ -1,4 +1,6 @@
-"""The HTTP service end to end: a real ``otmlops serve`` on 127.0.0.1 and real requests."""
+"""The HTTP service: protocol and status checks against the app in this process (FastAPI's
+TestClient, with the app's real worker processes and store on disk), and a real ``otmlops
+serve`` on 127.0.0.1 where the process's own options matter (read-only, no token, memory)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from otmlops.http.settings import ServerSettings
+from tests.support.app_server import app_server
 from tests.support.cli import run_cli
-from tests.support.live_server import TOKEN, LiveServer, live_server
+from tests.support.live_server import TOKEN, ServerClient, live_server
 from tests.support.net import free_port
 
 EX = "http://example.org/test#"
@@ -25,18 +29,19 @@ GRAPH = "http://example.org/graphs/test"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerClient]:
+    """What ``otmlops serve --workers 2 --body-limit 200000`` serves, in this process."""
     store = tmp_path_factory.mktemp("svc") / "store"
-    with live_server(store, "--workers", "2", "--body-limit", "200000") as srv:
+    with app_server(ServerSettings(str(store), token=TOKEN, workers=2, body_limit=200_000)) as srv:
         srv.put_graph(GRAPH, DATA)
         yield srv
 
 
 def _select(
-    server: LiveServer, query: str, accept: str | None = None, **params: str
+    server: ServerClient, query: str, accept: str | None = None, **params: str
 ) -> httpx.Response:
     headers = {"accept": accept} if accept else {}
-    return httpx.get(
+    return server.client.get(
         server.url("/sparql"), params={"query": query, **params}, headers=headers, timeout=30
     )
 
@@ -44,7 +49,7 @@ def _select(
 Q = f"SELECT ?s ?o WHERE {{ ?s <{EX}p> ?o }} ORDER BY ?s"
 
 
-def test_select_in_every_result_format(server: LiveServer) -> None:
+def test_select_in_every_result_format(server: ServerClient) -> None:
     r = _select(server, Q)
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/sparql-results+json")
@@ -60,7 +65,7 @@ def test_select_in_every_result_format(server: LiveServer) -> None:
     assert r.text.splitlines()[0] == "?s\t?o"
 
 
-def test_qvalues_and_combined_accept(server: LiveServer) -> None:
+def test_qvalues_and_combined_accept(server: ServerClient) -> None:
     r = _select(server, Q, "text/csv;q=0.4, application/sparql-results+xml;q=0.8, */*;q=0.1")
     assert r.headers["content-type"].startswith("application/sparql-results+xml")
     r = _select(
@@ -84,7 +89,7 @@ def test_qvalues_and_combined_accept(server: LiveServer) -> None:
     ],
 )
 def test_construct_and_describe_in_every_rdf_format(
-    server: LiveServer, media: str, fmt: ox.RdfFormat
+    server: ServerClient, media: str, fmt: ox.RdfFormat
 ) -> None:
     for query in (f"CONSTRUCT WHERE {{ ?s <{EX}p> ?o }}", f"DESCRIBE <{EX}a>"):
         r = _select(server, query, media)
@@ -93,7 +98,7 @@ def test_construct_and_describe_in_every_rdf_format(
         assert len(list(ox.parse(r.content, format=fmt))) >= 2
 
 
-def test_ask_and_not_acceptable(server: LiveServer) -> None:
+def test_ask_and_not_acceptable(server: ServerClient) -> None:
     r = _select(server, f"ASK {{ <{EX}a> ?p ?o }}", "application/sparql-results+xml")
     assert "<boolean>true</boolean>" in r.text
     r = _select(server, "ASK {}", "image/png")
@@ -101,7 +106,7 @@ def test_ask_and_not_acceptable(server: LiveServer) -> None:
     assert "application/sparql-results+json" in r.text
 
 
-def test_dataset_parameters(server: LiveServer) -> None:
+def test_dataset_parameters(server: ServerClient) -> None:
     q = f"ASK {{ <{EX}a> <{EX}p> ?o }}"
     assert _select(server, q).json()["boolean"] is True  # union default graph
     assert _select(server, q, **{"default-graph-uri": GRAPH}).json()["boolean"] is True
@@ -115,13 +120,13 @@ def test_dataset_parameters(server: LiveServer) -> None:
     assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [GRAPH]
 
 
-def test_syntax_error_says_where(server: LiveServer) -> None:
+def test_syntax_error_says_where(server: ServerClient) -> None:
     r = _select(server, "SELECT * WHERE { ?s ?p }")
     assert r.status_code == 400
     assert "error at 1:" in r.text
 
 
-def test_service_is_refused_without_allow_remote(server: LiveServer) -> None:
+def test_service_is_refused_without_allow_remote(server: ServerClient) -> None:
     port = free_port()  # nothing listens there; federation is off by default anyway
     r = _select(
         server, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
@@ -130,10 +135,10 @@ def test_service_is_refused_without_allow_remote(server: LiveServer) -> None:
     assert "--allow-remote" in r.text
 
 
-def test_post_form_and_direct_query(server: LiveServer) -> None:
-    r = httpx.post(server.url("/sparql"), data={"query": Q}, timeout=30)
+def test_post_form_and_direct_query(server: ServerClient) -> None:
+    r = server.client.post(server.url("/sparql"), data={"query": Q}, timeout=30)
     assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 2
-    r = httpx.post(
+    r = server.client.post(
         server.url("/sparql"),
         content=Q.encode(),
         headers={"content-type": "application/sparql-query"},
@@ -142,19 +147,19 @@ def test_post_form_and_direct_query(server: LiveServer) -> None:
     assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 2
 
 
-def test_writes_need_the_token(server: LiveServer) -> None:
+def test_writes_need_the_token(server: ServerClient) -> None:
     update = f"INSERT DATA {{ GRAPH <{GRAPH}-w> {{ <{EX}x> <{EX}p> 1 }} }}"
     headers = {"content-type": "application/sparql-update"}
-    r = httpx.post(server.url("/sparql"), content=update, headers=headers, timeout=30)
+    r = server.client.post(server.url("/sparql"), content=update, headers=headers, timeout=30)
     assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
-    r = httpx.post(
+    r = server.client.post(
         server.url("/sparql"),
         content=update,
         headers={**headers, "authorization": "Bearer wrong"},
         timeout=30,
     )
     assert r.status_code == 401
-    r = httpx.put(
+    r = server.client.put(
         server.url("/store"),
         params={"graph": GRAPH},
         content=b"",
@@ -163,23 +168,23 @@ def test_writes_need_the_token(server: LiveServer) -> None:
     )
     assert r.status_code == 401
     assert _select(server, f"ASK {{ <{EX}a> ?p ?o }}").json()["boolean"] is True
-    r = httpx.post(
+    r = server.client.post(
         server.url("/sparql"), content=update, headers={**headers, **server.auth}, timeout=30
     )
     assert r.status_code == 204
     assert _select(server, f"ASK {{ GRAPH <{GRAPH}-w> {{ ?s ?p 1 }} }}").json()["boolean"]
 
 
-def test_limits(server: LiveServer) -> None:
+def test_limits(server: ServerClient) -> None:
     big = b"# " + b"x" * 300_000 + b"\n"
-    r = httpx.post(
+    r = server.client.post(
         server.url("/sparql"),
         content=big,
         headers={"content-type": "application/sparql-query"},
         timeout=30,
     )
     assert r.status_code == 413
-    r = httpx.put(
+    r = server.client.put(
         server.url("/store"),
         params={"graph": GRAPH + "-big"},
         content=big,
@@ -187,18 +192,18 @@ def test_limits(server: LiveServer) -> None:
         timeout=30,
     )
     assert r.status_code == 413
-    r = httpx.post(
+    r = server.client.post(
         server.url("/sparql"),
         content="ASK {}".encode("utf-16"),
         headers={"content-type": "application/sparql-query"},
         timeout=30,
     )
     assert r.status_code == 400 and "UTF-8" in r.text
-    r = httpx.post(
+    r = server.client.post(
         server.url("/sparql"), content=b"ASK {}", headers={"content-type": "text/plain"}, timeout=30
     )
     assert r.status_code == 415
-    r = httpx.put(
+    r = server.client.put(
         server.url("/store"),
         params={"graph": GRAPH + "-x"},
         content=b"x",
@@ -208,10 +213,10 @@ def test_limits(server: LiveServer) -> None:
     assert r.status_code == 415
 
 
-def test_graph_store_round_trip_and_bad_input(server: LiveServer) -> None:
+def test_graph_store_round_trip_and_bad_input(server: ServerClient) -> None:
     g = "http://example.org/graphs/gsp"
     ttl = f"<{EX}s> <{EX}p> <{EX}o> .".encode()
-    r = httpx.put(
+    r = server.client.put(
         server.url("/store"),
         params={"graph": g},
         content=ttl,
@@ -219,7 +224,7 @@ def test_graph_store_round_trip_and_bad_input(server: LiveServer) -> None:
         timeout=30,
     )
     assert r.status_code == 201
-    r = httpx.put(
+    r = server.client.put(
         server.url("/store"),
         params={"graph": g},
         content=b"<a> <b> .",
@@ -227,14 +232,14 @@ def test_graph_store_round_trip_and_bad_input(server: LiveServer) -> None:
         timeout=30,
     )
     assert r.status_code == 400 and "1" in r.text
-    r = httpx.get(
+    r = server.client.get(
         server.url("/store"),
         params={"graph": g},
         headers={"accept": "application/n-triples"},
         timeout=30,
     )
     assert r.status_code == 200 and r.text.strip() == ttl.decode()  # bad PUT changed nothing
-    r = httpx.post(
+    r = server.client.post(
         server.url("/store"),
         params={"graph": g},
         content=f"<{EX}s> <{EX}p> <{EX}o2> .".encode(),
@@ -242,23 +247,27 @@ def test_graph_store_round_trip_and_bad_input(server: LiveServer) -> None:
         timeout=30,
     )
     assert r.status_code == 204
-    r = httpx.get(server.url("/store"), params={"graph": g}, timeout=30)
+    r = server.client.get(server.url("/store"), params={"graph": g}, timeout=30)
     assert len(list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))) == 2
     assert (
-        httpx.delete(
+        server.client.delete(
             server.url("/store"), params={"graph": g}, headers=server.auth, timeout=30
         ).status_code
         == 204
     )
-    assert httpx.get(server.url("/store"), params={"graph": g}, timeout=30).status_code == 404
     assert (
-        httpx.get(server.url("/store"), params={"graph": "not an iri"}, timeout=30).status_code
+        server.client.get(server.url("/store"), params={"graph": g}, timeout=30).status_code == 404
+    )
+    assert (
+        server.client.get(
+            server.url("/store"), params={"graph": "not an iri"}, timeout=30
+        ).status_code
         == 400
     )
 
 
-def test_service_description_names_the_endpoint(server: LiveServer) -> None:
-    r = httpx.get(server.url("/sparql"), headers={"accept": "text/turtle"}, timeout=30)
+def test_service_description_names_the_endpoint(server: ServerClient) -> None:
+    r = server.client.get(server.url("/sparql"), headers={"accept": "text/turtle"}, timeout=30)
     assert r.status_code == 200
     triples = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
     sd = "http://www.w3.org/ns/sparql-service-description#"
@@ -270,23 +279,27 @@ def test_service_description_names_the_endpoint(server: LiveServer) -> None:
     assert sd + "SPARQL11Update" in langs  # writes are enabled on this server
 
 
-def test_queries_catalogue(server: LiveServer) -> None:
-    r = httpx.get(server.url("/queries"), timeout=30)
+def test_queries_catalogue(server: ServerClient) -> None:
+    r = server.client.get(server.url("/queries"), timeout=30)
     assert r.status_code == 200
     catalogue = r.json()
     assert catalogue and all({"id", "title", "params"} <= set(q) for q in catalogue)
     plain = next((q for q in catalogue if all(not p["required"] for p in q["params"])), None)
     assert plain is not None
-    r = httpx.get(server.url(f"/queries/{plain['id']}"), headers={"accept": "text/csv"}, timeout=30)
+    r = server.client.get(
+        server.url(f"/queries/{plain['id']}"), headers={"accept": "text/csv"}, timeout=30
+    )
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/csv")
-    assert httpx.get(server.url("/queries/no-such-query"), timeout=30).status_code == 404
-    r = httpx.get(server.url(f"/queries/{plain['id']}"), params={"nosuchparam": "1"}, timeout=30)
+    assert server.client.get(server.url("/queries/no-such-query"), timeout=30).status_code == 404
+    r = server.client.get(
+        server.url(f"/queries/{plain['id']}"), params={"nosuchparam": "1"}, timeout=30
+    )
     assert r.status_code == 422 and "nosuchparam" in r.json()["detail"]
 
 
-def test_named_query_parameters_are_typed(server: LiveServer) -> None:
-    catalogue = httpx.get(server.url("/queries"), timeout=30).json()
+def test_named_query_parameters_are_typed(server: ServerClient) -> None:
+    catalogue = server.client.get(server.url("/queries"), timeout=30).json()
     typed = [
         (q, p)
         for q in catalogue
@@ -295,7 +308,7 @@ def test_named_query_parameters_are_typed(server: LiveServer) -> None:
     ]
     assert typed, "the catalogue has no typed parameter"
     query, param = typed[0]
-    r = httpx.get(
+    r = server.client.get(
         server.url(f"/queries/{query['id']}"),
         params={param["name"]: "not a valid value <>"},
         timeout=30,
@@ -304,11 +317,11 @@ def test_named_query_parameters_are_typed(server: LiveServer) -> None:
     assert param["name"] in r.json()["detail"]
 
 
-def test_healthz_and_metrics(server: LiveServer) -> None:
-    r = httpx.get(server.url("/healthz"), timeout=30)
+def test_healthz_and_metrics(server: ServerClient) -> None:
+    r = server.client.get(server.url("/healthz"), timeout=30)
     assert r.status_code == 200 and r.json()["status"] == "ok"
     _select(server, "ASK {}")
-    r = httpx.get(server.url("/metrics"), timeout=30)
+    r = server.client.get(server.url("/metrics"), timeout=30)
     assert r.status_code == 200
     text = r.text
     assert 'otmlops_http_requests_total{method="GET",route="/sparql",status="200"}' in text
@@ -318,8 +331,8 @@ def test_healthz_and_metrics(server: LiveServer) -> None:
     assert triples and int(triples[0].split()[1]) >= 3
 
 
-def test_openapi_and_docs(server: LiveServer) -> None:
-    schema = httpx.get(server.url("/openapi.json"), timeout=30).json()
+def test_openapi_and_docs(server: ServerClient) -> None:
+    schema = server.client.get(server.url("/openapi.json"), timeout=30).json()
     for path in (
         "/sparql",
         "/store",
@@ -330,7 +343,7 @@ def test_openapi_and_docs(server: LiveServer) -> None:
         "/metrics",
     ):
         assert path in schema["paths"]
-    assert httpx.get(server.url("/docs"), timeout=30).status_code == 200
+    assert server.client.get(server.url("/docs"), timeout=30).status_code == 200
 
 
 @pytest.mark.slow
@@ -338,19 +351,22 @@ def test_read_only_and_tokenless_servers_refuse_writes(tmp_path: Path) -> None:
     update = {"content-type": "application/sparql-update"}
     assert run_cli("graphs", store=tmp_path / "ro").returncode == 0  # --read-only never creates
     with live_server(tmp_path / "ro", "--read-only", "--workers", "1") as srv:
-        r = httpx.post(
+        r = srv.client.post(
             srv.url("/sparql"), content=b"CLEAR ALL", headers={**update, **srv.auth}, timeout=30
         )
         assert r.status_code == 403 and "read-only" in r.text
-        r = httpx.delete(srv.url("/store"), params={"graph": GRAPH}, headers=srv.auth, timeout=30)
+        r = srv.client.delete(
+            srv.url("/store"), params={"graph": GRAPH}, headers=srv.auth, timeout=30
+        )
         assert r.status_code == 403
         assert (
-            httpx.get(srv.url("/sparql"), params={"query": "ASK {}"}, timeout=30).status_code == 200
+            srv.client.get(srv.url("/sparql"), params={"query": "ASK {}"}, timeout=30).status_code
+            == 200
         )
-        sd = httpx.get(srv.url("/sparql"), timeout=30).text
+        sd = srv.client.get(srv.url("/sparql"), timeout=30).text
         assert "SPARQL11Update" not in sd
     with live_server(tmp_path / "notoken", "--workers", "1", token=None) as srv:
-        r = httpx.post(
+        r = srv.client.post(
             srv.url("/sparql"),
             content=b"CLEAR ALL",
             headers={**update, "authorization": f"Bearer {TOKEN}"},
@@ -359,13 +375,13 @@ def test_read_only_and_tokenless_servers_refuse_writes(tmp_path: Path) -> None:
         assert r.status_code == 403 and "token" in r.text
 
 
-def test_unsupported_method(server: LiveServer) -> None:
-    r = httpx.put(server.url("/sparql"), params={"query": "ASK {}"}, timeout=30)
+def test_unsupported_method(server: ServerClient) -> None:
+    r = server.client.put(server.url("/sparql"), params={"query": "ASK {}"}, timeout=30)
     assert r.status_code == 405
 
 
-def test_json_errors_on_the_api(server: LiveServer) -> None:
-    r = httpx.get(server.url("/queries/no-such-query"), timeout=30)
+def test_json_errors_on_the_api(server: ServerClient) -> None:
+    r = server.client.get(server.url("/queries/no-such-query"), timeout=30)
     body = json.loads(r.text)
     assert body["status"] == 404 and body["detail"]
 
@@ -378,16 +394,16 @@ ex:training a mlops:ModelTraining ; map:layer ex:NotALayer .
 """
 
 
-def test_validate_reports_in_json_and_turtle(server: LiveServer) -> None:
+def test_validate_reports_in_json_and_turtle(server: ServerClient) -> None:
     from tests.support.paths import EXAMPLES
 
     good = (EXAMPLES / "pdm-machinery.ttl").read_bytes()
-    r = httpx.post(
+    r = server.client.post(
         server.url("/validate"), content=good, headers={"content-type": "text/turtle"}, timeout=120
     )
     assert r.status_code == 200, r.text
     assert r.json()["conforms"] in (True, False)
-    r = httpx.post(
+    r = server.client.post(
         server.url("/validate"),
         content=BROKEN_MAPPING,
         headers={"content-type": "text/turtle"},
@@ -397,7 +413,7 @@ def test_validate_reports_in_json_and_turtle(server: LiveServer) -> None:
     report = r.json()
     assert report["conforms"] is False and report["violations"] >= 1
     assert any(g["focusNode"] for g in report["focusNodes"])
-    r = httpx.post(
+    r = server.client.post(
         server.url("/validate"),
         content=BROKEN_MAPPING,
         headers={"content-type": "text/turtle", "accept": "text/turtle"},
@@ -408,22 +424,22 @@ def test_validate_reports_in_json_and_turtle(server: LiveServer) -> None:
     assert any(t.object.value == "http://www.w3.org/ns/shacl#ValidationReport" for t in triples)
 
 
-def test_validate_refuses_bad_input(server: LiveServer) -> None:
-    r = httpx.post(
+def test_validate_refuses_bad_input(server: ServerClient) -> None:
+    r = server.client.post(
         server.url("/validate"),
         content=b"@prefix ex: <http://e#> .\nex:a ex:b .",
         headers={"content-type": "text/turtle"},
         timeout=60,
     )
     assert r.status_code == 400 and ":2" in r.json()["detail"]
-    r = httpx.post(
+    r = server.client.post(
         server.url("/validate"),
         content=BROKEN_MAPPING,
         headers={"content-type": "application/pdf"},
         timeout=60,
     )
     assert r.status_code == 415
-    r = httpx.post(
+    r = server.client.post(
         server.url("/validate"),
         params={"graph": "http://example.org/nope"},
         content=BROKEN_MAPPING,
@@ -431,7 +447,7 @@ def test_validate_refuses_bad_input(server: LiveServer) -> None:
         timeout=60,
     )
     assert r.status_code == 404
-    r = httpx.post(
+    r = server.client.post(
         server.url("/validate"),
         params={"graph": GRAPH},
         content=BROKEN_MAPPING,

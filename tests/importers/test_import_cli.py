@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from otmlops.store import open_store
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import FIXTURES, TESTS
 
 DATA = TESTS / "data" / "importers"
@@ -46,7 +46,7 @@ def snapshot(store: Path) -> dict[str, int]:
 
 def rows(store: Path, *args: str) -> list[dict[str, str]]:
     """Run `otmlops query ... --format json` and return the bindings as plain strings."""
-    done = run_cli("query", *args, "--format", "json", store=store)
+    done = run_cli_inprocess("query", *args, "--format", "json", store=store)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     return [{k: v["value"] for k, v in b.items()} for b in result["results"]["bindings"]]
@@ -64,7 +64,7 @@ def sparql(store: Path, text: str) -> list[dict[str, str]]:
 @pytest.mark.slow
 def test_aas_import_reports_and_answers_serving_without_monitoring(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    done = run_cli(
+    done = run_cli_inprocess(
         "import", "aas", str(AI_DEPLOYMENT), "--graph", "urn:test:ai-deployment", store=store
     )
     assert done.returncode == 0, done.stderr
@@ -84,7 +84,7 @@ def test_aas_import_reports_and_answers_serving_without_monitoring(tmp_path: Pat
     ]
     unmonitored = tmp_path / "unmonitored.json"
     unmonitored.write_text(json.dumps(env), encoding="utf-8")
-    done = run_cli(
+    done = run_cli_inprocess(
         "import", "aas", str(unmonitored), "--graph", "urn:test:ai-deployment", store=store
     )
     assert done.returncode == 0, done.stderr
@@ -100,7 +100,7 @@ def test_aas_import_reports_and_answers_serving_without_monitoring(tmp_path: Pat
 @pytest.mark.slow
 def test_aas_equipment_answers_models_on_equipment(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    done = run_cli("import", "aas", str(DATA / "press7-ai-deployment.json"), store=store)
+    done = run_cli_inprocess("import", "aas", str(DATA / "press7-ai-deployment.json"), store=store)
     assert done.returncode == 0, done.stderr
     assert "equipment (isa95:WorkUnit, AAS assets): 1" in done.stdout
     found = rows(store, "models-on-equipment", "-p", "equipment=https://example.com/plant/Press7")
@@ -156,9 +156,9 @@ def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
     store = tmp_path / "store"
     # the mapping first, then the plant model it points at (the order does not matter: nothing
     # is recomputed after a load)
-    done = run_cli("load", str(DATA / "machine-mapping.ttl"), store=store)
+    done = run_cli_inprocess("load", str(DATA / "machine-mapping.ttl"), store=store)
     assert done.returncode == 0, done.stderr
-    done = run_cli(
+    done = run_cli_inprocess(
         "import", "opcua", *map(str, MACHINERY_SET), "--graph", "urn:test:machinery", store=store
     )
     assert done.returncode == 0, done.stderr
@@ -200,11 +200,11 @@ def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
         {"p": "urn:otmlops:asset:engel%20austria%20gmbh:235223"},
     ]
     # the mapping's links resolve against the imported plant graph (link-checking shapes)
-    checked = run_cli(
+    checked = run_cli_inprocess(
         "validate", str(DATA / "machine-mapping.ttl"), "--plant", "urn:test:machinery", store=store
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    dangling = run_cli("validate", str(DATA / "machine-mapping.ttl"), store=store)
+    dangling = run_cli_inprocess("validate", str(DATA / "machine-mapping.ttl"), store=store)
     assert dangling.returncode == 1
     assert "Machinery_Example/i=5003" in dangling.stdout
 
@@ -212,7 +212,7 @@ def test_machinery_example_answers_models_on_equipment(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_isa95_nodesets_answer_their_questions(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    done = run_cli(
+    done = run_cli_inprocess(
         "import",
         "opcua",
         str(CORE),
@@ -260,7 +260,7 @@ def test_esmf_plant_answers_unchanged(tmp_path: Path) -> None:
         FIXTURES / "esmf" / "esmf_i40_core_whitepaper_example.ttl",
         DATA / "esmf-mapping.ttl",
     ):
-        done = run_cli("load", str(path), store=store)
+        done = run_cli_inprocess("load", str(path), store=store)
         assert done.returncode == 0, done.stderr
     esmf = "https://eclipse-esmf.github.io/ontologies/I4.0/Equipment/"
     assert sparql(store, "SELECT ?e WHERE { ?e a isa95:ProductionLine }") == [
@@ -289,7 +289,7 @@ def test_dry_run_stores_nothing(tmp_path: Path) -> None:
 def test_mldcat_models_count_as_mlops_models(tmp_path: Path) -> None:
     store = tmp_path / "store"
     examples = FIXTURES / "mldcat-ap" / "releases" / "3.1.0" / "html" / "examples"
-    done = run_cli("load", *map(str, sorted(examples.glob("*.ttl"))), store=store)
+    done = run_cli_inprocess("load", *map(str, sorted(examples.glob("*.ttl"))), store=store)
     assert done.returncode == 0, done.stderr
     models = sparql(store, "SELECT ?m WHERE { ?m a mlops:Model } ORDER BY ?m")
     assert len(models) == 3

@@ -12,7 +12,7 @@ from rdflib.namespace import SKOS
 
 from otmlops.namespaces import PREFIXES
 from otmlops.ontology import load_ontology
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import REPO
 
 
@@ -30,7 +30,7 @@ def _declared() -> set[str]:
 
 
 def test_lists_every_declared_term_with_label_and_definition() -> None:
-    done = run_cli("ontology", "terms", "--format", "json")
+    done = run_cli_inprocess("ontology", "terms", "--format", "json")
     assert done.returncode == 0, done.stderr
     terms = json.loads(done.stdout)
     assert {t["name"] for t in terms} == _declared()
@@ -50,13 +50,13 @@ def test_lists_every_declared_term_with_label_and_definition() -> None:
 
 
 def test_text_filters_over_name_label_and_definition_ignoring_case() -> None:
-    done = run_cli("ontology", "terms", "MODEL", "registry")
+    done = run_cli_inprocess("ontology", "terms", "MODEL", "registry")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("mlops:ModelRegistry  (class)  model registry\n    A ")
     assert done.stdout.rstrip().endswith("terms")
-    assert run_cli("ontology", "terms", "model registry").stdout == done.stdout
+    assert run_cli_inprocess("ontology", "terms", "model registry").stdout == done.stdout
     # a word of the definition only: every match has it somewhere
-    done = run_cli("ontology", "terms", "hyperparameters", "--format", "json")
+    done = run_cli_inprocess("ontology", "terms", "hyperparameters", "--format", "json")
     found = json.loads(done.stdout)
     assert "mlops:ModelTraining" in {t["name"] for t in found}
     assert all(
@@ -65,7 +65,7 @@ def test_text_filters_over_name_label_and_definition_ignoring_case() -> None:
 
 
 def test_kind_filter_and_csv() -> None:
-    done = run_cli("ontology", "terms", "--kind", "property", "--format", "csv")
+    done = run_cli_inprocess("ontology", "terms", "--kind", "property", "--format", "csv")
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert rows and all(r["kind"].endswith("property") for r in rows)
@@ -74,7 +74,7 @@ def test_kind_filter_and_csv() -> None:
 
 
 def test_no_match_exits_1_and_suggests_close_names() -> None:
-    done = run_cli("ontology", "terms", "mlops:ModelRegistri")
+    done = run_cli_inprocess("ontology", "terms", "mlops:ModelRegistri")
     assert done.returncode == 1
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1

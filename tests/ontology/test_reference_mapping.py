@@ -9,7 +9,7 @@ from rdflib import RDF, RDFS, Graph
 from otmlops.namespaces import ISA95, MAP, MLOPS, RAMI
 from otmlops.ontology import loader
 from otmlops.ontology.refmap_doc import render
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli_inprocess
 from tests.support.ontology import expected_phase_kind, owner_distance, types_closure
 from tests.support.paths import REPO
 
@@ -102,16 +102,16 @@ def test_generated_doc_lists_every_placement_in_a_stable_order() -> None:
 
 
 def test_reference_doc_cli_check_and_out(tmp_path) -> None:
-    ok = run_cli(
+    ok = run_cli_inprocess(
         "ontology", "reference-doc", "--check", str(REPO / "docs" / "reference-mapping.md")
     )
     assert ok.returncode == 0, ok.stderr
     stale = tmp_path / "stale.md"
     stale.write_text("# edited by hand\n", encoding="utf-8")
-    bad = run_cli("ontology", "reference-doc", "--check", str(stale))
+    bad = run_cli_inprocess("ontology", "reference-doc", "--check", str(stale))
     assert bad.returncode == 1
     assert "out of date" in bad.stderr
     out = tmp_path / "ref.md"
-    wrote = run_cli("ontology", "reference-doc", "--out", str(out))
+    wrote = run_cli_inprocess("ontology", "reference-doc", "--out", str(out))
     assert wrote.returncode == 0, wrote.stderr
     assert out.read_text(encoding="utf-8") == render()

@@ -19,7 +19,7 @@ from otmlops.labels import best_label, fetch_labels
 from otmlops.rami_grid import grid_text, read_axes
 from otmlops.results_format import clip, fit_widths, shorten, solution_rows, table_text
 from otmlops.store import open_store
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import EXAMPLES
 
 PDM = EXAMPLES / "pdm-machinery.ttl"
@@ -334,13 +334,13 @@ def cli_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     location = tmp_path_factory.mktemp("answers") / "store"
     plant = location.parent / "plant.ttl"
     plant.write_text(PLANT, encoding="utf-8")
-    done = run_cli("load", str(PDM), str(plant), store=location)
+    done = run_cli_inprocess("load", str(PDM), str(plant), store=location)
     assert done.returncode == 0, done.stderr
     return location
 
 
 def test_cli_table_has_labels_and_the_users_prefixes(cli_store: Path) -> None:
-    done = run_cli("query", "use-case-overview", "--wide", store=cli_store)
+    done = run_cli_inprocess("query", "use-case-overview", "--wide", store=cli_store)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert (
@@ -349,12 +349,14 @@ def test_cli_table_has_labels_and_the_users_prefixes(cli_store: Path) -> None:
     )
     assert "plant:Forecast (Energy forecast)" in out  # plant: comes from the user's file
     assert "@en" not in out and "<https://example.org/plant#" not in out
-    german = run_cli("query", "use-case-overview", "--wide", "--lang", "de", store=cli_store)
+    german = run_cli_inprocess(
+        "query", "use-case-overview", "--wide", "--lang", "de", store=cli_store
+    )
     assert "plant:Forecast (Energieprognose)" in german.stdout
-    bare = run_cli("query", "use-case-overview", "--wide", "--no-labels", store=cli_store)
+    bare = run_cli_inprocess("query", "use-case-overview", "--wide", "--no-labels", store=cli_store)
     assert "plant:Forecast  " in bare.stdout and "(Energy forecast)" not in bare.stdout
     # csv keeps the standard format: full IRIs, no labels
-    csv = run_cli("query", "use-case-overview", "--format", "csv", store=cli_store)
+    csv = run_cli_inprocess("query", "use-case-overview", "--format", "csv", store=cli_store)
     row = next(r for r in csv.stdout.splitlines() if r.startswith("https://example.org/plant#"))
     assert row.startswith("https://example.org/plant#Forecast,") and row.endswith(",1,0,0")
 
@@ -381,7 +383,7 @@ def test_cli_table_fits_columns_unless_wide(cli_store: Path) -> None:
 
 
 def test_cli_grid_and_use_case_with_a_users_prefix(cli_store: Path) -> None:
-    done = run_cli(
+    done = run_cli_inprocess(
         "query",
         "stages-by-rami-cell",
         "--grid",
@@ -396,13 +398,15 @@ def test_cli_grid_and_use_case_with_a_users_prefix(cli_store: Path) -> None:
         "4"
     ]
     assert all(len(line) <= 100 for line in done.stdout.splitlines())
-    wrong = run_cli("query", "stages-by-layer", "--grid", store=cli_store)
+    wrong = run_cli_inprocess("query", "stages-by-layer", "--grid", store=cli_store)
     assert (
         wrong.returncode == 2
         and "--grid needs an answer with layer, level and phase" in wrong.stderr
         and "this one has layer, stages" in wrong.stderr
     )
-    csv = run_cli("query", "stages-by-rami-cell", "--grid", "--format", "csv", store=cli_store)
+    csv = run_cli_inprocess(
+        "query", "stages-by-rami-cell", "--grid", "--format", "csv", store=cli_store
+    )
     assert csv.returncode == 2 and "--grid is a table view" in csv.stderr
 
 
@@ -417,7 +421,7 @@ def test_documented_results_are_what_each_query_returns(both_cases) -> None:
 
 
 def test_cli_grid_with_the_stages_in_the_cells(cli_store: Path) -> None:
-    done = run_cli(
+    done = run_cli_inprocess(
         "query",
         "stages-in-rami-cell",
         "--grid",
@@ -449,7 +453,7 @@ def test_cli_grid_with_the_stages_in_the_cells(cli_store: Path) -> None:
     usage = grids["Instance maintenance/usage (rami:InstanceMaintenanceUsage)"]
     assert usage["Integration layer"]["Control Device"] == ["DataCollection"]
     # one phase asked for: only its grid
-    one = run_cli(
+    one = run_cli_inprocess(
         "query",
         "stages-in-rami-cell",
         "--grid",

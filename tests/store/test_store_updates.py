@@ -15,7 +15,7 @@ from otmlops.store import (
     Store,
 )
 from otmlops.store.graphs import STAGING_PREFIX
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli_inprocess
 
 EX = "http://example.org/"
 P = f"PREFIX ex: <{EX}>\nPREFIX isa95: <https://w3id.org/otmlops/isa95#>\n"
@@ -158,7 +158,7 @@ def test_bootstrap_command_restores_the_bundled_graphs(tmp_path) -> None:  # typ
     with open_store(location) as store:
         sizes = graph_sizes(store)
         store._raw_update(f"DROP GRAPH <{ONTOLOGY_GRAPH}>")  # type: ignore[attr-defined]
-    result = run_cli("bootstrap", "--store", location)
+    result = run_cli_inprocess("bootstrap", "--store", location)
     assert result.returncode == 0, result.stderr
     assert ONTOLOGY_GRAPH in result.stdout
     with open_store(location, bootstrap=False) as store:

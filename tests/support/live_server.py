@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -18,12 +18,13 @@ from tests.support.net import free_port
 TOKEN = "test-token-7f3a"
 
 
-@dataclass
-class LiveServer:
+class ServerClient:
+    """Requests to a running service, live (:class:`LiveServer`) or in this process
+    (``tests.support.app_server.AppServer``): the same calls work on both."""
+
     base: str
     token: str
-    proc: subprocess.Popen[bytes]
-    log: Path
+    client: httpx.Client
 
     @property
     def auth(self) -> dict[str, str]:
@@ -33,7 +34,7 @@ class LiveServer:
         return self.base + path
 
     def update(self, sparql: str, timeout: float = 120) -> httpx.Response:
-        r = httpx.post(
+        r = self.client.post(
             self.url("/sparql"),
             content=sparql.encode(),
             headers={"content-type": "application/sparql-update", **self.auth},
@@ -45,7 +46,7 @@ class LiveServer:
     def put_graph(
         self, graph: str, data: bytes, media_type: str = "application/n-triples"
     ) -> httpx.Response:
-        r = httpx.put(
+        r = self.client.put(
             self.url("/store"),
             params={"graph": graph},
             content=data,
@@ -54,6 +55,17 @@ class LiveServer:
         )
         assert r.status_code in (201, 204), r.text
         return r
+
+
+@dataclass
+class LiveServer(ServerClient):
+    """A real ``otmlops serve`` process on 127.0.0.1; ``client`` sends requests over TCP."""
+
+    base: str
+    token: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+    client: httpx.Client = field(default_factory=httpx.Client)
 
 
 @contextmanager
@@ -107,6 +119,7 @@ def live_server(
             time.sleep(0.2)
         yield server
     finally:
+        server.client.close()
         proc.terminate()
         try:
             proc.wait(timeout=20)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import DATA, EXAMPLES
 
 PLANT = EXAMPLES / "getting-started" / "plant.ttl"
@@ -54,7 +54,7 @@ vd:WatchDetector a mlops:Monitoring ;
 
 
 def _json(path: Path, *extra: str) -> dict:
-    r = run_cli("validate", str(path), "--plant", str(PLANT), "--format", "json", *extra)
+    r = run_cli_inprocess("validate", str(path), "--plant", str(PLANT), "--format", "json", *extra)
     assert r.returncode in (0, 1), r.stderr
     return json.loads(r.stdout)
 
@@ -164,16 +164,16 @@ plant:Cell a isa95:WorkCell ; isa95:partOf plant:Hall .
 """,
         encoding="utf-8",
     )
-    r = run_cli("validate", str(plant), "--format", "json")
+    r = run_cli_inprocess("validate", str(plant), "--format", "json")
     data = json.loads(r.stdout)
     parent = _shape(_results(data, "#Cell"), "EquipmentAllowedParent")
     assert "isa95:WorkCenter" in parent["suggestions"][0]["message"]
-    text = run_cli("validate", str(plant)).stdout
+    text = run_cli_inprocess("validate", str(plant)).stdout
     assert "note: isa95:WorkCell may be part of:" in text
 
 
 def test_text_report_prints_fix_lines(faulty: Path) -> None:
-    r = run_cli("validate", str(faulty), "--plant", str(PLANT))
+    r = run_cli_inprocess("validate", str(faulty), "--plant", str(PLANT))
     assert r.returncode == 1
     assert "fix (line 12): did you mean mlops:ModelTraining?" in r.stdout
     assert "set map:ownedBy isa95:ProductionExecutionManagement" in r.stdout
@@ -250,7 +250,9 @@ def _form_case(tmp_path: Path, name: str, old: str, new: str) -> Path:
 def test_fix_apply_round_trips_the_forms(tmp_path: Path, name: str, old: str, new: str) -> None:
     path = _form_case(tmp_path, name, old, new)
     plant = str(AUTHORING / "bottling-plant.ttl")
-    before = json.loads(run_cli("validate", str(path), "--plant", plant, "--format", "json").stdout)
+    before = json.loads(
+        run_cli_inprocess("validate", str(path), "--plant", plant, "--format", "json").stdout
+    )
     serve = [
         r for g in before["focusNodes"] if g["focusNode"].endswith("#Serve") for r in g["results"]
     ]
@@ -258,13 +260,15 @@ def test_fix_apply_round_trips_the_forms(tmp_path: Path, name: str, old: str, ne
         "StagePhaseKind",
         "StageOwnerPresent",
     }
-    r = run_cli("fix", str(path), "--plant", plant)
+    r = run_cli_inprocess("fix", str(path), "--plant", plant)
     assert r.returncode == 1 and "rami:InstanceMaintenanceUsage" in r.stdout
-    r = run_cli("fix", str(path), "--plant", plant, "--apply")
+    r = run_cli_inprocess("fix", str(path), "--plant", plant, "--apply")
     assert r.returncode == 0, r.stderr
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Visual defect detection at labeller 3")  # comments kept
-    after = json.loads(run_cli("validate", str(path), "--plant", plant, "--format", "json").stdout)
+    after = json.loads(
+        run_cli_inprocess("validate", str(path), "--plant", plant, "--format", "json").stdout
+    )
     serve = [
         r for g in after["focusNodes"] if g["focusNode"].endswith("#Serve") for r in g["results"]
     ]
@@ -297,16 +301,16 @@ vd:Train a mlops:ModelTraining ;
 """,
         encoding="utf-8",
     )
-    text = run_cli("validate", str(ttl)).stdout
+    text = run_cli_inprocess("validate", str(ttl)).stdout
     assert "fix (line 12): did you mean map:hierarchyLevel?" in text
     nt = tmp_path / "p.nt"
     from rdflib import Graph
 
     nt.write_text(Graph().parse(ttl).serialize(format="nt"), encoding="utf-8")
     for path in (ttl, nt):
-        r = run_cli("fix", str(path), "--apply")
+        r = run_cli_inprocess("fix", str(path), "--apply")
         assert r.returncode == 0, r.stderr
-        report = json.loads(run_cli("validate", str(path), "--format", "json").stdout)
+        report = json.loads(run_cli_inprocess("validate", str(path), "--format", "json").stdout)
         shapes = {
             x["sourceShape"].rsplit("#", 1)[1] for g in report["focusNodes"] for x in g["results"]
         }
@@ -320,7 +324,7 @@ def test_fix_json_lists_what_it_cannot_make(tmp_path: Path) -> None:
 
     g = Graph().parse(data=FAULTY, format="turtle")
     nt.write_text(g.serialize(format="nt"), encoding="utf-8")
-    r = run_cli("fix", str(nt), "--plant", str(PLANT), "--format", "json")
+    r = run_cli_inprocess("fix", str(nt), "--plant", str(PLANT), "--format", "json")
     assert r.returncode == 1, r.stderr
     out = json.loads(r.stdout)
     assert out["fixes"] and out["skipped"]
@@ -342,7 +346,7 @@ vd:EdgePC a map:EdgeDevice ;
     report = _json(mapping)
     level = _shape(_results(report, "#EdgePC"), "HostLevelMatchesLocation")
     assert "ISA-95 level 2" in level["suggestions"][0]["message"]
-    r = run_cli("fix", str(mapping), "--plant", str(PLANT), "--apply")
+    r = run_cli_inprocess("fix", str(mapping), "--plant", str(PLANT), "--apply")
     assert r.returncode == 0, r.stderr
     text = mapping.read_text(encoding="utf-8")
     assert "map:hierarchyLevel rami:StationLevel ;   # but it stands at a work cell" in text

@@ -1,13 +1,15 @@
 """Every shipped constraint: a conforming and a non-conforming fixture (tests/shapes/), with the
 expected results asserted exactly (focus node, path, constraint component, severity), on both
-the fast engine and pySHACL."""
+the fast engine and pySHACL (the reference engine's runs are slow: seconds each; each report is
+computed once per session, see conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from otmlops.validation import validate
+from otmlops.validation.api import Engine
 from tests.support.paths import SHAPES
+from tests.validation.conftest import ReportOf
 
 BASE = [SHAPES / "base-mapping.ttl"]
 PLANT = [SHAPES / "base-plant.ttl"]
@@ -20,6 +22,8 @@ NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 }
 SH = "http://www.w3.org/ns/shacl#"
+#: Both engines; pySHACL takes seconds per run, so its runs are left out by -m "not slow".
+ENGINES = ["fast", pytest.param("pyshacl", marks=pytest.mark.slow)]
 
 #: fixture name -> expected results of the non-conforming fixture:
 #: (focus node, path, constraint component, severity), written with the prefixes above.
@@ -89,27 +93,27 @@ def test_every_fixture_exists() -> None:
     assert {p.name.split(".")[0] for p in SHAPES.glob("*.invalid.ttl")} == names
 
 
-def test_base_conforms() -> None:
-    for engine in ("fast", "pyshacl"):
-        report = validate(BASE, PLANT, engine=engine)
-        assert report.results == [], report.to_text()
-
-
-@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_non_conforming_fixture(name: str, engine: str) -> None:
-    report = validate([*BASE, SHAPES / f"{name}.invalid.ttl"], PLANT, engine=engine)
-    assert report.keys() == {_expand(row) for row in EXPECTED[name]}, report.to_text()
-
-
-@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_conforming_fixture(name: str, engine: str) -> None:
-    report = validate([*BASE, SHAPES / f"{name}.valid.ttl"], PLANT, engine=engine)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_base_conforms(engine: Engine, report_of: ReportOf) -> None:
+    report = report_of(BASE, PLANT, engine)
     assert report.results == [], report.to_text()
 
 
-def test_every_shape_is_exercised() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_non_conforming_fixture(name: str, engine: Engine, report_of: ReportOf) -> None:
+    report = report_of([*BASE, SHAPES / f"{name}.invalid.ttl"], PLANT, engine)
+    assert report.keys() == {_expand(row) for row in EXPECTED[name]}, report.to_text()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_conforming_fixture(name: str, engine: Engine, report_of: ReportOf) -> None:
+    report = report_of([*BASE, SHAPES / f"{name}.valid.ttl"], PLANT, engine)
+    assert report.results == [], report.to_text()
+
+
+def test_every_shape_is_exercised(report_of: ReportOf) -> None:
     """Each shipped shape that reports results has a non-conforming fixture."""
     from rdflib import RDF, URIRef
     from rdflib.namespace import SH as SHNS
@@ -126,6 +130,6 @@ def test_every_shape_is_exercised() -> None:
     reporting |= {s for s, _ in g.subject_objects(SHNS.sparql)}
     seen = set()
     for name in EXPECTED:
-        report = validate([*BASE, SHAPES / f"{name}.invalid.ttl"], PLANT)
+        report = report_of([*BASE, SHAPES / f"{name}.invalid.ttl"], PLANT, "fast")
         seen |= {r.source_shape for r in report.results}
     assert reporting <= seen, sorted(reporting - seen)

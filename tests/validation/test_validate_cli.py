@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import EXAMPLES, SHAPES
 
 BASE = str(SHAPES / "base-mapping.ttl")
@@ -26,7 +26,7 @@ def test_conforming_mapping_exits_0() -> None:
 
 @pytest.mark.parametrize("example", ["pdm-machinery.ttl", "quality-esmf.ttl"])
 def test_case_studies_conform(example: str) -> None:
-    r = run_cli("validate", str(EXAMPLES / example), "--format", "json")
+    r = run_cli_inprocess("validate", str(EXAMPLES / example), "--format", "json")
     assert r.returncode == 0, r.stdout + r.stderr
     report = json.loads(r.stdout)
     assert report["conforms"] is True and report["focusNodes"] == []
@@ -50,13 +50,15 @@ def test_violation_exits_1_and_json_groups_by_focus_node_with_line() -> None:
 
 
 def test_warnings_only_exit_0() -> None:
-    r = run_cli("validate", BASE, str(SHAPES / "owner-missing.invalid.ttl"), "--plant", PLANT)
+    r = run_cli_inprocess(
+        "validate", BASE, str(SHAPES / "owner-missing.invalid.ttl"), "--plant", PLANT
+    )
     assert r.returncode == 0, r.stderr
     assert "WARNING" in r.stdout and "map:ownedBy" in r.stdout
 
 
 def test_turtle_is_a_w3c_validation_report() -> None:
-    r = run_cli(
+    r = run_cli_inprocess(
         "validate",
         BASE,
         str(SHAPES / "containment-cycle.invalid.ttl"),
@@ -75,7 +77,7 @@ def test_turtle_is_a_w3c_validation_report() -> None:
 
 def test_text_names_file_and_line() -> None:
     invalid = SHAPES / "deployed-dangling.invalid.ttl"
-    r = run_cli("validate", BASE, str(invalid), "--plant", PLANT)
+    r = run_cli_inprocess("validate", BASE, str(invalid), "--plant", PLANT)
     assert r.returncode == 1
     assert f"{invalid}:11" in r.stdout
     assert "VIOLATION" in r.stdout and "map:deployedOn" in r.stdout
@@ -111,7 +113,7 @@ def test_text_names_file_and_line() -> None:
 def test_reads_every_syntax(tmp_path: Path, suffix: str, body: str) -> None:
     p = tmp_path / f"stage{suffix}"
     p.write_text(body, encoding="utf-8")
-    r = run_cli("validate", BASE, str(p), "--plant", PLANT, "--format", "json")
+    r = run_cli_inprocess("validate", BASE, str(p), "--plant", PLANT, "--format", "json")
     assert r.returncode == 1, r.stderr  # an incomplete stage: no layer, level, phase
     report = json.loads(r.stdout)
     assert {g["focusNode"] for g in report["focusNodes"]} == {EX + "Prep"}
@@ -123,7 +125,7 @@ def test_reads_every_syntax(tmp_path: Path, suffix: str, body: str) -> None:
 def _bad(tmp_path: Path, name: str, data: bytes, *extra: str) -> tuple[str, Path]:
     p = tmp_path / name
     p.write_bytes(data)
-    r = run_cli("validate", str(p), *extra)
+    r = run_cli_inprocess("validate", str(p), *extra)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert "Traceback" not in r.stderr and r.stdout == ""
     return r.stderr.strip(), p
@@ -173,15 +175,17 @@ def test_plant_from_store_graph(tmp_path: Path) -> None:
     """A --plant that is not a file is a graph IRI in the store."""
     store = tmp_path / "store"
     graph = "https://example.org/graphs/plant"
-    r = run_cli("load", PLANT, "--graph", graph, store=store)
+    r = run_cli_inprocess("load", PLANT, "--graph", graph, store=store)
     if r.returncode != 0:
         pytest.fail(f"loading the plant into the store failed: {r.stderr}")
-    ok = run_cli("validate", BASE, "--plant", graph, store=store)
+    ok = run_cli_inprocess("validate", BASE, "--plant", graph, store=store)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    missing = run_cli("validate", BASE, "--plant", "https://example.org/graphs/none", store=store)
+    missing = run_cli_inprocess(
+        "validate", BASE, "--plant", "https://example.org/graphs/none", store=store
+    )
     assert missing.returncode == 2 and "no graph" in missing.stderr
     # without the plant the deployment links dangle
-    alone = run_cli("validate", BASE, "--format", "json")
+    alone = run_cli_inprocess("validate", BASE, "--format", "json")
     assert alone.returncode == 1
 
 
@@ -215,11 +219,11 @@ def _cell2_group(stdout: str) -> dict:
 
 def test_finding_about_plant_node_names_plant_file_and_line(tmp_path: Path) -> None:
     plant, mapping, mention = _plant_and_mapping(tmp_path)
-    text = run_cli("validate", str(mapping), "--plant", str(plant))
+    text = run_cli_inprocess("validate", str(mapping), "--plant", str(plant))
     assert text.returncode == 1, text.stderr
     assert f"({plant}:{PLANT_CELL2_LINE})" in text.stdout, text.stdout
     assert f"{mapping}:{mention}" not in text.stdout
-    js = run_cli("validate", str(mapping), "--plant", str(plant), "--format", "json")
+    js = run_cli_inprocess("validate", str(mapping), "--plant", str(plant), "--format", "json")
     group = _cell2_group(js.stdout)
     assert (group["file"], group["line"]) == (str(plant), PLANT_CELL2_LINE)
 
@@ -229,10 +233,10 @@ def test_plant_without_lines_is_named_without_line(tmp_path: Path) -> None:
     jsonld = tmp_path / "plant.jsonld"
     g = Graph().parse(plant, format="turtle")
     jsonld.write_text(g.serialize(format="json-ld"), encoding="utf-8")
-    r = run_cli("validate", str(mapping), "--plant", str(jsonld), "--format", "json")
+    r = run_cli_inprocess("validate", str(mapping), "--plant", str(jsonld), "--format", "json")
     group = _cell2_group(r.stdout)
     assert (group["file"], group["line"]) == (str(jsonld), None)
-    text = run_cli("validate", str(mapping), "--plant", str(jsonld))
+    text = run_cli_inprocess("validate", str(mapping), "--plant", str(jsonld))
     assert f"({jsonld})" in text.stdout
 
 
@@ -241,22 +245,27 @@ def test_plant_accepts_every_graph_name_graphs_lists(tmp_path: Path) -> None:
     finding about a plant node names the file the file: graph came from, or the graph."""
     plant, mapping, _ = _plant_and_mapping(tmp_path)
     store = tmp_path / "store"
-    assert run_cli("load", str(plant), store=store).returncode == 0
+    assert run_cli_inprocess("load", str(plant), store=store).returncode == 0
     assert (
-        run_cli("load", str(plant), "--graph", "urn:example:plant.ttl", store=store).returncode == 0
+        run_cli_inprocess(
+            "load", str(plant), "--graph", "urn:example:plant.ttl", store=store
+        ).returncode
+        == 0
     )
-    listed = run_cli("graphs", store=store)
+    listed = run_cli_inprocess("graphs", store=store)
     data = [line.split()[0] for line in listed.stdout.splitlines() if line.endswith(" data")]
     assert sorted(data) == sorted([plant.resolve().as_uri(), "urn:example:plant.ttl"])
     for iri in data:
-        r = run_cli("validate", str(mapping), "--plant", iri, "--format", "json", store=store)
+        r = run_cli_inprocess(
+            "validate", str(mapping), "--plant", iri, "--format", "json", store=store
+        )
         assert r.returncode == 1, r.stdout + r.stderr
         group = _cell2_group(r.stdout)
         if iri.startswith("file:"):
             assert (group["file"], group["line"]) == (str(plant.resolve()), PLANT_CELL2_LINE)
         else:
             assert group["graph"] == iri and "file" not in group
-        text = run_cli("validate", str(mapping), "--plant", iri, store=store)
+        text = run_cli_inprocess("validate", str(mapping), "--plant", iri, store=store)
         assert text.returncode == 1 and "Cell2" in text.stdout
 
 
@@ -267,7 +276,7 @@ def test_plant_that_is_neither_file_nor_graph(tmp_path: Path) -> None:
         ("file:///nowhere/plant.ttl", "no graph <file:///nowhere/plant.ttl> in the store"),
         ("https://example.org/a b", "not a valid IRI"),
     ]:
-        r = run_cli("validate", BASE, "--plant", item, store=store)
+        r = run_cli_inprocess("validate", BASE, "--plant", item, store=store)
         assert r.returncode == 2, (item, r.stdout, r.stderr)
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and wanted in lines[0] and r.stdout == "", (item, r.stderr)

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from otmlops.http.app import create_app
 from otmlops.http.settings import ServerSettings
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.paths import DATA, EXAMPLES, REPO, TESTS
 
 PDM = "https://w3id.org/otmlops/examples/pdm-machinery#"
@@ -26,7 +26,7 @@ FAULTY = TESTS / "browser" / "faulty-mapping.ttl"
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("wb") / "store"
-    done = run_cli(
+    done = run_cli_inprocess(
         "load",
         str(EXAMPLES / "pdm-machinery.ttl"),
         str(EXAMPLES / "quality-esmf.ttl"),
@@ -276,9 +276,11 @@ def test_unknown_nodes_get_a_404_page(client: TestClient) -> None:
 
 def test_report_cli_writes_a_standalone_page(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    assert run_cli("load", str(EXAMPLES / "pdm-machinery.ttl"), store=store).returncode == 0
+    assert (
+        run_cli_inprocess("load", str(EXAMPLES / "pdm-machinery.ttl"), store=store).returncode == 0
+    )
     out = tmp_path / "out" / "pdm.html"
-    done = run_cli("report", "predictive maintenance", "--out", str(out), store=store)
+    done = run_cli_inprocess("report", "predictive maintenance", "--out", str(out), store=store)
     assert done.returncode == 0, done.stderr
     html = out.read_text()
     assert "<style>" in html and "<script" not in html and "<link" not in html
@@ -286,7 +288,7 @@ def test_report_cli_writes_a_standalone_page(tmp_path: Path) -> None:
     assert "Governance review: Predictive maintenance of ExampleMachine01" in html
     assert "IT/OT boundary crossings" in html
     assert not re.search(r'(href|src)="(?!#)', html)  # no link a file on disk cannot follow
-    done = run_cli("report", "no such thing", "--out", str(out), store=store)
+    done = run_cli_inprocess("report", "no such thing", "--out", str(out), store=store)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "no use case is named" in done.stderr
 

@@ -33,10 +33,10 @@ from pathlib import Path
 
 import httpx
 
+from docsection import replace_section
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-from docsection import replace_section  # noqa: E402
 
 SECTION = "## Service hardening (memory per answer)"
 ROWS_QUERY = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 3000000"

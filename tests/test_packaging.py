@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.slow
 

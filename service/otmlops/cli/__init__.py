@@ -35,7 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 #: Command word -> the module that registers it. A word missing here still works: the parser
-#: is then built from every module (tests/test_startup_imports.py checks this table).
+#: is then built from every module (tests/cli/test_startup_imports.py checks this table).
 COMMAND_WORDS: dict[str, str] = {
     "summary": "otmlops.cli.summary_cmd",
     "ontology": "otmlops.cli.ontology_cmd",

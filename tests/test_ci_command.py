@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO
+from tests.support.paths import REPO
 
 
 def _readme_test_command() -> str:

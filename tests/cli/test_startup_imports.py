@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import run_cli
-from tests.support.paths import EXAMPLES, SHAPES
+from tests.support.paths import EXAMPLES, FIXTURES, SHAPES
 
 #: Top-level packages that no command below needs.
 HEAVY = (
@@ -132,7 +132,7 @@ def test_summary_of_files_imports_no_heavy_library(tmp_path: Path) -> None:
 def test_importing_an_aasx_package_needs_no_aas_sdk(tmp_path: Path) -> None:
     """basyx-python-sdk is a test dependency only: reading a real AASX package (OPC
     relationships, XML part) must not import it."""
-    package = next((REPO / "tests" / "fixtures" / "aas").rglob("*.aasx"))
+    package = next((FIXTURES / "aas").rglob("*.aasx"))
     modules = imported_modules(
         "--store", str(tmp_path / "store"), "import", "aas", str(package), cwd=tmp_path
     )

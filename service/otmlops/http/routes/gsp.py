@@ -136,13 +136,6 @@ async def _multipart(request: Request) -> list[tuple[bytes, str]]:
     return parts
 
 
-@router.api_route(
-    "/store",
-    methods=_METHODS,
-    responses=_RESPONSES,
-    openapi_extra=_BODY,
-    summary="Graph Store Protocol with indirect graph identification",
-)
 async def store_indirect(
     request: Request,
     timeout: RequestTimeout,
@@ -161,3 +154,16 @@ async def store_indirect(
 )
 async def store_direct(request: Request, path: str, timeout: RequestTimeout) -> Response:
     return await _handle(request, direct=True, timeout=timeout)
+
+
+# One route per method, so each operation has its own OpenAPI operationId.
+for _method in _METHODS:
+    router.add_api_route(
+        "/store",
+        store_indirect,
+        methods=[_method],
+        responses=_RESPONSES,
+        openapi_extra=_BODY,
+        summary="Graph Store Protocol with indirect graph identification",
+        operation_id=f"store_{_method.lower()}",
+    )

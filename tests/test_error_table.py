@@ -126,3 +126,22 @@ def test_the_cli_exits_with_the_code_of_the_table(tmp_path: Path) -> None:
     assert done.returncode == NotFound.exit_code == 2, done.stderr
     assert "no query with id 'no-such-query'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        c
+        for _, c in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(c, OtmlopsError) and c.__name__ not in NOT_DOCUMENTED
+    ],
+)
+def test_a_service_answer_maps_back_to_the_same_status_and_exit_code(
+    cls: type[OtmlopsError],
+) -> None:
+    """The CLI run against a service (store.service) reads the table backwards: the error it
+    raises for an HTTP answer exits as the error behind that answer would have."""
+    back = errors.error_for_status(cls.http_status, "the detail")
+    assert status_of(back).http_status == cls.http_status
+    assert status_of(back).exit_code == cls.exit_code
+    assert "the detail" in str(back)

@@ -202,3 +202,31 @@ def status_of(exc: BaseException) -> ErrorStatus:
         if isinstance(exc, kind):
             return ErrorStatus(http_status, exit_code, message.replace("{exc}", str(exc)))
     return ErrorStatus(500, 1, f"{type(exc).__name__}: {exc}", unexpected=True)
+
+
+#: The table read backwards, for a client of the service (store.service): the error class an
+#: HTTP error answer stands for. Only classes whose constructor takes just a message; the first
+#: class listed for a status wins.
+_BY_STATUS: tuple[type[OtmlopsError], ...] = (
+    UsageError,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    TooLarge,
+    UnsupportedMediaType,
+    ParameterError,
+    QueryTimeout,
+    StoreError,
+)
+
+
+def error_for_status(http_status: int, message: str) -> OtmlopsError:
+    """The error a client raises for a service's error answer, so the CLI run against a
+    service exits as it would have on the folder (same table, same exit codes)."""
+    for cls in _BY_STATUS:
+        if cls.http_status == http_status:
+            return cls(message)
+    return ReportedError(
+        message, http_status=http_status, exit_code=2 if 400 <= http_status < 500 else 1
+    )

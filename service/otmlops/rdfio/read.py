@@ -101,7 +101,6 @@ class CountingReader(io.RawIOBase):
     ) -> None:
         self._raw = raw
         self.done = 0
-        self._total = total
         self._offset = offset
         self._grand_total = grand_total if grand_total is not None else total
         self._progress = progress

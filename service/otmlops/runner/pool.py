@@ -228,6 +228,7 @@ class ProcessRunner:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._writer: _Worker | None = None
         self._write_lock = asyncio.Lock()
+        #: the background restart after a stopped write (held so it is not garbage-collected)
         self._restart: asyncio.Future[None] | None = None
         self._threads = ThreadPoolExecutor(
             max_workers=self.workers + 4, thread_name_prefix="otmlops-runner"

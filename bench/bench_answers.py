@@ -24,15 +24,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench_store import bench_params
+from docsection import replace_section
+from otmlops import plantgen
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 DOC = REPO / "docs" / "benchmarks.md"
 HEADING = "## Readable answers (query table view)"
-sys.path.insert(0, str(BENCH))
-
-import plantgen  # noqa: E402
-from bench_store import bench_params  # noqa: E402
-from docsection import replace_section  # noqa: E402
 
 COVERAGE = ("stages-by-layer", "stages-by-rami-cell", "empty-rami-cells", "stages-in-rami-cell")
 

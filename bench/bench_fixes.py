@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_fixes.py [--size 10k,100k]
 
-A generated plant with planted defects (bench/plantgen.py) is validated as one document with
+A generated plant with planted defects (otmlops.plantgen) is validated as one document with
 and without suggestions; the difference is the cost of the fixes (building the lookup graph
 and one suggestion list per finding). Also times ``fix_bytes`` (validate + patch) on it.
 Prints one line per size; figures go into docs/benchmarks.md.
@@ -11,14 +11,11 @@ Prints one line per size; figures go into docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from plantgen import generate, parse_size  # noqa: E402
+from otmlops.plantgen import generate, parse_size
 
 
 def _best(fn: object, runs: int = 3) -> float:

@@ -33,10 +33,10 @@ from pathlib import Path
 
 import httpx
 
+from docsection import replace_section
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-from docsection import replace_section  # noqa: E402
 
 SECTION = "## Service hardening (memory per answer)"
 ROWS_QUERY = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 3000000"
@@ -143,10 +143,12 @@ def _measure(base: str, pid: int, query: str, accept: str, timeout: float) -> di
 def _restarts(base: str) -> int:
     text = httpx.get(base + "/metrics", timeout=60).text
     return int(
-        next(
-            line.split()[1]
-            for line in text.splitlines()
-            if line.startswith("otmlops_worker_restarts_total ")
+        float(  # prometheus_client writes every value as a float ("2.0")
+            next(
+                line.split()[1]
+                for line in text.splitlines()
+                if line.startswith("otmlops_worker_restarts_total ")
+            )
         )
     )
 

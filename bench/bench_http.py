@@ -1,6 +1,6 @@
 """HTTP throughput and latency of ``otmlops serve`` next to rdflib-endpoint, on the same data.
 
-For a generated plant (bench/plantgen.py, default 100k triples) plus the bundled ontology, this
+For a generated plant (otmlops.plantgen, default 100k triples) plus the bundled ontology, this
 starts both servers on 127.0.0.1, then measures requests per second and p50/p99 latency of
 (1) a named query (``/queries/stages-without-owner``; rdflib-endpoint gets the same SPARQL text)
 and (2) two SPARQL SELECTs by GET on /sparql, at concurrency 1, 4 and 16, in one run. The table is
@@ -28,11 +28,11 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from docsection import replace_section
+from otmlops import plantgen
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-import plantgen  # noqa: E402
-from docsection import replace_section  # noqa: E402
 
 NAMED_ID = "stages-without-owner"
 #: An ad-hoc lookup, as a dashboard sends it: the stages of one use case with their RAMI layer
@@ -174,7 +174,6 @@ def answers(url: str, params: dict[str, str]) -> set[tuple[str, ...]]:
 
 
 def named_query_text() -> str:
-    sys.path.insert(0, str(REPO / "service"))
     from otmlops.catalogue import get_query
 
     return get_query(NAMED_ID).sparql

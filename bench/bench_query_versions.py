@@ -13,17 +13,15 @@ from __future__ import annotations
 import argparse
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from otmlops import plantgen
+from otmlops.catalogue import load_catalogue
+from otmlops.store import open_store
 
-import plantgen  # noqa: E402
-from otmlops.catalogue import load_catalogue  # noqa: E402
-from otmlops.store import open_store  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 
 def _old_text(rev: str, qid: str) -> str:

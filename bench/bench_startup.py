@@ -264,7 +264,7 @@ command module, and with them rdflib, pySHACL, lxml and the AAS SDKs (aas-core3.
 about 0.35 s of CPU before any work, for `--version` too. Now the CLI imports only the module of
 the command named on the line (`--version` none), command modules import their libraries inside
 their run functions, and the library modules on the query path (store, catalogue, parameters,
-result formats, namespaces) need only pyoxigraph; `tests/test_startup_imports.py` fails if a
+result formats, namespaces) need only pyoxigraph; `tests/cli/test_startup_imports.py` fails if a
 heavy import comes back. `--version` is Python, argparse and the CLI module. `query` adds
 pyoxigraph and the store modules, opening the RocksDB folder read-write (about 20 ms of CPU but
 50-100 ms of wall time here: every read-write open writes a new MANIFEST and OPTIONS file; a

@@ -1,6 +1,6 @@
 """How fast the workbench pages become interactive in a real browser on a plant-sized store.
 
-Generates a plant (bench/plantgen.py, default 100k triples), loads it and the two case studies
+Generates a plant (otmlops.plantgen, default 100k triples), loads it and the two case studies
 with ``otmlops load`` (one graph per file, so pages can name file and line), starts
 ``otmlops serve`` on 127.0.0.1 and opens every page in headless Chromium (Debian package
 ``chromium``; Playwright from the test extra). For each page it takes the median and the
@@ -34,11 +34,11 @@ from urllib.parse import quote
 
 import httpx
 
+from docsection import replace_section
+from otmlops import plantgen
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-import plantgen  # noqa: E402
-from docsection import replace_section  # noqa: E402
 
 SECTION = "## Workbench pages"
 PDM = "https://w3id.org/otmlops/examples/pdm-machinery#"

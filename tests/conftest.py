@@ -1,51 +1,18 @@
-"""Shared test helpers: where things are, and how to run the real CLI as a subprocess."""
+"""Fixtures shared by the whole suite. Helper functions live in ``tests.support``."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-#: Third-party data copied into the repository (origins and licences in its SOURCES.md).
-FIXTURES = REPO / "tests" / "fixtures"
-EXAMPLES = REPO / "examples"
-
-
-def run_cli(
-    *args: str,
-    store: str | os.PathLike[str] | None = None,
-    input: bytes | None = None,
-    env: dict[str, str] | None = None,
-    timeout: float = 300,
-    cwd: str | os.PathLike[str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run ``otmlops ARGS`` in a real subprocess (``python -m otmlops``)."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("OTMLOPS_STORE", None) if env is None or "OTMLOPS_STORE" not in env else None
-    cmd = [sys.executable, "-m", "otmlops"]
-    if store is not None:
-        cmd += ["--store", str(store)]
-    cmd += list(args)
-    return subprocess.run(
-        cmd,
-        input=input.decode() if input else None,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
-        cwd=cwd,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from otmlops.store.base import Store
+from tests.support.oxigraph_server import start_server, stop_server
+from tests.support.paths import FIXTURES
 
 
 @pytest.fixture
@@ -55,15 +22,46 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
-# --- store fixtures (store layer; tests/oxigraph_server.py) ---------------------------------
+# --- store fixtures (store layer; tests/support/oxigraph_server.py) --------------------------
 
-from oxigraph_server import oxigraph_server  # noqa: E402,F401  (re-exported fixture)
+
+@dataclass
+class _OxigraphProcess:
+    location: Path
+    proc: subprocess.Popen[bytes]
+    url: str
+
+
+@pytest.fixture(scope="session")
+def _oxigraph_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_OxigraphProcess]:
+    """One ``oxigraph serve --union-default-graph`` process for the session, started on first
+    use (``oxigraph_server`` starts it again if a test stopped it)."""
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    server = _OxigraphProcess(location, *start_server(location))
+    try:
+        yield server
+    finally:
+        stop_server(server.proc)
+
+
+@pytest.fixture
+def oxigraph_server(_oxigraph_process: _OxigraphProcess) -> str:
+    """Base URL of an empty ``oxigraph serve --union-default-graph`` on 127.0.0.1: the
+    session's server process, emptied (``DROP ALL``) before each test, so that each test starts
+    from no data without paying for a process start."""
+    server = _oxigraph_process
+    if server.proc.poll() is not None:
+        server.proc, server.url = start_server(server.location)
+    r = httpx.post(f"{server.url}/update", data={"update": "DROP ALL"}, timeout=30)
+    assert r.status_code in (200, 204), r.text
+    return server.url
+
 
 STORE_KINDS = ("disk", "memory", "remote")
 
 
 @pytest.fixture(params=STORE_KINDS)
-def any_store(request: pytest.FixtureRequest, tmp_path: Path):
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An open, bootstrapped store of each backend: embedded on disk, in memory, and remote
     (a real ``oxigraph serve`` process). ``request.param`` tells which."""
     from otmlops.store import open_store

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from conftest import REPO
+from tests.support.paths import REPO
 
 #: Folders whose files we write; a clone must not need anything beside them.
 OURS = (

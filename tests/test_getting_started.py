@@ -31,7 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, REPO, free_port
+from tests.support.net import free_port
+from tests.support.paths import EXAMPLES, REPO
 
 GUIDE = REPO / "docs" / "getting-started.md"
 FILES = EXAMPLES / "getting-started"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -92,6 +92,8 @@ def test_wheel_installs_and_loads_its_data_from_another_directory(tmp_path: Path
     info = json.loads(result.stdout)
     data = target / "otmlops" / "_data"
     assert info["package"].startswith(str(target))
+    # PEP 561: the package says it is typed, so mypy checks code that uses it
+    assert (target / "otmlops" / "py.typed").is_file()
     assert info["ontology_dir"] == str(data / "ontology")
     assert all(m.startswith(str(data / "ontology")) for m in info["modules"])
     assert len(info["modules"]) == 5 and info["triples"] > 1000 and info["reference"] > 100

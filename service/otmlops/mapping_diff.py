@@ -12,10 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from otmlops.namespaces import MAP, MLOPS, PREFIXES
+
+if TYPE_CHECKING:  # (rdflib, which a report needs, stays out of a diff without findings)
+    from otmlops.validation.report import ValidationResult
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -159,7 +163,12 @@ class _Side:
             if not isinstance(t.subject, ox.NamedNode):
                 continue
             obj = t.object
-            value = obj.value if isinstance(obj, (ox.NamedNode, ox.Literal)) else f"_:{obj.value}"
+            if isinstance(obj, (ox.NamedNode, ox.Literal)):
+                value = obj.value
+            elif isinstance(obj, ox.BlankNode):
+                value = f"_:{obj.value}"
+            else:  # an RDF 1.2 triple term, compared as written
+                value = str(obj)
             values = self.facts.setdefault(t.subject.value, {}).setdefault(t.predicate.value, [])
             if value not in values:
                 values.append(value)
@@ -205,8 +214,8 @@ def compare(
     *,
     old_name: str = "old",
     new_name: str = "new",
-    old_findings: Sequence[object] | None = None,
-    new_findings: Sequence[object] | None = None,
+    old_findings: Sequence[ValidationResult] | None = None,
+    new_findings: Sequence[ValidationResult] | None = None,
 ) -> MappingDiff:
     """The differences between two versions; findings are ValidationResult lists (or None to
     leave them out)."""
@@ -214,7 +223,8 @@ def compare(
     namer = _Namer()
     diffs: list[UseCaseDiff] = []
     for uc in sorted(set(old.use_cases) | set(new.use_cases)):
-        label = (new.values(uc, _RDFS_LABEL) or old.values(uc, _RDFS_LABEL) or [None])[0]
+        labels = new.values(uc, _RDFS_LABEL) or old.values(uc, _RDFS_LABEL)
+        label = labels[0] if labels else None
         if uc not in old.use_cases or uc not in new.use_cases:
             side, status = (new, "added") if uc not in old.use_cases else (old, "removed")
             stages = [StageDiff(st, status, _kind(side, st, namer)) for st in side.stages(uc)]
@@ -238,8 +248,8 @@ def compare(
     if old_findings is not None and new_findings is not None:
         owner = {st: uc for side in (old, new) for uc in side.use_cases for st in side.stages(uc)}
         owner.update({uc: uc for side in (old, new) for uc in side.use_cases})
-        a = {r.key: r for r in old_findings}  # type: ignore[attr-defined]
-        b = {r.key: r for r in new_findings}  # type: ignore[attr-defined]
+        a = {r.key: r for r in old_findings}
+        b = {r.key: r for r in new_findings}
         result.appeared = [_finding(b[k], owner) for k in sorted(set(b) - set(a), key=str)]
         result.disappeared = [_finding(a[k], owner) for k in sorted(set(a) - set(b), key=str)]
     return result
@@ -254,16 +264,11 @@ def _kind(side: _Side, stage: str, namer: _Namer) -> str | None:
     return namer.name(kinds[0], "kind") if kinds else None
 
 
-def _finding(r: object, owner: dict[str, str]) -> Finding:
-    focus = str(r.focus)  # type: ignore[attr-defined]
+def _finding(r: ValidationResult, owner: dict[str, str]) -> Finding:
+    focus = str(r.focus)
     return Finding(
-        focus,
-        r.severity_name,
-        r.path,
-        str(r.source_shape),  # type: ignore[attr-defined]
-        r.message or "",
-        owner.get(focus),
-    )  # type: ignore[attr-defined]
+        focus, r.severity_name, r.path, str(r.source_shape), r.message or "", owner.get(focus)
+    )
 
 
 class _Namer:

@@ -57,8 +57,3 @@ def __getattr__(name: str) -> Namespace:
     value = Namespace(iri)
     globals()[name] = value
     return value
-
-
-def sparql_prologue() -> str:
-    """PREFIX lines for all project prefixes, so queries stay short."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

@@ -19,7 +19,6 @@ from otmlops.namespaces import PREFIXES
 from otmlops.store.sparql_text import Prologue, Token, decode_codepoints, tokens
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 Term = ox.NamedNode | ox.Literal
 

@@ -45,7 +45,8 @@ def read_axes(store: Store) -> Axes:
         entailment=False,
     )
     found: dict[str, list[str]] = {"Layer": [], "HierarchyLevel": [], "LifeCyclePhase": []}
-    for row in outcome:  # type: ignore[union-attr]
+    assert isinstance(outcome, ox.QuerySolutions)  # a SELECT query
+    for row in outcome:
         values = found[row["axis"].value[len(RAMI) :]]
         if row["item"].value not in values:
             values.append(row["item"].value)
@@ -91,14 +92,15 @@ def grid_text(
     strip = len(spaces) == 1  # one namespace: its prefix says nothing
     cells: dict[tuple[str, str, str], list[str]] = {}
     for row in rows:
-        key = tuple(getattr(row[at[c]], "value", "") for c in AXIS_COLUMNS)
+        layer, level, phase = (getattr(row[at[c]], "value", "") for c in AXIS_COLUMNS)
+        key = (layer, level, phase)
         if counting:
             count = getattr(row[at["stages"]], "value", "")
             if count not in ("", "0"):
-                cells[key] = [count]  # type: ignore[index]
+                cells[key] = [count]
         else:
             text = _local(row[at["stage"]], prefixes, strip)
-            found = cells.setdefault(key, [])  # type: ignore[arg-type]
+            found = cells.setdefault(key, [])
             if text not in found:
                 found.append(text)
     head = ["layer", *(_name(v, prefixes, labels) for v in axes.levels)]

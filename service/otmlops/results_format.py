@@ -220,11 +220,13 @@ def render(
             "tsv": ox.QueryResultsFormat.TSV,
             "json": ox.QueryResultsFormat.JSON,
         }[fmt]
-        return outcome.serialize(format=result_format)
+        data = outcome.serialize(format=result_format)
+        assert data is not None  # given no output file, serialize returns the bytes
+        return data
     if isinstance(outcome, ox.QueryBoolean):
         return b"true\n" if bool(outcome) else b"false\n"
-    header, rows = solution_rows(outcome)
-    return table_text(header, rows, prefixes, labels, width).encode()
+    header, table = solution_rows(outcome)
+    return table_text(header, table, prefixes, labels, width).encode()
 
 
 def solution_rows(outcome: Outcome) -> tuple[list[str], list[tuple[object, ...]]]:

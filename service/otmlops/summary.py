@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from otmlops.errors import InputError
 from otmlops.namespaces import NAMESPACE_IRIS, PREFIXES
 from otmlops.ontology.loader import module_files, reference_mapping_file
+from otmlops.rdfio import format_of_path
 from otmlops.store.bundle import bundled_files
 from otmlops.store.graphs import ONTOLOGY_GRAPH
 from otmlops.validation.sources import parse, read_file
@@ -38,8 +39,9 @@ RAMI, ISA95, MLOPS, MAP = (NAMESPACE_IRIS[n] for n in ("RAMI", "ISA95", "MLOPS",
 KIND_NAMESPACES = (ISA95, MAP)
 
 
-#: A subject, predicate or object (RDF-star triples do not occur in the files summarised).
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+#: A subject, predicate or object as pyoxigraph gives it (an RDF 1.2 triple term is rare in
+#: mapping files; a summary shows it like any other node).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def _n(namespace: str, name: str) -> ox.NamedNode:
@@ -62,6 +64,8 @@ class Dataset:
         return len(self._store)
 
     def objects(self, subject: Term | None, predicate: ox.NamedNode) -> Iterator[Term]:
+        if isinstance(subject, ox.Literal):  # a literal is never a subject
+            return iter(())
         return (q.object for q in self._store.quads_for_pattern(subject, predicate, None, None))
 
     def subjects(self, predicate: ox.NamedNode, obj: Term | None) -> Iterator[Term]:
@@ -71,6 +75,8 @@ class Dataset:
         return next(self.objects(subject, predicate), None)
 
     def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
+        if isinstance(subject, ox.Literal):
+            return False
         return (
             next(iter(self._store.quads_for_pattern(subject, predicate, obj, None)), None)
             is not None
@@ -80,6 +86,8 @@ class Dataset:
         return {q.subject for q in self._store.quads_for_pattern(None, None, None, None)}
 
     def described(self, subject: Term) -> bool:
+        if isinstance(subject, ox.Literal):
+            return False
         return (
             next(iter(self._store.quads_for_pattern(subject, None, None, None)), None) is not None
         )
@@ -124,7 +132,7 @@ def read_rdf(path: Path) -> tuple[list[ox.Triple], dict[str, str]]:
 
 
 def _bundled(path: Path) -> list[ox.Triple]:
-    fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.RDF_XML
+    fmt = format_of_path(path) or ox.RdfFormat.TURTLE
     return [q.triple for q in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True)]
 
 

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from otmlops.authoring.model import HOST_FIELDS, STAGE_FIELDS, USE_CASE_FIELDS
 from otmlops.authoring.table_form import HEADER
@@ -50,9 +51,8 @@ class _Writer:
             if isinstance(o, Literal) and o.datatype is None
         }
         # labels are written without their tag, so the file says the one most of them have
-        self.language = (
-            "en" if "en" in langs or not langs else None if None in langs else sorted(langs)[0]
-        )
+        tagged = sorted(lang for lang in langs if lang is not None)
+        self.language = "en" if "en" in langs or not langs else None if None in langs else tagged[0]
 
     def ref(self, iri: URIRef) -> str:
         """A CURIE with the longest matching declared prefix, else the full IRI."""
@@ -91,7 +91,7 @@ class _Writer:
 
     def entry(self, subject: URIRef, specs: dict, consumed: set) -> dict[str, list[str]]:
         fields: dict[str, list[str]] = {}
-        by_predicate: dict[URIRef, list[tuple[str, str]]] = {}
+        by_predicate: dict[Node, list[tuple[str, str]]] = {}
         for name, (predicate, how) in specs.items():
             by_predicate.setdefault(predicate, []).append((name, how))
         for predicate, obj in sorted(self.graph.predicate_objects(subject)):
@@ -130,7 +130,7 @@ def extract(graph: Graph, *, hosts: bool = True) -> Extracted:
         consumed.add((uc, RDF.type, MLOPS.UseCase))
         uc_fields = w.entry(uc, USE_CASE_FIELDS, consumed)
         stages = []
-        for st in sorted(graph.objects(uc, MLOPS.hasStage)):
+        for st in sorted(graph.objects(uc, MLOPS.hasStage), key=str):
             if (
                 not isinstance(st, URIRef)
                 or st in stage_owner
@@ -140,7 +140,7 @@ def extract(graph: Graph, *, hosts: bool = True) -> Extracted:
             stage_owner[st] = uc
             consumed.add((uc, MLOPS.hasStage, st))
             stages.append((w.ref(st), w.entry(st, STAGE_FIELDS, consumed)))
-        stages.sort(key=lambda s: (_order((s[1].get("kind") or [None])[0]), s[0]))
+        stages.sort(key=lambda s: (_order(next(iter(s[1].get("kind") or []), None)), s[0]))
         use_cases.append((w.ref(uc), uc_fields, stages))
     host_entries = []
     if hosts:

@@ -18,9 +18,13 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from otmlops.authoring.vocab import Term, Vocabulary, vocabularies
 from otmlops.errors import UsageError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 FORMATS = ("yaml", "ttl", "csv")
 DEFAULT_BASE = "https://example.org/mappings/{slug}#"
@@ -134,7 +138,7 @@ def build(
     kinds: Sequence[str] | None = None,
     *,
     base: str | None = None,
-    plant: Sequence[object] | None = None,
+    plant: Sequence[ox.Triple] | None = None,
 ) -> Skeleton:
     """The skeleton of a use case called ``name`` with stages of ``kinds`` (default: all).
 
@@ -199,24 +203,25 @@ class _Candidates:
         } ORDER BY ?thing
     """
 
-    def __init__(self, plant: Sequence[object]) -> None:
+    def __init__(self, plant: Sequence[ox.Triple]) -> None:
         import pyoxigraph as ox
 
         from otmlops.validation.api import ontology_triples
 
         self.store = ox.Store()
         self.store.extend(
-            ox.Quad(t.subject, t.predicate, t.object)  # type: ignore[attr-defined]
-            for t in [*ontology_triples(), *plant]
+            ox.Quad(t.subject, t.predicate, t.object) for t in [*ontology_triples(), *plant]
         )
-        self.plant_subjects = {str(t.subject) for t in plant}  # type: ignore[attr-defined]
+        self.plant_subjects = {str(t.subject) for t in plant}
 
     def at(self, level: str) -> list[tuple[str, str]]:
         import pyoxigraph as ox
 
         rows: dict[str, str] = {}
         query = self._QUERY.replace("?level", ox.NamedNode(level).__str__())  # a vocabulary IRI
-        for row in self.store.query(query):
+        solutions = self.store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
             thing = row["thing"]
             if not isinstance(thing, ox.NamedNode) or str(thing) not in self.plant_subjects:
                 continue

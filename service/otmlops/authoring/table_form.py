@@ -87,9 +87,9 @@ def read_csv(data: bytes, name: str) -> Document:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        bad_line = data.count(b"\n", 0, exc.start) + 1
         raise FormError(
-            "not UTF-8 text; save the CSV as UTF-8", Loc(line, None), source=name
+            "not UTF-8 text; save the CSV as UTF-8", Loc(bad_line, None), source=name
         ) from None
     doc = Document(name)
     lines = text.splitlines(keepends=True)

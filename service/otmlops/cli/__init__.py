@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from otmlops import __version__
-from otmlops.errors import OtmlopsError, UsageError
+from otmlops.errors import OtmlopsError, UsageError, status_of
 
 #: Command modules, in the order their commands appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -35,7 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 #: Command word -> the module that registers it. A word missing here still works: the parser
-#: is then built from every module (tests/test_startup_imports.py checks this table).
+#: is then built from every module (tests/cli/test_startup_imports.py checks this table).
 COMMAND_WORDS: dict[str, str] = {
     "summary": "otmlops.cli.summary_cmd",
     "ontology": "otmlops.cli.ontology_cmd",
@@ -160,15 +160,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
-        return 2
+        return UsageError.exit_code  # a command without its subcommand
     try:
         return int(args.func(args) or 0)
-    except UsageError as exc:
-        print(f"otmlops: usage error: {exc}", file=sys.stderr)
-        return 2
     except OtmlopsError as exc:
-        print(f"otmlops: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        # the exit code comes from the one error table the HTTP service uses too
+        error = status_of(exc)
+        kind = "usage error" if isinstance(exc, UsageError) else "error"
+        print(f"otmlops: {kind}: {error.message}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("otmlops: interrupted", file=sys.stderr)
         return 130

@@ -61,23 +61,19 @@ def _read_graph(path: Path):  # noqa: ANN202 - an rdflib Graph
     from rdflib import Graph
 
     from otmlops.authoring import compile_file, form_of_path
+    from otmlops.rdfio import rdflib_name
     from otmlops.validation.sources import parse, read_file
 
     if form_of_path(path):
         return compile_file(path).graph
-    parse(read_file(path))  # a syntax error with its position, before rdflib's own message
+    source = read_file(path)
+    parse(source)  # a syntax error with its position, before rdflib's own message
     graph = Graph()
     try:
-        graph.parse(str(path), format=_rdflib_format(path))
+        graph.parse(str(path), format=rdflib_name(source.format))
     except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds; the file was checked
         raise InputError(f"cannot read the mapping: {exc}", source=str(path)) from None
     return graph
-
-
-def _rdflib_format(path: Path) -> str:
-    from rdflib.util import guess_format
-
-    return guess_format(str(path)) or "turtle"
 
 
 def _cmd_form(args: argparse.Namespace) -> int:

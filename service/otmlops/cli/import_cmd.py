@@ -139,7 +139,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _no_kind(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
-    return 2
+    return UsageError.exit_code  # a command without its subcommand
 
 
 def _cmd_aas(args: argparse.Namespace) -> int:

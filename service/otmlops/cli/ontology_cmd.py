@@ -104,7 +104,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _missing(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
-    return 2
+    return UsageError.exit_code  # a command without its subcommand
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from otmlops.store.base import Store
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -27,20 +31,21 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(func=_cmd_report)
 
 
-def resolve_use_case(store: object, given: str) -> str:
+def resolve_use_case(store: Store, given: str) -> str:
     """The IRI of the use case the user named by IRI or by a unique part of its label."""
+    import pyoxigraph as ox
+
     from otmlops.catalogue import run_named_query
     from otmlops.errors import UsageError
 
     text = given.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
-    cases = {
-        sol["useCase"].value: sol["label"].value
-        for sol in run_named_query(store, "use-case-overview")  # type: ignore[arg-type]
-        if sol["label"] is not None
-    }
-    every = {sol["useCase"].value for sol in run_named_query(store, "use-case-overview")}  # type: ignore[arg-type]
+    overview = run_named_query(store, "use-case-overview")
+    assert isinstance(overview, ox.QuerySolutions)  # a SELECT query
+    rows = [(sol["useCase"], sol["label"]) for sol in overview]
+    cases = {str(uc.value): str(label.value) for uc, label in rows if uc and label}
+    every = {str(uc.value) for uc, _ in rows if uc}
     if text in every:
         return text
     hits = sorted(iri for iri, label in cases.items() if text.lower() in label.lower())

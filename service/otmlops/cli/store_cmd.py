@@ -108,11 +108,11 @@ class ProgressBar:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from otmlops.store.rdf_input import parse_format
+    from otmlops.rdfio import format_of_name
 
     if args.graph and len(args.files) > 1:
         raise UsageError("--graph names one graph; load one file with it at a time")
-    fmt = parse_format(args.format) if args.format else None
+    fmt = format_of_name(args.format) if args.format else None
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     with open_cli_store(args) as store:
         for path in args.files:

@@ -14,9 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from otmlops import __version__
-from otmlops.errors import OtmlopsError
+from otmlops.errors import ErrorStatus, OtmlopsError, UsageError, status_of
 from otmlops.http.docs_pages import add_docs
-from otmlops.http.errors import HttpError, error_response
+from otmlops.http.errors import error_response
 from otmlops.http.guard import RequestGuard
 from otmlops.http.routes import gsp, ops, queries, sparql, validate
 from otmlops.http.settings import ServerSettings
@@ -103,30 +103,34 @@ def create_app(settings: ServerSettings, runner: Runner | None = None) -> FastAP
         app.include_router(module.router)
     add_docs(app)
 
-    @app.exception_handler(HttpError)
-    async def _http_error(request: Request, exc: HttpError) -> Any:
-        return error_response(request, exc.status, exc.message, exc.headers)
-
+    # every error answer takes its status from the one table (otmlops.errors.status_of)
     @app.exception_handler(OtmlopsError)
     async def _otmlops_error(request: Request, exc: OtmlopsError) -> Any:
-        return error_response(request, exc.http_status, str(exc))
+        return error_response(request, status_of(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _starlette_error(request: Request, exc: StarletteHTTPException) -> Any:
-        return error_response(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
+        # the framework's own answers (no such route, method not allowed): the status it
+        # chose; the exit code is moot (never a CLI error) but 2 as for any client mistake
+        error = ErrorStatus(exc.status_code, 2, str(exc.detail), dict(exc.headers or {}))
+        return error_response(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Any:
+        # a parameter FastAPI checks (a missing or ill-typed query parameter or form field)
+        # is bad input like any other: UsageError, 400 on every route
         reasons = "; ".join(
             f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
             for err in exc.errors()
         )
-        status = 400 if request.url.path.startswith(("/sparql", "/store")) else 422
-        return error_response(request, status, reasons or "invalid request")
+        return error_response(request, status_of(UsageError(reasons or "invalid request")))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Any:
-        return error_response(request, 500, f"internal error: {type(exc).__name__}")
+        error = status_of(exc)
+        if error.unexpected:  # a bug: say what kind, not its text
+            error = ErrorStatus(500, 1, f"internal error: {type(exc).__name__}")
+        return error_response(request, error)
 
     _add_error_schema(app)
     return app
@@ -145,7 +149,7 @@ def _add_error_schema(app: FastAPI) -> None:
         _document_query_ids(schema)
         return schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend it
 
 
 def _document_query_ids(schema: dict[str, Any]) -> None:

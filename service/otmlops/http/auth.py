@@ -7,32 +7,25 @@ import hmac
 
 from fastapi import Request
 
-from otmlops.http.errors import HttpError
+from otmlops.errors import Forbidden, OtmlopsError, Unauthorized
 from otmlops.http.settings import ServerSettings
 
 
 def require_write(request: Request, settings: ServerSettings) -> None:
     if settings.read_only:
-        raise HttpError(403, "the server runs in read-only mode; writes are refused")
+        raise Forbidden("the server runs in read-only mode; writes are refused")
     if settings.token is None:
-        raise HttpError(
-            403,
+        raise Forbidden(
             "writes are disabled: start the server with OTMLOPS_TOKEN or "
             "--token-file to enable them",
         )
     header = request.headers.get("authorization", "")
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
-        raise HttpError(
-            401,
-            "writes need an 'Authorization: Bearer <token>' header",
-            {"WWW-Authenticate": 'Bearer realm="otmlops"'},
-        )
+        raise Unauthorized("writes need an 'Authorization: Bearer <token>' header")
     if not hmac.compare_digest(credentials.strip().encode(), settings.token.encode()):
-        raise HttpError(
-            401,
-            "the bearer token is not valid",
-            {"WWW-Authenticate": 'Bearer realm="otmlops", error="invalid_token"'},
+        raise Unauthorized(
+            "the bearer token is not valid", 'Bearer realm="otmlops", error="invalid_token"'
         )
 
 
@@ -40,7 +33,7 @@ def may_write(request: Request, settings: ServerSettings) -> bool:
     """True if ``request`` would pass :func:`require_write` (no error raised)."""
     try:
         require_write(request, settings)
-    except HttpError:
+    except OtmlopsError:
         return False
     return True
 

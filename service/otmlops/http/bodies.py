@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from otmlops.http.errors import HttpError
-from otmlops.runner.formats import split_media_type
+from otmlops.errors import TooLarge, UsageError
+from otmlops.media_types import split_media_type
 
 
 async def read_body(request: Request, limit: int, why: str = "") -> bytes:
@@ -16,17 +16,17 @@ async def read_body(request: Request, limit: int, why: str = "") -> bytes:
         try:
             size = int(declared)
         except ValueError:
-            raise HttpError(400, "Content-Length is not a number") from None
+            raise UsageError("Content-Length is not a number") from None
         if size > limit:
-            raise HttpError(
-                413, f"request body of {declared} bytes exceeds the limit of {limit} bytes{why}"
+            raise TooLarge(
+                f"request body of {declared} bytes exceeds the limit of {limit} bytes{why}"
             )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise HttpError(413, f"request body exceeds the limit of {limit} bytes{why}")
+            raise TooLarge(f"request body exceeds the limit of {limit} bytes{why}")
         chunks.append(chunk)
     body = b"".join(chunks)
     request._body = body  # lets request.form() reuse it
@@ -42,17 +42,18 @@ def media_type_of(request: Request) -> tuple[str, dict[str, str]]:
 
 
 def check_charset(params: dict[str, str]) -> None:
+    """UsageError (400) unless the Content-Type's charset (if any) is UTF-8, in any common
+    spelling (utf-8, UTF8, UTF_8), or US-ASCII; every route with a text body calls this."""
     charset = params.get("charset")
     if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii"):
-        raise HttpError(400, f"only UTF-8 text is accepted, not charset={charset}")
+        raise UsageError(f"only UTF-8 text is accepted, not charset={charset}")
 
 
 def decode_utf8(body: bytes, what: str) -> str:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise HttpError(
-            400,
+        raise UsageError(
             f"{what} is not valid UTF-8 (byte {exc.start}: {body[exc.start : exc.start + 1]!r})",
         ) from None
     return text.removeprefix("\ufeff")

@@ -1,4 +1,9 @@
-"""Error answers: every failure gets a status and a body that says why, never a traceback."""
+"""Error answers: every failure gets a status and a body that says why, never a traceback.
+
+The status comes from the one error table (:func:`otmlops.errors.status_of`); this module
+only decides the body: plain text for the SPARQL Protocol and Graph Store endpoints (as
+SPARQL servers answer), JSON ``{status, error, detail}`` for the rest of the API.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,8 @@ from http import HTTPStatus
 from fastapi import Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from otmlops.errors import OtmlopsError, UsageError
+from otmlops.errors import ErrorStatus
 from otmlops.redact import redact, scrub
-
-
-class HttpError(Exception):
-    """Raised by request handling code; turned into a response by the app."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
 
 
 def phrase(status: int) -> str:
@@ -28,24 +23,23 @@ def phrase(status: int) -> str:
         return "Error"
 
 
-def _wants_text(request: Request) -> bool:
+def wants_text(path: str) -> bool:
     """SPARQL protocol and Graph Store endpoints answer errors in plain text, as SPARQL
     servers do; the JSON API answers JSON."""
-    path = request.url.path
     return path.startswith("/sparql") or path.startswith("/store")
 
 
-def error_response(
-    request: Request, status: int, message: str, headers: dict[str, str] | None = None
-) -> Response:
+def error_response(request: Request, error: ErrorStatus) -> Response:
     """The error answer; its message never shows credentials or (unless the operator asked)
     the store's folder."""
+    status, message = error.http_status, error.message
     state = getattr(request.app.state, "otmlops", None) if "app" in request.scope else None
     if state is not None and not state.settings.show_store_path:
         message = scrub(message, state.settings.store)
     else:
         message = redact(message)
-    if _wants_text(request):
+    headers = error.headers or None
+    if wants_text(request.url.path):
         return PlainTextResponse(
             f"{status} {phrase(status)}: {message}\n", status_code=status, headers=headers
         )
@@ -54,10 +48,3 @@ def error_response(
         status_code=status,
         headers=headers,
     )
-
-
-def from_otmlops(exc: OtmlopsError) -> HttpError:
-    status = exc.http_status
-    if isinstance(exc, UsageError) and status == 400:
-        status = 400
-    return HttpError(status, str(exc))

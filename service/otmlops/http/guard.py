@@ -141,26 +141,25 @@ class RequestGuard:
 
         problem = self._problem(scope)
         if problem is not None:
+            from otmlops.errors import UsageError, status_of
             from otmlops.http.errors import error_response
 
-            status, text = problem
-            response = error_response(Request(scope), status, text)
+            response = error_response(Request(scope), status_of(UsageError(problem)))
             await response(scope, receive, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
 
-    def _problem(self, scope: Scope) -> tuple[int, str] | None:
+    def _problem(self, scope: Scope) -> str | None:
+        """Why the request is refused (a 400, as any bad input), or None."""
         if self.allowed_hosts is not None:
             host = next(
                 (v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), None
             )
             if host is not None and not host_allowed(host, self.allowed_hosts):
-                return 400, (
+                return (
                     f"this server does not answer for the host name {host!r} (it "
                     "protects a local service from DNS rebinding); the operator can "
                     "allow it with --allowed-hosts"
                 )
         why = _utf8_problem(scope)
-        if why is not None:
-            return 400, why
-        return None
+        return why

@@ -34,6 +34,8 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         if not busy and not self.transport.is_closing():
             self.transport.close()
 
+    # uvicorn's HttpToolsProtocol narrows asyncio.Protocol's BaseTransport to Transport (and
+    # ignores the override error itself); this keeps its signature
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()

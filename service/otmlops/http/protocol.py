@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from otmlops.errors import MethodNotAllowed, UnsupportedMediaType, UsageError
 from otmlops.http.bodies import check_charset, decode_utf8
-from otmlops.http.errors import HttpError
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -28,14 +28,14 @@ class SparqlRequest:
     named_graphs: list[str] = field(default_factory=list)
     using_graphs: list[str] = field(default_factory=list)
     using_named_graphs: list[str] = field(default_factory=list)
-    timeout: str | None = None
+    #: every ``timeout`` value given (URL and form); otmlops.http.shared_params parses them
+    timeouts: list[str] = field(default_factory=list)
 
 
 def _one(params: list[tuple[str, str]], name: str) -> str | None:
     values = [v for k, v in params if k == name]
     if len(values) > 1:
-        raise HttpError(
-            400,
+        raise UsageError(
             f"the request has {len(values)} '{name}' parameters; the protocol allows exactly one",
         )
     return values[0] if values else None
@@ -50,7 +50,7 @@ def _parse_form(body: bytes) -> list[tuple[str, str]]:
     try:
         return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except UnicodeDecodeError:
-        raise HttpError(400, "the form body has percent-encoded bytes that are not UTF-8") from None
+        raise UsageError("the form body has percent-encoded bytes that are not UTF-8") from None
 
 
 def parse_request(
@@ -60,57 +60,56 @@ def parse_request(
     media_params: dict[str, str],
     body: bytes,
 ) -> SparqlRequest:
-    """Decide what a /sparql request asks for, or raise HttpError (400/415) saying why."""
+    """Decide what a /sparql request asks for, or raise UsageError (400, 405, 415) saying
+    why."""
     params = list(url_params)
     if method == "GET":
         if _all(params, "update"):
-            raise HttpError(400, "updates must be sent with POST, not GET")
+            raise UsageError("updates must be sent with POST, not GET")
         text = _one(params, "query")
         if text is None:
-            return SparqlRequest("describe")
+            return SparqlRequest("describe", timeouts=_all(params, "timeout"))
         return _build("query", text, params)
     if method != "POST":
-        raise HttpError(405, f"{method} is not allowed on the SPARQL endpoint; use GET or POST")
+        raise MethodNotAllowed(f"{method} is not allowed on the SPARQL endpoint; use GET or POST")
     if media_type == FORM:
         check_charset(media_params)
         params += _parse_form(body)
         has_query, has_update = bool(_all(params, "query")), bool(_all(params, "update"))
         if has_query and has_update:
-            raise HttpError(400, "a request may carry a query or an update, not both")
+            raise UsageError("a request may carry a query or an update, not both")
         if has_update:
             return _build("update", _one(params, "update") or "", params)
         if has_query:
             return _build("query", _one(params, "query") or "", params)
-        raise HttpError(400, "the form has neither a 'query' nor an 'update' field")
+        raise UsageError("the form has neither a 'query' nor an 'update' field")
     if media_type in (QUERY, UPDATE):
         check_charset(media_params)
         kind = "query" if media_type == QUERY else "update"
         if _all(params, "query") or _all(params, "update"):
-            raise HttpError(
-                400,
+            raise UsageError(
                 f"with Content-Type {media_type} the {kind} is the body; "
                 "do not also pass it as a URL parameter",
             )
         return _build(kind, decode_utf8(body, f"the {kind}"), params)
     if not media_type:
-        raise HttpError(
-            400, f"a POST to the SPARQL endpoint needs a Content-Type: {FORM}, {QUERY} or {UPDATE}"
+        raise UsageError(
+            f"a POST to the SPARQL endpoint needs a Content-Type: {FORM}, {QUERY} or {UPDATE}"
         )
-    raise HttpError(
-        415, f"unsupported Content-Type {media_type!r}; use {FORM}, {QUERY} or {UPDATE}"
+    raise UnsupportedMediaType(
+        f"unsupported Content-Type {media_type!r}; use {FORM}, {QUERY} or {UPDATE}"
     )
 
 
 def _build(kind: str, text: str, params: list[tuple[str, str]]) -> SparqlRequest:
     if not text.strip():
-        raise HttpError(400, f"the {kind} is empty")
-    req = SparqlRequest(kind, text, timeout=_one(params, "timeout"))
+        raise UsageError(f"the {kind} is empty")
+    req = SparqlRequest(kind, text, timeouts=_all(params, "timeout"))
     if kind == "query":
         req.default_graphs = _all(params, "default-graph-uri")
         req.named_graphs = _all(params, "named-graph-uri")
         if _all(params, "using-graph-uri") or _all(params, "using-named-graph-uri"):
-            raise HttpError(
-                400,
+            raise UsageError(
                 "using-graph-uri/using-named-graph-uri apply to updates; "
                 "queries take default-graph-uri/named-graph-uri",
             )
@@ -118,8 +117,7 @@ def _build(kind: str, text: str, params: list[tuple[str, str]]) -> SparqlRequest
         req.using_graphs = _all(params, "using-graph-uri")
         req.using_named_graphs = _all(params, "using-named-graph-uri")
         if _all(params, "default-graph-uri") or _all(params, "named-graph-uri"):
-            raise HttpError(
-                400,
+            raise UsageError(
                 "default-graph-uri/named-graph-uri apply to queries; "
                 "updates take using-graph-uri/using-named-graph-uri",
             )
@@ -129,13 +127,13 @@ def _build(kind: str, text: str, params: list[tuple[str, str]]) -> SparqlRequest
 
 
 def check_iri(iri: str) -> str:
-    """An absolute IRI or HttpError 400."""
+    """An absolute IRI or UsageError (400)."""
     import pyoxigraph as ox
 
     try:
         ox.NamedNode(iri)
     except ValueError as exc:
-        raise HttpError(400, f"{iri!r} is not a valid absolute IRI: {exc}") from None
+        raise UsageError(f"{iri!r} is not a valid absolute IRI: {exc}") from None
     if ":" not in iri:
-        raise HttpError(400, f"{iri!r} is not an absolute IRI")
+        raise UsageError(f"{iri!r} is not an absolute IRI")
     return iri

@@ -76,11 +76,12 @@ class ServerSettings:
 
         return display_store(self.store, show_path=self.show_store_path)
 
-    def request_timeout(self, requested: str | None) -> float:
+    def request_timeout(self, requested: str | None, default: float | None = None) -> float:
         """The time limit for one request: the ``timeout`` parameter if given (seconds,
-        capped at the configured maximum), else the default."""
+        capped at the configured maximum), else ``default`` (None: ``--timeout``). The one
+        parser of ``timeout`` (every route reaches it through otmlops.http.shared_params)."""
         if requested is None or requested == "":
-            return self.timeout
+            return self.timeout if default is None else default
         try:
             value = float(requested)
         except ValueError:

@@ -8,21 +8,23 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from otmlops.errors import OtmlopsError, QueryTimeout
-from otmlops.http.errors import HttpError
+from otmlops import media_types
+from otmlops.errors import ClientGone, OtmlopsError, QueryTimeout
 from otmlops.http.metrics import Metrics
 from otmlops.http.settings import ServerSettings
 from otmlops.redact import redact
-from otmlops.runner import Runner, ServiceError, formats
+from otmlops.runner import Runner
 from otmlops.runner.pool import StreamedReply
+from otmlops.runner.tasks import ReadTask, Reply, TripleCount, WriteTask
 
 T = TypeVar("T")
+R = TypeVar("R")
 _log = logging.getLogger("otmlops.http")
 
 
@@ -44,10 +46,11 @@ class AppState:
             await self.runner.start()
             self._runner_started = True
 
-    async def read(self, op: str, timeout: float, **kwargs: object) -> object:
-        return await _as_http(self.runner.read(op, timeout, **kwargs))
+    async def read(self, task: ReadTask[R], timeout: float) -> R:
+        """Run a read task on the runner (errors are OtmlopsErrors: the app maps them)."""
+        return await self.runner.read(task, timeout)
 
-    async def answer(self, request: Request, op: str, timeout: float, **kwargs: object) -> Response:
+    async def answer(self, request: Request, task: ReadTask[Reply], timeout: float) -> Response:
         """Run a read for a client and answer it: at most ``client_limit`` at once per
         client address (more wait their turn), stopped as soon as the client disconnects,
         and a large answer streamed from the worker in chunks."""
@@ -63,8 +66,7 @@ class AppState:
         if not acquired:
             self._forget_idle(address, slot)
             self.runner.stats.timeouts += 1
-            raise HttpError(
-                503,
+            raise QueryTimeout(
                 f"this client address already runs {slot.limit} "
                 f"request(s) at once (the server's --per-client limit) and "
                 f"none finished within {timeout:g} s; try again later",
@@ -72,16 +74,11 @@ class AppState:
         release = True
         try:
             left = max(0.05, timeout - (loop.time() - start))
-            reply = await _watching(
-                request, _as_http(self.runner.read(op, left, stream=True, **kwargs)), None
-            )
+            reply = await _watching(request, self.runner.stream(task, left), None)
             if isinstance(reply, StreamedReply):
                 release = False
                 return _StreamingAnswer(reply, on_close=lambda: self._free(address, slot))
-            return Response(
-                reply.body,  # type: ignore[attr-defined]
-                media_type=formats.content_type(reply.media_type),
-            )  # type: ignore[attr-defined]
+            return Response(reply.body, media_type=media_types.content_type(reply.media_type))
         finally:
             if release:
                 self._free(address, slot)
@@ -94,8 +91,9 @@ class AppState:
         if slot.idle and self._slots.get(address) is slot:
             del self._slots[address]
 
-    async def write(self, op: str, timeout: float, **kwargs: object) -> object:
-        return await _as_http(self.runner.write(op, timeout, **kwargs))
+    async def write(self, task: WriteTask[R], timeout: float) -> R:
+        """Run a write task on the runner's writer."""
+        return await self.runner.write(task, timeout)
 
     async def triple_count(self) -> int | None:
         """Store size for /metrics, cached for a few seconds (it is a store scan)."""
@@ -103,8 +101,8 @@ class AppState:
         if time.monotonic() - at < 5.0 and value is not None:
             return value
         try:
-            value = int(await self.read("triple_count", self.settings.timeout))  # type: ignore[arg-type]
-        except HttpError:
+            value = await self.read(TripleCount(), self.settings.timeout)
+        except OtmlopsError:
             value = None
         self._triples = (time.monotonic(), value)
         return value
@@ -140,10 +138,16 @@ class _Slot:
 DISCONNECT_POLL_S = 0.2
 
 
-async def _watching(request: Request, work: Awaitable[T], timeout: float | None) -> T:
+@overload
+async def _watching(request: Request, work: Awaitable[T], timeout: None) -> T: ...
+@overload
+async def _watching(request: Request, work: Awaitable[T], timeout: float) -> T | None: ...
+
+
+async def _watching(request: Request, work: Awaitable[T], timeout: float | None) -> T | None:
     """Await ``work`` while checking the client is still connected; on disconnect the work
-    is cancelled (a worker running it is killed) and HttpError 499 raised. With ``timeout``,
-    returns a false value once it passes (the work cancelled). Work that finishes while it is
+    is cancelled (a worker running it is killed) and ClientGone (499) raised. With ``timeout``,
+    returns None once it passes (the work cancelled). Work that finishes while it is
     being given up is returned all the same, so nothing it acquired is lost."""
     task = asyncio.ensure_future(work)
     loop = asyncio.get_running_loop()
@@ -170,8 +174,8 @@ async def _watching(request: Request, work: Awaitable[T], timeout: float | None)
         if me is not None and me.cancelling():  # our own cancellation: pass it on
             raise asyncio.CancelledError
         if gone:
-            raise HttpError(499, "the client closed the connection; its request was stopped")
-        return False  # type: ignore[return-value]
+            raise ClientGone("the client closed the connection; its request was stopped")
+        return None
     finally:
         if not task.done():  # we were cancelled ourselves (shutdown)
             task.cancel()
@@ -184,18 +188,17 @@ class _StreamingAnswer(StreamingResponse):
     error), the worker is released or stopped and the client's slot freed."""
 
     def __init__(self, reply: StreamedReply, on_close: Callable[[], None]) -> None:
-        super().__init__(reply.chunks, media_type=formats.content_type(reply.media_type))
+        super().__init__(reply.chunks, media_type=media_types.content_type(reply.media_type))
         self.reply = reply
         self.on_close = on_close
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
-        except (ServiceError, OtmlopsError, HttpError) as exc:
+        except OtmlopsError as exc:
             # the status line is gone: the only honest signal left is to end the connection
             # without the last chunk, so the client sees an incomplete answer
-            message = getattr(exc, "message", None) or str(exc)
-            _log.warning("answer cut off after it started: %s", redact(message))
+            _log.warning("answer cut off after it started: %s", redact(str(exc)))
         finally:
             self.reply.close()
             self.on_close()
@@ -203,15 +206,3 @@ class _StreamingAnswer(StreamingResponse):
 
 def state_of(request: Request) -> AppState:
     return request.app.state.otmlops
-
-
-async def _as_http(call: Awaitable[object]) -> object:
-    """Await a runner call, turning its errors into the HTTP status they stand for."""
-    try:
-        return await call
-    except ServiceError as exc:
-        raise HttpError(exc.status, exc.message) from None
-    except QueryTimeout as exc:
-        raise HttpError(503, str(exc)) from None
-    except OtmlopsError as exc:
-        raise HttpError(exc.http_status, str(exc)) from None

@@ -62,7 +62,7 @@ def _elements(elements: list[aas.SubmodelElement] | None) -> Iterator[aas.Submod
 
 
 def _is_absolute_iri(value: str | None) -> bool:
-    return bool(value) and identifiable_iri(value, "urn:x:").value == value
+    return value is not None and identifiable_iri(value, "urn:x:").value == value
 
 
 def bridge_triples(

@@ -87,7 +87,7 @@ def _pages(client: httpx.Client, url: str, size: int, optional: bool = False):
                 shift = 1
                 continue
             return
-        seen.update(i.get("id") for i in new if isinstance(i, dict))
+        seen.update(i["id"] for i in new if isinstance(i, dict) and isinstance(i.get("id"), str))
         yield from new
         nxt = (body.get("paging_metadata") or {}).get("cursor") if isinstance(body, dict) else None
         if not nxt or len(items) < size:

@@ -57,9 +57,7 @@ def _properties(cls: type) -> tuple[tuple[str, ox.NamedNode], ...]:
     """(python attribute, RDF property) for every constructor argument of ``cls``, with the
     property named after the class that declares the attribute."""
     result = []
-    for name in inspect.signature(cls.__init__).parameters:
-        if name == "self":
-            continue
+    for name in inspect.signature(cls).parameters:  # (the constructor's, without self)
         declaring = next(
             c for c in reversed(cls.__mro__) if name in c.__dict__.get("__annotations__", {})
         )

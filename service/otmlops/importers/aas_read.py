@@ -18,14 +18,20 @@ import aas_core3_1.jsonization as aas_json
 import aas_core3_1.types as aas
 import aas_core3_1.xmlization as aas_xml
 import pyecma376_2
-from basyx.aas.adapter.aasx import RELATIONSHIP_TYPE_AAS_SPEC, RELATIONSHIP_TYPE_AAS_SPEC_SPLIT
 from lxml import etree
 from pyecma376_2.package_model import OPCTargetMode, part_realpath
 
 from otmlops.errors import InputError
 
+# OPC relationship types of an AASX package (IDTA, Specification of the AAS, Part 5: the
+# package format). Written out here so that reading a package needs no AAS SDK.
+RELATIONSHIP_TYPE_AASX_ORIGIN = "http://admin-shell.io/aasx/relationships/aasx-origin"
+RELATIONSHIP_TYPE_AAS_SPEC = "http://admin-shell.io/aasx/relationships/aas-spec"
+RELATIONSHIP_TYPE_AAS_SPEC_SPLIT = "http://admin-shell.io/aasx/relationships/aas-spec-split"
+
+# Packages written by older tools use the www. host; both spellings are read.
 _ORIGIN_TYPES = (
-    "http://admin-shell.io/aasx/relationships/aasx-origin",
+    RELATIONSHIP_TYPE_AASX_ORIGIN,
     "http://www.admin-shell.io/aasx/relationships/aasx-origin",
 )
 _SPEC_TYPES = (RELATIONSHIP_TYPE_AAS_SPEC, "http://www.admin-shell.io/aasx/relationships/aas-spec")
@@ -97,7 +103,9 @@ def parse_xml(data: bytes, source: str, notes: list[str] | None = None) -> aas.E
         etree.cleanup_namespaces(root)
         data = etree.tostring(root, encoding="utf-8", xml_declaration=True)
     try:
-        return aas_xml.environment_from_stream(io.BytesIO(data))
+        # aas-core types the stream as TextIO, but ElementTree.iterparse reads bytes too (and
+        # only bytes let the XML declaration pick the encoding)
+        return aas_xml.environment_from_stream(io.BytesIO(data))  # type: ignore[arg-type]
     except aas_xml.DeserializationException as exc:
         raise InputError(
             f"not an AAS V3 environment at element {exc.path}: {exc.cause}", source=source
@@ -158,11 +166,16 @@ def _read_aasx(path: Path, data: bytes, notes: list[str]) -> tuple[aas.Environme
         for name in sorted(names)
         if name not in {p.lstrip("/") for p in parts} and not _is_package_plumbing(name)
     ]
-    merged = aas.Environment(asset_administration_shells=[], submodels=[], concept_descriptions=[])
+    shells: list[aas.AssetAdministrationShell] = []
+    submodels: list[aas.Submodel] = []
+    descriptions: list[aas.ConceptDescription] = []
     for env in envs:
-        merged.asset_administration_shells.extend(env.asset_administration_shells or [])
-        merged.submodels.extend(env.submodels or [])
-        merged.concept_descriptions.extend(env.concept_descriptions or [])
+        shells.extend(env.asset_administration_shells or [])
+        submodels.extend(env.submodels or [])
+        descriptions.extend(env.concept_descriptions or [])
+    merged = aas.Environment(
+        asset_administration_shells=shells, submodels=submodels, concept_descriptions=descriptions
+    )
     return merged, skipped
 
 

@@ -48,11 +48,20 @@ def mirror(
     meeting IRIs of their nodes in their place (either end)."""
     out: list[ox.Triple] = []
     for t in triples:
-        typed = t.predicate.value == _RDF_TYPE and t.object.value.startswith(str(ISA95))
+        subject, obj = t.subject, t.object
+        typed = (
+            t.predicate.value == _RDF_TYPE
+            and isinstance(obj, ox.NamedNode)
+            and obj.value.startswith(str(ISA95))
+        )
         if not (typed or t.predicate.value in _MIRRORED):
             continue
-        subjects = {t.subject} | ids.get(t.subject, set())
-        objects = {t.object} | (ids.get(t.object, set()) if not typed else set())
+        subjects: set[ox.NamedNode | ox.BlankNode | ox.Triple] = {subject}
+        if isinstance(subject, ox.NamedNode):
+            subjects |= ids.get(subject, set())
+        objects: set[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {obj}
+        if isinstance(obj, ox.NamedNode) and not typed:
+            objects |= ids.get(obj, set())
         for s in subjects:
             for o in objects:
                 if (s, o) != (t.subject, t.object) and s != o:

@@ -132,7 +132,7 @@ def bridge_triples(
         if unit:
             counts["data sources with engineering unit or range"] += 1
             out[key].extend(unit)
-    ids = {node_iri(k): found for k in classes if (found := _identities(space, k))}
+    ids = {node_iri(k): same for k in classes if (same := _identities(space, k))}
     if ids:
         counts["equipment with an asset identity (owl:sameAs)"] += len(ids)
         for key in list(out):
@@ -158,8 +158,9 @@ def _identities(space: AddressSpace, key: NodeKey) -> set[ox.NamedNode]:
         uri = props.get("ProductInstanceUri")
         if uri and _ABSOLUTE.match(uri):
             found.add(ox.NamedNode(uri))
-        if props.get("Manufacturer") and props.get("SerialNumber"):
-            found.add(serial_iri(props["Manufacturer"], props["SerialNumber"]))
+        manufacturer, serial = props.get("Manufacturer"), props.get("SerialNumber")
+        if manufacturer and serial:
+            found.add(serial_iri(manufacturer, serial))
     return found
 
 
@@ -212,9 +213,9 @@ def _classify(space: AddressSpace, rules: Rules, exclude: set[NodeKey]) -> dict[
                     if placed is None or (rule.override and not override):
                         placed, override = rule.cls, rule.override
         level = None
-        for rule, rule_types in levels:
+        for level_rule, rule_types in levels:
             if any(t in rule_types for t in types):
-                level = _level(space, key, rule)
+                level = _level(space, key, level_rule)
                 break
         cls = (placed if override else None) or level or from_type or placed
         if cls and cls != NONE:
@@ -302,8 +303,10 @@ def _unit_triples(space: AddressSpace, key: NodeKey, node: ox.NamedNode):
         if body is not None:
             for tag, prop in (("Low", "euRangeLow"), ("High", "euRangeHigh")):
                 value = _path_text(body, tag)
+                if value is None:
+                    continue
                 try:
-                    float(value or "")
+                    float(value)
                 except ValueError:
                     continue
                 yield ox.Triple(node, ox.NamedNode(UA + prop), ox.Literal(value, datatype=_DOUBLE))
@@ -322,9 +325,10 @@ def _body(value: etree._Element | None, local: str) -> etree._Element | None:
 
 def _path_text(el: etree._Element, *path: str) -> str | None:
     for step in path:
-        el = next((c for c in el if _local(c) == step), None)
-        if el is None:
+        child = next((c for c in el if _local(c) == step), None)
+        if child is None:
             return None
+        el = child
     return (el.text or "").strip()
 
 

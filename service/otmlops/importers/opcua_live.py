@@ -115,7 +115,7 @@ def _key(nid: Any, namespaces: list[str]) -> NodeKey:
 async def _nodes(client: Any, namespaces: list[str]) -> list[Node]:
     from asyncua import ua
 
-    root = ua.NodeId(ua.ObjectIds.RootFolder, 0)
+    root = ua.NodeId(ua.Int32(ua.ObjectIds.RootFolder), ua.Int16(0))
     seen = {root}
     queue = [root]
     refs: dict[Any, list[Any]] = {}
@@ -127,7 +127,7 @@ async def _nodes(client: Any, namespaces: list[str]) -> list[Node]:
             ua.BrowseDescription(
                 NodeId=n,
                 BrowseDirection=ua.BrowseDirection.Forward,
-                ReferenceTypeId=ua.NodeId(ua.ObjectIds.References, 0),
+                ReferenceTypeId=ua.NodeId(ua.Int32(ua.ObjectIds.References), ua.Int16(0)),
                 IncludeSubtypes=True,
                 NodeClassMask=0,
                 ResultMask=ua.BrowseResultMask.All,
@@ -169,11 +169,11 @@ async def _nodes(client: Any, namespaces: list[str]) -> list[Node]:
     values: list[Any] = []
     pairs = [(n, a) for n in ids for a in attrs]
     for start in range(0, len(pairs), _BATCH):
-        params = ua.ReadParameters()
-        params.NodesToRead = [
+        read = ua.ReadParameters()
+        read.NodesToRead = [
             ua.ReadValueId(NodeId=n, AttributeId=a) for n, a in pairs[start : start + _BATCH]
         ]
-        values.extend(await client.uaclient.read(params))
+        values.extend(await client.uaclient.read(read))
     nodes = []
     for i, nid in enumerate(ids):
         got = dict(zip(attrs, values[i * len(attrs) : (i + 1) * len(attrs)], strict=True))

@@ -88,7 +88,11 @@ def parse_nodeset(path: Path) -> NodeSet:
             line=root.sourceline,
         )
     namespaces = [UA_NS] + [(u.text or "").strip() for u in _children(root, "NamespaceUris", "Uri")]
-    aliases = {a.get("Alias"): (a.text or "").strip() for a in _children(root, "Aliases", "Alias")}
+    aliases = {
+        alias: (a.text or "").strip()
+        for a in _children(root, "Aliases", "Alias")
+        if (alias := a.get("Alias")) is not None
+    }
     models = [_model(m) for m in _children(root, "Models", "Model")]
     ids = _IdResolver(namespaces, aliases, source)
     nodes = [
@@ -162,8 +166,9 @@ def _node(el: etree._Element, ids: _IdResolver) -> Node:
         line=line or 0,
     )
     for name in ("IsAbstract", "Symmetric", "DataType", "ValueRank", "SymbolicName"):
-        if el.get(name) is not None:
-            node.attributes[name] = el.get(name)
+        value = el.get(name)
+        if value is not None:
+            node.attributes[name] = value
     if "DataType" in node.attributes:
         data_type = ids.key(node.attributes["DataType"], line)
         node.attributes["DataType"] = f"{data_type[0]}\x00{data_type[1]}"

@@ -120,7 +120,12 @@ def _clashes(
     closure: set[URIRef] = set()
     for cls in classes:
         closure |= _superclasses(graph, cls)
-    return sorted(tuple(sorted(p)) for p in pairs if p <= closure)  # type: ignore[misc]
+    clashes: list[tuple[URIRef, URIRef]] = []
+    for pair in pairs:
+        if pair <= closure:
+            first, second = sorted(pair)
+            clashes.append((first, second))
+    return sorted(clashes)
 
 
 def explain_inconsistency(graph: Graph) -> list[str]:

@@ -11,6 +11,7 @@ import logging
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, Graph, URIRef
 
@@ -18,7 +19,7 @@ from otmlops.errors import OtmlopsError
 from otmlops.ontology.loader import INDEX_IRI, load_ontology, module_files, parse_file
 
 
-def _import_pylode():
+def _import_pylode() -> Any:  # pyLODE has no type information
     """Import pyLODE's OntPub. pyLODE 3.4.x reads its version from a pyproject.toml that its
     wheel does not ship; give it the installed version instead so the import works."""
     if "pylode.version" not in sys.modules:
@@ -27,7 +28,7 @@ def _import_pylode():
         except importlib.metadata.PackageNotFoundError as exc:
             raise OtmlopsError("HTML docs need pyLODE: pip install 'otmlops[docs]'") from exc
         stub = types.ModuleType("pylode.version")
-        stub.__version__ = version  # type: ignore[attr-defined]
+        stub.__dict__["__version__"] = version
         sys.modules["pylode.version"] = stub
     try:
         from pylode import OntPub
@@ -60,13 +61,13 @@ def _individuals_page(graph: Graph) -> str:
     rows = []
     for ind in sorted(set(graph.subjects(RDF.type, OWL.NamedIndividual)), key=str):
         types = sorted(
-            graph.namespace_manager.normalizeUri(t)
+            graph.namespace_manager.normalizeUri(str(t))
             for t in graph.objects(ind, RDF.type)
             if t != OWL.NamedIndividual
         )
         label = graph.value(ind, RDFS.label) or ""
         definition = graph.value(ind, SKOS.definition) or ""
-        name = graph.namespace_manager.normalizeUri(ind)
+        name = graph.namespace_manager.normalizeUri(str(ind))
         rows.append(
             f'    <tr id="{html.escape(name)}"><td><code>{html.escape(name)}</code></td>'
             f"<td>{html.escape(str(label))}</td><td>{html.escape(', '.join(types))}</td>"

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from otmlops.errors import InputError, OtmlopsError
+from otmlops.rdfio import format_of_path, parse_triples, rdflib_name, scan
 from otmlops.resources import ontology_dir
+from otmlops.xml_guard import check_xml
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -41,21 +43,23 @@ def read_catalog(folder: Path | None = None) -> dict[str, Path]:
 
 
 def parse_file(path: Path, graph: Graph | None = None) -> Graph:
-    """Parse one RDF file into ``graph`` (format from the extension); errors name the file."""
+    """Parse one RDF file into ``graph`` (format from the extension, Turtle if it has none we
+    know); errors name the file, and the line and column where otmlops.rdfio finds them."""
     from rdflib import Graph
 
     graph = graph if graph is not None else Graph()
+    fmt = _format(path)
     try:
-        if _format_for(path) == "xml":
-            from otmlops.xml_guard import check_xml
-
+        if fmt == ox.RdfFormat.RDF_XML:
             check_xml(path, str(path))  # entity bombs are refused before parsing
-        graph.parse(path, format=_format_for(path))
+        graph.parse(path, format=rdflib_name(fmt))
     except InputError:
         raise
     except FileNotFoundError as exc:
         raise InputError("file not found", source=str(path)) from exc
-    except Exception as exc:  # rdflib raises many types; users need the file and the message
+    except Exception as exc:  # rdflib raises many types; users need the file and the place
+        # the one syntax-error mapper says where (file:line:column) if Oxigraph agrees
+        scan(path, fmt, base_iri=path.resolve().as_uri(), source_name=str(path))
         lines = getattr(exc, "lines", None)  # rdflib's Turtle BadSyntax: newlines before it
         why = getattr(exc, "_why", None) or str(exc)
         raise InputError(
@@ -66,17 +70,8 @@ def parse_file(path: Path, graph: Graph | None = None) -> Graph:
     return graph
 
 
-def _format_for(path: Path) -> str:
-    return {
-        ".ttl": "turtle",
-        ".nt": "nt",
-        ".owl": "xml",
-        ".rdf": "xml",
-        ".xml": "xml",
-        ".jsonld": "json-ld",
-        ".trig": "trig",
-        ".nq": "nquads",
-    }.get(path.suffix.lower(), "turtle")
+def _format(path: Path) -> ox.RdfFormat:
+    return format_of_path(path) or ox.RdfFormat.TURTLE
 
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -87,30 +82,22 @@ _OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 def _imports_of(path: Path) -> list[str]:
     """The ontologies ``path``'s owl:Ontology imports (read with pyoxigraph: no rdflib)."""
     try:
-        triples = [q.triple for q in ox.parse(path=str(path), format=_ox_format(path))]
-    except (OSError, SyntaxError, ValueError):
-        parse_file(path)  # raises the InputError with file and line
-        raise
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", source=str(path)) from None
+    triples = parse_triples(data, _format(path), base_iri=None, source_name=str(path))
     ontologies = {
         t.subject
         for t in triples
-        if t.predicate.value == _RDF_TYPE and t.object.value == _OWL_ONTOLOGY
+        if t.predicate.value == _RDF_TYPE and t.object == ox.NamedNode(_OWL_ONTOLOGY)
     }
     return sorted(
         t.object.value
         for t in triples
-        if t.predicate.value == _OWL_IMPORTS and t.subject in ontologies
+        if t.predicate.value == _OWL_IMPORTS
+        and t.subject in ontologies
+        and isinstance(t.object, ox.NamedNode)
     )
-
-
-def _ox_format(path: Path) -> ox.RdfFormat:
-    return {
-        "xml": ox.RdfFormat.RDF_XML,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "json-ld": ox.RdfFormat.JSON_LD,
-        "trig": ox.RdfFormat.TRIG,
-        "nquads": ox.RdfFormat.N_QUADS,
-    }.get(_format_for(path), ox.RdfFormat.TURTLE)
 
 
 def import_closure(iri: str = INDEX_IRI, folder: Path | None = None) -> list[Path]:

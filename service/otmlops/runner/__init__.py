@@ -5,9 +5,8 @@ from otmlops.runner.pool import (
     ProcessRunner,
     Runner,
     RunnerStats,
-    ServiceError,
     ThreadRunner,
     make_runner,
 )
 
-__all__ = ["ProcessRunner", "Runner", "RunnerStats", "ServiceError", "ThreadRunner", "make_runner"]
+__all__ = ["ProcessRunner", "Runner", "RunnerStats", "ThreadRunner", "make_runner"]

@@ -8,9 +8,10 @@ the store would.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from otmlops.errors import StoreError
+from otmlops.store.base import Store
+from otmlops.store.common import SparqlBackedStore
 from otmlops.store.embedded import EmbeddedStore
 
 
@@ -19,7 +20,7 @@ def is_embedded(location: str) -> bool:
     return location != "memory" and not location.startswith(("http://", "https://"))
 
 
-def backup(store: Any, target: Path) -> None:
+def backup(store: Store, target: Path) -> None:
     """Write a hard-link snapshot of an open embedded store into ``target``."""
     if not isinstance(store, EmbeddedStore):
         raise StoreError(f"cannot snapshot a {type(store).__name__}: it is not an embedded store")
@@ -58,11 +59,13 @@ def open_direct(location: str) -> EmbeddedStore:
     return store
 
 
-def bootstrap_problem(store: Any) -> str | None:
+def bootstrap_problem(store: Store) -> str | None:
     """Why the store lacks the bundled ontology of this version, or None if it has it."""
     from otmlops.store import meta
     from otmlops.store.bundle import bundled_files
 
+    if not isinstance(store, SparqlBackedStore):
+        raise StoreError(f"cannot check the bundle of a {type(store).__name__}")
     bundle = bundled_files()
     rows = store._select(meta.bundle_query(), default_graphs=None)
     if not rows:

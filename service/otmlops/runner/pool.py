@@ -24,25 +24,39 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TypeVar, cast
 
-from otmlops.errors import QueryTimeout, StoreError, UsageError
+from otmlops.errors import (
+    MEMORY_MESSAGE,
+    Forbidden,
+    OtmlopsError,
+    QueryTimeout,
+    ReportedError,
+    ResourceLimit,
+    StoreError,
+    UsageError,
+)
 from otmlops.runner import backend
 from otmlops.runner.snapshots import SnapshotDir, snapshot_root
-from otmlops.runner.worker import MEMORY_MESSAGE, READ_OPS, WRITE_OPS, error_reply
+from otmlops.runner.tasks import ReadTask, Reply, WriteTask
+from otmlops.runner.worker import Failure, error_reply
+from otmlops.store.base import Store
+
+R = TypeVar("R")
 
 #: How long a writer that has committed may take to publish the snapshot readers see; it
 #: is a hard-link backup (milliseconds), so this only bounds a stuck process.
 PUBLISH_TIMEOUT_S = 120.0
 
 
-class ServiceError(Exception):
-    """A request failed with an HTTP status and a message that says why."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+def raised(failure: Failure | tuple[object, ...]) -> OtmlopsError:
+    """The error to raise for a worker's ("err" | "abort", status, exit code, message)."""
+    _, http_status, exit_code, message = failure
+    if message == MEMORY_MESSAGE:
+        return ResourceLimit(MEMORY_MESSAGE)
+    return ReportedError(
+        str(message), http_status=cast(int, http_status), exit_code=cast(int, exit_code)
+    )
 
 
 @dataclass
@@ -116,12 +130,12 @@ class _Worker:
         if reply[0] != "ready":
             self.kill()
             if self.role == "direct":  # serving read-only: the store is missing or not set up
-                raise UsageError(reply[2])
-            raise StoreError(f"the {self.role} worker could not start: {reply[2]}")
+                raise UsageError(reply[3])
+            raise StoreError(f"the {self.role} worker could not start: {reply[3]}")
 
-    def call(self, message: tuple[str, dict[str, Any]], timeout: float) -> Any:
-        """Send one request and wait for its answer; raises TimeoutError (the worker is then
-        killed) or ServiceError."""
+    def call(self, message: object, timeout: float) -> object:
+        """Send one request (a write task, or (read task, stream)) and wait for its answer;
+        raises TimeoutError (the worker is then killed) or the request's error."""
         try:
             self.conn.send(message)
         except (EOFError, OSError) as exc:
@@ -132,11 +146,11 @@ class _Worker:
         if reply[0] == "ok":
             return reply[1]
         if reply[0] == "head":
-            return StreamHead(reply[1], reply[2])
-        raise ServiceError(reply[1], reply[2])
+            return StreamHead(str(reply[1]), str(reply[2]))
+        raise raised(reply)
 
-    def next_message(self, timeout: float) -> tuple[Any, ...]:
-        """The worker's next message; TimeoutError (worker killed) or ServiceError if it
+    def next_message(self, timeout: float) -> tuple[object, ...]:
+        """The worker's next message; TimeoutError (worker killed) or StoreError if it
         died."""
         try:
             ready = self.conn.poll(timeout)
@@ -148,16 +162,16 @@ class _Worker:
             raise TimeoutError
         return reply
 
-    def _died(self) -> ServiceError:
+    def _died(self) -> StoreError:
         """The error for a worker that stopped while working (killed, crashed, out of
         memory: an allocation past the cap aborts the process)."""
         self.kill()
         code = self.proc.poll()
         if self.memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
-            return ServiceError(503, MEMORY_MESSAGE)
-        return ServiceError(500, f"the {self.role} worker stopped unexpectedly (exit code {code})")
+            return ResourceLimit(MEMORY_MESSAGE)
+        return StoreError(f"the {self.role} worker stopped unexpectedly (exit code {code})")
 
-    def _after_commit(self, result: Any) -> tuple[Any, int | None]:
+    def _after_commit(self, result: object) -> tuple[object, int | None]:
         """The writer has committed; wait for its snapshot, with no request time limit (the
         write is done whatever happens now). (result, None) if no snapshot came: the caller
         restarts the writer, which publishes one when it opens the store."""
@@ -214,6 +228,7 @@ class ProcessRunner:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._writer: _Worker | None = None
         self._write_lock = asyncio.Lock()
+        #: the background restart after a stopped write (held so it is not garbage-collected)
         self._restart: asyncio.Future[None] | None = None
         self._threads = ThreadPoolExecutor(
             max_workers=self.workers + 4, thread_name_prefix="otmlops-runner"
@@ -276,13 +291,19 @@ class ProcessRunner:
 
         self._threads.submit(spawn)
 
-    async def read(self, op: str, timeout: float, *, stream: bool = False, **kwargs: Any) -> Any:
-        """Run a read operation on an idle reader; killed and replaced past ``timeout``.
+    async def read(self, task: ReadTask[R], timeout: float) -> R:
+        """Run a read task on an idle reader; killed and replaced past ``timeout``."""
+        return cast(R, await self._read(task, timeout, stream=False))
 
-        With ``stream``, a large answer comes back as a :class:`StreamedReply` whose chunks
-        are read from the worker as the client takes them; the worker is released after the
-        last chunk, or killed and replaced if the stream is closed early (client gone) or
-        the worker spends more than ``timeout`` in all producing the answer."""
+    async def stream(self, task: ReadTask[Reply], timeout: float) -> Reply | StreamedReply:
+        """Run a read task whose answer may be large: it comes back as a
+        :class:`StreamedReply` whose chunks are read from the worker as the client takes
+        them; the worker is released after the last chunk, or killed and replaced if the
+        stream is closed early (client gone) or the worker spends more than ``timeout`` in
+        all producing the answer. A small answer is one Reply."""
+        return cast(Reply | StreamedReply, await self._read(task, timeout, stream=True))
+
+    async def _read(self, task: ReadTask[object], timeout: float, *, stream: bool) -> object:
         loop = asyncio.get_running_loop()
         start = loop.time()
         try:
@@ -293,19 +314,20 @@ class ProcessRunner:
                 f"no query worker became free within {timeout:g} s (all are busy); try again later"
             ) from None
         remaining = max(0.05, timeout - (loop.time() - start))
-        if stream:
-            kwargs = {**kwargs, "stream": True}
         began = loop.time()
         try:
-            result = await loop.run_in_executor(self._threads, worker.call, (op, kwargs), remaining)
+            result = await loop.run_in_executor(
+                self._threads, worker.call, (task, stream), remaining
+            )
         except TimeoutError:
             self.stats.timeouts += 1
             self._replace_reader(worker)
             raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit)") from None
-        except ServiceError as exc:
-            if exc.message == MEMORY_MESSAGE:
+        except OtmlopsError as exc:
+            memory = isinstance(exc, ResourceLimit)
+            if memory:
                 self.stats.memory_stops += 1
-            if worker.alive() and exc.message != MEMORY_MESSAGE:
+            if worker.alive() and not memory:
                 self._idle.put_nowait(worker)
             else:
                 worker.kill()
@@ -343,18 +365,17 @@ class ProcessRunner:
                 message = await loop.run_in_executor(self._threads, worker.next_message, budget)
                 budget -= loop.time() - began
                 if message[0] == "chunk":
-                    yield message[1]
+                    yield cast(bytes, message[1])
                 elif message[0] == "end":
                     finished = True
                     return
-                else:  # ("abort", status, message): the answer cannot be completed
-                    raise ServiceError(message[1], message[2])
+                else:  # ("abort", status, exit code, message): it cannot be completed
+                    raise raised(message)
         except TimeoutError:
             self.stats.timeouts += 1
             raise QueryTimeout(f"the answer was stopped after {timeout:g} s (time limit)") from None
-        except ServiceError as exc:
-            if exc.message == MEMORY_MESSAGE:
-                self.stats.memory_stops += 1
+        except ResourceLimit:
+            self.stats.memory_stops += 1
             raise
         except BaseException:
             self.stats.cancelled += 1
@@ -362,18 +383,17 @@ class ProcessRunner:
         finally:
             lease.release(finished)
 
-    async def write(self, op: str, timeout: float, **kwargs: Any) -> Any:
-        """Run a write on the writer (one at a time); a new snapshot is published before
-        this returns, so the next read sees the change."""
+    async def write(self, task: WriteTask[R], timeout: float) -> R:
+        """Run a write task on the writer (one at a time); a new snapshot is published
+        before this returns, so the next read sees the change."""
         if self.read_only:
-            raise ServiceError(403, "the server runs in read-only mode; writes are refused")
+            raise Forbidden("the server runs in read-only mode; writes are refused")
         loop = asyncio.get_running_loop()
         async with self._write_lock:
             writer = await self._ensure_writer()
             try:
-                result, gen = await loop.run_in_executor(
-                    self._threads, writer.call, (op, kwargs), timeout
-                )
+                answer = await loop.run_in_executor(self._threads, writer.call, task, timeout)
+                result, gen = cast(tuple[R, int | None], answer)
             except TimeoutError:
                 self.stats.timeouts += 1
                 self._drop_writer(writer)
@@ -385,7 +405,7 @@ class ProcessRunner:
                     "before it committed; the store keeps its state from before "
                     "it"
                 ) from None
-            except ServiceError:
+            except OtmlopsError:
                 if not writer.alive():
                     self._drop_writer(writer)
                 raise
@@ -472,7 +492,7 @@ class ThreadRunner:
             max_workers=max(2, workers), thread_name_prefix="otmlops-runner"
         )
         self._write_lock = asyncio.Lock()
-        self.store: Any = None
+        self.store: Store | None = None
 
     async def start(self) -> None:
         from otmlops.store import open_store
@@ -504,33 +524,39 @@ class ThreadRunner:
                     "`otmlops --store LOCATION graphs`), then serve it read-only"
                 )
 
-    async def _run(
-        self, table: dict[str, Any], op: str, timeout: float, kwargs: dict[str, Any]
-    ) -> Any:
+    async def _run(self, call: Callable[[Store], R], timeout: float) -> R:
+        """Run ``call(store)`` on a thread; its errors are mapped as a worker's are."""
         loop = asyncio.get_running_loop()
+        store = self.store
+        if store is None:
+            raise StoreError("the runner has not been started")
 
-        def call() -> Any:
+        def work() -> tuple[R] | Failure:
             try:
-                return ("ok", table[op](self.store, **kwargs))
-            except BaseException as exc:  # noqa: BLE001
+                return (call(store),)
+            except BaseException as exc:  # noqa: BLE001 - every failure becomes an answer
                 return error_reply(exc)
 
         try:
-            reply = await asyncio.wait_for(loop.run_in_executor(self._threads, call), timeout)
+            answer = await asyncio.wait_for(loop.run_in_executor(self._threads, work), timeout)
         except TimeoutError:
             self.stats.timeouts += 1
             raise QueryTimeout(f"the request ran past its {timeout:g} s time limit") from None
-        if reply[0] == "ok":
-            return reply[1]
-        raise ServiceError(reply[1], reply[2])
+        if len(answer) == 1:
+            return answer[0]
+        raise raised(answer)
 
-    async def read(self, op: str, timeout: float, *, stream: bool = False, **kwargs: Any) -> Any:
-        """Run a read on a thread; answers are not streamed here (one buffered Reply)."""
-        return await self._run(READ_OPS, op, timeout, kwargs)
+    async def read(self, task: ReadTask[R], timeout: float) -> R:
+        """Run a read task on a thread."""
+        return await self._run(task.run, timeout)
 
-    async def write(self, op: str, timeout: float, **kwargs: Any) -> Any:
+    async def stream(self, task: ReadTask[Reply], timeout: float) -> Reply | StreamedReply:
+        """As :meth:`read`: answers are not streamed here (one buffered Reply)."""
+        return await self._run(task.run, timeout)
+
+    async def write(self, task: WriteTask[R], timeout: float) -> R:
         async with self._write_lock:
-            result = await self._run(WRITE_OPS, op, timeout, kwargs)
+            result = await self._run(task.run, timeout)
         self.stats.generation += 1
         return result
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 _CURRENT = "CURRENT"
@@ -43,7 +44,7 @@ class SnapshotDir:
         cur = self.current()
         return cur[0] if cur else 0
 
-    def publish(self, make_backup: callable) -> int:  # type: ignore[valid-type]
+    def publish(self, make_backup: Callable[[Path], object]) -> int:
         """Create the next generation with ``make_backup(target_folder)`` and publish it."""
         self.root.mkdir(parents=True, exist_ok=True)
         gen = max(self.generation(), self._highest()) + 1

@@ -1,21 +1,31 @@
 """What a worker does with one request: run it against a store and serialise the answer.
 
-Every function takes the store (the otmlops.store interface) and plain arguments, and returns
-plain data (bytes, ints, lists), so it can run in a worker process and its answer can cross a
-pipe. The CLI can call the same functions in-process.
+Every function takes a :class:`~otmlops.store.base.Store` and plain arguments, and returns
+plain data (a :class:`Reply`, bool, int, lists), so it can run in a worker process and its
+answer can cross a pipe. The CLI can call the same functions in-process.
+
+A request to the runner is a *task*: a small frozen dataclass holding one of these functions'
+arguments, with a typed ``run(store)``. Tasks are module-level classes, so they pickle by
+reference and a worker process receives the task itself; ``ReadTask[R]``/``WriteTask[R]``
+say what it answers, so callers need no casts, and the runner cannot send a write to a
+reader (mypy checks it).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, ClassVar, Generic, Protocol, TypedDict, TypeVar, cast
 
 import pyoxigraph as ox
 
-from otmlops.errors import NotFound, UsageError
-from otmlops.runner import formats
+from otmlops import media_types
+from otmlops.errors import NotFound, ParameterError, UsageError
+from otmlops.store.base import QueryOutcome, Store
+
+R = TypeVar("R", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -53,36 +63,54 @@ def fix_error_position(message: str, shift: int) -> str:
     return _ERROR_POS.sub(repl, message, count=1)
 
 
+class Writable(Protocol):
+    """What a serialiser writes into (a file-like object with ``write``)."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
 class Sink(Protocol):
     """Where a worker writes a serialised answer as it is produced (see worker.PipeSink)."""
 
-    def open(self, media_type: str, kind: str) -> Any:
+    def open(self, media_type: str, kind: str) -> Writable:
         """Start the answer; returns an object with ``write(bytes)``."""
+        ...
 
 
-def serialize_outcome(outcome: Any, accept: str | None, sink: Sink | None = None) -> Reply:
+def serialize_outcome(outcome: QueryOutcome, accept: str | None, sink: Sink | None = None) -> Reply:
     """Negotiate the format for a query outcome and serialise it: into the returned Reply,
     or, with ``sink``, into the sink as it is produced (the Reply's body is then empty)."""
     if isinstance(outcome, ox.QueryBoolean):
-        media = formats.result_media_type(accept)
-        fmt: Any = formats.RESULT_FORMATS[media]
+        media = media_types.result_media_type(accept)
         kind = "ask"
+        result_format = media_types.RESULT_FORMATS[media]
     elif isinstance(outcome, ox.QuerySolutions):
-        media = formats.result_media_type(accept)
-        fmt, kind = formats.RESULT_FORMATS[media], "select"
+        media = media_types.result_media_type(accept)
+        kind = "select"
+        result_format = media_types.RESULT_FORMATS[media]
     elif isinstance(outcome, ox.QueryTriples):
-        media = formats.graph_media_type(accept)
-        fmt, kind = formats.GRAPH_FORMATS[media], "graph"
+        media = media_types.graph_media_type(accept)
+        rdf_format = media_types.GRAPH_FORMATS[media]
+        if sink is None:
+            return Reply(media, outcome.serialize(format=rdf_format) or b"", "graph")
+        outcome.serialize(_writer(sink, media, "graph"), format=rdf_format)
+        return Reply(media, b"", "graph")
     else:
         raise TypeError(f"unexpected query outcome {type(outcome).__name__}")
     if sink is None:
-        return Reply(media, outcome.serialize(format=fmt), kind)
-    outcome.serialize(sink.open(media, kind), format=fmt)
+        return Reply(media, outcome.serialize(format=result_format) or b"", kind)
+    outcome.serialize(_writer(sink, media, kind), format=result_format)
     return Reply(media, b"", kind)
 
 
+def _writer(sink: Sink, media_type: str, kind: str) -> IO[bytes]:
+    """The sink opened for pyoxigraph, whose stubs ask for IO[bytes] where it only calls
+    ``write``."""
+    return cast(IO[bytes], sink.open(media_type, kind))
+
+
 def run_query(
-    store: Any,
+    store: Store,
     *,
     sparql: str,
     accept: str | None = None,
@@ -101,17 +129,14 @@ def run_query(
     except SyntaxError as exc:
         raise UsageError(f"SPARQL syntax error: {fix_error_position(str(exc), shift)}") from None
     except UsageError as exc:
-        raise UsageError(fix_error_position(str(exc), shift)) from None
-
-
-class ParameterError(UsageError):
-    """A named query's parameter is missing, unknown or has a bad value (HTTP 422)."""
-
-    http_status = 422
+        fixed = fix_error_position(str(exc), shift)
+        if fixed == str(exc):
+            raise  # keeps its class, so its status (406 for NotAcceptable) too
+        raise UsageError(fixed) from None
 
 
 def run_named(
-    store: Any,
+    store: Store,
     *,
     query_id: str,
     params: dict[str, str],
@@ -142,7 +167,7 @@ def update_names_dataset(sparql: str) -> bool:
 
 
 def run_update(
-    store: Any,
+    store: Store,
     *,
     sparql: str,
     using_graphs: list[str] | None = None,
@@ -168,19 +193,19 @@ def run_update(
 # ----------------------------------------------------------------------------- graph store
 
 
-def graph_exists(store: Any, graph: str | None) -> bool:
+def graph_exists(store: Store, graph: str | None) -> bool:
     """The default graph always exists; a named graph exists if the store knows it."""
     return graph is None or store.has_graph(graph)
 
 
-def export_graph(store: Any, *, graph: str | None, accept: str | None) -> Reply:
+def export_graph(store: Store, *, graph: str | None, accept: str | None) -> Reply:
     if not graph_exists(store, graph):
         raise NotFound(f"graph <{graph}> does not exist")
-    media = formats.graph_media_type(accept)
-    return Reply(media, store.export_graph(graph, formats.GRAPH_FORMATS[media]), "graph")
+    media = media_types.graph_media_type(accept)
+    return Reply(media, store.export_graph(graph, media_types.GRAPH_FORMATS[media]), "graph")
 
 
-def put_graph(store: Any, *, graph: str | None, body: bytes, media_type: str) -> bool:
+def put_graph(store: Store, *, graph: str | None, body: bytes, media_type: str) -> bool:
     """Replace a graph with the body; True if the graph was created."""
     fmt = _input_format(media_type)
     if graph is None:
@@ -192,7 +217,7 @@ def put_graph(store: Any, *, graph: str | None, body: bytes, media_type: str) ->
     return not existed
 
 
-def post_graph(store: Any, *, graph: str | None, parts: list[tuple[bytes, str]]) -> bool:
+def post_graph(store: Store, *, graph: str | None, parts: list[tuple[bytes, str]]) -> bool:
     """Add the RDF of each (body, media type) part to a graph; True if it was created."""
     existed = graph_exists(store, graph)
     for body, media_type in parts:
@@ -206,19 +231,27 @@ def new_graph_iri(base: str) -> str:
     return f"{base.rstrip('/')}/{uuid.uuid4()}"
 
 
-def delete_graph(store: Any, *, graph: str | None) -> None:
+def delete_graph(store: Store, *, graph: str | None) -> None:
     if graph is None:
         store.update("CLEAR DEFAULT")
         return
     store.drop(graph)
 
 
-def graph_list(store: Any) -> list[dict[str, Any]]:
+class GraphRow(TypedDict):
+    """One graph of the store as the workbench lists it."""
+
+    iri: str
+    triples: int
+    system: bool
+
+
+def graph_list(store: Store) -> list[GraphRow]:
     return [{"iri": g.iri, "triples": g.triples, "system": g.system} for g in store.graphs()]
 
 
 def _input_format(media_type: str) -> ox.RdfFormat:
-    fmt = formats.input_format(media_type)
+    fmt = media_types.input_format(media_type)
     if fmt is None:
         raise UsageError(f"unsupported RDF media type {media_type!r}")
     return fmt
@@ -226,14 +259,159 @@ def _input_format(media_type: str) -> ox.RdfFormat:
 
 def _check_parses(body: bytes, fmt: ox.RdfFormat) -> None:
     """Parse before touching the store, so bad input leaves the default graph unchanged."""
-    if fmt == ox.RdfFormat.RDF_XML:
-        from otmlops.xml_guard import check_xml
+    from otmlops.rdfio import scan
 
-        check_xml(body, "request body")
-    try:
-        for _ in ox.parse(body, format=fmt, base_iri="http://localhost/"):
-            pass
-    except SyntaxError as exc:
-        from otmlops.errors import InputError
+    scan(body, fmt, base_iri="http://localhost/", source_name="request body")
 
-        raise InputError(str(exc), source="request body") from None
+
+# ----------------------------------------------------------------------------- tasks
+
+
+class ReadTask(Generic[R]):
+    """A read the runner sends to a query worker; ``run`` answers an ``R``.
+
+    Subclasses are frozen dataclasses defined at module level (they cross a pipe by pickle).
+    Those with ``streams`` serialise into the sink as they go, so a large answer is sent in
+    chunks; the others ignore it."""
+
+    streams: ClassVar[bool] = False
+
+    def run(self, store: Store, sink: Sink | None = None) -> R:
+        raise NotImplementedError
+
+
+class WriteTask(Generic[R]):
+    """A write the runner sends to the one writer process; ``run`` answers an ``R``."""
+
+    def run(self, store: Store) -> R:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Query(ReadTask[Reply]):
+    """A SPARQL query with its protocol dataset, serialised for ``accept``."""
+
+    streams: ClassVar[bool] = True
+    sparql: str
+    accept: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    base_iri: str | None = None
+
+    def run(self, store: Store, sink: Sink | None = None) -> Reply:
+        return run_query(
+            store,
+            sparql=self.sparql,
+            accept=self.accept,
+            default_graphs=self.default_graphs,
+            named_graphs=self.named_graphs,
+            base_iri=self.base_iri,
+            sink=sink,
+        )
+
+
+@dataclass(frozen=True)
+class NamedQuery(ReadTask[Reply]):
+    """A catalogue query by id with its raw string arguments."""
+
+    streams: ClassVar[bool] = True
+    query_id: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    accept: str | None = None
+
+    def run(self, store: Store, sink: Sink | None = None) -> Reply:
+        return run_named(
+            store, query_id=self.query_id, params=dict(self.params), accept=self.accept, sink=sink
+        )
+
+
+@dataclass(frozen=True)
+class ExportGraph(ReadTask[Reply]):
+    """One graph (None: the default graph) in the RDF format negotiated for ``accept``."""
+
+    graph: str | None
+    accept: str | None = None
+
+    def run(self, store: Store, sink: Sink | None = None) -> Reply:
+        return export_graph(store, graph=self.graph, accept=self.accept)
+
+
+@dataclass(frozen=True)
+class ListGraphs(ReadTask[list[GraphRow]]):
+    """The store's named graphs with their sizes."""
+
+    def run(self, store: Store, sink: Sink | None = None) -> list[GraphRow]:
+        return graph_list(store)
+
+
+@dataclass(frozen=True)
+class TripleCount(ReadTask[int]):
+    """How many triples the store holds (for /metrics)."""
+
+    def run(self, store: Store, sink: Sink | None = None) -> int:
+        return store.triple_count()
+
+
+@dataclass(frozen=True)
+class BuildView(ReadTask[Any]):
+    """A workbench view model (otmlops.web.views): JSON-like data, its shape per view."""
+
+    name: str
+    args: Mapping[str, object] = field(default_factory=dict)
+
+    def run(self, store: Store, sink: Sink | None = None) -> Any:
+        from otmlops.web.views import build  # imported in the worker, on first use
+
+        return build(store, self.name, **self.args)
+
+
+@dataclass(frozen=True)
+class Update(WriteTask[None]):
+    """A SPARQL update with its protocol dataset."""
+
+    sparql: str
+    using_graphs: list[str] = field(default_factory=list)
+    using_named_graphs: list[str] = field(default_factory=list)
+    base_iri: str | None = None
+
+    def run(self, store: Store) -> None:
+        run_update(
+            store,
+            sparql=self.sparql,
+            using_graphs=self.using_graphs,
+            using_named_graphs=self.using_named_graphs,
+            base_iri=self.base_iri,
+        )
+
+
+@dataclass(frozen=True)
+class PutGraph(WriteTask[bool]):
+    """Replace a graph with the body; answers whether the graph was created."""
+
+    graph: str | None
+    body: bytes
+    media_type: str
+
+    def run(self, store: Store) -> bool:
+        return put_graph(store, graph=self.graph, body=self.body, media_type=self.media_type)
+
+
+@dataclass(frozen=True)
+class PostGraph(WriteTask[bool]):
+    """Add each (body, media type) part to a graph; answers whether it was created."""
+
+    graph: str | None
+    parts: list[tuple[bytes, str]]
+
+    def run(self, store: Store) -> bool:
+        return post_graph(store, graph=self.graph, parts=self.parts)
+
+
+@dataclass(frozen=True)
+class DeleteGraph(WriteTask[None]):
+    """Drop a named graph, or clear the default graph (None)."""
+
+    graph: str | None
+
+    def run(self, store: Store) -> None:
+        delete_graph(store, graph=self.graph)

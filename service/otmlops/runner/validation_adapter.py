@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from otmlops.errors import NotFound
-from otmlops.runner.tasks import Reply
+from otmlops.runner.tasks import ReadTask, Reply, Sink
+from otmlops.store.base import Store
 
 
-def plant_graphs(store: Any, graphs: list[str]) -> dict[str, list[ox.Triple]]:
+def plant_graphs(store: Store, graphs: list[str]) -> dict[str, list[ox.Triple]]:
     """The triples of each named plant graph (NotFound for a graph the store lacks)."""
     found: dict[str, list[ox.Triple]] = {}
     for graph in graphs:
@@ -18,13 +19,12 @@ def plant_graphs(store: Any, graphs: list[str]) -> dict[str, list[ox.Triple]]:
             raise NotFound(
                 f"no graph <{graph}> in the store; `otmlops graphs` lists the graphs it has"
             )
-        data = store.export_graph(graph, ox.RdfFormat.N_TRIPLES)
-        found[graph] = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        found[graph] = list(store.graph_triples(graph))
     return found
 
 
 def validate(
-    store: Any, *, body: bytes, media_type: str, graphs: list[str], report_type: str
+    store: Store, *, body: bytes, media_type: str, graphs: list[str], report_type: str
 ) -> Reply:
     """Validate the body against the shapes with the plant graphs as context; the report is
     grouped JSON or the W3C SHACL report in Turtle."""
@@ -42,7 +42,7 @@ def validate(
 FIXED_TYPES = {"turtle": "text/turtle", "yaml": "application/yaml", "csv": "text/csv"}
 
 
-def fix(store: Any, *, body: bytes, media_type: str, graphs: list[str], name: str) -> Reply:
+def fix(store: Store, *, body: bytes, media_type: str, graphs: list[str], name: str) -> Reply:
     """The unambiguous fixes of validation made in the body's own format (nothing stored):
     JSON with the fixed text, its media type, and the fixes made and skipped."""
     import json
@@ -59,3 +59,37 @@ def fix(store: Any, *, body: bytes, media_type: str, graphs: list[str], name: st
         "skipped": [{**s.to_dict(), "reason": why} for s, why in result.skipped],
     }
     return Reply("application/json", json.dumps(out, ensure_ascii=False).encode("utf-8"), "fixes")
+
+
+@dataclass(frozen=True)
+class Validate(ReadTask[Reply]):
+    """Validate a mapping (body) with plant graphs from the store; the report as a Reply."""
+
+    body: bytes
+    media_type: str
+    graphs: list[str]
+    report_type: str = "application/json"
+
+    def run(self, store: Store, sink: Sink | None = None) -> Reply:
+        return validate(
+            store,
+            body=self.body,
+            media_type=self.media_type,
+            graphs=self.graphs,
+            report_type=self.report_type,
+        )
+
+
+@dataclass(frozen=True)
+class Fix(ReadTask[Reply]):
+    """The unambiguous fixes of a mapping, made in its own format (nothing stored)."""
+
+    body: bytes
+    media_type: str
+    graphs: list[str]
+    name: str
+
+    def run(self, store: Store, sink: Sink | None = None) -> Reply:
+        return fix(
+            store, body=self.body, media_type=self.media_type, graphs=self.graphs, name=self.name
+        )

@@ -18,106 +18,58 @@ import sys
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
-from otmlops.errors import OtmlopsError
+from otmlops.errors import OtmlopsError, status_of
 from otmlops.runner import backend, tasks
-from otmlops.runner.formats import NotAcceptable
 from otmlops.runner.snapshots import SnapshotDir
-
-#: What a client is told when its request needed more memory than a worker may use.
-MEMORY_MESSAGE = (
-    "the request needed more memory than a query worker may use (--worker-memory) "
-    "and was stopped; narrow the query (LIMIT, fewer results, no ORDER BY over "
-    "everything) or ask the operator to raise the limit"
-)
+from otmlops.store.base import Store
+from otmlops.store.embedded import EmbeddedStore
 
 #: Bytes per message of a streamed answer.
 CHUNK_BYTES = 256 * 1024
-#: Operations that serialise into a sink as they go (others are chunked when done).
-STREAMING_OPS = {"query", "named"}
 
-READ_OPS = {
-    "query": tasks.run_query,
-    "named": tasks.run_named,
-    "export": tasks.export_graph,
-    "graphs": tasks.graph_list,
-    "exists": lambda store, graph: tasks.graph_exists(store, graph),
-    "triple_count": lambda store: store.triple_count(),
-    "validate": lambda store, **kw: _validate(store, **kw),
-    "fix": lambda store, **kw: _fix(store, **kw),
-    "view": lambda store, name, args: _view(store, name, args),
-}
-WRITE_OPS = {
-    "update": tasks.run_update,
-    "put": tasks.put_graph,
-    "post": tasks.post_graph,
-    "delete": tasks.delete_graph,
-}
+#: An error as it crosses the pipe: ("err", HTTP status, exit code, message), from the one
+#: error table (otmlops.errors.status_of); the server raises it again as a ReportedError.
+Failure = tuple[str, int, int, str]
 
 
-def _validate(store: Any, **kwargs: Any) -> Any:
-    from otmlops.runner import validation_adapter
+def error_reply(exc: BaseException) -> Failure:
+    """Map an exception to a Failure without leaking a traceback to the client (a bug's
+    traceback goes to the server's log, redacted)."""
+    status = status_of(exc)
+    if status.unexpected:
+        from otmlops.redact import redact
 
-    return validation_adapter.validate(store, **kwargs)
-
-
-def _fix(store: Any, **kwargs: Any) -> Any:
-    from otmlops.runner import validation_adapter
-
-    return validation_adapter.fix(store, **kwargs)
-
-
-def _view(store: Any, name: str, args: dict[str, Any]) -> Any:
-    from otmlops.web.views import build  # the workbench's view models (otmlops.web)
-
-    return build(store, name, **args)
-
-
-def error_reply(exc: BaseException) -> tuple[str, int, str]:
-    """Map an exception to ("err", HTTP status, message) without leaking a traceback."""
-    if isinstance(exc, NotAcceptable):
-        return ("err", 406, str(exc))
-    if isinstance(exc, OtmlopsError):
-        return ("err", exc.http_status, str(exc))
-    if isinstance(exc, SyntaxError):
-        return ("err", 400, f"syntax error: {exc}")
-    if isinstance(exc, (ValueError, UnicodeDecodeError)):
-        return ("err", 400, str(exc))
-    if isinstance(exc, MemoryError):
-        return ("err", 503, MEMORY_MESSAGE)
-    if isinstance(exc, RecursionError):
-        return ("err", 400, "the request is nested too deeply to be processed")
-    from otmlops.redact import redact
-
-    sys.stderr.write(redact("".join(traceback.format_exception(exc))))
-    return ("err", 500, redact(f"{type(exc).__name__}: {exc}"))
+        sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+        return ("err", status.http_status, status.exit_code, redact(status.message))
+    return ("err", status.http_status, status.exit_code, status.message)
 
 
 class Reader:
     """Keeps the newest snapshot open; reopens when the published generation changes. With
     ``direct`` (read-only serving) it holds the store folder itself, opened read-only."""
 
-    def __init__(self, snapshots: SnapshotDir, direct: Any = None) -> None:
+    def __init__(self, snapshots: SnapshotDir, direct: EmbeddedStore | None = None) -> None:
         self.snapshots = snapshots
         self.generation = -1
-        self.store: Any = direct
+        self.store: EmbeddedStore | None = direct
         self.direct = direct is not None
 
-    def current(self) -> Any:
-        if self.direct:
+    def current(self) -> Store:
+        if self.store is not None and self.direct:
             return self.store
         cur = self.snapshots.current()
         if cur is None:
             raise OtmlopsError("no snapshot of the store has been published yet")
         gen, path = cur
-        if gen != self.generation:
-            if self.store is not None:
-                backend.close_snapshot(self.store)
-                self.store = None
-            self.store = backend.open_snapshot(path)
-            self.generation = gen
-        return self.store
+        if gen == self.generation and self.store is not None:
+            return self.store
+        if self.store is not None:
+            backend.close_snapshot(self.store)
+            self.store = None
+        store = self.store = backend.open_snapshot(path)
+        self.generation = gen
+        return store
 
 
 def serve_reader(conn: Connection, snapshots: SnapshotDir, location: str | None = None) -> None:
@@ -133,19 +85,16 @@ def serve_reader(conn: Connection, snapshots: SnapshotDir, location: str | None 
     conn.send(("ready", os.getpid()))
     while True:
         try:
-            op, kwargs = conn.recv()
+            task, stream = conn.recv()  # (tasks.ReadTask, bool): the task class travels by name
         except EOFError:
             return
-        stream = bool(kwargs.pop("stream", False))
         sink = PipeSink(conn) if stream else None
-        if sink is not None and op in STREAMING_OPS:
-            kwargs["sink"] = sink
         try:
-            result = READ_OPS[op](reader.current(), **kwargs)
+            result = task.run(reader.current(), sink if task.streams else None)
         except BaseException as exc:  # noqa: BLE001 - every failure becomes an answer
             reply = error_reply(exc)
             if sink is not None and sink.started:
-                conn.send(("abort", reply[1], reply[2]))
+                conn.send(("abort", *reply[1:]))
             else:
                 conn.send(reply)
             if isinstance(exc, MemoryError):
@@ -193,7 +142,7 @@ class PipeSink:
             del self.buffer[: self.chunk]
             self.conn.send(("chunk", piece))
 
-    def finish(self, result: Any) -> None:
+    def finish(self, result: object) -> None:
         """Send what remains: a buffered (non-streaming) Reply is chunked here too."""
         if isinstance(result, tasks.Reply) and result.body:
             self.media_type, self.kind = result.media_type, result.kind
@@ -225,12 +174,12 @@ def serve_writer(conn: Connection, location: str, snapshots: SnapshotDir, keep_s
     conn.send(("ready", os.getpid()))
     while True:
         try:
-            op, kwargs = conn.recv()
+            task = conn.recv()  # a tasks.WriteTask
         except EOFError:
             store.close()
             return
         try:
-            result = WRITE_OPS[op](store, **kwargs)
+            result = task.run(store)
         except BaseException as exc:  # noqa: BLE001
             conn.send(error_reply(exc))
             continue

@@ -7,16 +7,18 @@ with ``pyoxigraph.parse_query_results``), so serialisation and tests do not care
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from otmlops.rdfio import Progress
+
 QueryOutcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-#: progress(bytes_done, bytes_total) — called while a file is parsed.
-ProgressCallback = Callable[[int, int], None]
+#: progress(bytes_done, bytes_total) — called while a file is parsed (rdfio's reader calls it).
+ProgressCallback = Progress
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,20 @@ class Store(ABC):
     def has_graph(self, graph: str) -> bool: ...
 
     @abstractmethod
+    def graph_triples(self, graph: str | None) -> Iterator[ox.Triple]:
+        """The asserted triples of one graph (None: the default graph, not the union; nothing
+        entailed), read as they are consumed; NotFound (at once) for a named graph the store
+        does not have. Validation reads plant graphs with it; :meth:`export_graph` serialises
+        it."""
+
     def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
         """Serialise one graph (None: the default graph, not the union) (GSP GET)."""
+        triples = self.graph_triples(graph)
+        if format.supports_datasets:
+            g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+            quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
+            return ox.serialize(quads, format=format) or b""
+        return ox.serialize(triples, format=format) or b""
 
     @abstractmethod
     def triple_count(self) -> int: ...

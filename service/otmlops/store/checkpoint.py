@@ -16,6 +16,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 
 def rollback_dir(store_dir: Path) -> Path:
@@ -54,8 +58,8 @@ def recover(store_dir: Path) -> bool:
     return restored
 
 
-def begin(store, store_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    """Checkpoint the open ``store`` (a pyoxigraph Store) and mark the checkpoint ready."""
+def begin(store: ox.Store, store_dir: Path) -> None:
+    """Checkpoint the open ``store`` and mark the checkpoint ready."""
     rb = rollback_dir(store_dir)
     if rb.exists():
         shutil.rmtree(rb)

@@ -11,6 +11,7 @@ import io
 import time
 from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 
 from otmlops.authoring import compile_file, form_of_path
 from otmlops.errors import InputError, NotFound, UsageError
+from otmlops.rdfio import format_of_path, open_source, scan, source_size
 from otmlops.store import entailment, meta
 from otmlops.store.base import GraphInfo, LoadReport, ProgressCallback, QueryOutcome, Store, Term
 from otmlops.store.bundle import bundled_files
@@ -27,7 +29,6 @@ from otmlops.store.graphs import (
     SYSTEM_GRAPH_ROLES,
     SYSTEM_GRAPHS,
 )
-from otmlops.store.rdf_input import guess_format, open_source, scan, source_size
 from otmlops.store.sparql_text import (
     add_using,
     bind_values,
@@ -67,18 +68,14 @@ class LoadItem:
 
     def quads(self, stream: io.BufferedReader | None = None) -> Iterator[ox.Quad]:
         """Parsed quads with graph names mapped as described above (fresh blank nodes)."""
-        ctx = open_source(self.source) if stream is None else None
-        src = stream if stream is not None else ctx.__enter__()  # type: ignore[union-attr]
-        try:
+        with ExitStack() as opened:
+            src = stream if stream is not None else opened.enter_context(open_source(self.source))
             target = ox.DefaultGraph() if self.target is None else ox.NamedNode(self.target)
             for q in ox.parse(src, self.fmt, base_iri=self.base_iri, rename_blank_nodes=True):
                 if self.flatten or isinstance(q.graph_name, ox.DefaultGraph):
                     yield ox.Quad(q.subject, q.predicate, q.object, target)
                 else:
                     yield q
-        finally:
-            if ctx is not None:
-                ctx.__exit__(None, None, None)
 
 
 @dataclass
@@ -107,6 +104,18 @@ def insert_data_update(plan: LoadPlan) -> str:
     if lines:
         parts.append("INSERT DATA {\n" + "".join(lines) + "}")
     return " ;\n".join(parts)
+
+
+def guess_format(path: Path) -> ox.RdfFormat:
+    """The format of ``path`` from its extension; UsageError if it has none we know (a load
+    streams files of any size, so it does not guess from the content)."""
+    fmt = format_of_path(path)
+    if fmt is None:
+        raise UsageError(
+            f"{path}: cannot tell the RDF format from the extension "
+            f"{path.suffix or '(none)'!r}; pass --format"
+        )
+    return fmt
 
 
 def check_graph_iri(graph: str, *, allow_system: bool = False) -> str:
@@ -534,7 +543,8 @@ class SparqlBackedStore(Store):
             file_iri = source.resolve().as_uri()
             if fmt is None and form_of_path(source):  # YAML/CSV/XLSX mapping: compile it
                 source, fmt = compile_file(source).ntriples(), ox.RdfFormat.N_TRIPLES
-            fmt = fmt or guess_format(source)
+            elif fmt is None:
+                fmt = guess_format(source)
         if graph is not None:
             check_graph_iri(graph)
         target = graph or file_iri
@@ -634,7 +644,7 @@ class SparqlBackedStore(Store):
             self._record_prefixes(meta.record_prefixes_update(graph, found.prefixes, replace=False))
         return found.total
 
-    def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
+    def graph_triples(self, graph: str | None) -> Iterator[ox.Triple]:
         if graph is not None and not self.has_graph(graph):
             raise NotFound(f"no graph {graph} in the store")
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
@@ -645,11 +655,7 @@ class SparqlBackedStore(Store):
             named_graphs=None,
         )
         assert isinstance(result, ox.QueryTriples)
-        if format.supports_datasets:
-            g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
-            quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in result)
-            return ox.serialize(quads, format=format) or b""
-        return ox.serialize(result, format=format) or b""
+        return iter(result)
 
     # -- bootstrap --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from otmlops.errors import StoreError, UsageError
+from otmlops.rdfio import open_source
 from otmlops.store import checkpoint, holder
 from otmlops.store.base import ProgressCallback, QueryOutcome
 from otmlops.store.common import (
@@ -27,7 +28,6 @@ from otmlops.store.common import (
     check_rows,
     insert_data_update,
 )
-from otmlops.store.rdf_input import open_source
 from otmlops.store.sparql_update import Operation
 
 #: The custom function that hands a WHERE clause's solutions to an update's templates (row,
@@ -81,6 +81,10 @@ def _in_use(folder: Path) -> str:
         "still running, or a server that does not announce itself); wait for it to finish "
         "or stop it, then run the command again"
     )
+
+
+#: A term pyoxigraph hands out or takes (an RDF 1.2 triple term included).
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 class _RWLock:
@@ -143,7 +147,8 @@ class EmbeddedStore(SparqlBackedStore):
         self._read_only = False
         #: Whether anything was written through this object; close() flushes only then.
         self._wrote = False
-        self._store = self._open()
+        #: The open database; None once closed (or while a failed load is rolled back).
+        self._db: ox.Store | None = self._open()
 
     def _open(self) -> ox.Store:
         if self.path is None:
@@ -180,7 +185,7 @@ class EmbeddedStore(SparqlBackedStore):
         store._read_only = True
         store._wrote = False
         try:
-            store._store = ox.Store.read_only(str(path))
+            store._db = ox.Store.read_only(str(path))
         except OSError as exc:
             raise StoreError(f"cannot open the snapshot at {path}: {exc}") from None
         return store
@@ -195,6 +200,12 @@ class EmbeddedStore(SparqlBackedStore):
             self._store.backup(str(target))
 
     @property
+    def _store(self) -> ox.Store:
+        if self._db is None:
+            raise StoreError("the store is closed")
+        return self._db
+
+    @property
     def pyoxigraph_store(self) -> ox.Store:
         """The underlying pyoxigraph Store, for callers that need Oxigraph-specific features
         (e.g. ``backup``). Writing through it bypasses the load checks and the entailment rule cache."""
@@ -206,13 +217,13 @@ class EmbeddedStore(SparqlBackedStore):
         flush, which costs more than the rest of closing) and release the folder."""
         with self._lock.write():
             if (
-                self._store is not None
+                self._db is not None
                 and self.path is not None
                 and self._wrote
                 and not getattr(self, "_read_only", False)
             ):
                 self._store.flush()
-            self._store = None  # type: ignore[assignment]
+            self._db = None
             gc.collect()
             if self.path is not None and not getattr(self, "_read_only", False):
                 _OPEN_HERE.discard(str(self.path.resolve()))
@@ -258,7 +269,7 @@ class EmbeddedStore(SparqlBackedStore):
 
     def _undo_request(self, copy: ox.Store | None) -> None:
         if copy is not None:
-            self._store = copy
+            self._db = copy
         else:
             self._roll_back()
         self._changed()
@@ -298,7 +309,7 @@ class EmbeddedStore(SparqlBackedStore):
             f"WHERE {{ VALUES ?{_ROW} {{ {' '.join(map(str, range(len(rows))))} }} {binds} }}"
         )
 
-        def cell(row: ox.Literal, column: ox.Literal) -> object:
+        def cell(row: ox.Literal, column: ox.Literal) -> _Term | None:
             return rows[int(row.value)][int(column.value)]
 
         self._raw_update("\n".join(parts), custom_functions={ox.NamedNode(_CELL): cell})
@@ -313,28 +324,34 @@ class EmbeddedStore(SparqlBackedStore):
         default_graphs: Sequence[str] | None,
         named_graphs: Sequence[str] | None,
     ) -> QueryOutcome:
-        kwargs: dict[str, object] = {}
+        default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
         if default_graphs is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif union:
-            kwargs["use_default_graph_as_union"] = True
+            default = [ox.NamedNode(g) for g in default_graphs]
+        named: list[ox.NamedNode | ox.BlankNode] | None = None
         if named_graphs is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            named = [ox.NamedNode(g) for g in named_graphs]
         with self._lock.read():
             try:
-                return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+                return self._store.query(
+                    sparql,
+                    default_graph=default,
+                    use_default_graph_as_union=union and default is None,
+                    named_graphs=named,
+                )
             except SyntaxError as exc:
                 raise UsageError(f"invalid SPARQL query: {exc.args[0]}") from None
             except (OSError, RuntimeError) as exc:
                 raise StoreError(f"query failed: {exc}") from None
 
     def _raw_update(
-        self, sparql: str, custom_functions: dict[ox.NamedNode, Callable[..., object]] | None = None
+        self,
+        sparql: str,
+        custom_functions: dict[ox.NamedNode, Callable[..., _Term | None]] | None = None,
     ) -> None:
         with self._lock.write():
             self._wrote = True
             try:
-                self._store.update(sparql, custom_functions=custom_functions)  # type: ignore[arg-type]
+                self._store.update(sparql, custom_functions=custom_functions)
             except SyntaxError as exc:
                 raise UsageError(f"invalid SPARQL update: {exc.args[0]}") from None
             except (OSError, RuntimeError) as exc:
@@ -345,9 +362,11 @@ class EmbeddedStore(SparqlBackedStore):
             counts = {
                 str(g.value): 0 for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
             }
-            for row in self._store.query(
+            rows = self._store.query(
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-            ):
+            )
+            assert isinstance(rows, ox.QuerySolutions)
+            for row in rows:
                 g = row["g"]
                 if isinstance(g, ox.NamedNode):
                     counts[g.value] = int(row["n"].value)
@@ -426,11 +445,11 @@ class EmbeddedStore(SparqlBackedStore):
         """Put the checkpoint back after a failed bulk load (on disk); memory cannot."""
         if self.path is None:
             return
-        self._store = None  # type: ignore[assignment]
+        self._db = None
         gc.collect()
         try:
             checkpoint.recover(self.path)
-            self._store = ox.Store(str(self.path))
+            self._db = ox.Store(str(self.path))
         except OSError as exc:
             raise StoreError(
                 f"the load failed and the store could not be reopened ({exc}); "

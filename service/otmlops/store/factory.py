@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from otmlops.store.base import Store
+
+if TYPE_CHECKING:
+    from otmlops.store.common import SparqlBackedStore
 
 
 def open_store(
@@ -23,6 +27,7 @@ def open_store(
     ``otmlops serve`` is reached through that service (``through_service``: the service's own
     workers pass False). ``token`` (default: $OTMLOPS_TOKEN) authorises writes to a service.
     """
+    store: SparqlBackedStore
     if location.startswith(("http://", "https://")):
         store = _open_url(location, token)
     elif location == "memory":
@@ -32,14 +37,14 @@ def open_store(
     else:
         store = _open_folder(Path(location).expanduser(), token, through_service)
     try:
-        store._after_open(bootstrap)  # type: ignore[attr-defined]
+        store._after_open(bootstrap)
     except BaseException:
         store.close()
         raise
     return store
 
 
-def _open_url(location: str, token: str | None) -> Store:
+def _open_url(location: str, token: str | None) -> SparqlBackedStore:
     from otmlops.store.remote import RemoteStore
 
     overridden = any(os.environ.get(f"OTMLOPS_{k}_URL") for k in ("QUERY", "UPDATE", "STORE"))
@@ -51,7 +56,7 @@ def _open_url(location: str, token: str | None) -> Store:
     return RemoteStore.from_location(location)
 
 
-def _open_folder(path: Path, token: str | None, through_service: bool) -> Store:
+def _open_folder(path: Path, token: str | None, through_service: bool) -> SparqlBackedStore:
     from otmlops.store import holder
     from otmlops.store.embedded import EmbeddedStore
 

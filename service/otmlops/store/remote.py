@@ -17,7 +17,8 @@ from __future__ import annotations
 import io
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -114,9 +115,9 @@ class RemoteStore(SparqlBackedStore):
 
     # -- HTTP -------------------------------------------------------------------------------
 
-    def _send(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self._client.request(method, url, **kwargs)  # type: ignore[arg-type]
+            response = self._client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach {url}: {exc}") from None
         if response.status_code >= 400:
@@ -205,27 +206,18 @@ class RemoteStore(SparqlBackedStore):
             text = f"{ops[-1].prologue}\n{body}"
         self._raw_update(self.entailed(text, identities=False))
 
-    def export_graph(self, graph: str | None, format: ox.RdfFormat) -> bytes:
+    def graph_triples(self, graph: str | None) -> Iterator[ox.Triple]:
         """As in the base class; the default graph is read with the Graph Store Protocol,
         since a union-default-graph server answers queries without GRAPH from the union."""
         if graph is not None:
-            return super().export_graph(graph, format)
+            return super().graph_triples(graph)
         response = self._send(
             "GET",
             self.store_url,
             params={"default": ""},
             headers={"Accept": "application/n-triples"},
         )
-        triples = ox.parse(response.content, ox.RdfFormat.N_TRIPLES)
-        if format.supports_datasets:
-            return (
-                ox.serialize(
-                    (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples),
-                    format=format,
-                )
-                or b""
-            )
-        return ox.serialize(triples, format=format) or b""
+        return (q.triple for q in ox.parse(response.content, ox.RdfFormat.N_TRIPLES))
 
     def _graph_counts(self) -> dict[str, int]:
         result = self._raw_query(

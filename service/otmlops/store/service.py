@@ -18,11 +18,12 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 
-from otmlops.errors import NotFound, QueryTimeout, StoreError, UsageError
+from otmlops.errors import StoreError, UsageError, error_for_status
 from otmlops.store.base import LoadReport, ProgressCallback
 from otmlops.store.common import LoadPlan, insert_data_update
 from otmlops.store.remote import RemoteStore, _ntriples
@@ -227,9 +228,9 @@ class ServiceStore(RemoteStore):
 
     # -- HTTP -------------------------------------------------------------------------------
 
-    def _send(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self._client.request(method, url, **kwargs)  # type: ignore[arg-type]
+            response = self._client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise StoreError(f"{self._who()} does not answer ({exc})") from None
         status = response.status_code
@@ -237,24 +238,22 @@ class ServiceStore(RemoteStore):
             return response
         detail = _detail(response)
         if status == 401:
-            raise UsageError(
+            detail = (
                 f"{self._who()} did not accept the token ({detail}); pass the "
                 "token the service was started with (--token or OTMLOPS_TOKEN)"
             )
-        if status == 403:
-            raise UsageError(f"{self._who()} refuses writes: {detail}" + self._or_stop())
-        if status == 413:
-            raise UsageError(
+        elif status == 403:
+            detail = f"{self._who()} refuses writes: {detail}" + self._or_stop()
+        elif status == 413:
+            detail = (
                 f"the data is too big to send to {self._who()} ({detail}); "
                 "restart the service with a larger --body-limit" + self._or_stop(", or")
             )
-        if status == 404:
-            raise NotFound(detail)
-        if status == 503:
-            raise QueryTimeout(f"{detail} ({self._who()})")
-        if status in (400, 406, 415, 422):
-            raise UsageError(detail)
-        raise StoreError(f"{self._who()} failed: HTTP {status}: {detail}")
+        elif status == 503:
+            detail = f"{detail} ({self._who()})"
+        elif status >= 500:
+            detail = f"{self._who()} failed: HTTP {status}: {detail}"
+        raise error_for_status(status, detail)
 
     def _who(self) -> str:
         if self.folder is not None:

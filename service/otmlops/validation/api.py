@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal as TypingLiteral
+from typing import TypeGuard
 
 import pyoxigraph as ox
 from rdflib import XSD, Graph, URIRef
@@ -52,12 +53,14 @@ def load_shapes(paths: Sequence[str | Path] | None = None) -> Graph:
         for name, data in _shipped_shapes_text():
             g.parse(data=data, format="turtle", publicID=Path(name).resolve().as_uri())
     else:
-        for p in paths:
-            if Path(p).suffix.lower() in (".rdf", ".owl", ".xml"):
-                from otmlops.xml_guard import check_xml
+        from otmlops.rdfio import format_of_path, rdflib_name
+        from otmlops.xml_guard import check_xml
 
+        for p in paths:
+            fmt = format_of_path(p) or ox.RdfFormat.TURTLE
+            if fmt == ox.RdfFormat.RDF_XML:
                 check_xml(Path(p), str(p))  # entity bombs are refused before parsing
-            g.parse(str(p))
+            g.parse(str(p), format=rdflib_name(fmt))
     return g
 
 
@@ -141,8 +144,9 @@ class Validator:
                 nodes = {
                     n for t in data for n in (t.subject, t.object) if not isinstance(n, ox.Literal)
                 }
-                if all(isinstance(n, ox.NamedNode) for n in nodes):
-                    restrict: ox.NamedNode | list[ox.NamedNode] = sorted(nodes, key=str)  # type: ignore[arg-type]
+                named = [n for n in nodes if isinstance(n, ox.NamedNode)]
+                if len(named) == len(nodes):
+                    restrict: ox.NamedNode | list[ox.NamedNode] = sorted(named, key=str)
                 else:
                     restrict = DELTA  # blank nodes cannot be named in a query
                 return kept + run_plan(self.plan, self.store, restrict_to=restrict)
@@ -200,23 +204,23 @@ def _restore_literals(
     reports must show what the user wrote, as pySHACL does.
     """
 
-    def typed(node: Node | None) -> bool:
+    def typed(node: Node | None) -> TypeGuard[RdfLiteral]:
         return (
             isinstance(node, RdfLiteral)
             and node.datatype is not None
             and node.datatype != XSD.string
         )
 
-    wanted = {n.datatype for r in results for n in (r.focus, r.value) if typed(n)}  # type: ignore[union-attr]
+    wanted = {n.datatype for r in results for n in (r.focus, r.value) if typed(n)}
     if not wanted:
         return results
     names = {str(d) for d in wanted}
-    originals = [
+    originals: list[ox.NamedNode | ox.BlankNode | ox.Literal] = [
         t.object
         for t in triples
         if isinstance(t.object, ox.Literal) and t.object.datatype.value in names
     ]
-    originals += [to_ox(o) for o in shapes.objects() if typed(o) and str(o.datatype) in names]  # type: ignore[union-attr]
+    originals += [to_ox(o) for o in shapes.objects() if typed(o) and str(o.datatype) in names]
     scratch = ox.Store()
     pred = ox.NamedNode("urn:otmlops:p")
     scratch.extend(
@@ -229,13 +233,20 @@ def _restore_literals(
         if key not in first or i < first[key]:
             first[key] = i
 
-    def restore(node: Node | None) -> Node | None:
+    def restore(node: Node) -> Node:
         if not typed(node):
             return node
-        i = first.get(str(to_ox(node)))  # type: ignore[arg-type]
+        i = first.get(str(to_ox(node)))
         return to_rdflib(originals[i]) if i is not None else node
 
-    return [replace(r, focus=restore(r.focus), value=restore(r.value)) for r in results]
+    return [
+        replace(
+            r,
+            focus=restore(r.focus),
+            value=restore(r.value) if r.value is not None else None,
+        )
+        for r in results
+    ]
 
 
 def _touched(data: Sequence[ox.Triple]) -> set[str]:

@@ -9,6 +9,7 @@ results never depend on what this module implements.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -41,7 +42,7 @@ _KNOWN = {
 _CASTABLE = {XSD[n] for n in ("integer decimal double float boolean dateTime date time").split()}
 _NO_LEXICAL_CHECK = {XSD.string, RDF.langString, RDF.HTML, RDF.XMLLiteral, XSD.anyURI}
 
-_NODE_KINDS = {
+_NODE_KINDS: dict[Node, str] = {
     SH.IRI: "isIRI(?value)",
     SH.BlankNode: "isBlank(?value)",
     SH.Literal: "isLiteral(?value)",
@@ -49,6 +50,10 @@ _NODE_KINDS = {
     SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
     SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))",
 }
+
+
+#: Compiles one constraint parameter of a shape into checks.
+_Compiler = Callable[["_Ctx", Node], "list[Check]"]
 
 
 class Unsupported(Exception):
@@ -110,7 +115,7 @@ def compile_shapes(shapes: Graph) -> Plan:
 
 
 def _class_types(g: Graph) -> set[Node]:
-    types = {RDFS.Class, OWL.Class}
+    types: set[Node] = {RDFS.Class, OWL.Class}
     types.update(g.subjects(RDFS.subClassOf, RDFS.Class))
     return types
 
@@ -279,11 +284,11 @@ def _has_value(ctx: _Ctx, v: Node) -> list[Check]:
     return [ctx.check("HasValue", q)]
 
 
-def _count(op: str, component: str):  # type: ignore[no-untyped-def]
+def _count(op: str, component: str) -> _Compiler:
     def compile_(ctx: _Ctx, n: Node) -> list[Check]:
         if ctx.path is None:
             raise Unsupported(f"sh:{component[0].lower() + component[1:]} on a node shape")
-        limit = int(n)  # type: ignore[call-overload]
+        limit = _integer(n)
         if op == "<" and limit <= 0:
             return []
         q = (
@@ -295,7 +300,7 @@ def _count(op: str, component: str):  # type: ignore[no-untyped-def]
     return compile_
 
 
-def _compare(op: str, component: str):  # type: ignore[no-untyped-def]
+def _compare(op: str, component: str) -> _Compiler:
     def compile_(ctx: _Ctx, bound: Node) -> list[Check]:
         return [
             ctx.check(component, ctx.filter_query(f"!COALESCE(?value {op} {_term(bound)}, false)"))
@@ -304,9 +309,9 @@ def _compare(op: str, component: str):  # type: ignore[no-untyped-def]
     return compile_
 
 
-def _length(op: str, component: str):  # type: ignore[no-untyped-def]
+def _length(op: str, component: str) -> _Compiler:
     def compile_(ctx: _Ctx, n: Node) -> list[Check]:
-        limit = int(n)  # type: ignore[call-overload]
+        limit = _integer(n)
         cond = f"!COALESCE(!isBlank(?value) && STRLEN(STR(?value)) {op} {limit}, false)"
         return [ctx.check(component, ctx.filter_query(cond))]
 
@@ -345,7 +350,7 @@ def _unique_lang(ctx: _Ctx, flag: Node) -> list[Check]:
     return [ctx.check("UniqueLang", q)]
 
 
-def _pair(component: str):  # type: ignore[no-untyped-def]
+def _pair(component: str) -> _Compiler:
     def compile_(ctx: _Ctx, other: Node) -> list[Check]:
         p2 = _iri(other)
         v = ctx.values
@@ -385,7 +390,7 @@ def _closed(ctx: _Ctx) -> list[Check]:
             allowed.add(p)
     for lst in ctx.g.objects(ctx.shape, SH.ignoredProperties):
         allowed.update(Collection(ctx.g, lst))
-    cond = " && ".join(f"!sameTerm(?path, {_iri(p)})" for p in sorted(allowed)) or "true"
+    cond = " && ".join(f"!sameTerm(?path, {_iri(p)})" for p in sorted(allowed, key=str)) or "true"
     if ctx.path is not None:
         raise Unsupported("sh:closed on a property shape")
     q = (
@@ -448,12 +453,17 @@ def _ok_for(g: Graph, shape: Node, pred: Node, obj: Node, depth: int) -> str:
         )
     if pred == SH.hasValue:
         return f"sameTerm(?value, {_term(obj)})"
-    ops = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
+    ops: dict[Node, str] = {
+        SH.minInclusive: ">=",
+        SH.minExclusive: ">",
+        SH.maxInclusive: "<=",
+        SH.maxExclusive: "<",
+    }
     if pred in ops:
         return f"COALESCE(?value {ops[pred]} {_term(obj)}, false)"
     if pred in (SH.minLength, SH.maxLength):
         op = ">=" if pred == SH.minLength else "<="
-        return f"COALESCE(!isBlank(?value) && STRLEN(STR(?value)) {op} {int(obj)}, false)"  # type: ignore[call-overload]
+        return f"COALESCE(!isBlank(?value) && STRLEN(STR(?value)) {op} {_integer(obj)}, false)"
     if pred == SH.pattern:
         flags = g.value(shape, SH.flags)
         args = _term(Literal(str(obj))) + (
@@ -497,7 +507,7 @@ def _datatype_ok(dt: Node) -> str:
     return f"COALESCE({ok}, false)"
 
 
-def _logical(component: str):  # type: ignore[no-untyped-def]
+def _logical(component: str) -> _Compiler:
     def compile_(ctx: _Ctx, obj: Node) -> list[Check]:
         ok = _ok_for(ctx.g, ctx.shape, SH[component[0].lower() + component[1:]], obj, 0)
         if component == "Not":
@@ -656,6 +666,16 @@ def _inject_focus(query: str, focus: str) -> str:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _integer(node: Node) -> int:
+    """A count or length parameter (an xsd:integer literal)."""
+    if isinstance(node, Literal):
+        try:
+            return int(node)
+        except ValueError:
+            pass
+    raise Unsupported(f"expected an integer, got {node!r}")
 
 
 def _iri(node: Node) -> str:

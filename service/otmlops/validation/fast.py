@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from otmlops.validation.compiler import RESTRICT, Check, Plan
 from otmlops.validation.report import ValidationResult, _short
-from otmlops.validation.terms import to_rdflib
+from otmlops.validation.terms import OxTerm, to_rdflib
 
 BASE = ox.NamedNode("urn:otmlops:validation:base")
 DELTA = ox.NamedNode("urn:otmlops:validation:delta")
@@ -59,6 +59,7 @@ def run_plan(
         template = check.restricted_query if values and check.restricted_query else check.query
         query = template.replace(RESTRICT, values)
         solutions = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions), "a compiled check is a SELECT query"
         names = [v.value for v in solutions.variables]
         for sol in solutions:
             bound = {n: sol[n] for n in names if sol[n] is not None}
@@ -66,18 +67,18 @@ def run_plan(
     return results
 
 
-def _result(check: Check, bound: dict[str, object]) -> ValidationResult:
-    focus = to_rdflib(bound["this"])  # type: ignore[arg-type]
-    value: Node | None = to_rdflib(bound["value"]) if "value" in bound else None  # type: ignore[arg-type]
+def _result(check: Check, bound: dict[str, OxTerm]) -> ValidationResult:
+    focus = to_rdflib(bound["this"])
+    value: Node | None = to_rdflib(bound["value"]) if "value" in bound else None
     if value is None and check.node_shape and check.constraint is not None:
         value = focus
     path, path_node = check.path, check.path_node
     if "path" in bound:
-        path_node = to_rdflib(bound["path"])  # type: ignore[arg-type]
+        path_node = to_rdflib(bound["path"])
         path = f"<{path_node}>"
     message = None
     if "message" in bound and check.component.endswith("SPARQLConstraintComponent"):
-        message = str(to_rdflib(bound["message"]))  # type: ignore[arg-type]
+        message = str(to_rdflib(bound["message"]))
     elif check.messages:
         message = _fill(_pick(check.messages), bound)
     else:
@@ -103,10 +104,10 @@ def _pick(messages: tuple[Literal, ...]) -> str:
     return str(messages[0])
 
 
-def _fill(template: str, bound: dict[str, object]) -> str:
+def _fill(template: str, bound: dict[str, OxTerm]) -> str:
     def sub(m: re.Match[str]) -> str:
         term = bound.get(m.group(1))
-        return _short(to_rdflib(term)) if term is not None else m.group(0)  # type: ignore[arg-type]
+        return _short(to_rdflib(term)) if term is not None else m.group(0)
 
     return _PLACEHOLDER.sub(sub, template)
 

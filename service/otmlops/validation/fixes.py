@@ -14,16 +14,20 @@ import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
 from otmlops.namespaces import ISA95, MAP, MLOPS, RAMI
 from otmlops.resources import ontology_dir
-from otmlops.validation.report import ValidationResult, _short
+from otmlops.validation.report import Report, ResultId, ValidationResult, _short
 from otmlops.validation.terms import to_ox, to_rdflib
+
+if TYPE_CHECKING:
+    from otmlops.validation.sources import Source
 
 SHP = "https://w3id.org/otmlops/shapes#"
 OURS = ("https://w3id.org/otmlops/",)
@@ -67,12 +71,12 @@ class Lookup:
         if self.store is None:
             return ()
         try:
-            args = [to_ox(x) if x is not None else None for x in (s, p, o)]
+            subject, predicate, obj = (to_ox(x) if x is not None else None for x in (s, p, o))
         except TypeError:
             return ()
-        if isinstance(args[0], ox.Literal) or isinstance(args[1], (ox.Literal, ox.BlankNode)):
+        if isinstance(subject, ox.Literal) or isinstance(predicate, (ox.Literal, ox.BlankNode)):
             return ()
-        return self.store.quads_for_pattern(*args, self.graph_name)  # type: ignore[arg-type]
+        return self.store.quads_for_pattern(subject, predicate, obj, self.graph_name)
 
     def objects(self, s: Node | None, p: Node) -> Iterable[Node]:
         seen = set()
@@ -123,8 +127,8 @@ class Knowledge:
     ) -> Knowledge:
         """From the given triples, plus (when given) the triples of ``graph`` in ``store``."""
         small = Graph()
-        for t in _reference_triples():
-            small.add(t)
+        for ref in _reference_triples():
+            small.add(ref)
         for t in triples:
             small.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         g = Lookup(small, store, graph)
@@ -173,7 +177,7 @@ class Knowledge:
                     seen.append(v)
         return seen
 
-    def individuals(self, cls_: URIRef) -> list[Node]:
+    def individuals(self, cls_: Node) -> list[Node]:
         subs = set(self.graph.transitive_subjects(RDFS.subClassOf, cls_))
         return sorted(
             {i for c in subs for i in self.graph.subjects(RDF.type, c) if isinstance(i, URIRef)},
@@ -186,19 +190,24 @@ class Knowledge:
             int(n)
             for lv in self.graph.objects(node, ISA95.atLevel)
             for n in self.graph.objects(lv, ISA95.levelNumber)
+            if isinstance(n, Literal)
         )
 
     def rami_isa95_numbers(self, level: Node) -> list[int]:
         out: list[int] = []
         for corr in self.graph.subjects(MAP.ramiLevel, level):
             for lv in self.graph.objects(corr, MAP.isa95Level):
-                out.extend(int(n) for n in self.graph.objects(lv, ISA95.levelNumber))
+                out.extend(
+                    int(n)
+                    for n in self.graph.objects(lv, ISA95.levelNumber)
+                    if isinstance(n, Literal)
+                )
         return sorted(set(out))
 
     def levels_for_equipment(self, equipment: Node) -> list[Node]:
         """RAMI levels whose correspondence lists a class of the equipment."""
         kinds = self.all_types(equipment)
-        out = []
+        out: list[Node] = []
         for corr in self.graph.subjects(RDF.type, MAP.LevelCorrespondence):
             if any(c in kinds for c in self.graph.objects(corr, MAP.equipmentClass)):
                 out.extend(self.graph.objects(corr, MAP.ramiLevel))
@@ -468,6 +477,8 @@ def _phase_kind(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
 
 def _level_equipment(k: Knowledge, r: ValidationResult) -> list[Suggestion]:
     focus, value = r.focus, r.value
+    if value is None:  # the shapes name the equipment as the value; without it, no hint
+        return []
     equipment = next(iter(k.graph.objects(value, MAP.locatedAt)), value)
     levels = k.levels_for_equipment(equipment)
     current = sorted(k.graph.objects(focus, MAP.hierarchyLevel), key=str)
@@ -582,13 +593,13 @@ def suggest(
     triples: Iterable[ox.Triple],
     store: ox.Store | None = None,
     graph: ox.NamedNode | None = None,
-) -> dict[tuple[str, str | None, str, str, str], list[Suggestion]]:
+) -> dict[ResultId, list[Suggestion]]:
     """result identity (key plus value) -> its suggestions; results without any are left out.
     ``triples`` are read as given; ``store``/``graph`` (the validator's indexed ontology and
     plant) are read in place."""
     if not any(_handler(r) for r in results):
         return {}  # nothing to suggest: the knowledge graph is not built
-    if store is not None:  # the mapping goes beside the indexed ontology and plant, for now
+    if store is not None:  # the mapping sits beside the indexed ontology and plant meanwhile
         from otmlops.validation.fast import add_triples
 
         add_triples(store, list(triples), _SCRATCH)
@@ -603,9 +614,7 @@ def suggest(
 _SCRATCH = ox.NamedNode("urn:otmlops:validation:fixes")
 
 
-def _suggest(
-    results: Sequence[ValidationResult], k: Knowledge
-) -> dict[tuple[str, str | None, str, str, str], list[Suggestion]]:
+def _suggest(results: Sequence[ValidationResult], k: Knowledge) -> dict[ResultId, list[Suggestion]]:
     out: dict[tuple[str, str | None, str, str, str], list[Suggestion]] = {}
     for r in results:
         make = _handler(r)
@@ -624,7 +633,7 @@ def _handler(
     return _BY_SHAPE.get(name)
 
 
-def result_id(r: ValidationResult) -> tuple[str, str | None, str, str, str]:
+def result_id(r: ValidationResult) -> ResultId:
     from otmlops.validation.report import _node_key
 
     return (*r.key, _node_key(r.value))
@@ -634,9 +643,9 @@ __all__ = ["Suggestion", "Knowledge", "suggest", "candidates", "result_id"]
 
 
 def attach(
-    report: object,
+    report: Report,
     triples: Sequence[ox.Triple],
-    mappings: Sequence[object] = (),
+    mappings: Sequence[Source] = (),
     *,
     store: ox.Store | None = None,
     graph: ox.NamedNode | None = None,
@@ -647,7 +656,7 @@ def attach(
 
     from otmlops.validation.locator import find
 
-    found = suggest(report.results, triples, store, graph)  # type: ignore[attr-defined]
+    found = suggest(report.results, triples, store, graph)
     for items in found.values():
         for i, s in enumerate(items):
             terms = {str(t) for tr in s.remove for t in tr[1:] if isinstance(t, URIRef)}
@@ -655,16 +664,14 @@ def attach(
             if not terms or "did you mean" not in s.message:
                 continue
             for src in mappings:
-                if getattr(src, "positions", None) is not None or not getattr(
-                    src, "line_oriented", False
-                ):
+                if not src.line_oriented:
                     continue
-                text = src.data.decode("utf-8", errors="replace")  # type: ignore[attr-defined]
-                hits = find(text, src.base_iri, terms)  # type: ignore[attr-defined]
+                text = src.data.decode("utf-8", errors="replace")
+                hits = find(text, src.base_iri, terms)
                 if hits:
                     items[i] = replace(s, line=min(line for line, _ in hits.values()))
                     break
-    report.suggestions = found  # type: ignore[attr-defined]
+    report.suggestions = found
 
 
 def _reach(start: Node, step: Callable[[Node], Iterable[Node]]) -> list[Node]:

@@ -12,14 +12,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from rdflib import RDF, URIRef
 from rdflib.term import Node
 
 from otmlops.validation.fixes import Suggestion, Triple
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from otmlops.authoring.model import Document, Entry
+    from otmlops.validation.api import SourceLike
+    from otmlops.validation.sources import Source
 from otmlops.validation.locator import _TOKEN
 
 
@@ -262,8 +270,10 @@ def _place(
         return
     if not blocks:
         raise Unsafe(f"{subject} has no block of its own in this file")
+    if e.new is None:
+        raise Unsafe("an edit with neither an old nor a new value changes nothing")
     block = blocks[-1]
-    line = f"{_write_term(e.predicate, prefixes, predicate=True)} {_write_term(e.new, prefixes)}"  # type: ignore[arg-type]
+    line = f"{_write_term(e.predicate, prefixes, predicate=True)} {_write_term(e.new, prefixes)}"
     inserts.setdefault(block.end, []).append(line)
 
 
@@ -296,12 +306,12 @@ def _curie(node: Node) -> str:
     return f"<{text}>" if isinstance(node, URIRef) else str(node)
 
 
-def _stages_by_iri(doc: object) -> dict[str, object]:
+def _stages_by_iri(doc: Document) -> dict[str, Entry]:
     from otmlops.authoring.model import Resolver
 
-    resolver = Resolver(doc)  # type: ignore[arg-type]
-    out: dict[str, object] = {}
-    for _, stages in doc.use_cases:  # type: ignore[attr-defined]
+    resolver = Resolver(doc)
+    out: dict[str, Entry] = {}
+    for _, stages in doc.use_cases:
         for st in stages:
             out[str(resolver.iri(st.id))] = st
     return out
@@ -320,23 +330,26 @@ def apply_yaml(text: str, edits: Sequence[Edit], name: str) -> str:
         fld = _field_of(e.predicate)
         if stage is None or fld is None or e.rename_of is not None or e.new is None:
             raise Unsafe(f"no field of the YAML form holds {e.predicate} of {e.subject}")
-        vals = stage.fields.get(fld, [])  # type: ignore[attr-defined]
+        vals = stage.fields.get(fld, [])
         if e.old is not None:
             spot = [v for v in vals if _same(v.text, e.old)]
-            if len(spot) != 1 or spot[0].loc.line is None:
+            at = spot[0].loc if len(spot) == 1 else None
+            if at is None or at.line is None or at.column is None:
                 raise Unsafe(f"cannot find {e.old} in the {fld} of {e.subject}")
             v = spot[0]
-            line = lines[v.loc.line - 1]
-            col = v.loc.column - 1
+            line = lines[at.line - 1]
+            col = at.column - 1
             if not line[col:].startswith(v.text):
                 raise Unsafe(
-                    f"the {fld} value at line {v.loc.line} is quoted or folded; edit it by hand"
+                    f"the {fld} value at line {at.line} is quoted or folded; edit it by hand"
                 )
-            replaced.append((v.loc.line - 1, col, len(v.text), _curie(e.new)))
+            replaced.append((at.line - 1, col, len(v.text), _curie(e.new)))
         else:
             if vals:
                 raise Unsafe(f"{e.subject} already has a {fld}; add {e.new} by hand")
-            id_line = stage.id.loc.line  # type: ignore[attr-defined]
+            id_line = stage.id.loc.line
+            if id_line is None:
+                raise Unsafe(f"the line of {e.subject} is not known; add {e.new} by hand")
             head = lines[id_line - 1]
             m = re.match(r"^(\s*)(-\s+)?", head)
             indent = len(m.group(0)) if m else 0
@@ -414,7 +427,9 @@ def apply_csv(data: bytes, edits: Sequence[Edit], name: str) -> str:
             or e.new is None
         ):
             raise Unsafe(f"no column of the CSV form holds {e.predicate} of {e.subject}")
-        row_line = stage.id.loc.line  # type: ignore[attr-defined]
+        row_line = stage.id.loc.line
+        if row_line is None:
+            raise Unsafe(f"the row of {e.subject} is not known; edit it by hand")
         index = _row_index(lines, skip, row_line)
         c = column(fld)
         row = rows[index]
@@ -492,7 +507,7 @@ class FixResult:
         )
 
 
-def form_of(name: str, media_type: str | None, source: object) -> str:
+def form_of(name: str, media_type: str | None, source: Source) -> str:
     """turtle, ntriples, yaml, csv, xlsx or the RDF syntax's name."""
     import pyoxigraph as ox
 
@@ -514,8 +529,8 @@ def fix_bytes(
     name: str,
     media_type: str | None = None,
     *,
-    plant: Sequence[object] = (),
-    plant_graphs: dict | None = None,
+    plant: Sequence[SourceLike] = (),
+    plant_graphs: Mapping[str, Sequence[ox.Triple]] | None = None,
     max_size: int | None = None,
     base_iri: str | None = None,
 ) -> FixResult:
@@ -602,21 +617,19 @@ def _fix_text(
 
 def _source_for(
     data: bytes, name: str, media_type: str | None, max_size: int | None, base_iri: str | None
-) -> object:
+) -> Source:
     """The Source of a file or upload, its syntax from the media type, else the name's
     extension, else the content."""
-    from pathlib import Path
 
     from otmlops.authoring import form_of_media_type, form_of_path
-    from otmlops.errors import InputError
-    from otmlops.validation.sources import _EXTENSIONS, _compiled, from_bytes
+    from otmlops.rdfio import check_size, format_of_path
+    from otmlops.validation.sources import compiled, from_bytes
 
     form = form_of_media_type(media_type) or form_of_path(name)
     if form:
-        if max_size is not None and len(data) > max_size:
-            raise InputError(f"input is over the limit of {max_size} bytes", source=name)
-        return _compiled(data, form, name)
-    fmt = _EXTENSIONS.get(Path(name).suffix.lower())
+        check_size(len(data), max_size, name)
+        return compiled(data, form, name)
+    fmt = format_of_path(name)
     return from_bytes(
         data,
         name=name,

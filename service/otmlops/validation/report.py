@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
 from otmlops.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from otmlops.validation.fixes import Suggestion
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
@@ -40,6 +42,10 @@ class ValidationResult:
     @property
     def severity_name(self) -> str:
         return str(self.severity).rsplit("#", 1)[-1]
+
+
+#: A result's identity plus its value (``fixes.result_id``): what suggestions are filed under.
+ResultId = tuple[str, str | None, str, str, str]
 
 
 class Location(NamedTuple):
@@ -71,9 +77,9 @@ class Report:
     locations: dict[str, Location] = field(default_factory=dict)
     shapes_graph: Graph | None = None
     #: result identity (``fixes.result_id``) -> its suggested fixes (see validation/fixes.py)
-    suggestions: dict[tuple[str, ...], list] = field(default_factory=dict)
+    suggestions: dict[ResultId, list[Suggestion]] = field(default_factory=dict)
 
-    def fixes_for(self, r: ValidationResult) -> list:
+    def fixes_for(self, r: ValidationResult) -> list[Suggestion]:
         return self.suggestions.get((*r.key, _node_key(r.value)), [])
 
     def __post_init__(self) -> None:
@@ -129,17 +135,17 @@ class Report:
 
     def to_dict(self) -> dict[str, object]:
         groups: dict[str, dict[str, object]] = {}
+        entries: dict[str, list[dict[str, object]]] = {}
         for r in self.results:
             key = _node_key(r.focus)
-            group = groups.get(key)
-            if group is None:
+            if key not in groups:
                 group = groups[key] = {"focusNode": _plain(r.focus)}
                 where = self.locations.get(key)
                 if where:
-                    group.update(Location(*where).fields())
-                group["results"] = []
-            group["results"].append(
-                {  # type: ignore[union-attr]
+                    group.update(where.fields())
+                group["results"] = entries[key] = []
+            entries[key].append(
+                {
                     "severity": r.severity_name,
                     "path": r.path,
                     "value": _plain(r.value) if r.value is not None else None,
@@ -208,10 +214,10 @@ def results_from_report_graph(graph: Graph) -> list[ValidationResult]:
         message = graph.value(node, SH.resultMessage)
         out.append(
             ValidationResult(
-                focus=graph.value(node, SH.focusNode),
-                component=graph.value(node, SH.sourceConstraintComponent),
-                severity=graph.value(node, SH.resultSeverity),
-                source_shape=graph.value(node, SH.sourceShape),
+                focus=_required(graph, node, SH.focusNode),
+                component=_required_iri(graph, node, SH.sourceConstraintComponent),
+                severity=_required_iri(graph, node, SH.resultSeverity),
+                source_shape=_required(graph, node, SH.sourceShape),
                 path=path,
                 path_node=path_node,
                 value=graph.value(node, SH.value),
@@ -220,6 +226,21 @@ def results_from_report_graph(graph: Graph) -> list[ValidationResult]:
             )
         )
     return out
+
+
+def _required(graph: Graph, result: Node, prop: URIRef) -> Node:
+    """A value every sh:ValidationResult has (SHACL 3.6.1); a report without it is broken."""
+    value = graph.value(result, prop)
+    if value is None:
+        raise ValueError(f"validation result {result.n3()} has no {prop.n3()}")
+    return value
+
+
+def _required_iri(graph: Graph, result: Node, prop: URIRef) -> URIRef:
+    value = _required(graph, result, prop)
+    if not isinstance(value, URIRef):
+        raise ValueError(f"validation result {result.n3()}: {prop.n3()} is not an IRI")
+    return value
 
 
 def _copy_path(source: Graph, node: Node, target: Graph, seen: set[Node] | None = None) -> None:
@@ -251,7 +272,7 @@ def _plain(node: Node) -> str | dict[str, str]:
         out["language"] = node.language
     elif node.datatype is not None and node.datatype != XSD.string:
         out["datatype"] = str(node.datatype)
-    return out  # type: ignore[return-value]
+    return out
 
 
 _SHORT = {ns: p for p, ns in PREFIXES.items()}
@@ -285,7 +306,3 @@ def _sort_key(r: ValidationResult) -> tuple[object, ...]:
         _node_key(r.source_shape),
         _node_key(r.value),
     )
-
-
-def merge(reports: Iterable[Report]) -> list[ValidationResult]:
-    return [r for rep in reports for r in rep.results]

@@ -59,17 +59,15 @@ def _uri(source: str) -> str:
 
 
 def _location(where: Location | None, focus: str) -> dict[str, object]:
-    logical = {"logicalLocations": [{"fullyQualifiedName": focus, "kind": "resource"}]}
+    names = [{"fullyQualifiedName": focus, "kind": "resource"}]
     if where is None or where.graph or where.source.startswith("<"):
         if where is not None and where.graph:
-            logical["logicalLocations"].append(  # type: ignore[attr-defined]
-                {"fullyQualifiedName": where.source, "kind": "namespace"}
-            )
-        return logical
+            names.append({"fullyQualifiedName": where.source, "kind": "namespace"})
+        return {"logicalLocations": names}
     physical: dict[str, object] = {"artifactLocation": {"uri": _uri(where.source)}}
     if where.line is not None:
         physical["region"] = {"startLine": where.line}
-    return {"physicalLocation": physical, **logical}
+    return {"physicalLocation": physical, "logicalLocations": names}
 
 
 def to_sarif(report: Report) -> dict[str, object]:

@@ -5,15 +5,23 @@ Blank node labels are kept, so a node keeps its identity whichever engine report
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+#: Any term pyoxigraph hands out (a subject, object or query binding).
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def to_rdflib(term: OxTerm) -> Node:
+    """The rdflib term; TypeError for an RDF 1.2 triple term, which the rdflib graphs used
+    for validation cannot hold."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -62,10 +70,10 @@ def sparql_term(term: Node) -> str:
     raise ValueError(f"cannot write {term!r} in a SPARQL query")
 
 
-def triples_to_rdflib(triples, graph) -> None:  # type: ignore[no-untyped-def]
-    """Add pyoxigraph triples to an rdflib graph."""
+def triples_to_rdflib(triples: Iterable[ox.Triple | ox.Quad], graph: Graph) -> None:
+    """Add pyoxigraph triples (or the triples of quads) to an rdflib graph."""
     add = graph.add
-    cache: dict[object, Node] = {}
+    cache: dict[OxTerm, Node] = {}
     for t in triples:
         s, p, o = t.subject, t.predicate, t.object
         rs = cache.get(s)

@@ -11,15 +11,17 @@ from fastapi import APIRouter, FastAPI, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from otmlops.http.errors import HttpError
+from otmlops.errors import OtmlopsError, ReportedError, UsageError, status_of
 from otmlops.http.state import state_of
+from otmlops.runner.tasks import BuildView, GraphRow, ListGraphs
+from otmlops.runner.validation_adapter import Fix, Validate
 from otmlops.web import pages
 from otmlops.web.validate_form import ValidateInput, report_view, syntaxes
 
 router = APIRouter(include_in_schema=False)
 
-#: The pages' own policy: scripts, styles and data only from this server (issue 14 may add
-#: a stricter one for the whole app; browsers enforce both).
+#: The workbench pages' own policy: scripts, styles and data only from this server (the app's
+#: guard, http/guard.py, gives HTML pages without a policy of their own a stricter default).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -35,7 +37,7 @@ def mount(app: FastAPI) -> None:
 
 async def _view(request: Request, name: str, **args: Any) -> Any:
     app = state_of(request)
-    return await app.read("view", app.settings.timeout, name=name, args=args)
+    return await app.read(BuildView(name, args), app.settings.timeout)
 
 
 def _page(
@@ -65,9 +67,15 @@ def _writes(request: Request) -> str:
     return "Writes over HTTP are disabled (the server was started without a token)."
 
 
-def _error_page(request: Request, exc: HttpError, active: str) -> HTMLResponse:
+def _error_page(request: Request, exc: OtmlopsError, active: str) -> HTMLResponse:
+    error = status_of(exc)
     return _page(
-        request, "error.html", active, status=exc.status, title="Not available", message=exc.message
+        request,
+        "error.html",
+        active,
+        status=error.http_status,
+        title="Not available",
+        message=error.message,
     )
 
 
@@ -75,7 +83,7 @@ def _error_page(request: Request, exc: HttpError, active: str) -> HTMLResponse:
 async def overview(request: Request, q: str = "") -> HTMLResponse:
     try:
         data = await _view(request, "overview", search=q[:200])
-    except HttpError as exc:
+    except OtmlopsError as exc:
         return _error_page(request, exc, "/")
     return _page(request, "overview.html", "/", title="Overview", data=data)
 
@@ -84,7 +92,7 @@ async def overview(request: Request, q: str = "") -> HTMLResponse:
 async def rami(request: Request, useCase: str = "") -> HTMLResponse:  # noqa: N803
     try:
         data = await _view(request, "rami", use_case=useCase or None)
-    except HttpError as exc:
+    except OtmlopsError as exc:
         return _error_page(request, exc, "/ui/rami")
     return _page(request, "rami.html", "/ui/rami", title="RAMI 4.0", data=data)
 
@@ -98,7 +106,7 @@ async def rami_cell(
         data = await _view(
             request, "rami_cell", layer=layer, level=level, phase=phase, use_case=useCase or None
         )
-    except HttpError as exc:
+    except OtmlopsError as exc:
         if fragment:
             raise
         return _error_page(request, exc, "/ui/rami")
@@ -112,7 +120,7 @@ async def rami_cell(
 async def gaps(request: Request) -> HTMLResponse:
     try:
         data = await _view(request, "gaps")
-    except HttpError as exc:
+    except OtmlopsError as exc:
         return _error_page(request, exc, "/ui/gaps")
     return _page(request, "gaps.html", "/ui/gaps", title="Gaps", data=data)
 
@@ -122,7 +130,7 @@ async def isa95(request: Request, focus: str = "", useCase: str = "") -> HTMLRes
     try:
         data = await _view(request, "isa95", use_case=useCase or None)
         path = await _view(request, "isa95_path", node=focus) if focus else None
-    except HttpError as exc:
+    except OtmlopsError as exc:
         return _error_page(request, exc, "/ui/isa95")
     return _page(request, "isa95.html", "/ui/isa95", title="ISA-95", data=data, focus=path)
 
@@ -148,20 +156,20 @@ async def labels(request: Request) -> JSONResponse:
 async def use_case(request: Request, iri: str) -> HTMLResponse:
     try:
         data = await _view(request, "use_case", iri=iri)
-    except HttpError as exc:
+    except OtmlopsError as exc:
         return _error_page(request, exc, "/")
     return _page(request, "use_case.html", "/", title=data["node"]["label"], data=data)
 
 
 @router.get("/ui/stage", response_class=HTMLResponse)
-async def stage(request: Request, iri: str) -> HTMLResponse:
+async def stage(request: Request, iri: str) -> Response:
     try:
         data = await _view(request, "stage", iri=iri)
-    except HttpError as exc:
+    except OtmlopsError as exc:
         return _error_page(request, exc, "/")
     if data["isUseCase"]:  # a gap row names a use case where it usually names a stage
         root = request.scope.get("root_path", "")
-        return RedirectResponse(f"{root}/ui/use-case?iri={quote(iri, safe='')}", 303)  # type: ignore[return-value]
+        return RedirectResponse(f"{root}/ui/use-case?iri={quote(iri, safe='')}", 303)
     return _page(request, "stage.html", "/", title=data["node"]["label"], data=data)
 
 
@@ -169,7 +177,7 @@ async def stage(request: Request, iri: str) -> HTMLResponse:
 async def report(request: Request, iri: str) -> HTMLResponse:
     try:
         data = await _view(request, "report", iri=iri)
-    except HttpError as exc:
+    except OtmlopsError as exc:
         return _error_page(request, exc, "/")
     return _page(request, "report.html", "/", title="Report: " + data["node"]["label"], data=data)
 
@@ -217,22 +225,15 @@ async def validate_post(
     name = form.upload_name or "pasted text"
     try:
         body, media, name = form.body(app.settings.body_limit)
-        reply = await app.read(
-            "validate",
-            app.settings.timeout,
-            body=body,
-            media_type=media,
-            graphs=form.plant,
-            report_type="application/json",
-        )
-        result = report_view(reply.body, name)  # type: ignore[attr-defined]
+        task = Validate(body, media, form.plant, "application/json")
+        reply = await app.read(task, app.settings.timeout)
+        result = report_view(reply.body, name)
         status = 200
         if not result.get("conforms"):
             result.update(await _fixed(request, body, media, name, form.plant))
-    except HttpError as exc:  # the parser names the input <request>: say which input it was
-        result, status = {"error": exc.message.replace("<request>", name)}, exc.status
-    except ValueError as exc:
-        result, status = {"error": str(exc)}, 400
+    except (OtmlopsError, ValueError) as exc:  # a form that cannot be read: ValueError, 400
+        error = status_of(exc)  # the parser names the input <request>: say which input it was
+        result, status = {"error": error.message.replace("<request>", name)}, error.http_status
     return _page(
         request,
         "validate.html",
@@ -254,12 +255,10 @@ async def _fixed(
 
     app = state_of(request)
     try:
-        reply = await app.read(
-            "fix", app.settings.timeout, body=body, media_type=media, graphs=plant, name=name
-        )
-    except HttpError:
+        reply = await app.read(Fix(body, media, plant, name), app.settings.timeout)
+    except OtmlopsError:
         return {}
-    fixes = json.loads(reply.body)  # type: ignore[attr-defined]
+    fixes = json.loads(reply.body)
     if not fixes["changed"]:
         return {"fixSkipped": fixes["skipped"]}
     return {
@@ -299,11 +298,15 @@ async def validate_fixed(
     try:
         body, media, name = form.body(app.settings.body_limit)
     except ValueError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise UsageError(str(exc)) from None
     try:
         fixes = await _fixed_or_raise(request, body, media, name, form.plant)
-    except HttpError as exc:
-        raise HttpError(exc.status, exc.message.replace("<request>", name)) from None
+    except OtmlopsError as exc:
+        error = status_of(exc)
+        message = error.message.replace("<request>", name)
+        raise ReportedError(
+            message, http_status=error.http_status, exit_code=error.exit_code
+        ) from None
     data = fixes["fixed"] if fixes["changed"] else body.decode("utf-8", errors="replace")
     filename = fixed_name(name, fixes["form"])
     return Response(
@@ -322,19 +325,18 @@ async def _fixed_or_raise(
     import json
 
     app = state_of(request)
-    reply = await app.read(
-        "fix", app.settings.timeout, body=body, media_type=media, graphs=plant, name=name
-    )
-    return json.loads(reply.body)  # type: ignore[attr-defined]
+    reply = await app.read(Fix(body, media, plant, name), app.settings.timeout)
+    fixes: dict[str, Any] = json.loads(reply.body)
+    return fixes
 
 
-async def _data_graphs(request: Request) -> list[dict[str, Any]]:
+async def _data_graphs(request: Request) -> list[GraphRow]:
     app = state_of(request)
     try:
-        graphs = await app.read("graphs", app.settings.timeout)
-    except HttpError:
+        graphs = await app.read(ListGraphs(), app.settings.timeout)
+    except OtmlopsError:
         return []
-    return [g for g in graphs if not g["system"]]  # type: ignore[union-attr]
+    return [g for g in graphs if not g["system"]]
 
 
 @router.get("/favicon.ico")

@@ -10,45 +10,30 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-#: File name endings and the media type the validator is told.
-EXTENSIONS = {
-    ".ttl": "text/turtle",
-    ".turtle": "text/turtle",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".rdf": "application/rdf+xml",
-    ".owl": "application/rdf+xml",
-    ".xml": "application/rdf+xml",
-    ".jsonld": "application/ld+json",
-    ".json": "application/ld+json",
-    ".n3": "text/n3",
-}
-
 
 def _forms() -> tuple[dict[str, str], dict[str, str]]:
-    """Mapping forms beyond RDF (YAML, CSV, XLSX) when this installation has them:
-    (media type -> form, file ending -> form)."""
-    try:
-        from otmlops.authoring import EXTENSIONS as FORM_ENDINGS  # type: ignore[import-not-found]
-        from otmlops.authoring import MEDIA_TYPES as FORM_TYPES  # type: ignore[import-not-found]
-    except ImportError:
-        return {}, {}
+    """Mapping forms beyond RDF (YAML, CSV, XLSX): (media type -> form, file ending -> form)."""
+    from otmlops.authoring import EXTENSIONS as FORM_ENDINGS
+    from otmlops.authoring import MEDIA_TYPES as FORM_TYPES
+
     return dict(FORM_TYPES), dict(FORM_ENDINGS)
 
 
 def syntaxes() -> list[str]:
     """Media types the service accepts for a mapping (the choices of the form)."""
-    from otmlops.runner.formats import INPUT_FORMATS
+    from otmlops.media_types import INPUT_FORMATS
 
     return [*INPUT_FORMATS, *_forms()[0]]
 
 
 def media_type_of_name(name: str) -> str | None:
     """The media type a file name's ending stands for, if any."""
+    from otmlops.rdfio import bare_media_type, format_of_path
+
+    fmt = format_of_path(name)
+    if fmt is not None:
+        return bare_media_type(fmt.media_type)
     suffix = PurePath(name).suffix.lower()
-    if suffix in EXTENSIONS:
-        return EXTENSIONS[suffix]
     types, endings = _forms()
     form = endings.get(suffix)
     return next((m for m, f in types.items() if f == form), None) if form else None
@@ -81,12 +66,9 @@ class ValidateInput:
 
 
 def _sniff(data: bytes) -> str:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith((b"{", b"[")):
-        return "application/ld+json"
-    if head.startswith(b"<?xml") or head.startswith(b"<rdf:RDF"):
-        return "application/rdf+xml"
-    return "text/turtle"
+    from otmlops.rdfio import bare_media_type, sniff
+
+    return bare_media_type(sniff(data).media_type)
 
 
 def _short_path(path: str) -> str:

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 import pyoxigraph as ox
 
 from otmlops.catalogue import load_catalogue, run_named_query
 from otmlops.web.terms import attach_labels, local_name, named, rows, select, text_of
+
+if TYPE_CHECKING:
+    from otmlops.validation import Validator
 
 #: The gap questions of the Gaps page: (catalogue id, column that names the stage).
 GAP_QUERIES: tuple[tuple[str, str], ...] = (
@@ -262,10 +266,11 @@ def rami(store: Any, use_case: str | None = None) -> dict[str, Any]:
     ax = axes(store)
     stages = stage_table(store, use_case)
     reference = reference_placements(store)
-    deviating = {
-        (_iri(r["stage"]), _iri(r["axis"]), _iri(r["actual"]))
-        for r in _catalogue_rows(store, "reference-deviation")
-    }
+    deviating: set[tuple[str, str, str]] = set()
+    for r in _catalogue_rows(store, "reference-deviation"):
+        dev_stage, axis, actual = _iri(r["stage"]), _iri(r["axis"]), _iri(r["actual"])
+        if dev_stage and axis and actual:
+            deviating.add((dev_stage, axis, actual))
     kinds_shown = {_iri(s["kind"]) for s in stages if s["kind"]}
     ref_cells: set[tuple[str, str, str]] = set()
     for kind, ref in reference.items():
@@ -370,16 +375,16 @@ def rami_cell(
                 if r[col] and r[col] not in s[key]:
                     s[key].append(r[col])
         for iri in stages:
-            s = by_stage.get(iri)
-            if s is None:
+            chip = by_stage.get(iri)
+            if chip is None:
                 continue
-            s["kindName"] = _kind_name(s["kind"])
-            s["deviations"] = sorted(
+            chip["kindName"] = _kind_name(chip["kind"])
+            chip["deviations"] = sorted(
                 f"{local_name(_iri(d['axis']) or '')} {local_name(_iri(d['actual']) or '')}"
                 for d in deviations
                 if _iri(d["stage"]) == iri
             )
-            chips.append(_chip(s))
+            chips.append(_chip(chip))
     return attach_labels(
         store,
         {
@@ -619,7 +624,7 @@ def _subject_lines(path: str, mtime_ns: int, size: int) -> dict[str, int]:
 
 #: One validator per process (shapes compiled and ontology indexed once); validation is cheap
 #: after that. The lock keeps threads of a thread runner from sharing it at the same time.
-_VALIDATOR: list[Any] = []
+_VALIDATOR: list[Validator] = []
 _VALIDATOR_LOCK = threading.Lock()
 
 
@@ -661,13 +666,9 @@ def findings_of(store: Any, graph: str | None, focus: list[str]) -> dict[str, An
         from otmlops.validation.fixes import attach
 
         attach(found, [*data, *plant], store=validator.store, graph=BASE)  # fixes with findings
-    report = found.to_dict()
-    report["focusNodes"] = [
-        g
-        for g in report["focusNodes"]  # type: ignore[union-attr]
-        if _focus_iri(g) in set(focus)
-    ]
-    every = [r["severity"] for g in report["focusNodes"] for r in g["results"]]  # type: ignore[union-attr]
+    report: dict[str, Any] = found.to_dict()  # JSON: the page reads and trims it
+    report["focusNodes"] = [g for g in report["focusNodes"] if _focus_iri(g) in set(focus)]
+    every = [r["severity"] for g in report["focusNodes"] for r in g["results"]]
     report.update(
         violations=every.count("Violation"),
         warnings=every.count("Warning"),
@@ -676,7 +677,7 @@ def findings_of(store: Any, graph: str | None, focus: list[str]) -> dict[str, An
     )
     lines = _source_lines(graph, focus)
     where = _source_file(graph) or graph
-    for group in report["focusNodes"]:  # type: ignore[union-attr]
+    for group in report["focusNodes"]:
         line = lines.get(_focus_iri(group) or "")
         if line:
             group["file"], group["line"] = where, line
@@ -799,7 +800,7 @@ def report(store: Any, iri: str) -> dict[str, Any]:
 
 
 #: The ``view`` read operation: name -> builder.
-BUILDERS = {
+BUILDERS: dict[str, Callable[..., Any]] = {
     "overview": overview,
     "rami": rami,
     "rami_cell": rami_cell,

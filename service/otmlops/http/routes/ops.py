@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from otmlops import __version__
 from otmlops.http.auth import writes_enabled
+from otmlops.http.metrics import RunnerReading
 from otmlops.http.state import state_of
 from otmlops.redact import store_id
 
@@ -32,12 +33,19 @@ async def healthz(request: Request) -> JSONResponse:
     "/metrics",
     summary="Prometheus metrics",
     response_class=PlainTextResponse,
-    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    responses={
+        200: {
+            "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/openmetrics-text": {"schema": {"type": "string"}},
+            }
+        }
+    },
 )
-async def metrics(request: Request) -> PlainTextResponse:
+async def metrics(request: Request) -> Response:
     app = state_of(request)
     stats = app.runner.stats
-    text = app.metrics.render(
+    reading = RunnerReading(
         timeouts=stats.timeouts,
         restarts=stats.worker_restarts,
         generation=stats.generation,
@@ -45,4 +53,5 @@ async def metrics(request: Request) -> PlainTextResponse:
         memory_stops=stats.memory_stops,
         cancelled=stats.cancelled,
     )
-    return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
+    body, content_type = app.metrics.render(reading, request.headers.get("accept"))
+    return Response(body, media_type=content_type)

@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from otmlops.errors import UsageError
-from otmlops.http.errors import HttpError
+from otmlops import media_types
+from otmlops.errors import NotFound, ParameterError
 from otmlops.http.schemas import content
+from otmlops.http.shared_params import RequestTimeout
 from otmlops.http.state import state_of
-from otmlops.runner import formats
+from otmlops.runner import tasks
 
 router = APIRouter(tags=["Named queries"])
 
@@ -39,34 +40,27 @@ async def list_queries() -> list[dict[str, Any]]:
     responses={
         200: {
             "description": "Results (SPARQL JSON, XML, CSV, TSV, or RDF for graph queries)",
-            "content": content([*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]),
+            "content": content([*media_types.RESULT_FORMATS, *media_types.GRAPH_FORMATS]),
         },
+        400: {"description": "A bad shared parameter (timeout)", **_ERR},
         404: {"description": "No such query", **_ERR},
         406: {"description": "No acceptable format", **_ERR},
         422: {"description": "A parameter is missing, unknown or has a bad value", **_ERR},
         503: {"description": "Time limit reached", **_ERR},
     },
 )
-async def run_named(request: Request, query_id: str) -> Response:
+async def run_named(request: Request, query_id: str, timeout: RequestTimeout) -> Response:
     app = state_of(request)
-    params = dict(request.query_params)
-    timeout_param = params.pop("timeout", None)
-    try:
-        timeout = app.settings.request_timeout(timeout_param)
-    except UsageError as exc:
-        raise HttpError(422, str(exc)) from None
+    # ``timeout`` is the shared time limit (parsed with every route's, 400 if bad); every
+    # other parameter is one of the query's own arguments (422 if bad)
+    arguments = [(k, v) for k, v in request.query_params.multi_items() if k != "timeout"]
+    params = dict(arguments)
     queries = _catalogue()
     if query_id not in queries:
-        raise HttpError(404, f"no query with id {query_id!r}; GET /queries lists them")
-    if len(params) != len(request.query_params.multi_items()) - (timeout_param is not None):
-        raise HttpError(422, "each parameter may be given once")
+        raise NotFound(f"no query with id {query_id!r}; GET /queries lists them")
+    if len(params) != len(arguments):
+        raise ParameterError("each parameter may be given once")
     # parameters are typed and bound in the worker (ParameterError: 422), so that nothing
     # query-like runs on the event loop
-    return await app.answer(
-        request,
-        "named",
-        timeout,
-        query_id=query_id,
-        params=params,
-        accept=request.headers.get("accept"),
-    )
+    task = tasks.NamedQuery(query_id, params, request.headers.get("accept"))
+    return await app.answer(request, task, timeout)

@@ -2,36 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from otmlops.errors import UsageError
+from otmlops import media_types
 from otmlops.http import protocol
 from otmlops.http.auth import may_write, require_write, writes_enabled
 from otmlops.http.bodies import endpoint_url, media_type_of, read_body
-from otmlops.http.errors import HttpError
 from otmlops.http.schemas import content
 from otmlops.http.service_description import description
 from otmlops.http.settings import ServerSettings
+from otmlops.http.shared_params import TimeoutQuery, timeout_from
 from otmlops.http.state import state_of
-from otmlops.runner import formats, sparql_guard
-from otmlops.runner.formats import NotAcceptable
+from otmlops.runner import sparql_guard, tasks
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
 _TEXT = {"type": "string"}
-_RESPONSES = {
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
         "CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads)"
         ", or the service description when no query is given.",
-        "content": content([*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS]),
+        "content": content([*media_types.RESULT_FORMATS, *media_types.GRAPH_FORMATS]),
     },
     204: {"description": "The update was applied."},
     400: {
-        "description": "Syntax error or protocol misuse.",
+        "description": "Syntax error, protocol misuse, or a bad parameter (timeout, "
+        "charset, graph IRI).",
         "content": {"text/plain": {"schema": _TEXT}},
     },
     401: {
@@ -103,58 +103,30 @@ async def _handle(request: Request) -> Response:
     req = protocol.parse_request(
         request.method, list(request.query_params.multi_items()), media, media_params, body
     )
+    # a write may be a big load: its default limit is the maximum, and a request may ask
+    # for less; the time limit is parsed for every kind, so a bad one is always a 400
+    writes = req.kind == "update"
+    timeout = timeout_from(settings, req.timeouts, default=settings.max_timeout if writes else None)
     accept = request.headers.get("accept")
     endpoint = endpoint_url(request)
     if req.kind == "describe":
-        try:
-            mtype, text = description(endpoint, accept, updates=writes_enabled(settings))
-        except NotAcceptable as exc:
-            raise HttpError(406, str(exc)) from None
-        return Response(text, media_type=formats.content_type(mtype))
+        mtype, text = description(endpoint, accept, updates=writes_enabled(settings))
+        return Response(text, media_type=media_types.content_type(mtype))
     check_request(req.text, settings, endpoint)
-    if req.kind == "update":
+    if writes:
         require_write(request, settings)
-        # a write may be a big load: its default limit is the maximum, and a request may
-        # ask for less
-        timeout = _timeout(settings, req.timeout) if req.timeout else settings.max_timeout
-        await app.write(
-            "update",
-            timeout,
-            sparql=req.text,
-            using_graphs=req.using_graphs,
-            using_named_graphs=req.using_named_graphs,
-            base_iri=endpoint,
-        )
+        update = tasks.Update(req.text, req.using_graphs, req.using_named_graphs, base_iri=endpoint)
+        await app.write(update, timeout)
         return Response(status_code=204)
-    timeout = _timeout(settings, req.timeout)
-    return await app.answer(
-        request,
-        "query",
-        timeout,
-        sparql=req.text,
-        accept=accept,
-        default_graphs=req.default_graphs,
-        named_graphs=req.named_graphs,
-        base_iri=endpoint,
-    )
+    query = tasks.Query(req.text, accept, req.default_graphs, req.named_graphs, base_iri=endpoint)
+    return await app.answer(request, query, timeout)
 
 
 def check_request(text: str, settings: ServerSettings, base_iri: str) -> None:
-    """400 for nesting past the limit, and for SERVICE/LOAD targets the server may not call."""
-    try:
-        sparql_guard.check_nesting(text, settings.max_nesting)
-        sparql_guard.check_outbound(text, settings.allow_remote, base_iri)
-    except UsageError as exc:
-        raise HttpError(400, str(exc)) from None
-
-
-def _timeout(settings, requested: str | None) -> float:  # type: ignore[no-untyped-def]
-    from otmlops.errors import UsageError
-
-    try:
-        return settings.request_timeout(requested)
-    except UsageError as exc:
-        raise HttpError(400, str(exc)) from None
+    """UsageError (400) for nesting past the limit, and for SERVICE/LOAD targets the server
+    may not call."""
+    sparql_guard.check_nesting(text, settings.max_nesting)
+    sparql_guard.check_outbound(text, settings.allow_remote, base_iri)
 
 
 @router.get(
@@ -167,12 +139,7 @@ async def sparql_get(
     query: Annotated[str | None, Query(description="SPARQL query")] = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    timeout: Annotated[
-        float | None,
-        Query(
-            ge=1, description="time limit in seconds, at least 1 (capped by the server's maximum)"
-        ),
-    ] = None,
+    timeout: TimeoutQuery = None,
 ) -> Response:
     return await _handle(request)
 
@@ -189,8 +156,6 @@ async def sparql_post(
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
     using_graph_uri: Annotated[list[str] | None, Query(alias="using-graph-uri")] = None,
     using_named_graph_uri: Annotated[list[str] | None, Query(alias="using-named-graph-uri")] = None,
-    timeout: Annotated[
-        float | None, Query(ge=1, description="time limit in seconds, at least 1")
-    ] = None,
+    timeout: TimeoutQuery = None,
 ) -> Response:
     return await _handle(request)

@@ -8,14 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from otmlops import media_types
 from otmlops.authoring import MEDIA_TYPES as MAPPING_FORMS
 from otmlops.authoring import form_of_media_type
-from otmlops.http.bodies import media_type_of, read_body
-from otmlops.http.errors import HttpError
+from otmlops.errors import UnsupportedMediaType, UsageError
+from otmlops.http.bodies import check_charset, media_type_of, read_body
 from otmlops.http.protocol import check_iri
+from otmlops.http.shared_params import RequestTimeout
 from otmlops.http.state import state_of
-from otmlops.runner import formats
-from otmlops.runner.formats import NotAcceptable, negotiate
+from otmlops.media_types import negotiate
+from otmlops.runner.validation_adapter import Validate
 
 router = APIRouter(tags=["Validation"])
 
@@ -31,7 +33,8 @@ _ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schema
         "requestBody": {
             "required": True,
             "content": {
-                m: {"schema": {"type": "string"}} for m in [*formats.INPUT_FORMATS, *MAPPING_FORMS]
+                m: {"schema": {"type": "string"}}
+                for m in [*media_types.INPUT_FORMATS, *MAPPING_FORMS]
             },
         }
     },
@@ -45,7 +48,8 @@ _ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schema
             },
         },
         400: {
-            "description": "The body is not valid RDF (or not a valid mapping form) or not UTF-8",
+            "description": "The body is not valid RDF (or not a valid mapping form) or not "
+            "UTF-8, has no Content-Type, or a bad parameter (timeout, charset, graph IRI)",
             **_ERR,
         },
         404: {"description": "A named plant graph does not exist", **_ERR},
@@ -57,42 +61,25 @@ _ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schema
 )
 async def validate(
     request: Request,
+    timeout: RequestTimeout,
     graph: Annotated[
         list[str] | None, Query(description="plant graphs (IRIs) the mapping refers to")
-    ] = None,
-    timeout: Annotated[
-        float | None, Query(ge=1, description="time limit in seconds, at least 1")
     ] = None,
 ) -> Response:
     app = state_of(request)
     media, params = media_type_of(request)
-    if not media:
-        raise HttpError(
-            415,
+    if not media:  # as on /sparql and /store: a missing header is a 400, a wrong one a 415
+        raise UsageError(
             "the body needs a Content-Type naming its RDF syntax; supported: "
-            + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]),
+            + ", ".join([*media_types.INPUT_FORMATS, *MAPPING_FORMS]),
         )
-    if formats.input_format(media) is None and form_of_media_type(media) is None:
-        raise HttpError(
-            415,
+    if media_types.input_format(media) is None and form_of_media_type(media) is None:
+        raise UnsupportedMediaType(
             f"unsupported media type {media!r}; supported: "
-            + ", ".join([*formats.INPUT_FORMATS, *MAPPING_FORMS]),
+            + ", ".join([*media_types.INPUT_FORMATS, *MAPPING_FORMS]),
         )
-    charset = params.get("charset")
-    if charset and charset.lower() not in ("utf-8", "utf8", "us-ascii"):
-        raise HttpError(400, f"only UTF-8 text is accepted, not charset={charset}")
-    try:
-        report_type = negotiate(request.headers.get("accept"), REPORT_TYPES)
-    except NotAcceptable as exc:
-        raise HttpError(406, str(exc)) from None
+    check_charset(params)
+    report_type = negotiate(request.headers.get("accept"), REPORT_TYPES)
     graphs = [check_iri(g) for g in request.query_params.getlist("graph")]
     body = await read_body(request, app.settings.body_limit)
-    return await app.answer(
-        request,
-        "validate",
-        app.settings.request_timeout(request.query_params.get("timeout")),
-        body=body,
-        media_type=media,
-        graphs=graphs,
-        report_type=report_type,
-    )
+    return await app.answer(request, Validate(body, media, graphs, report_type), timeout)

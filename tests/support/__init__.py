@@ -1,0 +1,11 @@
+"""Helpers shared by the tests (fixtures stay in conftest.py files).
+
+- ``paths``: where the repository, examples and test data are;
+- ``cli``: the real CLI as a subprocess (``run_cli``);
+- ``net``: a free loopback port;
+- ``live_server``: a real ``otmlops serve`` on 127.0.0.1;
+- ``oxigraph_server``: a real ``oxigraph serve`` for the remote store;
+- ``ontology``: the bridge data read from the ontology;
+- ``w3c_sparql``: the W3C SPARQL 1.1 evaluation manifests;
+- ``opcua_server``, ``aas_server``: scripts run as their own processes by the live-import tests.
+"""

@@ -30,8 +30,9 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import otmlops  # noqa: E402
 import plantgen  # noqa: E402
+
+import otmlops  # noqa: E402
 from bench_store import bench_params  # noqa: E402
 from otmlops.catalogue import load_catalogue, run_named_query  # noqa: E402
 from otmlops.store import open_store  # noqa: E402

@@ -14,7 +14,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import FIXTURES, REPO, run_cli
 from otmlops.catalogue import run_named_query
 from otmlops.importers import store_result
 from otmlops.importers.aas import import_aas
@@ -22,6 +21,8 @@ from otmlops.importers.opcua import import_opcua
 from otmlops.store import open_store
 from otmlops.store.base import Store
 from otmlops.store.entailment import Rules, rewrite
+from tests.support.cli import run_cli
+from tests.support.paths import FIXTURES, REPO
 
 PLANT = REPO / "examples" / "plant"
 OPCUA = FIXTURES / "opcua"

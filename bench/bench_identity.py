@@ -1,7 +1,7 @@
 """What query-time owl:sameAs costs the catalogue: every catalogue query on a generated plant,
 without identity links and then with them.
 
-Generates a plant (bench/plantgen.py, the plant of bench_store.py), loads it into a fresh store
+Generates a plant (otmlops.plantgen, the plant of bench_store.py), loads it into a fresh store
 on disk and runs every catalogue query with the parameters bench_store.py gives them (median of
 ``--runs``, answers counted). Then it gives ``--twins`` work units (every k-th, in IRI order) an
 identity twin as an AAS import would: ``owl:sameAs`` to ``urn:twin:<n>``, a bill-of-material
@@ -30,10 +30,9 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import plantgen  # noqa: E402
-
 import otmlops  # noqa: E402
 from bench_store import bench_params  # noqa: E402
+from otmlops import plantgen  # noqa: E402
 from otmlops.catalogue import load_catalogue, run_named_query  # noqa: E402
 from otmlops.store import open_store  # noqa: E402
 from otmlops.store.base import Store  # noqa: E402

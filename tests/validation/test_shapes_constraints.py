@@ -1,14 +1,17 @@
 """Every shipped constraint: a conforming and a non-conforming fixture (tests/shapes/), with the
 expected results asserted exactly (focus node, path, constraint component, severity), on both
-the fast engine and pySHACL (the reference engine's runs are slow: seconds each; each report is
-computed once per session, see conftest.py)."""
+the fast engine and pySHACL, and the two engines agreeing on the case studies and every
+non-conforming fixture (pySHACL's runs are slow, seconds each; each report is computed once per
+session and read by every test that needs it, see conftest.py)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from otmlops.validation.api import Engine
-from tests.support.paths import SHAPES
+from tests.support.paths import EXAMPLES, SHAPES
 from tests.validation.conftest import ReportOf
 
 BASE = [SHAPES / "base-mapping.ttl"]
@@ -133,3 +136,18 @@ def test_every_shape_is_exercised(report_of: ReportOf) -> None:
         report = report_of([*BASE, SHAPES / f"{name}.invalid.ttl"], PLANT, "fast")
         seen |= {r.source_shape for r in report.results}
     assert reporting <= seen, sorted(reporting - seen)
+
+
+#: The case studies alone, and the base mapping with each non-conforming fixture.
+AGREE = [[p] for p in sorted(EXAMPLES.glob("*.ttl"))] + [
+    [*BASE, f] for f in sorted(SHAPES.glob("*.invalid.ttl"))
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("files", AGREE, ids=lambda files: files[-1].name)
+def test_engines_agree_on_case_studies_and_fixtures(files: list[Path], report_of: ReportOf) -> None:
+    fast = report_of(files, PLANT, "fast")
+    ref = report_of(files, PLANT, "pyshacl")
+    assert fast.engine == "fast" and ref.engine == "pyshacl"
+    assert fast.keys() == ref.keys(), files

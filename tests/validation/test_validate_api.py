@@ -1,5 +1,6 @@
 """Library API used by the CLI and the HTTP layer: bytes with a media type, incremental
-validation on a pre-loaded plant, the fast engine against pySHACL, and the line locator."""
+validation on a pre-loaded plant, the fallback to pySHACL, and the line locator (the fast engine
+is compared with pySHACL in test_shapes_constraints.py, where the reports are shared)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from otmlops.validation import Validator, from_bytes, validate
 from otmlops.validation.compiler import compile_shapes
 from otmlops.validation.locator import locate
 from otmlops.validation.sources import parse, read_file
-from tests.support.paths import EXAMPLES, SHAPES
-from tests.validation.conftest import ReportOf
+from tests.support.paths import SHAPES
 
 BASE = SHAPES / "base-mapping.ttl"
 PLANT = SHAPES / "base-plant.ttl"
@@ -63,21 +63,6 @@ def test_incremental_is_refused_when_the_mapping_describes_plant_nodes() -> None
     assert not validator._incremental_is_sound(data)
     report = validator.validate(data, incremental=True)
     assert {str(r.focus).rsplit("#", 1)[1] for r in report.results} >= {"Site1", "Area1"}
-
-
-#: The case studies alone, and the base mapping with each non-conforming fixture.
-AGREE = [[p] for p in sorted(EXAMPLES.glob("*.ttl"))] + [
-    [BASE, f] for f in sorted(SHAPES.glob("*.invalid.ttl"))
-]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("files", AGREE, ids=lambda files: files[-1].name)
-def test_engines_agree_on_case_studies_and_fixtures(files: list[Path], report_of: ReportOf) -> None:
-    fast = report_of(files, [PLANT], "fast")
-    ref = report_of(files, [PLANT], "pyshacl")
-    assert fast.engine == "fast" and ref.engine == "pyshacl"
-    assert fast.keys() == ref.keys(), files
 
 
 def test_unsupported_shapes_fall_back_to_pyshacl(tmp_path: Path) -> None:

@@ -28,14 +28,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import otmlops  # noqa: E402
-from bench_store import bench_params  # noqa: E402
-from otmlops import plantgen  # noqa: E402
-from otmlops.catalogue import load_catalogue, run_named_query  # noqa: E402
-from otmlops.store import open_store  # noqa: E402
-from otmlops.store.base import Store  # noqa: E402
+import otmlops
+from bench_store import bench_params
+from otmlops import plantgen
+from otmlops.catalogue import load_catalogue, run_named_query
+from otmlops.store import open_store
+from otmlops.store.base import Store
 
 ISA = "https://w3id.org/otmlops/isa95#"
 MAP = "https://w3id.org/otmlops/map#"

@@ -272,6 +272,30 @@ def test_updates_match_what_is_stated(small: Store) -> None:
     assert [str(r[0].value) for r in stated] == [f"{EX}c"]
 
 
+def test_schema_closures_read_as_stated_and_planned_late(small: Store) -> None:
+    """``rdfs:subClassOf*`` in a query that crosses identities keeps its answers (classes are
+    not merged) and carries the never-matching alternative that keeps it from being planned
+    first, over every node of the store."""
+    small.load(
+        f"<{EX}Press> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{EX}Machine> .\n".encode(),
+        format=ox.RdfFormat.N_TRIPLES,
+        graph="urn:g:schema",
+    )
+    text = (
+        "SELECT ?c WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ex:Machine }"
+        " ORDER BY ?c"
+    )
+    assert column(small, text) == [f"{EX}Machine", f"{EX}Press"]
+    assert "urn:otmlops:never" in small.entailed(PREFIXES + text)
+    assert "urn:otmlops:never" not in small.entailed(PREFIXES + text, identities=False)
+    joined = column(
+        small,
+        "SELECT DISTINCT ?m WHERE { ?m a ?k . "
+        "?k <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ex:Machine }",
+    )
+    assert joined == [f"{EX}a"]
+
+
 def test_without_same_as_nothing_changes(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "store"))
     store.load(

@@ -214,7 +214,7 @@ def rewrite(sparql: str, rules: Rules, *, identities: bool = True) -> str:
             else:
                 crossing.append((pattern, crosses))
             for site in pattern.verb.sites:
-                edits.extend(_site_edits(site, rules, across=crosses))
+                edits.extend(_site_edits(site, rules, across=crosses, late=True))
         given = identity.given_variables(sparql)
         for group, names in identity.filtered_variables(crossing, given).items():
             at = walk.groups[group]
@@ -233,10 +233,17 @@ def _is_type(pattern: Pattern) -> bool:
     return len(sites) == 1 and sites[0].simple and sites[0].iri == RDF_TYPE
 
 
-def _site_edits(site: VerbSite, rules: Rules, *, across: bool) -> list[tuple[int, int, str]]:
-    """The edits that widen one IRI of a verb (``across``: and let it cross identities)."""
+def _site_edits(
+    site: VerbSite, rules: Rules, *, across: bool, late: bool = False
+) -> list[tuple[int, int, str]]:
+    """The edits that widen one IRI of a verb (``across``: and let it cross identities;
+    ``late``: the query crosses identities, so a schema closure written with ``*`` or ``?``,
+    which does not cross, carries ``identity.NEVER`` too: Oxigraph's planner would otherwise
+    start from it, over every node, since every crossing path is estimated larger)."""
     tok, mod = site.token, site.modifier
     step = rules.closure_step(site.iri)
+    if late and step is not None and site.iri in NOT_ACROSS and mod is not None and mod.text != "+":
+        return [(tok.start, mod.end, f"({step}*|{identity.NEVER})")]
     across = across and site.iri not in NOT_ACROSS
     if step is not None and across:
         # a transitive property: identity may change before, between and after its steps

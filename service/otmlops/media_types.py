@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from otmlops.errors import NotAcceptable  # 406, in the one error table
-from otmlops.rdfio.formats import INPUT_MEDIA_TYPES, bare_media_type, format_of_media_type
+from otmlops.rdfio.formats import FORMATS, INPUT_MEDIA_TYPES, bare_media_type, format_of_media_type
 
 #: SELECT/ASK result formats by media type; the first is the default.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -35,15 +35,7 @@ RESULT_ALIASES: dict[str, str] = {
 
 #: CONSTRUCT/DESCRIBE and Graph Store formats by media type; the first is the default.
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    bare_media_type(f.media_type): f
-    for f in (
-        ox.RdfFormat.TURTLE,
-        ox.RdfFormat.N_TRIPLES,
-        ox.RdfFormat.RDF_XML,
-        ox.RdfFormat.JSON_LD,
-        ox.RdfFormat.TRIG,
-        ox.RdfFormat.N_QUADS,
-    )
+    bare_media_type(f.media_type): f for f in FORMATS if f is not ox.RdfFormat.N3
 }
 #: Aliases an Accept header may name for one of the above.
 GRAPH_ALIASES: dict[str, str] = {

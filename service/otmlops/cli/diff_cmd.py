@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from otmlops.cli.validate_cmd import add_plant_option
 from otmlops.errors import UsageError
 
 if TYPE_CHECKING:
@@ -26,13 +27,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     p.add_argument("old", metavar="OLD", help="the earlier version: a file or a graph IRI")
     p.add_argument("new", metavar="NEW", help="the later version: a file or a graph IRI")
-    p.add_argument(
-        "--plant",
-        action="append",
-        default=[],
-        metavar="FILE|GRAPH-IRI",
-        help="plant model both versions are validated with (repeatable)",
-    )
+    add_plant_option(p, "plant model both versions are validated with (repeatable)")
     p.add_argument(
         "--format",
         choices=("text", "json", "markdown"),

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from otmlops.cli.output import write_atomic
+from otmlops.cli.validate_cmd import add_plant_option
 from otmlops.errors import InputError
 
 
@@ -30,13 +31,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "2 bad input or usage.",
     )
     p.add_argument("mapping", metavar="MAPPING", help="the mapping file (Turtle, YAML or CSV)")
-    p.add_argument(
-        "--plant",
-        action="append",
-        default=[],
-        metavar="FILE|GRAPH-IRI",
-        help="plant model: a file, or the IRI of a graph in the store (repeatable)",
-    )
+    add_plant_option(p)
     p.add_argument("--apply", action="store_true", help="write the fixes into the file")
     p.add_argument(
         "--format",

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from otmlops.cli.validate_cmd import add_plant_option
 from otmlops.errors import InputError, UsageError
 
 
@@ -39,12 +40,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="stage kinds (name or label, e.g. ModelServing or 'model serving'); "
         "default: every kind the ontology has",
     )
-    p.add_argument(
-        "--plant",
-        action="append",
-        default=[],
-        metavar="FILE|GRAPH-IRI",
-        help="plant model whose equipment and hosts are offered as candidates "
+    add_plant_option(
+        p,
+        "plant model whose equipment and hosts are offered as candidates "
         "for each stage's TODO (repeatable)",
     )
     p.add_argument(

@@ -39,13 +39,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         metavar="MAPPING",
         help="mapping file (Turtle, N-Triples, RDF/XML, JSON-LD; '-' reads stdin)",
     )
-    p.add_argument(
-        "--plant",
-        action="append",
-        default=[],
-        metavar="FILE|GRAPH-IRI",
-        help="plant model: a file, or the IRI of a graph in the store (repeatable)",
-    )
+    add_plant_option(p)
     p.add_argument(
         "--format",
         choices=("text", "json", "turtle", "sarif"),
@@ -74,6 +68,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="validate against these shapes files instead of the shipped ones",
     )
     p.set_defaults(func=run)
+
+
+def add_plant_option(
+    p: argparse.ArgumentParser,
+    help: str = "plant model: a file, or the IRI of a graph in the store (repeatable)",
+) -> None:
+    """``--plant FILE|GRAPH-IRI``, read by :func:`_plant_sources` the same way in every
+    command that validates against a plant."""
+    p.add_argument("--plant", action="append", default=[], metavar="FILE|GRAPH-IRI", help=help)
 
 
 def parse_size(text: str) -> int:

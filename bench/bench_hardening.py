@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from pathlib import Path
 import httpx
 
 from docsection import replace_section
+from serving import free_port, start_serve, stop, wait_up
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -91,12 +91,6 @@ class Sampler:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _measure(base: str, pid: int, query: str, accept: str, timeout: float) -> dict[str, object]:
@@ -180,40 +174,13 @@ def run(src: Path, label: str, extra: list[str], bomb_timeout: float) -> dict[st
         check=True,
         capture_output=True,
     )
-    port = _free_port()
+    port = free_port()
     log = open(tmp / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "otmlops",
-            "serve",
-            "--store",
-            str(store),
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--max-timeout",
-            "300",
-            *extra,
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    options = ["--workers", "2", "--max-timeout", "300", *extra]
+    proc = start_serve(store, port, log, *options, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server did not start:\n{(tmp / 'server.log').read_text()}")
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+        wait_up(base + "/healthz", proc, tmp / "server.log", timeout=120)
         idle = {
             "server_mib": round(_rss_kib(proc.pid) / 1024),
             "worker_mib": round(max(_rss_kib(k) for k in _children(proc.pid)) / 1024),
@@ -223,11 +190,7 @@ def run(src: Path, label: str, extra: list[str], bomb_timeout: float) -> dict[st
         after = httpx.get(base + "/sparql", params={"query": "ASK {}"}, timeout=60).status_code
         abandoned = _abandoned(base)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return {

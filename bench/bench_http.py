@@ -30,6 +30,7 @@ import httpx
 
 from docsection import replace_section
 from otmlops import plantgen
+from serving import free_port, start_serve, stop, wait_up
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -83,28 +84,6 @@ class Cell:
             return float("nan")
         data = sorted(self.latencies)
         return data[min(len(data) - 1, int(round(p / 100 * (len(data) - 1))))] * 1000
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=5).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"server at {url} did not start")
 
 
 def load(
@@ -191,23 +170,7 @@ def run(args: argparse.Namespace) -> list[Cell]:
         ours_log = work / "otmlops.log"
         with open(ours_log, "wb") as out:
             procs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "otmlops",
-                        "serve",
-                        "--store",
-                        str(work / "store"),
-                        "--port",
-                        str(ours_port),
-                        "--workers",
-                        str(args.workers),
-                    ],
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    env=env,
-                )
+                start_serve(work / "store", ours_port, out, "--workers", str(args.workers), env=env)
             )
         ours = f"http://127.0.0.1:{ours_port}"
         wait_up(ours + "/healthz", procs[-1], ours_log)
@@ -278,13 +241,7 @@ def run(args: argparse.Namespace) -> list[Cell]:
         cells += runaway_cells(ours, args)
         return cells
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(*procs)
         shutil.rmtree(work, ignore_errors=True)
 
 

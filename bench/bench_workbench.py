@@ -23,7 +23,6 @@ import argparse
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,22 +31,15 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
-
 from docsection import replace_section
 from otmlops import plantgen
+from serving import free_port, start_serve, stop, wait_up
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 SECTION = "## Workbench pages"
 PDM = "https://w3id.org/otmlops/examples/pdm-machinery#"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def pages(use_case: str, stage: str) -> dict[str, str]:
@@ -97,33 +89,9 @@ def run(
         )
         port = free_port()
         log = open(work / "serve.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "otmlops",
-                "serve",
-                "--store",
-                str(store),
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        proc = start_serve(store, port, log, "--workers", str(args.workers))
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit((work / "serve.log").read_text())
-            time.sleep(0.3)
+        wait_up(base + "/healthz", proc, work / "serve.log", timeout=300)
         use_case = stats.samples["useCase"]  # type: ignore[union-attr]
         stage = use_case + "/ModelServing"
         rows = []
@@ -197,8 +165,7 @@ def run(
         return rows, extra, info
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+            stop(proc)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
 import pytest
-import rdflib
 
 from otmlops.store.entailment import ISA95_PART_OF, Rules, rewrite
 from otmlops.store.sparql_verbs import Unfollowable, verb_sites
@@ -132,16 +131,29 @@ def test_unfollowable_text_is_never_run_without_entailment() -> None:
         rewrite(text, RULES)
 
 
+_CORE_PREFIXES = {
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
+
+
 def _corpus() -> Iterator[tuple[str, str]]:
     for path in sorted((REPO / "queries").glob("*.rq")):
         yield path.name, path.read_text()
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    sh = "http://www.w3.org/ns/shacl#"
     for path in sorted([*(REPO / "shapes").glob("*.ttl"), *(W3C / "shacl").rglob("*.ttl")]):
-        graph = rdflib.Graph().parse(path)
-        prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in graph.namespaces())
-        for prop in (sh.select, sh.ask, sh.construct, sh.update):
-            for i, text in enumerate(graph.objects(None, prop)):
-                yield f"{path.name}:{prop.split('#')[1]}:{i}", prologue + str(text)
+        parser = ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=path.as_uri())
+        triples = list(parser)
+        # the prefixes the file declares, over the ones every rdflib graph binds
+        prefixes = {**_CORE_PREFIXES, **parser.prefixes}
+        prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in prefixes.items())
+        for verb in ("select", "ask", "construct", "update"):
+            texts = [t.object.value for t in triples if t.predicate.value == sh + verb]
+            for i, text in enumerate(texts):
+                yield f"{path.name}:{verb}:{i}", prologue + text
     yield (
         "nested",
         P

@@ -6,19 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from tests.support.live_server import LiveServer, live_server
+
+if TYPE_CHECKING:
+    import schemathesis
 
 EXAMPLES = 25
 
@@ -36,7 +32,18 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 def test_api_contract(live: LiveServer) -> None:
     """Every documented operation, EXAMPLES generated requests each (pytest 9 cannot use
-    schemathesis' pytest plugin, so the loop over operations is explicit)."""
+    schemathesis' pytest plugin, so the loop over operations is explicit). schemathesis and
+    hypothesis are imported here: they take over a second to import, and every pytest worker
+    imports every test module to collect it."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
     # warm every worker's validation caches (shapes, ontology) so that a generated request
     # with a short time limit measures the request, not the first load of the shapes
     with ThreadPoolExecutor(4) as pool:

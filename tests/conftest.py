@@ -77,3 +77,28 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
         yield store
     finally:
         store.close()
+
+
+# --- order of files --------------------------------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files of end-to-end tests first: files whose tests are all marked slow, then files with
+    some, then the rest, each group in its usual order.
+
+    With ``--dist loadfile`` a worker takes a whole file at a time; a long file handed out last
+    would leave the other worker idle until it ends, so the long files go out first and the
+    many short ones even out the end. Tests inside a file keep their order.
+    """
+    counts: dict[Path, list[int]] = {}
+    for item in items:
+        seen = counts.setdefault(item.path, [0, 0])
+        seen[0] += 1
+        seen[1] += item.get_closest_marker("slow") is not None
+
+    def rank(item: pytest.Item) -> int:
+        total, slow = counts[item.path]
+        return 0 if slow == total else 1 if slow else 2
+
+    items.sort(key=rank)

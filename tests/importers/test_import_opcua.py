@@ -191,3 +191,21 @@ def test_bad_nodesets(name: str, message: str, line: int) -> None:
         import_opcua([DATA / name])
     assert message in str(info.value)
     assert info.value.line == line
+
+
+def test_live_import_reads_the_attributes_of_each_node_class() -> None:
+    """A live import reads only the attributes a node's class has; a class the server's browse
+    result left Unspecified (or did not name) reads them all, so nothing is lost."""
+    from asyncua import ua
+
+    from otmlops.importers.opcua_live import _attributes
+
+    every = _attributes(None)
+    assert len(every) == 10 and _attributes(0) == every and _attributes(99) == every
+    assert ua.AttributeIds.Value in _attributes(ua.NodeClass.Variable)
+    assert ua.AttributeIds.Value in _attributes(ua.NodeClass.VariableType)
+    assert ua.AttributeIds.Value not in _attributes(ua.NodeClass.Object)
+    assert ua.AttributeIds.IsAbstract in _attributes(ua.NodeClass.DataType)
+    assert ua.AttributeIds.InverseName in _attributes(ua.NodeClass.ReferenceType)
+    for node_class in ua.NodeClass:
+        assert ua.AttributeIds.BrowseName in _attributes(node_class)

@@ -256,10 +256,12 @@ def test_a_write_past_its_commit_point_is_reported_done(monkeypatch: pytest.Monk
 
     from otmlops.runner import pool
 
-    monkeypatch.setattr(pool, "PUBLISH_TIMEOUT_S", 1.0)
+    # the write takes 0.05 s and says "committed" well inside the request's 0.5 s; the wait
+    # for its snapshot (0.6 s, never sent) then runs past that limit
+    monkeypatch.setattr(pool, "PUBLISH_TIMEOUT_S", 0.6)
     parent, child = socket.socketpair()
     proc = subprocess.Popen(
-        [sys.executable, "-c", FAKE_WRITER, str(child.fileno()), "0.2"], pass_fds=(child.fileno(),)
+        [sys.executable, "-c", FAKE_WRITER, str(child.fileno()), "0.05"], pass_fds=(child.fileno(),)
     )
     child.close()
     worker = pool._Worker.__new__(pool._Worker)

@@ -2,7 +2,7 @@
 
 pyoxigraph cannot cancel a query, so the server runs queries in worker processes and kills the
 one that overruns (docs/http.md, "Time limits that really stop the work"). This test loads a
-generated 100k-triple plant, sends a cartesian COUNT(*) with a 2 s limit, and checks that
+generated 20k-triple plant (the runaway's cartesian product over it never ends), sends a cartesian COUNT(*) with a 2 s limit, and checks that
 (1) cheap requests sent while it runs are answered, (2) the runaway gets a 503 saying it was
 stopped, (3) the worker that ran it is gone and replaced. Latency is measured by bench/bench_http.py, not asserted here.
 """
@@ -38,8 +38,8 @@ def _children(pid: int) -> set[int]:
 
 @pytest.mark.slow
 def test_runaway_query_is_stopped_while_others_are_served(tmp_path: Path) -> None:
-    data, stats = plantgen.generate(100_000, seed=1)
-    assert stats.triples >= 90_000
+    data, stats = plantgen.generate(20_000, seed=1)
+    assert stats.triples >= 18_000
     # --per-client 2: the cheap requests come from the same address as the runaway
     with live_server(
         tmp_path / "store", "--workers", "2", "--timeout", "30", "--per-client", "2"
@@ -80,7 +80,7 @@ def test_runaway_query_is_stopped_while_others_are_served(tmp_path: Path) -> Non
             now = _children(srv.proc.pid)
             if len(now) == 3 and now != workers_before:
                 break
-            time.sleep(0.2)
+            time.sleep(0.05)
         now = _children(srv.proc.pid)
         assert len(now) == 3 and len(workers_before - now) == 1
         metrics = httpx.get(srv.url("/metrics"), timeout=60).text

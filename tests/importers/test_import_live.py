@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_inprocess
 from tests.support.net import free_port
 from tests.support.paths import FIXTURES, REPO, TESTS
 
@@ -85,7 +85,7 @@ def test_live_import_applies_the_same_rules(server: str, tmp_path: Path) -> None
         f"SELECT ?c ?p WHERE {{ GRAPH <urn:plant:live> {{ <{MACHINE}> a ?c . "
         f"<{COMPONENT}> <{ISA95}partOf> ?p }} FILTER(STRSTARTS(STR(?c), '{ISA95}')) }}"
     )
-    done = run_cli("query", "--sparql", query, "--format", "csv", store=store)
+    done = run_cli_inprocess("query", "--sparql", query, "--format", "csv", store=store)
     assert done.returncode == 0, done.stderr
     assert f"{ISA95}WorkUnit,{MACHINE}" in done.stdout
 
@@ -119,7 +119,9 @@ def test_user_credentials(server_with_user: str) -> None:
         env={"OTMLOPS_OPCUA_PASSWORD": "wrong"},
     )
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
-    right = run_cli(
+    # The refusals above are the user's path (exit code 2, one message, a real process); the
+    # accepted login only needs its answer, so it runs in this process (no new interpreter).
+    right = run_cli_inprocess(
         "import",
         "opcua",
         "--endpoint",
@@ -174,7 +176,7 @@ def test_aas_repository_import(aas_server: str, tmp_path: Path, page_size: str) 
     assert done.returncode == 0, done.stderr
     assert "asset administration shells: 2" in done.stdout and "submodels: 3" in done.stdout
     assert "isa95:partOf edges (Hierarchical Structures): 3" in done.stdout
-    done = run_cli(
+    done = run_cli_inprocess(
         "query",
         "--sparql",
         f"ASK {{ GRAPH <{aas_server}> {{ "

@@ -10,6 +10,7 @@ import pytest
 from otmlops.errors import InputError, UsageError
 from otmlops.importers.opcua import import_opcua
 from otmlops.importers.opcua_rdf import node_iri
+from otmlops.importers.report import ImportResult
 from tests.support.paths import FIXTURES, TESTS
 
 OPCUA = FIXTURES / "opcua"
@@ -44,6 +45,18 @@ CORE_NODES = {
     "DataType": 271,
     "ReferenceType": 72,
 }
+
+
+@pytest.fixture(scope="module")
+def machinery_result() -> ImportResult:
+    """The Machinery example with its dependencies, imported once (the tests only read it)."""
+    return import_opcua([CORE, DI, MACHINERY, EXAMPLE])
+
+
+@pytest.fixture(scope="module")
+def isa95_result() -> ImportResult:
+    """The core and ISA-95 nodesets, imported once into the default graph (read only)."""
+    return import_opcua([CORE, ISA95])
 
 
 def triples_of(result, name: str) -> set[ox.Triple]:
@@ -83,8 +96,8 @@ def test_core_nodeset() -> None:
     )
 
 
-def test_machinery_example_with_dependencies() -> None:
-    result = import_opcua([CORE, DI, MACHINERY, EXAMPLE])
+def test_machinery_example_with_dependencies(machinery_result: ImportResult) -> None:
+    result = machinery_result
     for path in (CORE, DI, MACHINERY, EXAMPLE):
         assert len(triples_of(result, path.name)) == TRIPLES[path.name]
     # one graph, named after the model being imported (the example: nobody requires it)
@@ -107,8 +120,8 @@ def test_machinery_example_with_dependencies() -> None:
     )
 
 
-def test_newer_required_model_is_accepted_with_a_warning() -> None:
-    result = import_opcua([CORE, DI, MACHINERY, EXAMPLE])
+def test_newer_required_model_is_accepted_with_a_warning(machinery_result: ImportResult) -> None:
+    result = machinery_result
     machinery = [
         w for w in result.warnings if "requires http://opcfoundation.org/UA/Machinery/ 1.02.0" in w
     ]
@@ -141,14 +154,20 @@ def test_missing_dependency_names_the_model_uris() -> None:
 
 
 @pytest.mark.parametrize("companion", [ISA95, JOBCONTROL], ids=lambda p: p.name)
-def test_isa95_nodesets(companion: Path) -> None:
-    result = import_opcua([CORE, companion])
+def test_isa95_nodesets(companion: Path, request: pytest.FixtureRequest) -> None:
+    result = (
+        request.getfixturevalue("isa95_result")
+        if companion == ISA95
+        else import_opcua([CORE, companion])
+    )
     assert len(triples_of(result, companion.name)) == TRIPLES[companion.name]
     assert result.counts["models"] == 2
 
 
-def test_isa95_equipment_type_is_a_class_under_base_object_type() -> None:
-    triples = triples_of(import_opcua([CORE, ISA95]), ISA95.name)
+def test_isa95_equipment_type_is_a_class_under_base_object_type(
+    isa95_result: ImportResult,
+) -> None:
+    triples = triples_of(isa95_result, ISA95.name)
     equipment_type = node_iri(("http://www.OPCFoundation.org/UA/2013/01/ISA95", "i=5040"))
     assert equipment_type.value == "http://www.OPCFoundation.org/UA/2013/01/ISA95/i=5040"
     assert (
@@ -161,10 +180,10 @@ def test_isa95_equipment_type_is_a_class_under_base_object_type() -> None:
     )
 
 
-def test_one_graph_for_all_files() -> None:
+def test_one_graph_for_all_files(isa95_result: ImportResult) -> None:
     result = import_opcua([CORE, ISA95], graph="urn:example:plant")
     assert {p.graph for p in result.payloads} == {"urn:example:plant"}
-    assert {p.graph for p in import_opcua([CORE, ISA95]).payloads} == {ISA95.resolve().as_uri()}
+    assert {p.graph for p in isa95_result.payloads} == {ISA95.resolve().as_uri()}
 
 
 def test_one_graph_per_file() -> None:
@@ -191,3 +210,21 @@ def test_bad_nodesets(name: str, message: str, line: int) -> None:
         import_opcua([DATA / name])
     assert message in str(info.value)
     assert info.value.line == line
+
+
+def test_live_import_reads_the_attributes_of_each_node_class() -> None:
+    """A live import reads only the attributes a node's class has; a class the server's browse
+    result left Unspecified (or did not name) reads them all, so nothing is lost."""
+    from asyncua import ua
+
+    from otmlops.importers.opcua_live import _attributes
+
+    every = _attributes(None)
+    assert len(every) == 10 and _attributes(0) == every and _attributes(99) == every
+    assert ua.AttributeIds.Value in _attributes(ua.NodeClass.Variable)
+    assert ua.AttributeIds.Value in _attributes(ua.NodeClass.VariableType)
+    assert ua.AttributeIds.Value not in _attributes(ua.NodeClass.Object)
+    assert ua.AttributeIds.IsAbstract in _attributes(ua.NodeClass.DataType)
+    assert ua.AttributeIds.InverseName in _attributes(ua.NodeClass.ReferenceType)
+    for node_class in ua.NodeClass:
+        assert ua.AttributeIds.BrowseName in _attributes(node_class)

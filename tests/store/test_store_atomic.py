@@ -54,6 +54,8 @@ from otmlops.store import open_store
 
 def progress(done, total):
     print(done, total, flush=True)
+    if done >= 0.7 * total:  # past the checking pass, well into writing: wait here (the
+        sys.stdin.readline()  # test kills this process), so the kill cannot come too late
 
 with open_store(sys.argv[1]) as store:
     store.load(Path(sys.argv[2]), graph=sys.argv[3], progress=progress)
@@ -71,13 +73,25 @@ def store_with_old_graph(tmp_path: Path) -> tuple[Path, tuple[dict[str, int], se
     return location, contents(location)
 
 
+#: Triples of the big file: a bulk load (over SMALL_LOAD_TRIPLES) that is compacted after it
+#: commits (over COMPACT_AFTER_TRIPLES), about 10 MB, so its progress comes in about ten steps
+#: per pass. The kill needs no margin of load time: the loader waits for it at 70 %.
+BIG = 120_000
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The big file, written once; the tests only read it."""
+    return big_file(tmp_path_factory.mktemp("atomic") / "big.nt", BIG)
+
+
 @pytest.mark.slow
-def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
+def test_sigkill_during_load_keeps_old_contents(tmp_path: Path, big: Path) -> None:
     location, before = store_with_old_graph(tmp_path)
     assert len(before[1]) == 2
-    big = big_file(tmp_path / "big.nt", 800_000)
     proc = subprocess.Popen(
         [sys.executable, "-c", LOADER, str(location), str(big), GRAPH],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -88,7 +102,7 @@ def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
         if line.startswith("finished"):
             break
         done, total = (int(x) for x in line.split())
-        if done >= 0.7 * total:  # past the checking pass, well into writing
+        if done >= 0.7 * total:  # the loader now waits, mid-load, to be killed
             os.kill(proc.pid, signal.SIGKILL)
             killed_at = done / total
             break
@@ -102,7 +116,7 @@ def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
     # and the store still works: the same load now completes
     with open_store(str(location)) as store:
         report = store.load(big, graph=GRAPH)
-        assert report.triples == 800_000
+        assert report.triples == BIG
         assert store.query(
             "ASK { <http://example.org/big/e1001> "
             "<https://w3id.org/otmlops/isa95#partOf> <http://example.org/big/e1000> }"
@@ -110,9 +124,8 @@ def test_sigkill_during_load_keeps_old_contents(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_failure_during_bulk_write_rolls_back(tmp_path: Path) -> None:
+def test_failure_during_bulk_write_rolls_back(tmp_path: Path, big: Path) -> None:
     location, before = store_with_old_graph(tmp_path)
-    big = big_file(tmp_path / "big.nt", 120_000)
 
     def interrupt(done: int, total: int) -> None:
         if done > 0.75 * total:

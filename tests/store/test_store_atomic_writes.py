@@ -192,6 +192,13 @@ def test_put_of_the_default_graph_stopped_by_its_time_limit_keeps_it(tmp_path: P
 UPDATER = """
 import sys
 from otmlops.store import open_store
+from otmlops.store.embedded import EmbeddedStore
+
+original = EmbeddedStore._run_operation
+def announce(self, op):  # tell the test each operation of the request as it starts
+    print("operation", flush=True)
+    original(self, op)
+EmbeddedStore._run_operation = announce
 
 with open_store(sys.argv[1]) as store:
     print("started", flush=True)
@@ -207,8 +214,6 @@ print("finished", flush=True)
 def test_sigkill_inside_a_multi_operation_update_undoes_the_earlier_operations(
     tmp_path: Path,
 ) -> None:
-    import time
-
     location = tmp_path / "store"
     with open_store(str(location)) as store:
         before = {g.iri: g.triples for g in store.graphs()}
@@ -220,7 +225,11 @@ def test_sigkill_inside_a_multi_operation_update_undoes_the_earlier_operations(
     )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "started"
-    time.sleep(2.0)  # the first operation is written; the second one's WHERE is running
+    # the second operation starting means the first one is written; the second one's cartesian
+    # WHERE (over the bootstrapped ontology) runs far longer than the kill takes to arrive
+    for _ in range(2):
+        line = proc.stdout.readline().strip()
+        assert line == "operation", proc.stderr.read() if proc.stderr else line
     assert proc.poll() is None, "the cartesian WHERE finished too soon to test anything"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
@@ -247,10 +256,12 @@ def test_a_write_past_its_commit_point_is_reported_done(monkeypatch: pytest.Monk
 
     from otmlops.runner import pool
 
-    monkeypatch.setattr(pool, "PUBLISH_TIMEOUT_S", 1.0)
+    # the write takes 0.05 s and says "committed" well inside the request's 0.5 s; the wait
+    # for its snapshot (0.6 s, never sent) then runs past that limit
+    monkeypatch.setattr(pool, "PUBLISH_TIMEOUT_S", 0.6)
     parent, child = socket.socketpair()
     proc = subprocess.Popen(
-        [sys.executable, "-c", FAKE_WRITER, str(child.fileno()), "0.2"], pass_fds=(child.fileno(),)
+        [sys.executable, "-c", FAKE_WRITER, str(child.fileno()), "0.05"], pass_fds=(child.fileno(),)
     )
     child.close()
     worker = pool._Worker.__new__(pool._Worker)

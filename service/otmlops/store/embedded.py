@@ -224,8 +224,12 @@ class EmbeddedStore(SparqlBackedStore):
             ):
                 self._store.flush()
             self._db = None
+            if self.path is None:
+                return  # memory: no folder lock to release, so no collection to force
+            # Result iterators left in reference cycles (a traceback's frames) keep RocksDB
+            # open, and with it the folder's lock, until the collector frees them.
             gc.collect()
-            if self.path is not None and not getattr(self, "_read_only", False):
+            if not getattr(self, "_read_only", False):
                 _OPEN_HERE.discard(str(self.path.resolve()))
 
     # -- updates --------------------------------------------------------------------------

@@ -3,6 +3,7 @@ must be consistent; contradictions added with --with must be found and named."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -86,6 +87,17 @@ def test_equipment_in_two_roles_is_inconsistent(tmp_path) -> None:
 def test_case_studies_and_reference_mapping_are_consistent_with_the_ontology(path) -> None:
     result = run_cli_inprocess("ontology", "check", "--with", str(path))
     assert result.returncode == 0, result.stderr
+
+
+def test_users_java_options_reach_hermit_and_are_left_as_they_were(monkeypatch) -> None:
+    # the check adds its own JVM option in front of the user's; a bad one of the user's makes
+    # the JVM refuse to start, which shows that it was passed on
+    monkeypatch.setenv("JDK_JAVA_OPTIONS", "-Xno-such-option")
+    result = run_cli_inprocess("ontology", "check")
+    assert result.returncode == 1
+    assert "HermiT failed" in result.stderr and "-Xno-such-option" in result.stderr
+    assert "Picked up" not in result.stderr  # the launcher's note is not the user's problem
+    assert os.environ["JDK_JAVA_OPTIONS"] == "-Xno-such-option"
 
 
 def test_missing_extra_file_is_a_usage_error(tmp_path) -> None:

@@ -85,6 +85,35 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
         store.close()
 
 
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def shared_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    """As ``any_store``, but one store per backend for the whole test module: for tests that
+    only read what the module's own fixture loads into it once. The remote one gets an
+    ``oxigraph serve`` of its own, since ``oxigraph_server`` empties the session's server
+    before each test."""
+    from otmlops.store import open_store
+
+    folder = tmp_path_factory.mktemp(f"shared-{request.param}")
+    server = None
+    if request.param == "disk":
+        location = str(folder / "store")
+    elif request.param == "memory":
+        location = "memory"
+    else:
+        server, location = start_server(folder / "oxigraph", in_memory=True)
+    try:
+        store = open_store(location)
+        try:
+            yield store
+        finally:
+            store.close()
+    finally:
+        if server is not None:
+            stop_server(server)
+
+
 # --- order of files --------------------------------------------------------------------------
 
 

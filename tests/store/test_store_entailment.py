@@ -36,6 +36,13 @@ def store(any_store: Store) -> Store:
     return any_store
 
 
+@pytest.fixture(scope="module")
+def plant(shared_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """PLANT in one store per backend, for the tests that only query it."""
+    load(shared_store, tmp_path_factory.mktemp("plant"), PLANT)
+    return shared_store
+
+
 def load(
     store: Store, tmp_path: Path, text: str, graph: str = "http://example.org/g/plant"
 ) -> None:
@@ -50,34 +57,31 @@ def values(store: Store, sparql: str) -> list[str]:
     return sorted(str(row[0]) for row in result)
 
 
-def test_subclass_entailment_from_bundled_ontology(store: Store, tmp_path: Path) -> None:
-    load(store, tmp_path, PLANT)
-    types = values(store, "SELECT ?c WHERE { ex:line1 a ?c }")
+def test_subclass_entailment_from_bundled_ontology(plant: Store) -> None:
+    types = values(plant, "SELECT ?c WHERE { ex:line1 a ?c }")
     assert f"<{ISA}WorkCenter>" in types and f"<{ISA}Equipment>" in types
     # each class once: the class hierarchy has one path from a ProductionLine to each
     assert len(types) == len(set(types))
-    assert values(store, "SELECT ?x WHERE { ?x a isa95:WorkCenter }") == [f"<{EX}line1>"]
+    assert values(plant, "SELECT ?x WHERE { ?x a isa95:WorkCenter }") == [f"<{EX}line1>"]
 
 
-def test_part_of_chains(store: Store, tmp_path: Path) -> None:
-    load(store, tmp_path, PLANT)
-    assert values(store, "SELECT ?p WHERE { ex:sensor1 isa95:partOf ?p }") == [
+def test_part_of_chains(plant: Store) -> None:
+    assert values(plant, "SELECT ?p WHERE { ex:sensor1 isa95:partOf ?p }") == [
         f"<{EX}area1>",
         f"<{EX}cell1>",
         f"<{EX}line1>",
         f"<{EX}site1>",
     ]
-    assert values(store, "SELECT ?x WHERE { ?x isa95:partOf ex:area1 }") == [
+    assert values(plant, "SELECT ?x WHERE { ?x isa95:partOf ex:area1 }") == [
         f"<{EX}cell1>",
         f"<{EX}line1>",
         f"<{EX}sensor1>",
     ]
 
 
-def test_no_domain_range_entailment(store: Store, tmp_path: Path) -> None:
-    load(store, tmp_path, PLANT)
-    assert values(store, "SELECT ?c WHERE { ex:ghost a ?c }") == []
-    assert values(store, "SELECT ?c WHERE { ex:uc1 a ?c }") == []
+def test_no_domain_range_entailment(plant: Store) -> None:
+    assert values(plant, "SELECT ?c WHERE { ex:ghost a ?c }") == []
+    assert values(plant, "SELECT ?c WHERE { ex:uc1 a ?c }") == []
 
 
 def test_subproperty_equivalence_and_declared_transitivity(store: Store, tmp_path: Path) -> None:
@@ -138,53 +142,49 @@ def test_inferences_follow_changes(store: Store, tmp_path: Path) -> None:
     assert f"<{EX}site1>" in values(store, "SELECT ?p WHERE { ex:cell1 isa95:partOf ?p }")
 
 
-def test_dataset_queries_see_what_they_name(store: Store, tmp_path: Path) -> None:
+def test_dataset_queries_see_what_they_name(plant: Store) -> None:
     """A query that names its dataset gets entailment from that dataset only: the plant's own
     partOf chains, but no class hierarchy unless the ontology graph is named too."""
-    load(store, tmp_path, PLANT)
     assert values(
-        store, "SELECT ?p FROM <http://example.org/g/plant> WHERE { ex:sensor1 isa95:partOf ?p }"
+        plant, "SELECT ?p FROM <http://example.org/g/plant> WHERE { ex:sensor1 isa95:partOf ?p }"
     ) == [f"<{EX}area1>", f"<{EX}cell1>", f"<{EX}line1>", f"<{EX}site1>"]
     assert (
-        values(store, "SELECT ?x FROM <http://example.org/g/plant> WHERE { ?x a isa95:WorkCenter }")
+        values(plant, "SELECT ?x FROM <http://example.org/g/plant> WHERE { ?x a isa95:WorkCenter }")
         == []
     )
     assert values(
-        store,
+        plant,
         "SELECT ?x FROM <http://example.org/g/plant> "
         f"FROM <{ONTOLOGY_GRAPH}> WHERE {{ ?x a isa95:WorkCenter }}",
     ) == [f"<{EX}line1>"]
 
 
-def test_entailment_can_be_switched_off(store: Store, tmp_path: Path) -> None:
-    load(store, tmp_path, PLANT)
-    result = store.query(
+def test_entailment_can_be_switched_off(plant: Store) -> None:
+    result = plant.query(
         PREFIXES + "SELECT ?p WHERE { ex:sensor1 isa95:partOf ?p }", entailment=False
     )
     assert isinstance(result, ox.QuerySolutions)
     assert [str(r[0]) for r in result] == [f"<{EX}cell1>"]
 
 
-def test_containment_read_downwards_through_has_part(store: Store, tmp_path: Path) -> None:
+def test_containment_read_downwards_through_has_part(plant: Store) -> None:
     """isa95:hasPart is the inverse of isa95:partOf, so it is answered from the same closure."""
-    load(store, tmp_path, PLANT)
-    assert values(store, "SELECT ?x WHERE { ex:area1 isa95:hasPart ?x }") == [
+    assert values(plant, "SELECT ?x WHERE { ex:area1 isa95:hasPart ?x }") == [
         f"<{EX}cell1>",
         f"<{EX}line1>",
         f"<{EX}sensor1>",
     ]
 
 
-def test_templates_and_values_are_not_widened(store: Store, tmp_path: Path) -> None:
+def test_templates_and_values_are_not_widened(plant: Store) -> None:
     """CONSTRUCT templates keep the predicate they name; the pattern is widened."""
-    load(store, tmp_path, PLANT)
-    result = store.query(
+    result = plant.query(
         PREFIXES + "CONSTRUCT { ex:sensor1 isa95:partOf ?p } WHERE { ex:sensor1 isa95:partOf ?p }"
     )
     assert isinstance(result, ox.QueryTriples)
     triples = list(result)
     assert len(triples) == 4 and {str(t.predicate) for t in triples} == {f"<{ISA}partOf>"}
-    assert values(store, "SELECT ?p WHERE { VALUES ?q { isa95:partOf } ex:sensor1 ?q ?p }") == [
+    assert values(plant, "SELECT ?p WHERE { VALUES ?q { isa95:partOf } ex:sensor1 ?q ?p }") == [
         f"<{EX}cell1>"
     ]
 

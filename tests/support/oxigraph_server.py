@@ -30,19 +30,16 @@ def oxigraph_binary() -> str:
 
 
 def start_server(
-    location: Path, *, union: bool = True, timeout: float = 30.0
+    location: Path, *, union: bool = True, timeout: float = 30.0, in_memory: bool = False
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``oxigraph serve`` on a free port and wait until it answers."""
+    """Start ``oxigraph serve`` on a free port and wait until it answers. Its data lives in
+    ``location``, or with ``in_memory`` in the server's memory (``location`` then only names
+    its log file)."""
     for _attempt in range(5):
         port = free_port()
-        cmd = [
-            oxigraph_binary(),
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ]
+        cmd = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"]
+        if not in_memory:
+            cmd += ["--location", str(location)]
         if union:
             cmd.append("--union-default-graph")
         log = location.with_name(location.name + ".log").open("wb")

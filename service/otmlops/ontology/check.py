@@ -9,9 +9,11 @@ clashing values, which covers the contradictions people actually write.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,14 @@ from rdflib.collection import Collection
 
 from otmlops.errors import OtmlopsError
 from otmlops.ontology.loader import load_ontology, parse_file
+
+#: HermiT runs for a second or two in a fresh JVM, too short for the optimising compiler's work
+#: to pay off: with the quick compiler only, a check of the bundled ontology takes ~1.8 s
+#: instead of ~2.4 s (OpenJDK 17, 2 cores). HotSpot knows the flag since Java 7; OpenJ9 ignores
+#: -XX options it does not know.
+JVM_OPTIONS = "-XX:TieredStopAtLevel=1"
+#: The variable the ``java`` launcher (Java 9+) reads options from; it says so on stderr.
+_JVM_OPTIONS_VAR = "JDK_JAVA_OPTIONS"
 
 
 @dataclass
@@ -62,14 +72,14 @@ def run_check(extra: Iterable[Path] = ()) -> CheckResult:
         except Exception as exc:  # owlready2's parser errors are not one type
             raise OtmlopsError(f"owlready2 could not load the ontology: {exc}") from exc
         try:
-            with onto:
+            with onto, _quick_jvm():
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             return CheckResult(
                 consistent=False, explanations=explain_inconsistency(graph), classes=n_classes
             )
         except owlready2.OwlReadyJavaError as exc:
-            raise OtmlopsError(f"HermiT failed: {exc}") from exc
+            raise OtmlopsError(f"HermiT failed: {_without_launcher_note(str(exc))}") from exc
         unsat = sorted(
             _name(graph, URIRef(c.iri))
             for c in world.inconsistent_classes()
@@ -79,6 +89,28 @@ def run_check(extra: Iterable[Path] = ()) -> CheckResult:
     if unsat:
         result.explanations = explain_unsatisfiable(graph, unsat)
     return result
+
+
+@contextmanager
+def _quick_jvm() -> Iterator[None]:
+    """Start owlready2's ``java`` with JVM_OPTIONS (the user's own options, set in the same
+    variable, come after ours and win)."""
+    before = os.environ.get(_JVM_OPTIONS_VAR)
+    os.environ[_JVM_OPTIONS_VAR] = f"{JVM_OPTIONS} {before}" if before else JVM_OPTIONS
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[_JVM_OPTIONS_VAR]
+        else:
+            os.environ[_JVM_OPTIONS_VAR] = before
+
+
+def _without_launcher_note(message: str) -> str:
+    """Java's error without the launcher's line about the options variable."""
+    return "\n".join(
+        line for line in message.splitlines() if not line.startswith("NOTE: Picked up ")
+    )
 
 
 def _name(graph: Graph, term: URIRef) -> str:

@@ -12,7 +12,7 @@ reach the facts of every IRI of an identity class (store/identity.py). No
 Nothing is materialised: loads, drops and updates write only what they are given, and a query's
 cost grows with what it asks. The schema facts the rewriting needs (which properties have
 subproperties, which are transitive, which classes have subclasses) are read from the store with
-a few small queries and cached until the store changes.
+one query and cached until the store changes.
 """
 
 from __future__ import annotations
@@ -37,24 +37,6 @@ ISA95_PART_OF = "https://w3id.org/otmlops/isa95#partOf"
 ALWAYS_TRANSITIVE = (ISA95_PART_OF,)
 
 _PROP_STEP = f"(<{RDFS_SUBPROPERTY}>|<{OWL_EQ_PROPERTY}>|^<{OWL_EQ_PROPERTY}>)"
-
-#: (sub, super): strict subproperties, equivalent properties counted both ways.
-SUBPROPERTY_QUERY = (
-    f"SELECT DISTINCT ?s ?p WHERE {{ ?s {_PROP_STEP}+ ?p "
-    f"FILTER(isIRI(?s) && isIRI(?p) && ?s != ?p) }}"
-)
-TRANSITIVE_QUERY = f"SELECT DISTINCT ?p WHERE {{ ?p a <{OWL_TRANSITIVE}> FILTER(isIRI(?p)) }}"
-#: (a, b): owl:inverseOf stated between two IRIs (read both ways by the caller).
-INVERSE_QUERY = (
-    f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{OWL_INVERSE}> ?b FILTER(isIRI(?a) && isIRI(?b)) }}"
-)
-#: Classes with a strict subclass or an equivalent class: only their ``a`` patterns need a path.
-SUBCLASSED_QUERY = (
-    f"SELECT DISTINCT ?c WHERE {{ {{ ?x <{RDFS_SUBCLASS}> ?c FILTER(?x != ?c) }} "
-    f"UNION {{ ?c <{OWL_EQ_CLASS}> ?x }} UNION {{ ?x <{OWL_EQ_CLASS}> ?c }} "
-    f"FILTER(isIRI(?c)) }}"
-)
-EQUIVALENT_CLASS_QUERY = f"SELECT ?a WHERE {{ ?a <{OWL_EQ_CLASS}> ?b }} LIMIT 1"
 
 Select = Callable[[str], Sequence[ox.QuerySolution]]
 
@@ -137,37 +119,68 @@ class Rules:
         return "(" + "|".join(steps) + ")"
 
 
+#: Every IRI that can be a candidate of ``Rules.used``: a superset of them (any IRI next to a
+#: schema property, the transitive ones), each kept if some triple uses it.
+_USED_CANDIDATES = (
+    f"{{ ?p (<{RDFS_SUBPROPERTY}>|^<{RDFS_SUBPROPERTY}>|<{OWL_EQ_PROPERTY}>|^<{OWL_EQ_PROPERTY}>"
+    f"|<{OWL_INVERSE}>|^<{OWL_INVERSE}>) ?q }} UNION {{ ?p a <{OWL_TRANSITIVE}> }} "
+    + " ".join(f"UNION {{ VALUES ?p {{ <{p}> }} }}" for p in ALWAYS_TRANSITIVE)
+)
+#: All the schema facts in one request, one branch per kind (``?k``) with up to two IRIs
+#: (``?a``, ``?b``): eight queries, each a round trip to a remote store, had been read one by
+#: one after every write.
+RULES_QUERY = (
+    "SELECT ?k ?a ?b WHERE { "
+    f'{{ SELECT DISTINCT ("sub" AS ?k) (?s AS ?a) (?p AS ?b) WHERE {{ ?s {_PROP_STEP}+ ?p '
+    "FILTER(isIRI(?s) && isIRI(?p) && ?s != ?p) } } "
+    f'UNION {{ SELECT DISTINCT ("transitive" AS ?k) (?p AS ?a) WHERE {{ ?p a <{OWL_TRANSITIVE}> '
+    "FILTER(isIRI(?p)) } } "
+    f'UNION {{ SELECT DISTINCT ("inverse" AS ?k) ?a ?b WHERE {{ ?a <{OWL_INVERSE}> ?b '
+    "FILTER(isIRI(?a) && isIRI(?b)) } } "
+    f'UNION {{ SELECT DISTINCT ("subclassed" AS ?k) (?c AS ?a) WHERE {{ '
+    f"{{ ?x <{RDFS_SUBCLASS}> ?c FILTER(?x != ?c) }} UNION {{ ?c <{OWL_EQ_CLASS}> ?x }} "
+    f"UNION {{ ?x <{OWL_EQ_CLASS}> ?c }} FILTER(isIRI(?c)) }} }} "
+    f'UNION {{ SELECT ("equivalent" AS ?k) WHERE {{ ?x <{OWL_EQ_CLASS}> ?y }} LIMIT 1 }} '
+    f'UNION {{ SELECT DISTINCT ("used" AS ?k) (?p AS ?a) WHERE {{ {_USED_CANDIDATES} '
+    "FILTER(isIRI(?p)) FILTER EXISTS { ?s ?p ?o } } } "
+    f'UNION {{ SELECT ("same" AS ?k) WHERE {{ ?x <{identity.SAME_AS}> ?y }} LIMIT 1 }} '
+    f'UNION {{ SELECT ("link" AS ?k) ?a ?b WHERE {{ ?a <{identity.SAME_AS}> ?b '
+    f"FILTER(isIRI(?a) && isIRI(?b)) }} LIMIT {identity.LINKS_READ + 1} }} "
+    "}"
+)
+
+
 def read_rules(select: Select) -> Rules:
-    """The rules for the data ``select`` answers over (the store's union default graph)."""
+    """The rules for the data ``select`` answers over (the store's union default graph), read
+    with one query (RULES_QUERY)."""
+    facts: dict[str, list[tuple[str, str]]] = {}
+    for row in select(RULES_QUERY):
+        a, b = row["a"], row["b"]
+        facts.setdefault(str(row["k"].value), []).append(
+            (str(a.value) if a is not None else "", str(b.value) if b is not None else "")
+        )
     subs: dict[str, set[str]] = {}
-    for row in select(SUBPROPERTY_QUERY):
-        subs.setdefault(str(row["p"].value), set()).add(str(row["s"].value))
-    transitive = set(ALWAYS_TRANSITIVE) | {str(r["p"].value) for r in select(TRANSITIVE_QUERY)}
+    for s, p in facts.get("sub", ()):
+        subs.setdefault(p, set()).add(s)
+    transitive = set(ALWAYS_TRANSITIVE) | {p for p, _ in facts.get("transitive", ())}
     inverse_edges: dict[str, set[str]] = {}
     inverse_of: dict[str, str] = {}
-    for row in select(INVERSE_QUERY):
-        a, b = str(row["a"].value), str(row["b"].value)
+    for a, b in facts.get("inverse", ()):
         for t, i in ((a, b), (b, a)):
             if t in transitive:
                 inverse_edges.setdefault(t, set()).update({i} | subs.get(i, set()))
                 if i not in transitive:
                     inverse_of.setdefault(i, t)
-    subclassed = frozenset(str(r["c"].value) for r in select(SUBCLASSED_QUERY))
-    equivalent = len(select(EQUIVALENT_CLASS_QUERY)) > 0
+    subclassed = frozenset(c for c, _ in facts.get("subclassed", ()))
     candidates = set(transitive) | set(inverse_of)
     for group in (*subs.values(), *inverse_edges.values()):
         candidates |= group
-    used = (
-        frozenset(str(r["p"].value) for r in select(used_query(candidates)))
-        if candidates
-        else frozenset()
-    )
-    identities = len(select(identity.ANY_SAME_AS_QUERY)) > 0
+    used = frozenset(p for p, _ in facts.get("used", ()) if p in candidates)
+    identities = "same" in facts
     stand_ins = None
-    if identities:
-        links = select(identity.LINKS_QUERY)
-        if len(links) <= identity.LINKS_READ:
-            stand_ins = identity.stand_ins((str(r["a"].value), str(r["b"].value)) for r in links)
+    links = facts.get("link", [])
+    if identities and len(links) <= identity.LINKS_READ:
+        stand_ins = identity.stand_ins(links)
     return Rules(
         identities=identities,
         stand_ins=stand_ins,
@@ -176,15 +189,9 @@ def read_rules(select: Select) -> Rules:
         inverse_edges={t: frozenset(s) for t, s in inverse_edges.items()},
         inverse_of_transitive=inverse_of,
         subclassed=subclassed,
-        equivalent_classes=equivalent,
+        equivalent_classes="equivalent" in facts,
         used=used,
     )
-
-
-def used_query(properties: Iterable[str]) -> str:
-    """Which of ``properties`` some triple uses (one index probe each)."""
-    values = " ".join(f"<{p}>" for p in sorted(properties))
-    return f"SELECT ?p WHERE {{ VALUES ?p {{ {values} }} FILTER EXISTS {{ ?s ?p ?o }} }}"
 
 
 #: Predicates whose patterns do not cross identities: the schema, and ``owl:sameAs`` itself

@@ -32,19 +32,12 @@ SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 MINTED_PREFIX = "urn:otmlops:asset:"
 #: One step to another IRI of the same identity class, either way.
 ALIAS = f"(<{SAME_AS}>|^<{SAME_AS}>)"
-#: Does the store state any identity at all? (read with the other rules, once per change)
-ANY_SAME_AS_QUERY = f"SELECT ?a WHERE {{ ?a <{SAME_AS}> ?b }} LIMIT 1"
 #: Up to this many links, the IRIs that are not their class's representative are listed in the
 #: query text (``FILTER (?v NOT IN (...))``: a few comparisons per row, and a filter leaves
 #: Oxigraph's join planning alone, which a MINUS does not); beyond, a filter walks the links
-#: of each row.
+#: of each row. The links are read with the other entailment rules, once per change (one more
+#: than ``LINKS_READ`` says there are too many to list).
 LINKS_READ = 100
-#: The identity links between IRIs, to name each class's representative (read when there are
-#: some; one more than ``LINKS_READ`` says there are too many to list).
-LINKS_QUERY = (
-    f"SELECT ?a ?b WHERE {{ ?a <{SAME_AS}> ?b FILTER (isIRI(?a) && isIRI(?b)) }} "
-    f"LIMIT {LINKS_READ + 1}"
-)
 #: A path that never matches (its IRI is used by nothing) but that Oxigraph's join planner
 #: estimates as very large: added to the transitive paths (and to ``a ?class``) so that the
 #: planner keeps starting from the other patterns, as it does without identities (``across``

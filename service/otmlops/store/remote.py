@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import io
 import os
+import ssl
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -44,6 +46,14 @@ _FORM = "application/x-www-form-urlencoded"
 _RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5"
 
 
+@cache
+def tls_context() -> ssl.SSLContext:
+    """httpx's default TLS settings (certifi's CAs, or $SSL_CERT_FILE/$SSL_CERT_DIR), built
+    once per process: reading the CA bundle costs ~35 ms, and every store opened on a URL
+    made two clients (the service probe and the store's own)."""
+    return httpx.create_ssl_context()
+
+
 class RemoteStore(SparqlBackedStore):
     """A store reached over HTTP; keeps no state of its own beyond the connection."""
 
@@ -63,7 +73,7 @@ class RemoteStore(SparqlBackedStore):
         self.update_url = update_url
         self.store_url = store_url
         self.location = location or query_url
-        self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+        self._client = httpx.Client(timeout=timeout, follow_redirects=True, verify=tls_context())
 
     @classmethod
     def from_location(cls, location: str) -> RemoteStore:

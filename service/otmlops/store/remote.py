@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
+from otmlops import http_client
 from otmlops.errors import InputError, StoreError, UsageError
 from otmlops.store import meta
 from otmlops.store.base import ProgressCallback, QueryOutcome
@@ -63,7 +64,7 @@ class RemoteStore(SparqlBackedStore):
         self.update_url = update_url
         self.store_url = store_url
         self.location = location or query_url
-        self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+        self._client = http_client.client(timeout=timeout, follow_redirects=True)
 
     @classmethod
     def from_location(cls, location: str) -> RemoteStore:

@@ -102,3 +102,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return 0 if slow == total else 1 if slow else 2
 
     items.sort(key=rank)
+
+
+# --- bytecode for the processes the tests start -----------------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """otmlops' bytecode on disk before any test starts an otmlops process (see
+    tests/support/bytecode.py: with PYTHONDONTWRITEBYTECODE each process compiled it again)."""
+    from tests.support.bytecode import compile_otmlops
+
+    compile_otmlops()

@@ -139,6 +139,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)
 
 
+# --- bytecode for the processes the tests start -----------------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """otmlops' bytecode on disk before any test starts an otmlops process (see
+    tests/support/bytecode.py: with PYTHONDONTWRITEBYTECODE each process compiled it again).
+    Done once, by the process that starts the xdist workers (or the only one)."""
+    if hasattr(config, "workerinput"):
+        return
+    from tests.support.bytecode import compile_otmlops
+
+    compile_otmlops()
+
+
 # --- garbage collection ----------------------------------------------------------------------
 
 

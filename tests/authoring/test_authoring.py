@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 from rdflib import RDF, Graph, URIRef
@@ -178,10 +177,14 @@ def test_bad_yaml_is_not_loaded(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    from tests.support.live_server import live_server
+    """What ``otmlops serve --workers 1`` serves, in this process (the test checks what the
+    /validate route accepts and answers, not processes or sockets)."""
+    from otmlops.http.settings import ServerSettings
+    from tests.support.app_server import app_server
+    from tests.support.live_server import TOKEN
 
     store = tmp_path_factory.mktemp("authoring-svc") / "store"
-    with live_server(store, "--workers", "1") as srv:
+    with app_server(ServerSettings(str(store), token=TOKEN, workers=1)) as srv:
         srv.put_graph("http://example.org/plant", PLANT.read_bytes(), "text/turtle")
         yield srv
 
@@ -194,29 +197,26 @@ def test_http_validate_accepts_the_forms(server, tmp_path: Path) -> None:
         (CSV.read_bytes(), "text/csv"),
         (book, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ):
-        r = httpx.post(
+        r = server.client.post(
             server.url("/validate"),
             params={"graph": "http://example.org/plant"},
             content=body,
             headers={"content-type": media},
-            timeout=120,
         )
         assert r.status_code == 200, r.text
         assert r.json()["violations"] == 0, r.text
-    r = httpx.post(
+    r = server.client.post(
         server.url("/validate"),
         content=b"use_case: [\n",
         headers={"content-type": "application/yaml"},
-        timeout=60,
     )
     assert r.status_code == 400 and "malformed YAML" in r.json()["detail"]
-    r = httpx.post(
+    r = server.client.post(
         server.url("/validate"),
         content=b"not a workbook",
         headers={
             "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         },
-        timeout=60,
     )
     assert r.status_code == 400 and "not an XLSX workbook" in r.json()["detail"]
 

@@ -42,7 +42,8 @@ MAPPING = SHAPES / "base-mapping.ttl"
 
 
 #: Runs the CLI's ``main`` like the console script does, then writes ``sys.modules`` to a file
-#: (also after ``--version``/``--help``, which exit from inside the parser).
+#: (also after ``--version``/``--help``, which exit from inside the parser). A None entry is a
+#: module kept out on purpose (``otmlops.cli`` blocks ``httpx._main``), not an import.
 PROBE = """
 import json, sys
 from otmlops.cli import main
@@ -50,7 +51,7 @@ try:
     code = main(sys.argv[2:])
 finally:
     with open(sys.argv[1], "w") as out:
-        json.dump(sorted(sys.modules), out)
+        json.dump(sorted(k for k, m in sys.modules.items() if m is not None), out)
 sys.exit(code)
 """
 

@@ -350,27 +350,24 @@ def test_openapi_and_docs(server: ServerClient) -> None:
 def test_read_only_and_tokenless_servers_refuse_writes(tmp_path: Path) -> None:
     update = {"content-type": "application/sparql-update"}
     assert run_cli("graphs", store=tmp_path / "ro").returncode == 0  # --read-only never creates
-    with live_server(tmp_path / "ro", "--read-only", "--workers", "1") as srv:
+    # status checks: the app in this process, as `serve --read-only --workers 1` and as
+    # `serve --workers 1` without a token set it up
+    ro = ServerSettings(str(tmp_path / "ro"), token=TOKEN, read_only=True, workers=1)
+    with app_server(ro) as srv:
         r = srv.client.post(
-            srv.url("/sparql"), content=b"CLEAR ALL", headers={**update, **srv.auth}, timeout=30
+            srv.url("/sparql"), content=b"CLEAR ALL", headers={**update, **srv.auth}
         )
         assert r.status_code == 403 and "read-only" in r.text
-        r = srv.client.delete(
-            srv.url("/store"), params={"graph": GRAPH}, headers=srv.auth, timeout=30
-        )
+        r = srv.client.delete(srv.url("/store"), params={"graph": GRAPH}, headers=srv.auth)
         assert r.status_code == 403
-        assert (
-            srv.client.get(srv.url("/sparql"), params={"query": "ASK {}"}, timeout=30).status_code
-            == 200
-        )
-        sd = srv.client.get(srv.url("/sparql"), timeout=30).text
+        assert srv.client.get(srv.url("/sparql"), params={"query": "ASK {}"}).status_code == 200
+        sd = srv.client.get(srv.url("/sparql")).text
         assert "SPARQL11Update" not in sd
-    with live_server(tmp_path / "notoken", "--workers", "1", token=None) as srv:
+    with app_server(ServerSettings(str(tmp_path / "notoken"), workers=1)) as srv:
         r = srv.client.post(
             srv.url("/sparql"),
             content=b"CLEAR ALL",
             headers={**update, "authorization": f"Bearer {TOKEN}"},
-            timeout=30,
         )
         assert r.status_code == 403 and "token" in r.text
 

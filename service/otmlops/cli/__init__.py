@@ -18,6 +18,13 @@ from collections.abc import Sequence
 from otmlops import __version__
 from otmlops.errors import OtmlopsError, UsageError, status_of
 
+if "httpx" not in sys.modules:
+    # httpx/__init__ imports httpx's own command line (click, rich, pygments: about 70 ms) when
+    # those are installed, and uvicorn brings click. otmlops never runs it, yet every command
+    # that reaches a service would pay for it. A None entry makes that import raise
+    # ImportError, which httpx handles by defining a stub ``httpx.main``; nothing else changes.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 #: Command modules, in the order their commands appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "otmlops.cli.summary_cmd",

@@ -12,6 +12,7 @@ import aas_core3_1.jsonization as aas_json
 import aas_core3_1.types as aas
 import httpx
 
+from otmlops import http_client
 from otmlops.errors import InputError, UsageError
 
 _PAGE = 100
@@ -31,7 +32,7 @@ def read_repository(
     if token:
         headers["Authorization"] = f"Bearer {token}"
     try:
-        with httpx.Client(timeout=timeout, headers=headers) as client:
+        with http_client.client(timeout=timeout, headers=headers) as client:
             shells = [
                 _parse(aas_json.asset_administration_shell_from_jsonable, item, url, f"shells[{i}]")
                 for i, item in enumerate(_pages(client, base + "/shells", page_size))

@@ -58,7 +58,6 @@ def _open_url(location: str, token: str | None) -> SparqlBackedStore:
 
 def _open_folder(path: Path, token: str | None, through_service: bool) -> SparqlBackedStore:
     from otmlops.store import holder
-    from otmlops.store.embedded import EmbeddedStore
 
     record = holder.running_service(path) if through_service else None
     if record is not None:
@@ -68,4 +67,7 @@ def _open_folder(path: Path, token: str | None, through_service: bool) -> Sparql
         # folder is free again
         if probe(record.url) is not None or holder.folder_locked(path):
             return ServiceStore(record.url, token=token, folder=path)
+    # imported only here: a command beside a running service never opens the folder itself
+    from otmlops.store.embedded import EmbeddedStore
+
     return EmbeddedStore(path)

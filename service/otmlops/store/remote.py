@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import io
 import os
-import ssl
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
 
+from otmlops import http_client
 from otmlops.errors import InputError, StoreError, UsageError
 from otmlops.store import meta
 from otmlops.store.base import ProgressCallback, QueryOutcome
@@ -44,14 +43,6 @@ from otmlops.store.sparql_update import Operation, with_using_as_graph
 INLINE_UPDATE_BYTES = 512 * 1024
 _FORM = "application/x-www-form-urlencoded"
 _RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5"
-
-
-@cache
-def tls_context() -> ssl.SSLContext:
-    """httpx's default TLS settings (certifi's CAs, or $SSL_CERT_FILE/$SSL_CERT_DIR), built
-    once per process: reading the CA bundle costs ~35 ms, and every store opened on a URL
-    made two clients (the service probe and the store's own)."""
-    return httpx.create_ssl_context()
 
 
 class RemoteStore(SparqlBackedStore):
@@ -73,7 +64,7 @@ class RemoteStore(SparqlBackedStore):
         self.update_url = update_url
         self.store_url = store_url
         self.location = location or query_url
-        self._client = httpx.Client(timeout=timeout, follow_redirects=True, verify=tls_context())
+        self._client = http_client.client(timeout=timeout, follow_redirects=True)
 
     @classmethod
     def from_location(cls, location: str) -> RemoteStore:

@@ -23,10 +23,11 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
+from otmlops import http_client
 from otmlops.errors import StoreError, UsageError, error_for_status
 from otmlops.store.base import LoadReport, ProgressCallback
 from otmlops.store.common import LoadPlan, insert_data_update
-from otmlops.store.remote import RemoteStore, _ntriples, tls_context
+from otmlops.store.remote import RemoteStore, _ntriples
 
 _STATUS_PREFIX = re.compile(r"^\d{3} [^:]*: ")
 #: The time limit asked of the service for each request, seconds (it applies its own maximum).
@@ -38,7 +39,8 @@ def probe(url: str, *, timeout: float = 5.0, quiet: bool = True) -> dict[str, ob
     other SPARQL server). Nothing listening there is None too, or with ``quiet=False`` a
     StoreError that says what to do."""
     try:
-        response = httpx.get(url.rstrip("/") + "/healthz", timeout=timeout, verify=tls_context())
+        with http_client.client(timeout=timeout) as client:
+            response = client.get(url.rstrip("/") + "/healthz")
         body = response.json()
     except httpx.ConnectError as exc:
         if quiet:

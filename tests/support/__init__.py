@@ -9,5 +9,6 @@
 - ``oxigraph_server``: a real ``oxigraph serve`` for the remote store;
 - ``ontology``: the bridge data read from the ontology;
 - ``w3c_sparql``: the W3C SPARQL 1.1 evaluation manifests;
-- ``opcua_server``, ``aas_server``: scripts run as their own processes by the live-import tests.
+- ``opcua_server``, ``aas_server``: scripts run as their own processes by the live-import tests;
+- ``bytecode``: otmlops' bytecode written once per session for the processes tests start.
 """

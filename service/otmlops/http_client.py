@@ -14,6 +14,7 @@ import ssl
 import threading
 from functools import cache
 from typing import Any
+from urllib.request import getproxies
 
 import httpx
 
@@ -53,5 +54,13 @@ class _Transport(httpx.BaseTransport):
 
 
 def client(**options: Any) -> httpx.Client:
-    """An ``httpx.Client(**options)`` with the lazy transport above."""
+    """An ``httpx.Client(**options)`` with the lazy transport above.
+
+    Where the environment names a proxy (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, as
+    ``urllib.request.getproxies`` reads them), httpx's own transports are kept, since httpx
+    applies environment proxies and ``NO_PROXY`` only to those; they share the process's TLS
+    context.
+    """
+    if options.get("trust_env", True) and getproxies():
+        return httpx.Client(verify=tls_context(), **options)
     return httpx.Client(transport=_Transport(), **options)

@@ -63,3 +63,19 @@ def test_https_verifies_certificates(port: int) -> None:
         assert _pools(client)["https"]._pool._ssl_context is context
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert context is http_client.tls_context()  # built once, shared by every client
+
+
+def test_a_proxy_named_by_the_environment_is_used(
+    port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind a proxy (common on plant networks) requests go through it, as httpx does on its
+    own: the test server answers as the proxy for a host that does not exist."""
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    with http_client.client(timeout=10) as client:
+        answer = client.get("http://kg.invalid/healthz")
+        assert answer.json() == {"status": "ok"}
+    monkeypatch.setenv("NO_PROXY", "kg.invalid")
+    with http_client.client(timeout=10) as client, pytest.raises(httpx.ConnectError):
+        client.get("http://kg.invalid/healthz")  # not proxied, and the host does not exist

@@ -28,6 +28,14 @@ class _Hello(BaseHTTPRequestHandler):
         """Quiet."""
 
 
+@pytest.fixture(autouse=True)
+def no_proxy_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's own proxy settings stay out of these tests (each sets what it needs)."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
 @pytest.fixture(scope="module")
 def port() -> Iterator[int]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
@@ -70,8 +78,6 @@ def test_a_proxy_named_by_the_environment_is_used(
 ) -> None:
     """Behind a proxy (common on plant networks) requests go through it, as httpx does on its
     own: the test server answers as the proxy for a host that does not exist."""
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
     with http_client.client(timeout=10) as client:
         answer = client.get("http://kg.invalid/healthz")

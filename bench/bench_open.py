@@ -132,7 +132,8 @@ def report(results: dict[str, list[dict[str, float]]], repeat: int) -> str:
         f"{repeat} runs per round, median over rounds; HermiT: {max(1, repeat // 5)} runs). "
         "Every command opens a store, and so does almost every store test. A new store's "
         "bundle is one transactional insert of the parsed quads; a store on a URL reads the "
-        "CA bundle once per process, not twice per store; the entailment rules are one query "
+        "CA bundle only for https://, once per process (it was read twice per store, plain "
+        "HTTP included); the entailment rules are one query "
         "(one round trip); HermiT's JVM runs with the quick compiler only "
         "(`-XX:TieredStopAtLevel=1`).",
         "",

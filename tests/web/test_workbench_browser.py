@@ -84,9 +84,9 @@ def browser() -> Iterator[object]:
 class Watch:
     """A browser page that records console errors and every request that leaves the server."""
 
-    def __init__(self, browser: object, base: str, **context: object) -> None:
+    def __init__(self, browser: object, base: str) -> None:
         self.base = base
-        self.context = browser.new_context(**context)  # type: ignore[attr-defined]
+        self.context = browser.new_context()  # type: ignore[attr-defined]
         self.path = ""  # the last page opened
         self.errors: list[str] = []
         self.outside: list[str] = []

@@ -78,11 +78,8 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
         location = "memory"
     else:
         location = request.getfixturevalue("oxigraph_server")
-    store = open_store(location)
-    try:
+    with open_store(location) as store:
         yield store
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module", params=STORE_KINDS)
@@ -104,11 +101,8 @@ def shared_store(
     else:
         server, location = start_server(folder / "oxigraph", in_memory=True)
     try:
-        store = open_store(location)
-        try:
+        with open_store(location) as store:
             yield store
-        finally:
-            store.close()
     finally:
         if server is not None:
             stop_server(server)
